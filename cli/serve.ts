@@ -1,0 +1,48 @@
+/**
+ * What `motia dev` and `motia start` share: create the runtime, load the steps, listen, print
+ * the listing, and shut down gracefully on SIGINT/SIGTERM.
+ */
+import { createRuntime, type Runtime } from '../runtime/runtime.ts'
+import type { LoadedStep } from '../runtime/discovery/loaded-step.ts'
+
+export interface ServeOptions {
+  root: string
+  mode: 'dev' | 'start'
+  port?: number
+  host?: string
+}
+
+export async function serve(options: ServeOptions): Promise<Runtime> {
+  const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host } })
+  await runtime.load()
+  const url = await runtime.listen()
+  printListing(runtime.steps(), url, options.mode)
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) process.exit(130)
+    stopping = true
+    process.stderr.write(`\n${signal}: stopping (waiting for running handlers)…\n`)
+    await runtime.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  return runtime
+}
+
+// --- internal ---
+
+function printListing(steps: readonly LoadedStep[], url: string, mode: string): void {
+  const lines = steps.flatMap((step) =>
+    step.triggers.map((t) => {
+      const what =
+        t.type === 'http' ? `${String(t.method).padEnd(6)} ${t.path}`
+        : t.type === 'queue' ? `queue  ${t.topic}`
+        : t.type === 'cron' ? `cron   ${t.expression}`
+        : t.type
+      return `  ${what.padEnd(40)} ${step.name}  \x1b[2m${step.relativePath}\x1b[0m`
+    }),
+  )
+  const shown = url.replace('0.0.0.0', 'localhost')
+  process.stdout.write(`\nmotia ${mode}: ${steps.length} step(s)\n${lines.join('\n')}\n\n  ➜ ${shown}\n\n`)
+}

@@ -1,0 +1,271 @@
+/**
+ * The in-memory QueueAdapter: the reference implementation of the contract in `types.ts`, used by
+ * unit tests and selectable in `motia.config.ts`. It lives as long as the process, so it survives
+ * hot reloads (consumers come and go, copies wait) but not a restart. Leases do not expire here:
+ * a handler that is still running is, by construction, still alive in this process.
+ */
+import { errorMessage, isNonRetriable } from '../../errors.ts'
+import { Deque } from './deque.ts'
+import { backoffDelay, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
+
+/**
+ * @example
+ * const runtime = createRuntime({ root, adapters: { queue: createMemoryQueue } })
+ */
+export function createMemoryQueue(): QueueAdapter {
+  const queues = new Map<string, TopicQueue>()
+  const deadLetters = new Map<string, DeadLetter>()
+  const timers = new Set<ReturnType<typeof setTimeout>>()
+  const idPrefix = Math.random().toString(36).slice(2, 8)
+  let sequence = 0
+  let closed = false
+
+  const queueOf = (topic: string, step: string) => {
+    const name = `${topic}\u0000${step}`
+    let queue = queues.get(name)
+    if (!queue) queues.set(name, (queue = new TopicQueue()))
+    return queue
+  }
+
+  /** Makes `message` available after `delayMs`; `front` puts it first (a retried fifo copy). */
+  const later = (queue: TopicQueue, message: QueueMessage, delayMs: number, front = false) => {
+    if (delayMs <= 0) return queue.add(message, front)
+    queue.waiting++
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      queue.waiting--
+      queue.add(message, front)
+    }, delayMs)
+    timers.add(timer)
+  }
+
+  const settle = (queue: TopicQueue, consumer: Consumer, message: QueueMessage, error: unknown) => {
+    const { maxRetries, backoff, fifo } = consumer.options
+    if (error === undefined) return queue.release(message)
+    if (!isNonRetriable(error) && message.attempt <= maxRetries) {
+      // A fifo group stays held while its head copy waits for the retry, so order is kept.
+      return later(queue, { ...message, attempt: message.attempt + 1 }, backoffDelay(backoff, message.attempt), fifo)
+    }
+    deadLetters.set(message.id, {
+      id: message.id,
+      topic: message.topic,
+      step: message.step,
+      data: message.data,
+      traceId: message.traceId,
+      messageGroupId: message.messageGroupId,
+      attempts: message.attempt,
+      error: errorMessage(error),
+      failedAt: Date.now(),
+    })
+    queue.release(message)
+  }
+
+  const assertOpen = () => {
+    if (closed) throw new Error('[motia] the memory queue is closed')
+  }
+
+  return {
+    async publish(topic, subscribers, data, options) {
+      assertOpen()
+      const enqueuedAt = Date.now()
+      for (const step of subscribers) {
+        const message: QueueMessage = {
+          id: `${idPrefix}-${++sequence}`,
+          topic,
+          step,
+          data: copy(data),
+          traceId: options.traceId,
+          messageGroupId: options.messageGroupId,
+          attempt: 1,
+          enqueuedAt,
+        }
+        later(queueOf(topic, step), message, options.delayMs ?? 0)
+      }
+    },
+
+    async consume(options, handler) {
+      assertOpen()
+      const queue = queueOf(options.topic, options.step)
+      const consumer: Consumer = { options, handler, running: 0, stopped: false, idle: [], settle }
+      queue.attach(consumer)
+      return () => queue.detach(consumer)
+    },
+
+    async depth(topic, step) {
+      return queues.get(`${topic}\u0000${step}`)?.depth() ?? 0
+    },
+
+    async deadLetters(filter = {}) {
+      return [...deadLetters.values()].filter((letter) => matches(letter, filter))
+    },
+
+    async replay(ids) {
+      const chosen = ids === 'all' ? [...deadLetters.values()] : ids.flatMap((id) => deadLetters.get(id) ?? [])
+      for (const letter of chosen) {
+        deadLetters.delete(letter.id)
+        const { topic, step, data, traceId, messageGroupId } = letter
+        later(queueOf(topic, step), { id: `${idPrefix}-${++sequence}`, topic, step, data, traceId, messageGroupId, attempt: 1, enqueuedAt: Date.now() }, 0)
+      }
+      return chosen.length
+    },
+
+    async purge(filter = {}) {
+      let removed = 0
+      for (const letter of [...deadLetters.values()]) {
+        if (matches(letter, filter)) removed += deadLetters.delete(letter.id) ? 1 : 0
+      }
+      return removed
+    },
+
+    async close() {
+      closed = true
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
+      await Promise.all([...queues.values()].map((queue) => queue.detachAll()))
+      queues.clear()
+    },
+  }
+}
+
+// --- internal ---
+
+interface Consumer {
+  options: ConsumeOptions
+  handler: MessageHandler
+  running: number
+  stopped: boolean
+  /** Resolved when `running` drops to 0 after a stop. */
+  idle: Array<() => void>
+  settle(queue: TopicQueue, consumer: Consumer, message: QueueMessage, error: unknown): void
+}
+
+/**
+ * The copies of one (topic, step), kept per message group so that a fifo consumer takes the next
+ * group that is not held in O(1); copies without a group form the group ''.
+ */
+class TopicQueue {
+  /** Copies held back by a delay or a retry backoff. */
+  waiting = 0
+  private groups = new Map<string, Deque<QueueMessage>>()
+  /** Groups with ready copies that a consumer may take from, in turn. */
+  private available = new Deque<string>()
+  private listed = new Set<string>()
+  /** fifo only: groups with a copy running or waiting for a retry. */
+  private held = new Set<string>()
+  private ready = 0
+  private running = 0
+  private consumers: Consumer[] = []
+  private pumpQueued = false
+
+  add(message: QueueMessage, front: boolean): void {
+    const group = groupOf(message)
+    let copies = this.groups.get(group)
+    if (!copies) this.groups.set(group, (copies = new Deque()))
+    if (front) {
+      copies.unshift(message)
+      this.held.delete(group)
+    } else copies.push(message)
+    this.ready++
+    this.list(group)
+    this.schedule()
+  }
+
+  release(message: QueueMessage): void {
+    const group = groupOf(message)
+    if (this.held.delete(group)) this.list(group)
+    this.schedule()
+  }
+
+  attach(consumer: Consumer): void {
+    this.consumers.push(consumer)
+    this.schedule()
+  }
+
+  async detach(consumer: Consumer): Promise<void> {
+    consumer.stopped = true
+    this.consumers = this.consumers.filter((other) => other !== consumer)
+    if (consumer.running > 0) await new Promise<void>((resolve) => consumer.idle.push(resolve))
+  }
+
+  async detachAll(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => this.detach(consumer)))
+  }
+
+  depth(): number {
+    return this.ready + this.waiting + this.running
+  }
+
+  // --- internal ---
+
+  private list(group: string): void {
+    if (this.listed.has(group) || this.held.has(group) || !this.groups.get(group)?.length) return
+    this.listed.add(group)
+    this.available.push(group)
+  }
+
+  /** Batches pumps into one microtask, so a publish never runs a handler inside its caller. */
+  private schedule(): void {
+    if (this.pumpQueued) return
+    this.pumpQueued = true
+    queueMicrotask(() => {
+      this.pumpQueued = false
+      this.pump()
+    })
+  }
+
+  private pump(): void {
+    for (const consumer of this.consumers) {
+      while (!consumer.stopped && consumer.running < consumer.options.concurrency) {
+        const message = this.take(consumer.options.fifo)
+        if (!message) return
+        this.run(consumer, message)
+      }
+    }
+  }
+
+  private take(fifo: boolean): QueueMessage | undefined {
+    const group = this.available.shift()
+    if (group === undefined) return undefined
+    this.listed.delete(group)
+    const copies = this.groups.get(group) as Deque<QueueMessage>
+    const message = copies.shift() as QueueMessage
+    this.ready--
+    if (copies.length === 0) this.groups.delete(group)
+    if (fifo) this.held.add(group)
+    else this.list(group)
+    return message
+  }
+
+  private run(consumer: Consumer, message: QueueMessage): void {
+    consumer.running++
+    this.running++
+    const done = (error: unknown) => {
+      consumer.running--
+      this.running--
+      if (consumer.stopped && consumer.running === 0) for (const resolve of consumer.idle.splice(0)) resolve()
+      consumer.settle(this, consumer, message, error)
+    }
+    let result: Promise<void>
+    try {
+      result = consumer.handler(message)
+    } catch (error) {
+      return done(error ?? new Error('handler threw undefined'))
+    }
+    result.then(
+      () => done(undefined),
+      (error: unknown) => done(error ?? new Error('handler rejected with undefined')),
+    )
+  }
+}
+
+function groupOf(message: QueueMessage): string {
+  return message.messageGroupId ?? ''
+}
+
+function matches(letter: DeadLetter, filter: { step?: string; topic?: string }): boolean {
+  return (filter.step === undefined || letter.step === filter.step) && (filter.topic === undefined || letter.topic === filter.topic)
+}
+
+function copy<T>(value: T): T {
+  return value === null || typeof value !== 'object' ? value : structuredClone(value)
+}

@@ -1,0 +1,164 @@
+/**
+ * The behaviour every StateAdapter must show. Each implementation's test file calls this once:
+ *
+ * @example
+ * testStateAdapter({ name: 'memory', create: () => createMemoryState() })
+ */
+import { afterEach, describe, expect, test } from 'bun:test'
+import type { StateAdapter } from './types.ts'
+
+export interface StateContractOptions {
+  name: string
+  /** A fresh, empty adapter. Called once per test; the suite closes it afterwards. */
+  create: () => StateAdapter | Promise<StateAdapter>
+}
+
+export function testStateAdapter({ name, create }: StateContractOptions): void {
+  describe(`StateAdapter contract: ${name}`, () => {
+    let open: StateAdapter[] = []
+    const fresh = async () => {
+      const adapter = await create()
+      open.push(adapter)
+      return adapter
+    }
+    afterEach(async () => {
+      await Promise.all(open.map((adapter) => adapter.close()))
+      open = []
+    })
+
+    test('get of a missing key is undefined', async () => {
+      const state = await fresh()
+      expect(await state.get('users', 'nobody')).toBeUndefined()
+    })
+
+    test('set then get returns an equal value, not the same object', async () => {
+      const state = await fresh()
+      const value = { name: 'Ada', tags: ['a', 'b'], nested: { n: 1 } }
+      await state.set('users', 'u1', value)
+      const read = await state.get('users', 'u1')
+      expect(read).toEqual(value)
+      expect(read).not.toBe(value)
+      value.nested.n = 99
+      expect(await state.get('users', 'u1')).toEqual({ name: 'Ada', tags: ['a', 'b'], nested: { n: 1 } })
+    })
+
+    test('set reports the old and the new value', async () => {
+      const state = await fresh()
+      expect(await state.set('g', 'k', 1)).toEqual({ oldValue: undefined, newValue: 1 })
+      expect(await state.set('g', 'k', 2)).toEqual({ oldValue: 1, newValue: 2 })
+    })
+
+    test('stores strings, numbers, booleans, null and arrays', async () => {
+      const state = await fresh()
+      for (const [key, value] of Object.entries({ s: 'text', n: 4.5, b: false, z: null, a: [1, 'two'] })) {
+        await state.set('kinds', key, value)
+        expect(await state.get('kinds', key)).toEqual(value)
+      }
+    })
+
+    test('delete removes the key and reports the old value', async () => {
+      const state = await fresh()
+      await state.set('g', 'k', { a: 1 })
+      expect(await state.delete('g', 'k')).toEqual({ oldValue: { a: 1 }, newValue: undefined })
+      expect(await state.get('g', 'k')).toBeUndefined()
+      expect(await state.delete('g', 'k')).toEqual({ oldValue: undefined, newValue: undefined })
+    })
+
+    test('groups are separate namespaces', async () => {
+      const state = await fresh()
+      await state.set('a', 'k', 1)
+      await state.set('b', 'k', 2)
+      expect(await state.get('a', 'k')).toBe(1)
+      expect(await state.get('b', 'k')).toBe(2)
+    })
+
+    test('list returns every entry of a group', async () => {
+      const state = await fresh()
+      await state.set('g', 'x', 1)
+      await state.set('g', 'y', { v: 2 })
+      await state.set('other', 'z', 3)
+      const entries = (await state.list('g')).sort((a, b) => a.key.localeCompare(b.key))
+      expect(entries).toEqual([
+        { key: 'x', value: 1 },
+        { key: 'y', value: { v: 2 } },
+      ])
+      expect(await state.list('empty')).toEqual([])
+    })
+
+    test('listGroups names the groups that hold keys', async () => {
+      const state = await fresh()
+      await state.set('g1', 'k', 1)
+      await state.set('g2', 'k', 1)
+      await state.set('g3', 'k', 1)
+      await state.delete('g3', 'k')
+      expect((await state.listGroups()).sort()).toEqual(['g1', 'g2'])
+    })
+
+    test('clear removes a group and returns what it held', async () => {
+      const state = await fresh()
+      await state.set('g', 'x', 1)
+      await state.set('g', 'y', 2)
+      await state.set('keep', 'z', 3)
+      const removed = (await state.clear('g')).sort((a, b) => a.key.localeCompare(b.key))
+      expect(removed).toEqual([
+        { key: 'x', value: 1 },
+        { key: 'y', value: 2 },
+      ])
+      expect(await state.list('g')).toEqual([])
+      expect(await state.get('keep', 'z')).toBe(3)
+    })
+
+    test('update applies set, merge, increment, decrement and remove on paths', async () => {
+      const state = await fresh()
+      await state.set('g', 'k', { profile: { name: 'Ada', old: true }, counts: { views: 1 }, list: [1, 2, 3] })
+      const write = await state.update('g', 'k', [
+        { type: 'set', path: 'profile.name', value: 'Grace' },
+        { type: 'merge', path: 'profile', value: { city: 'Arlington' } },
+        { type: 'increment', path: 'counts.views', by: 4 },
+        { type: 'decrement', path: ['counts', 'likes'] },
+        { type: 'remove', path: 'profile.old' },
+        { type: 'remove', path: 'list.1' },
+      ])
+      const expected = { profile: { name: 'Grace', city: 'Arlington' }, counts: { views: 5, likes: -1 }, list: [1, 3] }
+      expect(write.newValue).toEqual(expected)
+      expect(write.oldValue).toEqual({ profile: { name: 'Ada', old: true }, counts: { views: 1 }, list: [1, 2, 3] })
+      expect(await state.get('g', 'k')).toEqual(expected)
+    })
+
+    test('update of a missing key starts from nothing', async () => {
+      const state = await fresh()
+      expect(await state.update('g', 'counter', [{ type: 'increment' }])).toEqual({ oldValue: undefined, newValue: 1 })
+      expect(await state.update('g', 'obj', [{ type: 'set', path: 'a.b', value: true }])).toEqual({
+        oldValue: undefined,
+        newValue: { a: { b: true } },
+      })
+    })
+
+    test('an invalid update op throws and changes nothing', async () => {
+      const state = await fresh()
+      await state.set('g', 'k', { n: 'text', m: 1 })
+      await expect(
+        state.update('g', 'k', [
+          { type: 'increment', path: 'm' },
+          { type: 'increment', path: 'n' },
+        ]),
+      ).rejects.toThrow(/increment/)
+      expect(await state.get('g', 'k')).toEqual({ n: 'text', m: 1 })
+    })
+
+    test('concurrent increments of one key are never lost', async () => {
+      const state = await fresh()
+      await Promise.all(Array.from({ length: 1000 }, () => state.update('g', 'hits', [{ type: 'increment', path: 'n' }])))
+      expect(await state.get('g', 'hits')).toEqual({ n: 1000 })
+    })
+
+    test('keys and groups may contain any characters', async () => {
+      const state = await fresh()
+      const group = 'users:eu/west "quoted"'
+      const key = 'a.b:c/d %_ *'
+      await state.set(group, key, 'v')
+      expect(await state.get(group, key)).toBe('v')
+      expect(await state.list(group)).toEqual([{ key, value: 'v' }])
+    })
+  })
+}

@@ -1,0 +1,109 @@
+/**
+ * Project configuration: `motia.config.ts` merged with the environment and the CLI's flags.
+ * The only place the runtime reads environment variables.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError } from './errors.ts'
+import type { QueueAdapter } from './adapters/queue/types.ts'
+import type { StateAdapter } from './adapters/state/types.ts'
+import type { LogLevel } from './observability/logger.ts'
+import type { TraceStore } from './observability/trace-store.ts'
+import type { MotiaPlugin } from './plugin.ts'
+
+type Factory<T> = T | (() => T | Promise<T>)
+
+/** What `motia.config.ts` exports by default. */
+export interface MotiaConfig {
+  plugins?: MotiaPlugin[]
+  /** Storage and messaging; in-memory when left out. */
+  adapters?: {
+    queue?: Factory<QueueAdapter>
+    state?: Factory<StateAdapter>
+    traces?: Factory<TraceStore>
+  }
+  http?: {
+    port?: number
+    host?: string
+    /** Largest accepted request body in bytes; larger ones get 413. Default 1 MiB. */
+    bodyLimit?: number
+  }
+  logLevel?: LogLevel
+  /** How long shutdown waits for running handlers. Default 10 000 ms. */
+  shutdownTimeoutMs?: number
+}
+
+export interface ResolvedConfig {
+  plugins: MotiaPlugin[]
+  adapters: NonNullable<MotiaConfig['adapters']>
+  http: { port: number; host: string; bodyLimit: number }
+  logLevel: LogLevel
+  logFormat: 'json' | 'pretty'
+  shutdownTimeoutMs: number
+  /** The file it came from, if any. */
+  file?: string
+}
+
+/**
+ * Types `motia.config.ts`. Exists only for inference.
+ *
+ * @example
+ * export default defineConfig({ http: { bodyLimit: 5 * 1024 * 1024 }, plugins: [myPlugin] })
+ */
+export function defineConfig(config: MotiaConfig): MotiaConfig {
+  return config
+}
+
+export const configFiles = ['motia.config.ts', 'motia.config.js', 'motia.config.mjs']
+
+/** Loads the project's config; flags win over the environment, which wins over the file. */
+export async function loadConfig(
+  root: string,
+  flags: { port?: number; host?: string; logFormat?: 'json' | 'pretty' } = {},
+  env: Record<string, string | undefined> = process.env,
+): Promise<ResolvedConfig> {
+  const file = configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
+  const config = file ? await importConfig(file) : {}
+  const envPort = env.PORT ? Number(env.PORT) : undefined
+  if (envPort !== undefined && !Number.isInteger(envPort)) throw new ConfigError(`[motia] PORT must be a number, got "${env.PORT}"`)
+  const logLevel = (env.MOTIA_LOG_LEVEL ?? env.LOG_LEVEL ?? config.logLevel ?? 'info') as LogLevel
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new ConfigError(`[motia] log level must be one of debug, info, warn, error; got "${logLevel}"`)
+  }
+  const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
+  return {
+    plugins: config.plugins ?? [],
+    adapters: config.adapters ?? {},
+    http: {
+      port: flags.port ?? envPort ?? config.http?.port ?? 3111,
+      host: flags.host ?? env.HOST ?? config.http?.host ?? '0.0.0.0',
+      bodyLimit: config.http?.bodyLimit ?? 1024 * 1024,
+    },
+    logLevel,
+    logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
+    file,
+  }
+}
+
+/** Resolves an adapter option that may be an instance or a factory. */
+export async function resolveFactory<T>(value: Factory<T> | undefined, fallback: () => T | Promise<T>): Promise<T> {
+  if (value === undefined) return fallback()
+  return typeof value === 'function' ? (value as () => T | Promise<T>)() : value
+}
+
+// --- internal ---
+
+async function importConfig(file: string): Promise<MotiaConfig> {
+  let mod: { default?: MotiaConfig }
+  try {
+    mod = await import(file)
+  } catch (error) {
+    throw new ConfigError(`[motia] ${file} failed to load: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error })
+  }
+  const config = mod.default
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigError(`[motia] ${file} must export a config object: export default defineConfig({ ... })`, { file })
+  }
+  return config
+}

@@ -1,0 +1,100 @@
+/**
+ * Builds the context a handler receives. Every operation is recorded on the run's span, and state
+ * writes are announced so state triggers can fire.
+ */
+import { MotiaError } from './errors.ts'
+import type { StateAdapter, StateManager, StateWrite } from './adapters/state/types.ts'
+import type { LoadedStep } from './discovery/loaded-step.ts'
+import { createLogger, type LogLevel, type LogSink } from './observability/logger.ts'
+import type { Span } from './observability/trace-store.ts'
+import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
+
+export interface ContextDeps {
+  state: StateAdapter
+  logSink: LogSink
+  logLevel: LogLevel
+  /** Validates and publishes; returns how many subscribers got a copy. */
+  publish(message: EnqueueMessage, traceId: string): Promise<number>
+  onStateChange(change: StateChange, traceId: string): void
+}
+
+/** The context for one run of `step`, recording into `span`. */
+export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, span: Span): FlowContext {
+  const traceId = span.traceId
+  const sink: LogSink = (entry) => {
+    span.events.push({ type: 'log', level: entry.level, msg: entry.msg, at: entry.time })
+    deps.logSink(entry)
+  }
+  return {
+    traceId,
+    trigger,
+    flows: step.flows,
+    step: step.name,
+    logger: createLogger(sink, { level: deps.logLevel, bindings: { traceId, step: step.name, flows: step.flows } }),
+    state: createStateManager(deps.state, (op, group, key) => span.events.push({ type: 'state', op, group, key, at: Date.now() }), (change) =>
+      deps.onStateChange(change, traceId),
+    ),
+    async enqueue(message) {
+      if (!step.enqueues.includes(message.topic)) {
+        throw new MotiaError(
+          `[motia] step "${step.name}" (${step.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
+          { code: 'UNDECLARED_TOPIC' },
+        )
+      }
+      const subscribers = await deps.publish(message, traceId)
+      span.events.push({ type: 'enqueue', topic: message.topic, subscribers, at: Date.now() })
+    },
+  }
+}
+
+/**
+ * The handler-facing state API over an adapter. `record` sees every operation; `changed` sees
+ * every write that changed something, with old and new values.
+ */
+export function createStateManager(
+  adapter: StateAdapter,
+  record: (op: string, group: string, key?: string) => void,
+  changed: (change: StateChange) => void,
+): StateManager {
+  const announce = (group: string, key: string, write: StateWrite) => {
+    const event = write.newValue === undefined ? 'deleted' : write.oldValue === undefined ? 'created' : 'updated'
+    if (event === 'deleted' && write.oldValue === undefined) return
+    changed({ event, group, key, oldValue: write.oldValue, newValue: write.newValue })
+  }
+  return {
+    async get(group, key) {
+      record('get', group, key)
+      return adapter.get(group, key)
+    },
+    async set(group, key, value) {
+      record('set', group, key)
+      const write = await adapter.set(group, key, value)
+      announce(group, key, write)
+      return write.newValue as typeof value
+    },
+    async update(group, key, ops) {
+      record('update', group, key)
+      const write = await adapter.update(group, key, ops)
+      announce(group, key, write)
+      return write.newValue as never
+    },
+    async delete(group, key) {
+      record('delete', group, key)
+      const write = await adapter.delete(group, key)
+      announce(group, key, write)
+      return write.oldValue as never
+    },
+    async list(group) {
+      record('list', group)
+      return adapter.list(group)
+    },
+    async listGroups() {
+      record('listGroups', '*')
+      return adapter.listGroups()
+    },
+    async clear(group) {
+      record('clear', group)
+      for (const entry of await adapter.clear(group)) announce(group, entry.key, { oldValue: entry.value, newValue: undefined })
+    },
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Finds step files, loads them, merges folder conventions into their config and validates the
+ * result. Every problem becomes a `ConfigError` naming the file and the fix; one broken step
+ * never stops the others from loading.
+ */
+import { statSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { ConfigError } from '../errors.ts'
+import { compileSchema, formatIssues } from '../step/schema.ts'
+import type { FiredTrigger, StepConfig } from '../step/types.ts'
+import type { TriggerType } from '../plugin.ts'
+import { inferFromPath } from './conventions.ts'
+import { mergeTriggers } from './merge.ts'
+import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
+
+/** Folders searched for steps, relative to the project root. */
+export const stepRoots = ['steps', 'src']
+
+export interface LoadResult {
+  steps: LoadedStep[]
+  errors: ConfigError[]
+  warnings: string[]
+}
+
+/** Every step file under the project's step roots, sorted, as absolute paths. */
+export function findStepFiles(root: string, loaders: readonly StepLoader[]): string[] {
+  const glob = new Bun.Glob('**/*.{ts,js,mjs,py}')
+  const files: string[] = []
+  for (const dir of stepRoots) {
+    const base = resolve(root, dir)
+    if (!isDirectory(base)) continue
+    for (const path of glob.scanSync({ cwd: base, absolute: true, onlyFiles: true })) {
+      if (path.includes('/node_modules/') || !isStepFile(path)) continue
+      if (loaders.some((l) => l.accepts(path))) files.push(path)
+    }
+  }
+  return files.sort()
+}
+
+/** True for `*.step.ts|js|mjs|py` and `*_step.py`. */
+export function isStepFile(path: string): boolean {
+  return /\.step\.(ts|js|mjs|py)$|_step\.py$/.test(path)
+}
+
+/** Loads and validates every step file; returns the good steps and the problems. */
+export async function loadSteps(options: {
+  root: string
+  files: readonly string[]
+  loaders: readonly StepLoader[]
+  triggerTypes: ReadonlyMap<string, TriggerType>
+}): Promise<LoadResult> {
+  const result: LoadResult = { steps: [], errors: [], warnings: [] }
+  for (const file of options.files) {
+    try {
+      result.steps.push(await loadStep(file, options))
+    } catch (error) {
+      result.errors.push(asConfigError(error, relative(options.root, file)))
+    }
+  }
+  rejectDuplicates(result, options.triggerTypes)
+  warnUnsubscribedTopics(result)
+  return result
+}
+
+// --- internal ---
+
+async function loadStep(
+  file: string,
+  options: { root: string; loaders: readonly StepLoader[]; triggerTypes: ReadonlyMap<string, TriggerType> },
+): Promise<LoadedStep> {
+  const relativePath = relative(options.root, file)
+  const loader = options.loaders.find((l) => l.accepts(file))
+  if (!loader) throw new ConfigError(`[motia] ${relativePath}: no loader handles this kind of file`, { file: relativePath })
+  const loaded = await loader.load(file)
+  const config: StepConfig = loaded.config ?? {}
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigError(`[motia] ${relativePath}: "config" must be an object, e.g. export const config = { triggers: [...] } satisfies StepConfig`, { file: relativePath })
+  }
+  if (!loaded.invoke) {
+    throw new ConfigError(
+      `[motia] ${relativePath} does not export a handler. Add: export const handler: Handlers<typeof config> = async (input, ctx) => { ... }`,
+      { file: relativePath },
+    )
+  }
+  const underRoot = relativePath.replace(/^(steps|src)[\\/]/, '')
+  const inferred = inferFromPath(underRoot)
+  const name = config.name ?? inferred.name
+  const where = `step "${name}" (${relativePath})`
+  const triggers = mergeTriggers(config.triggers ?? [], inferred.trigger)
+  if (triggers.length === 0) {
+    throw new ConfigError(
+      `[motia] ${where} has no triggers: add config.triggers (e.g. [{ type: 'queue', topic: 'user-created' }]) or move the file under steps/http, steps/queue, steps/cron or steps/state`,
+      { file: relativePath },
+    )
+  }
+  const step: LoadedStep = {
+    name,
+    file,
+    relativePath,
+    language: loaded.language,
+    description: config.description,
+    config,
+    triggers: triggers.map((t, index) => ({ ...t, index }) as FiredTrigger),
+    flows: config.flows ?? [],
+    enqueues: (config.enqueues ?? []).map((e) => (typeof e === 'string' ? e : e.topic)),
+    invoke: loaded.invoke,
+  }
+  for (const trigger of step.triggers) validateTrigger(trigger, step, options.triggerTypes)
+  return step
+}
+
+function validateTrigger(trigger: FiredTrigger, step: LoadedStep, types: ReadonlyMap<string, TriggerType>): void {
+  const where = `step "${step.name}" (${step.relativePath})`
+  const type = types.get(trigger.type)
+  if (!type) {
+    const known = [...types.keys()].join(', ')
+    throw new ConfigError(
+      `[motia] ${where}: unknown trigger type "${trigger.type}". Known types: ${known}. A plugin in motia.config.ts can add more.`,
+      { file: step.relativePath },
+    )
+  }
+  if (type.schema) {
+    const result = compileSchema(type.schema)(trigger)
+    if (result instanceof Promise) throw new ConfigError(`[motia] trigger type "${trigger.type}" has an async schema; trigger schemas must be synchronous`)
+    if (!result.ok) {
+      throw new ConfigError(`[motia] ${where}: invalid ${trigger.type} trigger #${trigger.index + 1}: ${formatIssues(result.issues)}`, { file: step.relativePath })
+    }
+  }
+  type.validate?.(trigger as AnyTrigger & { type: string }, step)
+}
+
+function rejectDuplicates(result: LoadResult, types: ReadonlyMap<string, TriggerType>): void {
+  const names = new Map<string, LoadedStep>()
+  const keys = new Map<string, LoadedStep>()
+  result.steps = result.steps.filter((step) => {
+    const same = names.get(step.name)
+    if (same) {
+      result.errors.push(
+        new ConfigError(`[motia] duplicate step name "${step.name}" in ${same.relativePath} and ${step.relativePath}: rename one (config.name)`, { file: step.relativePath }),
+      )
+      return false
+    }
+    for (const trigger of step.triggers) {
+      const key = types.get(trigger.type)?.key?.(trigger)
+      if (key === undefined) continue
+      const owner = keys.get(key)
+      if (owner) {
+        result.errors.push(
+          new ConfigError(`[motia] duplicate ${key} in ${owner.relativePath} and ${step.relativePath}: change the path or method of one`, { file: step.relativePath }),
+        )
+        return false
+      }
+    }
+    names.set(step.name, step)
+    for (const trigger of step.triggers) {
+      const key = types.get(trigger.type)?.key?.(trigger)
+      if (key !== undefined) keys.set(key, step)
+    }
+    return true
+  })
+}
+
+function warnUnsubscribedTopics(result: LoadResult): void {
+  const subscribed = new Set<string>()
+  for (const step of result.steps) {
+    for (const t of step.triggers) if (t.type === 'queue' && typeof t.topic === 'string') subscribed.add(t.topic)
+  }
+  for (const step of result.steps) {
+    for (const topic of step.enqueues) {
+      if (!subscribed.has(topic)) {
+        result.warnings.push(`[motia] step "${step.name}" (${step.relativePath}) enqueues "${topic}" but no step subscribes to it: add a queue step for "${topic}" or remove it from config.enqueues`)
+      }
+    }
+  }
+}
+
+function asConfigError(error: unknown, relativePath: string): ConfigError {
+  if (error instanceof ConfigError) return error
+  const position = (error as { position?: { file?: string; line?: number; column?: number } } | null)?.position
+  if (position?.line) {
+    const file = position.file ? relative(process.cwd(), position.file) : relativePath
+    const message = (error as Error).message
+    return new ConfigError(`[motia] ${relativePath}: ${message} (${file}:${position.line}:${position.column ?? 0})`, { file: relativePath, cause: error })
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return new ConfigError(`[motia] ${relativePath} failed to load: ${message}`, { file: relativePath, cause: error })
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The few named errors the runtime throws. Each has a stable `code` that tools can match on;
+ * messages say what is wrong, where, and how to fix it.
+ */
+
+/** Base class of every error the runtime throws on purpose. */
+export class MotiaError extends Error {
+  readonly code: string
+  /** HTTP status to answer with when this error escapes an HTTP handler. */
+  readonly status: number
+
+  constructor(message: string, options: { code?: string; status?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'MotiaError'
+    this.code = options.code ?? 'MOTIA_ERROR'
+    this.status = options.status ?? 500
+  }
+}
+
+/** A step file or `motia.config.ts` is wrong. Raised at load time, with the file path. */
+export class ConfigError extends MotiaError {
+  readonly file?: string
+
+  constructor(message: string, options: { file?: string; cause?: unknown } = {}) {
+    super(message, { code: 'CONFIG_ERROR', cause: options.cause })
+    this.name = 'ConfigError'
+    this.file = options.file
+  }
+}
+
+/** One problem found by a schema, with the path to the offending value. */
+export interface ValidationIssue {
+  path: Array<string | number>
+  message: string
+}
+
+/** Data does not match a schema (an HTTP body, a queue message, a response). */
+export class ValidationError extends MotiaError {
+  readonly issues: ValidationIssue[]
+
+  constructor(message: string, issues: ValidationIssue[], options: { status?: number; cause?: unknown } = {}) {
+    super(message, { code: 'VALIDATION_ERROR', status: options.status ?? 400, cause: options.cause })
+    this.name = 'ValidationError'
+    this.issues = issues
+  }
+}
+
+/**
+ * Thrown by a queue handler to say "retrying will not help": the message goes straight to the
+ * step's dead-letter queue with this error.
+ *
+ * @example
+ * if (!user) throw new NonRetriableError(`user ${id} does not exist`)
+ */
+export class NonRetriableError extends MotiaError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: 'NON_RETRIABLE', cause: options.cause })
+    this.name = 'NonRetriableError'
+  }
+}
+
+/** True for errors that must skip retries, including ones thrown by other copies of this package. */
+export function isNonRetriable(error: unknown): boolean {
+  return error instanceof NonRetriableError || (error instanceof Error && error.name === 'NonRetriableError')
+}
+
+/** Turns anything thrown into a one-line message, for logs and dead letters. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return typeof error === 'string' ? error : JSON.stringify(error)
+}

@@ -1,0 +1,78 @@
+/**
+ * Turns what an http handler returns (`{ status, headers, body }`) into a `Response`: JSON by
+ * default, text and binary as they are, and server-sent events when `body` is an async iterable.
+ */
+import type { HttpResponse, ServerSentEvent } from '../step/types.ts'
+
+/** Builds the response; `traceId` is echoed in `x-trace-id`. */
+export function toResponse(output: HttpResponse | Response | undefined, traceId: string, onStreamError: (error: unknown) => void): Response {
+  if (output instanceof Response) {
+    output.headers.set('x-trace-id', traceId)
+    return output
+  }
+  if (output === undefined || output === null) return new Response(null, { status: 204, headers: { 'x-trace-id': traceId } })
+  const headers: Record<string, string> = { 'x-trace-id': traceId, ...lowerKeys(output.headers) }
+  const body = output.body
+  const status = output.status ?? 200
+  if (body === undefined || body === null) return new Response(null, { status, headers })
+  if (isAsyncIterable(body)) {
+    headers['content-type'] ??= 'text/event-stream'
+    headers['cache-control'] ??= 'no-cache'
+    headers.connection ??= 'keep-alive'
+    return new Response(eventStream(body, onStreamError), { status, headers })
+  }
+  if (typeof body === 'string') {
+    headers['content-type'] ??= 'text/plain; charset=utf-8'
+    return new Response(body, { status, headers })
+  }
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob || body instanceof ReadableStream) {
+    return new Response(body as BodyInit, { status, headers })
+  }
+  headers['content-type'] ??= 'application/json'
+  return new Response(JSON.stringify(body), { status, headers })
+}
+
+/** Formats one server-sent event. Strings are sent as they are; other data as JSON. */
+export function formatEvent(item: ServerSentEvent | string): string {
+  if (typeof item === 'string') return `data: ${item.replace(/\n/g, '\ndata: ')}\n\n`
+  let out = ''
+  if (item.event) out += `event: ${item.event}\n`
+  if (item.id) out += `id: ${item.id}\n`
+  if (item.retry !== undefined) out += `retry: ${item.retry}\n`
+  const data = typeof item.data === 'string' ? item.data : JSON.stringify(item.data)
+  return `${out}data: ${data.replace(/\n/g, '\ndata: ')}\n\n`
+}
+
+// --- internal ---
+
+function eventStream(source: AsyncIterable<ServerSentEvent | string>, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder()
+  const iterator = source[Symbol.asyncIterator]()
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next()
+        if (done) controller.close()
+        else controller.enqueue(encoder.encode(formatEvent(value)))
+      } catch (error) {
+        controller.enqueue(encoder.encode(formatEvent({ event: 'error', data: { error: 'stream failed' } })))
+        controller.close()
+        onError(error)
+      }
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  })
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<ServerSentEvent | string> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value
+}
+
+function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {
+  if (!headers) return {}
+  const out: Record<string, string> = {}
+  for (const key in headers) out[key.toLowerCase()] = headers[key]!
+  return out
+}

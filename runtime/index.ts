@@ -1,0 +1,46 @@
+/**
+ * The public entry (`motia`): types and helpers for step files, plugins and configuration, and
+ * `createRuntime` for embedding a project.
+ */
+export type {
+  AnyHandler,
+  CronInput,
+  CronTriggerConfig,
+  CustomTriggerConfig,
+  EnqueueMessage,
+  EnqueueTopics,
+  FiredTrigger,
+  FlowContext,
+  HandlerInput,
+  HandlerOutput,
+  Handlers,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  HttpTriggerConfig,
+  Middleware,
+  QueueOptions,
+  QueueTriggerConfig,
+  ServerSentEvent,
+  StateChange,
+  StateTriggerConfig,
+  StepConfig,
+  StreamTriggerConfig,
+  TriggerConfig,
+} from './step/types.ts'
+export { defineStep } from './step/types.ts'
+export type { InferSchema, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
+export { compileSchema, toJsonSchema } from './step/schema.ts'
+export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'
+export { definePlugin, defineTrigger, type MotiaPlugin, type PluginHooks, type StepRun, type TriggerType, type Unregister } from './plugin.ts'
+export { defineConfig, type MotiaConfig, type ResolvedConfig } from './config.ts'
+export type { MotiaRuntime, RunOptions, RuntimeEvents } from './runtime-types.ts'
+export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts'
+export type { LoadedStep, StepInvoker, StepLoader } from './discovery/loaded-step.ts'
+export type { Logger, LogEntry, LogLevel, LogSink } from './observability/logger.ts'
+export type { Span, SpanEvent, Trace, TraceStore, TraceSummary } from './observability/trace-store.ts'
+export { createMemoryTraceStore } from './observability/trace-store.ts'
+export type { StateAdapter, StateManager, StateWrite, UpdateOp } from './adapters/state/types.ts'
+export type { ConsumeOptions, DeadLetter, QueueAdapter, QueueMessage } from './adapters/queue/types.ts'
+export { createMemoryQueue } from './adapters/queue/memory.ts'
+export { createMemoryState } from './adapters/state/memory.ts'

@@ -1,0 +1,54 @@
+/**
+ * What trigger plugins and hooks see of a running project. Kept in its own file so plugins can
+ * depend on the shape without importing the runtime's wiring.
+ */
+import type { QueueAdapter } from './adapters/queue/types.ts'
+import type { StateAdapter } from './adapters/state/types.ts'
+import type { LoadedStep } from './discovery/loaded-step.ts'
+import type { Logger, LogSink } from './observability/logger.ts'
+import type { TraceStore } from './observability/trace-store.ts'
+import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
+import type { HttpRouter } from './http/server.ts'
+import type { ResolvedConfig } from './config.ts'
+
+export interface RunOptions {
+  /** Continue this trace; a new one starts when absent. */
+  traceId?: string
+  /** Name of the new trace, e.g. `POST /users`. */
+  traceName?: string
+  /** Runs around the handler with its context (HTTP middleware uses this). */
+  around?: (ctx: FlowContext, next: () => Promise<unknown>) => Promise<unknown>
+}
+
+export interface RuntimeEvents {
+  /** A state write made through a step's context or the runtime. */
+  'state:change': (change: StateChange, origin: { traceId: string }) => void
+  /** Steps were (re)loaded. */
+  'steps:loaded': (steps: readonly LoadedStep[]) => void
+}
+
+export interface MotiaRuntime {
+  root: string
+  mode: 'dev' | 'start' | 'test'
+  config: ResolvedConfig
+  /** The framework's own logger (not a step's). */
+  logger: Logger
+  /** Where every log entry goes, steps' included. */
+  logSink: LogSink
+  queue: QueueAdapter
+  state: StateAdapter
+  traces: TraceStore
+  http: HttpRouter
+  /** The steps currently registered. */
+  steps(): readonly LoadedStep[]
+  /** Steps subscribed to a topic, with their queue trigger. */
+  subscribers(topic: string): ReadonlyArray<{ step: LoadedStep; trigger: FiredTrigger }>
+  /** Runs a step's handler as one span of a trace, with its context and the plugins' hooks. */
+  run(step: LoadedStep, trigger: FiredTrigger, input: unknown, options?: RunOptions): Promise<unknown>
+  /** Enqueues from outside a step (CLI, tests, plugins); starts a trace unless one is given. */
+  enqueue(message: EnqueueMessage, options?: { traceId?: string }): Promise<void>
+  /** Listens to a runtime event; returns the function that stops listening. */
+  on<E extends keyof RuntimeEvents>(event: E, listener: RuntimeEvents[E]): () => void
+  /** Starts a trace and returns its id. */
+  startTrace(name: string, entry: string): string
+}

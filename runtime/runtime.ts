@@ -1,0 +1,272 @@
+/**
+ * Wires a project together: config, adapters, plugins, steps and the HTTP server. `createRuntime`
+ * returns a runtime that `motia dev`, `motia start`, compiled executables and tests all drive.
+ */
+import { resolve } from 'node:path'
+import { ConfigError, MotiaError, ValidationError } from './errors.ts'
+import { createMemoryQueue } from './adapters/queue/memory.ts'
+import { createMemoryState } from './adapters/state/memory.ts'
+import { createFlowContext, type ContextDeps } from './context.ts'
+import { findStepFiles, loadSteps, type LoadResult } from './discovery/load-steps.ts'
+import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
+import { moduleLoader, forgetProjectModules } from './discovery/module-loader.ts'
+import { createHttpServer, type HttpServer } from './http/server.ts'
+import { registerCoreRoutes } from './http/core-routes.ts'
+import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
+import { createMemoryTraceStore, type Span } from './observability/trace-store.ts'
+import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
+import type { MotiaPlugin, TriggerType, Unregister } from './plugin.ts'
+import type { MotiaRuntime, RunOptions, RuntimeEvents } from './runtime-types.ts'
+import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
+import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './step/types.ts'
+import { builtinTriggers } from './triggers/index.ts'
+
+export interface RuntimeOptions {
+  root: string
+  mode?: MotiaRuntime['mode']
+  /** CLI flags that win over config and environment. */
+  flags?: { port?: number; host?: string; logFormat?: 'json' | 'pretty' }
+  /** Replaces the configured log output (tests collect entries). */
+  logSink?: LogSink
+  /** Extra loaders (e.g. Python) tried before the TypeScript/JavaScript one. */
+  loaders?: StepLoader[]
+  env?: Record<string, string | undefined>
+  /** Adapters that win over the project's config (tests use in-memory ones). */
+  adapters?: MotiaConfig['adapters']
+}
+
+export interface Runtime extends MotiaRuntime {
+  /** Loads steps and registers their triggers. Does not listen: see `listen`. */
+  load(): Promise<LoadResult>
+  /** Loads the step files again (after an edit) and swaps the registrations. */
+  reload(): Promise<LoadResult>
+  listen(): Promise<string>
+  /** Stops accepting work, lets running handlers finish (bounded), closes adapters. */
+  stop(): Promise<void>
+  server: HttpServer
+}
+
+/** Creates a runtime for the project at `root`. Adapters default to in-memory ones. */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const root = resolve(options.root)
+  const mode = options.mode ?? 'dev'
+  const config = await loadConfig(root, options.flags, options.env)
+  const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
+  const logger = createLogger(logSink, { level: config.logLevel })
+  const adapters = { ...config.adapters, ...options.adapters }
+  const [queue, state, traces] = await Promise.all([
+    resolveFactory(adapters.queue, () => createMemoryQueue()),
+    resolveFactory(adapters.state, () => createMemoryState()),
+    resolveFactory(adapters.traces, () => createMemoryTraceStore()),
+  ])
+  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
+  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
+  const triggerTypes = collectTriggerTypes(plugins)
+  const loaders = [...(options.loaders ?? []), moduleLoader]
+  const listeners = new Map<string, Set<(...args: never[]) => void>>()
+  const wrappers = plugins.flatMap((p) => (p.hooks?.wrapHandler ? [p.hooks.wrapHandler] : []))
+  const observers = plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
+
+  let steps: LoadedStep[] = []
+  let topics = new Map<string, Array<{ step: LoadedStep; trigger: FiredTrigger; validate?: Validate }>>()
+  let registrations: Unregister[] = []
+  let inflight = 0
+  let idle: (() => void) | undefined
+  let setupDone = false
+
+  const emit = <E extends keyof RuntimeEvents>(event: E, ...args: Parameters<RuntimeEvents[E]>) => {
+    for (const listener of listeners.get(event) ?? []) {
+      try {
+        ;(listener as unknown as (...a: Parameters<RuntimeEvents[E]>) => void)(...args)
+      } catch (error) {
+        logger.error(`listener of ${event} failed`, { error: error as Error })
+      }
+    }
+  }
+
+  const startTrace = (name: string, entry: string): string => {
+    const id = crypto.randomUUID()
+    traces.begin({ id, name, entry, startedAt: Date.now(), spans: [] })
+    return id
+  }
+
+  const publish = async (message: EnqueueMessage, traceId: string): Promise<number> => {
+    const subscribers = topics.get(message.topic) ?? []
+    if (subscribers.length === 0) {
+      logger.warn(`enqueue to "${message.topic}" reached no subscriber: add a queue step for "${message.topic}"`, { traceId, topic: message.topic })
+      return 0
+    }
+    for (const { step, validate } of subscribers) {
+      if (!validate) continue
+      const result = await validate(message.data)
+      if (!result.ok) {
+        throw new ValidationError(
+          `[motia] enqueue to "${message.topic}" rejected by the input schema of step "${step.name}" (${step.relativePath}): ${formatIssues(result.issues)}`,
+          result.issues,
+        )
+      }
+    }
+    const names = subscribers.map((s) => s.step.name)
+    await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs })
+    return names.length
+  }
+
+  const contextDeps: ContextDeps = {
+    state,
+    logSink,
+    logLevel: config.logLevel,
+    publish,
+    onStateChange: (change, traceId) => emit('state:change', change, { traceId }),
+  }
+
+  const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): Promise<unknown> => {
+    const traceId = runOptions.traceId ?? startTrace(`${trigger.type} ${step.name}`, trigger.type)
+    const span: Span = { id: crypto.randomUUID(), traceId, step: step.name, trigger: trigger.type, startedAt: Date.now(), status: 'running', events: [] }
+    traces.addSpan(span)
+    const ctx = createFlowContext(contextDeps, step, trigger, span)
+    const call = () => step.invoke(input, ctx)
+    let next = runOptions.around ? () => runOptions.around!(ctx, call) : call
+    for (let i = wrappers.length - 1; i >= 0; i--) {
+      const wrap = wrappers[i]!
+      const inner = next
+      next = () => wrap({ step, trigger, input, ctx }, inner)
+    }
+    inflight++
+    try {
+      const output = await next()
+      finishSpan(span, 'ok')
+      for (const observe of observers) observe({ step, trigger, input, ctx }, { ok: true, output, durationMs: span.durationMs! })
+      return output
+    } catch (error) {
+      finishSpan(span, 'error', error)
+      for (const observe of observers) observe({ step, trigger, input, ctx }, { ok: false, error, durationMs: span.durationMs! })
+      throw error
+    } finally {
+      if (--inflight === 0) idle?.()
+    }
+  }
+
+  const runtime: Runtime = {
+    root,
+    mode,
+    config,
+    logger,
+    logSink,
+    queue,
+    state,
+    traces,
+    http: server,
+    server,
+    steps: () => steps,
+    subscribers: (topic) => topics.get(topic) ?? [],
+    run,
+    startTrace,
+    async enqueue(message, opts = {}) {
+      if (!topics.has(message.topic)) {
+        throw new MotiaError(`[motia] no step subscribes to topic "${message.topic}"; known topics: ${[...topics.keys()].join(', ') || 'none'}`, {
+          code: 'UNKNOWN_TOPIC',
+          status: 404,
+        })
+      }
+      await publish(message, opts.traceId ?? startTrace(`enqueue ${message.topic}`, 'enqueue'))
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set()
+      listeners.set(event, set)
+      set.add(listener as never)
+      return () => set.delete(listener as never)
+    },
+    async load() {
+      if (!setupDone) {
+        setupDone = true
+        registerCoreRoutes(runtime)
+        for (const plugin of plugins) await plugin.setup?.(runtime)
+      }
+      const files = findStepFiles(root, loaders)
+      const result = await loadSteps({ root, files, loaders, triggerTypes })
+      for (const warning of result.warnings) logger.warn(warning)
+      if (mode === 'start' && result.errors.length) {
+        throw new ConfigError(result.errors.map((e) => e.message).join('\n'))
+      }
+      for (const error of result.errors) logger.error(error.message)
+      await swap(result.steps)
+      return result
+    },
+    async reload() {
+      forgetProjectModules(root)
+      return runtime.load()
+    },
+    async listen() {
+      runtime.server.listen({ port: config.http.port, host: config.http.host })
+      return runtime.server.url()!
+    },
+    async stop() {
+      await server.stop()
+      const stopping = registrations.map((unregister) => unregister())
+      registrations = []
+      const drained = inflight === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r))
+      const timeout = new Promise<void>((r) => setTimeout(r, config.shutdownTimeoutMs).unref())
+      await Promise.race([Promise.all([drained, ...stopping]), timeout])
+      if (inflight > 0) logger.warn(`shutdown: ${inflight} handler(s) still running after ${config.shutdownTimeoutMs} ms`)
+      for (const plugin of plugins) await plugin.dispose?.()
+      await Promise.all([queue.close(), state.close(), traces.close()])
+    },
+  }
+
+  async function swap(next: LoadedStep[]): Promise<void> {
+    const previous = registrations
+    registrations = []
+    // Old consumers finish their running handlers in the background; queued copies stay queued.
+    for (const unregister of previous) void Promise.resolve(unregister()).catch((error) => logger.error('unregister failed', { error }))
+    steps = next
+    topics = indexTopics(next)
+    for (const step of next) {
+      for (const trigger of step.triggers) {
+        const type = triggerTypes.get(trigger.type)!
+        try {
+          registrations.push(await type.register(step, trigger as never, runtime))
+        } catch (error) {
+          logger.error(`[motia] step "${step.name}" (${step.relativePath}): ${trigger.type} trigger failed to start: ${(error as Error).message}`)
+        }
+      }
+    }
+    for (const plugin of plugins) await plugin.hooks?.onStepsLoaded?.(next, runtime)
+    emit('steps:loaded', next)
+  }
+
+  return runtime
+}
+
+// --- internal ---
+
+function collectTriggerTypes(plugins: readonly MotiaPlugin[]): Map<string, TriggerType> {
+  const types = new Map<string, TriggerType>()
+  for (const plugin of plugins) {
+    for (const type of plugin.triggers ?? []) {
+      if (types.has(type.type)) throw new ConfigError(`[motia] plugin "${plugin.name}" adds trigger type "${type.type}", which another plugin already adds`)
+      types.set(type.type, type)
+    }
+  }
+  return types
+}
+
+function indexTopics(steps: readonly LoadedStep[]) {
+  const topics = new Map<string, Array<{ step: LoadedStep; trigger: FiredTrigger; validate?: Validate }>>()
+  for (const step of steps) {
+    for (const trigger of step.triggers) {
+      if (trigger.type !== 'queue' || typeof trigger.topic !== 'string') continue
+      const list = topics.get(trigger.topic) ?? []
+      const input = (trigger as QueueTriggerConfig).input
+      list.push({ step, trigger, validate: input ? compileSchema(input) : undefined })
+      topics.set(trigger.topic, list)
+    }
+  }
+  return topics
+}
+
+function finishSpan(span: Span, status: 'ok' | 'error', error?: unknown): void {
+  span.endedAt = Date.now()
+  span.durationMs = span.endedAt - span.startedAt
+  span.status = status
+  if (error !== undefined) span.error = error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,93 @@
+/**
+ * Type tests for handler inference, checked by `tsc --noEmit` (part of `npm test`).
+ * A `@ts-expect-error` that stops erroring fails the check.
+ */
+import { z } from 'zod'
+import type { CronInput, Handlers, HttpRequest, StateChange, StepConfig } from '../index.ts'
+import { defineStep } from '../index.ts'
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+function assertType<T extends true>(): T | undefined {
+  return undefined
+}
+
+// http: the body comes from bodySchema, the response from responseSchema
+const createUser = {
+  name: 'CreateUser',
+  triggers: [
+    {
+      type: 'http',
+      method: 'POST',
+      path: '/users',
+      bodySchema: z.object({ name: z.string(), age: z.number().optional() }),
+      responseSchema: { 201: z.object({ id: z.string() }), 400: z.object({ error: z.string() }) },
+    },
+  ],
+  enqueues: ['user-created', { topic: 'audit' }],
+} as const satisfies StepConfig
+
+export const createUserHandler: Handlers<typeof createUser> = async (req, ctx) => {
+  assertType<Equal<typeof req.body, { name: string; age?: number | undefined }>>()
+  await ctx.enqueue({ topic: 'user-created', data: req.body })
+  await ctx.enqueue({ topic: 'audit', data: {} })
+  // @ts-expect-error 'user-deleted' is not listed in enqueues
+  await ctx.enqueue({ topic: 'user-deleted', data: {} })
+  if (!req.body.name) return { status: 400, body: { error: 'name is empty' } }
+  return { status: 201, body: { id: 'u1' } }
+}
+
+// @ts-expect-error the 201 body must match responseSchema
+export const wrongBody: Handlers<typeof createUser> = async () => ({ status: 201, body: { id: 42 } })
+
+// @ts-expect-error 500 is not a declared status
+export const wrongStatus: Handlers<typeof createUser> = async () => ({ status: 500, body: { error: 'x' } })
+
+// queue: the data comes from input; nothing to return; no enqueues means enqueue accepts nothing
+const sendEmail = defineStep({
+  triggers: [{ type: 'queue', topic: 'user-created', input: z.object({ name: z.string() }) }],
+})
+
+export const sendEmailHandler: Handlers<typeof sendEmail> = async (data, ctx) => {
+  assertType<Equal<typeof data, { name: string }>>()
+  // @ts-expect-error this step declares no enqueues
+  await ctx.enqueue({ topic: 'anything', data: {} })
+}
+
+// cron and state inputs
+const nightly = { triggers: [{ type: 'cron', expression: '0 3 * * *' }] } as const satisfies StepConfig
+export const nightlyHandler: Handlers<typeof nightly> = async (tick) => {
+  assertType<Equal<typeof tick, CronInput>>()
+}
+
+const onChange = { triggers: [{ type: 'state', group: 'orders' }] } as const satisfies StepConfig
+export const onChangeHandler: Handlers<typeof onChange> = async (change) => {
+  assertType<Equal<typeof change, StateChange>>()
+}
+
+// multi-trigger: the input is the union, the context says which trigger fired
+const both = {
+  triggers: [
+    { type: 'http', method: 'POST', path: '/jobs', bodySchema: z.object({ job: z.string() }) },
+    { type: 'queue', topic: 'jobs', input: z.object({ job: z.string() }) },
+  ],
+} as const satisfies StepConfig
+
+export const bothHandler: Handlers<typeof both> = async (input, ctx) => {
+  if (ctx.trigger.type === 'http') {
+    const req = input as HttpRequest<{ job: string }>
+    return { status: 200, body: { job: req.body.job } }
+  }
+  assertType<Equal<typeof input, HttpRequest<{ job: string }, Record<string, string | string[]>> | { job: string }>>()
+}
+
+// JSON Schema bodies are accepted and typed as unknown
+const jsonSchemaStep = {
+  triggers: [{ type: 'http', method: 'PUT', path: '/x', bodySchema: { type: 'object', properties: { a: { type: 'string' } } } }],
+} as const satisfies StepConfig
+export const jsonSchemaHandler: Handlers<typeof jsonSchemaStep> = async (req) => {
+  assertType<Equal<typeof req.body, unknown>>()
+  return { status: 204 }
+}
+
+// @ts-expect-error an http step must return a response
+export const noResponse: Handlers<typeof jsonSchemaStep> = async () => {}

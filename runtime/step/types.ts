@@ -1,0 +1,235 @@
+/**
+ * The Step model: what a step file exports (`config`, `handler`) and the types that infer a
+ * handler's input, output and allowed enqueues from its config.
+ */
+import type { InferSchema, Schema } from './schema.ts'
+import type { Logger } from '../observability/logger.ts'
+import type { StateManager } from '../adapters/state/types.ts'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+
+/** Queue delivery options of one subscribing step. */
+export interface QueueOptions {
+  /** Retries after the first attempt before the message is dead-lettered. Default 3. */
+  maxRetries?: number
+  /** Wait between attempts. Default exponential from 1000 ms. */
+  backoff?: { type: 'fixed' | 'exponential'; delayMs: number }
+  /** How long one attempt may hold a message before it is delivered again. Default 30 000 ms. */
+  visibilityTimeoutMs?: number
+  /** Handler runs in parallel for this step on one instance. Default 10 (1 per group for fifo). */
+  concurrency?: number
+  /** `fifo` keeps order per `messageGroupId`. Default `standard`. */
+  type?: 'standard' | 'fifo'
+}
+
+export interface HttpTriggerConfig {
+  type: 'http'
+  /** Inferred from the file name under `steps/http/` when omitted. */
+  method?: HttpMethod
+  /** `/users/:id`. Inferred from the folder under `steps/http/` when omitted. */
+  path?: string
+  bodySchema?: Schema
+  /** A schema for the query object, or a list of documented parameters. */
+  queryParams?: Schema | ReadonlyArray<{ name: string; description?: string; required?: boolean }>
+  /** Response body schema per status code. */
+  responseSchema?: Readonly<Record<number, Schema>>
+  middleware?: ReadonlyArray<Middleware>
+}
+
+export interface QueueTriggerConfig {
+  type: 'queue'
+  /** Inferred from the folder under `steps/queue/` when omitted. */
+  topic?: string
+  input?: Schema
+  config?: QueueOptions
+}
+
+export interface CronTriggerConfig {
+  type: 'cron'
+  /** 5 fields, 6 with seconds first, 7 with a trailing year. */
+  expression: string
+  /** IANA zone, e.g. `Europe/Paris`. Default: the machine's zone. */
+  timezone?: string
+  /** Start a tick while the previous one still runs. Default false. */
+  allowOverlap?: boolean
+}
+
+export interface StateTriggerConfig {
+  type: 'state'
+  /** Only changes in this group. */
+  group?: string
+  condition?: (input: StateChange, ctx: FlowContext) => boolean | Promise<boolean>
+}
+
+export interface StreamTriggerConfig {
+  type: 'stream'
+  streamName?: string
+  groupId?: string
+  itemId?: string
+  condition?: (input: unknown, ctx: FlowContext) => boolean | Promise<boolean>
+}
+
+/** Trigger types of plugins outside the core. */
+export interface CustomTriggerConfig {
+  type: string
+  [option: string]: unknown
+}
+
+export type TriggerConfig =
+  | HttpTriggerConfig
+  | QueueTriggerConfig
+  | CronTriggerConfig
+  | StateTriggerConfig
+  | StreamTriggerConfig
+
+export type EnqueueDeclaration = string | { readonly topic: string; readonly label?: string; readonly conditional?: boolean }
+
+/** What a step file exports as `config`. */
+export interface StepConfig {
+  /** Unique in the project. Defaults to the file name in PascalCase. */
+  name?: string
+  description?: string
+  flows?: readonly string[]
+  triggers?: ReadonlyArray<TriggerConfig | CustomTriggerConfig>
+  /** Topics this step may enqueue to. */
+  enqueues?: readonly EnqueueDeclaration[]
+  /** Documents state groups, topics or other steps this step touches, for the flow graph. */
+  virtualEnqueues?: readonly EnqueueDeclaration[]
+}
+
+/**
+ * Types a step's config while keeping its literal types, so `Handlers<typeof config>` can infer.
+ * Same as writing `as const satisfies StepConfig`.
+ *
+ * @example
+ * export const config = defineStep({ triggers: [{ type: 'queue', topic: 'user-created' }] })
+ */
+export function defineStep<const C extends StepConfig>(config: C): C {
+  return config
+}
+
+// --- handler input and output ---
+
+/** What an http handler receives. */
+export interface HttpRequest<Body = unknown, Query = Record<string, string | string[]>> {
+  body: Body
+  params: Record<string, string>
+  query: Query
+  headers: Record<string, string>
+  method: string
+  path: string
+  /** The raw request, for what the fields above do not cover. */
+  request: Request
+}
+
+/** A server-sent event, as yielded by a streaming http handler. */
+export interface ServerSentEvent {
+  event?: string
+  id?: string
+  data: unknown
+  retry?: number
+}
+
+/** What an http handler returns. `body` may be an async iterable to stream server-sent events. */
+export interface HttpResponse<Status extends number = number, Body = unknown> {
+  status: Status
+  headers?: Record<string, string>
+  body?: Body | AsyncIterable<ServerSentEvent | string>
+}
+
+export interface StateChange<T = unknown> {
+  event: 'created' | 'updated' | 'deleted'
+  group: string
+  key: string
+  oldValue: T | undefined
+  newValue: T | undefined
+}
+
+export interface CronInput {
+  /** When the tick was due. */
+  scheduledAt: Date
+}
+
+/** The trigger that fired, after folder conventions were merged in. */
+export type FiredTrigger = (TriggerConfig | CustomTriggerConfig) & { index: number }
+
+export type Middleware = (
+  req: HttpRequest,
+  ctx: FlowContext,
+  next: () => Promise<HttpResponse>,
+) => Promise<HttpResponse>
+
+export interface EnqueueMessage<Topic extends string = string> {
+  topic: Topic
+  data: unknown
+  /** Order key for fifo topics. */
+  messageGroupId?: string
+  /** Deliver no sooner than this many ms from now. */
+  delayMs?: number
+}
+
+/** The second argument of every handler, the same for every trigger type and language. */
+export interface FlowContext<Topic extends string = string> {
+  enqueue(message: EnqueueMessage<Topic>): Promise<void>
+  state: StateManager
+  logger: Logger
+  traceId: string
+  /** Which trigger fired (for steps with several). */
+  trigger: FiredTrigger
+  flows: readonly string[]
+  /** This step's name. */
+  step: string
+}
+
+type TriggersOf<C> = C extends { triggers: ReadonlyArray<infer T> } ? T : never
+
+type QueryOf<T> = T extends { queryParams: infer Q }
+  ? Q extends Schema
+    ? Q extends ReadonlyArray<unknown> ? Record<string, string | string[]> : InferSchema<Q>
+    : Record<string, string | string[]>
+  : Record<string, string | string[]>
+
+type InputOfTrigger<T> = T extends { type: 'http' }
+  ? HttpRequest<T extends { bodySchema: infer B } ? InferSchema<B> : unknown, QueryOf<T>>
+  : T extends { type: 'queue' }
+    ? T extends { input: infer I } ? InferSchema<I> : unknown
+    : T extends { type: 'cron' }
+      ? CronInput
+      : T extends { type: 'state' }
+        ? StateChange
+        : unknown
+
+type ResponseOf<T> = T extends { responseSchema: infer R }
+  ? { [S in keyof R & number]: HttpResponse<S, InferSchema<R[S]>> }[keyof R & number]
+  : HttpResponse
+
+type OutputOfTrigger<T> = T extends { type: 'http' } ? ResponseOf<T> : void
+
+type TopicOf<E> = E extends string ? E : E extends { topic: infer T extends string } ? T : never
+
+/** Topics a config may enqueue to. */
+export type EnqueueTopics<C> = C extends { enqueues: ReadonlyArray<infer E> } ? TopicOf<E> : never
+
+/** What the handler receives for this config (a union for multi-trigger steps). */
+export type HandlerInput<C> = InputOfTrigger<TriggersOf<C>>
+
+/** What the handler must return for this config. */
+export type HandlerOutput<C> = OutputOfTrigger<TriggersOf<C>>
+
+/**
+ * The type of a step's handler, inferred from its config: the http body from `bodySchema`, queue
+ * data from `input`, the response from `responseSchema`, and `enqueue` limited to `enqueues`.
+ *
+ * @example
+ * export const handler: Handlers<typeof config> = async (req, { enqueue }) => {
+ *   await enqueue({ topic: 'user-created', data: req.body })
+ *   return { status: 201, body: { ok: true } }
+ * }
+ */
+export type Handlers<C extends StepConfig> = (
+  input: HandlerInput<C>,
+  ctx: FlowContext<EnqueueTopics<C>>,
+) => Promise<HandlerOutput<C>> | HandlerOutput<C>
+
+/** A handler seen from the runtime, with nothing inferred. */
+export type AnyHandler = (input: unknown, ctx: FlowContext) => unknown

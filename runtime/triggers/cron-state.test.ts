@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { createTestRuntime, type TestRuntime } from '../testing/index.ts'
+import { makeProject, type TempProject } from '../../test/helpers/project.ts'
+
+let project: TempProject | undefined
+let app: TestRuntime | undefined
+
+afterEach(async () => {
+  await app?.stop()
+  project?.cleanup()
+  app = undefined
+})
+
+async function start(files: Record<string, string>) {
+  project = makeProject(files)
+  app = await createTestRuntime({ root: project.root })
+  return app
+}
+
+describe('cron trigger', () => {
+  test('a 6-field expression ticks every second; ticks never overlap unless allowed', async () => {
+    const slow = (name: string, extra: string) => `
+      export const config = { triggers: [{ type: 'cron', expression: '* * * * * *'${extra} }] }
+      let running = 0
+      export const handler = async (tick, { state }) => {
+        running++
+        await state.update('cron', '${name}', [{ type: 'increment', path: 'runs' }, { type: 'set', path: 'maxParallel', value: running }])
+        await Bun.sleep(1600)
+        running--
+      }
+    `
+    const { runtime } = await start({
+      'steps/cron/exclusive.step.ts': slow('exclusive', ''),
+      'steps/cron/overlapping.step.ts': slow('overlapping', ', allowOverlap: true'),
+    })
+    await Bun.sleep(3300)
+    const exclusive = await runtime.state.get<{ runs: number; maxParallel: number }>('cron', 'exclusive')
+    const overlapping = await runtime.state.get<{ runs: number; maxParallel: number }>('cron', 'overlapping')
+    expect(exclusive!.maxParallel).toBe(1)
+    expect(exclusive!.runs).toBeLessThanOrEqual(2)
+    expect(overlapping!.maxParallel).toBe(2)
+    expect(overlapping!.runs).toBeGreaterThanOrEqual(3)
+  })
+
+  test('the handler gets the scheduled time and a cron trace', async () => {
+    const { runtime } = await start({
+      'steps/cron/tick.step.ts': `
+        export const config = { triggers: [{ type: 'cron', expression: '* * * * * *', timezone: 'Europe/Paris' }] }
+        export const handler = async (tick, { state, trigger }) => { await state.set('tick', 'last', { at: tick.scheduledAt.toISOString(), type: trigger.type }) }
+      `,
+    })
+    await app!.waitFor(async () => (await runtime.state.get('tick', 'last')) !== undefined, 2500)
+    const last = (await runtime.state.get<{ at: string; type: string }>('tick', 'last'))!
+    expect(last.type).toBe('cron')
+    expect(new Date(last.at).getMilliseconds()).toBe(0)
+    expect(runtime.traces.list().some((t) => t.name === 'cron Tick')).toBe(true)
+  })
+
+  test('5- and 7-field expressions load', async () => {
+    const ok = `export const handler = async () => {}`
+    const { runtime } = await start({
+      'steps/cron/five.step.ts': `export const config = { triggers: [{ type: 'cron', expression: '0 3 * * 1-5' }] }\n${ok}`,
+      'steps/cron/seven.step.ts': `export const config = { triggers: [{ type: 'cron', expression: '0 0 12 1 1 * 2099' }] }\n${ok}`,
+    })
+    expect(runtime.steps().map((s) => s.name).sort()).toEqual(['Five', 'Seven'])
+  })
+})
+
+describe('state trigger', () => {
+  const files = {
+    'steps/http/orders/[id].put.step.ts': `
+      export const handler = async (req, { state }) => {
+        if (req.body === null) await state.delete('orders', req.params.id)
+        else await state.set('orders', req.params.id, req.body)
+        return { status: 204 }
+      }
+    `,
+    'steps/state/log-changes.step.ts': `
+      export const config = { triggers: [{ type: 'state', group: 'orders' }] }
+      export const handler = async (change, { state, traceId }) => {
+        await state.update('changes', 'all', [{ type: 'merge', value: { [change.event + ':' + change.key]: { old: change.oldValue ?? null, new: change.newValue ?? null, traceId } } }])
+      }
+    `,
+    'steps/state/big-orders.step.ts': `
+      export const config = { triggers: [{ type: 'state', group: 'orders', condition: (change) => (change.newValue?.total ?? 0) > 100 }] }
+      export const handler = async (change, { state }) => { await state.set('big', change.key, true) }
+    `,
+  }
+
+  test("fires after set and delete with old and new values, in the writer's trace", async () => {
+    const { runtime } = await start(files)
+    const res = await app!.request('PUT', '/orders/o1', { total: 5 })
+    await app!.request('PUT', '/orders/o1', { total: 7 })
+    await app!.request('PUT', '/orders/o1', 'null', { 'content-type': 'application/json' })
+    await app!.waitFor(async () => Object.keys((await runtime.state.get<object>('changes', 'all')) ?? {}).length === 3)
+    const changes = (await runtime.state.get<Record<string, { old: unknown; new: unknown; traceId: string }>>('changes', 'all'))!
+    expect(changes['created:o1']).toMatchObject({ old: null, new: { total: 5 }, traceId: res.headers.get('x-trace-id')! })
+    expect(changes['updated:o1']).toMatchObject({ old: { total: 5 }, new: { total: 7 } })
+    expect(changes['deleted:o1']).toMatchObject({ old: { total: 7 }, new: null })
+  })
+
+  test('condition decides which changes run the step', async () => {
+    const { runtime } = await start(files)
+    await app!.request('PUT', '/orders/small', { total: 5 })
+    await app!.request('PUT', '/orders/large', { total: 500 })
+    await app!.waitFor(async () => (await runtime.state.get('big', 'large')) === true)
+    await Bun.sleep(20)
+    expect(await runtime.state.get('big', 'small')).toBeUndefined()
+  })
+})

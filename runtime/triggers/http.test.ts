@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { createTestRuntime, type TestRuntime } from '../testing/index.ts'
+import { makeProject, type TempProject } from '../../test/helpers/project.ts'
+
+let project: TempProject
+let app: TestRuntime
+
+const steps = {
+  'steps/http/users/[id].get.step.ts': `
+    export const config = { name: 'GetUser' }
+    export const handler = async (req) => ({ status: 200, headers: { 'X-Custom': 'yes' }, body: { id: req.params.id, query: req.query, path: req.path } })
+  `,
+  'steps/http/users/index.post.step.ts': `
+    import { z } from 'zod'
+    export const config = { name: 'CreateUser', triggers: [{ type: 'http', bodySchema: z.object({ name: z.string().min(2), age: z.number().int().default(18) }) }] }
+    export const handler = async (req) => ({ status: 201, body: req.body })
+  `,
+  'steps/http/json-schema.put.step.ts': `
+    export const config = { triggers: [{ type: 'http', bodySchema: { type: 'object', required: ['n'], properties: { n: { type: 'number' } } } }] }
+    export const handler = async (req) => ({ status: 200, body: req.body })
+  `,
+  'steps/http/boom.get.step.ts': `
+    export const handler = async () => { throw new Error('database password is hunter2') }
+  `,
+  'steps/http/teapot.get.step.ts': `
+    import { MotiaError } from 'motia'
+    export const handler = async () => { throw new MotiaError('no coffee here', { status: 418 }) }
+  `,
+  'steps/http/typed.get.step.ts': `
+    import { z } from 'zod'
+    export const config = { triggers: [{ type: 'http', responseSchema: { 200: z.object({ ok: z.boolean() }) } }] }
+    export const handler = async (req) => ({ status: 200, body: req.query.bad ? { ok: 'nope' } : { ok: true } })
+  `,
+  'steps/http/guarded.get.step.ts': `
+    const order = []
+    const first = async (req, ctx, next) => { order.push('first'); const res = await next(); return { ...res, headers: { ...res.headers, 'x-order': [...order, 'after'].join(',') } } }
+    const second = async (req, ctx, next) => { order.push('second'); if (req.headers.authorization !== 'Bearer ok') return { status: 401, body: { error: 'unauthorized' } }; return next() }
+    export const config = { triggers: [{ type: 'http', middleware: [first, second] }] }
+    export const handler = async () => { order.push('handler'); const body = { order: [...order] }; order.length = 0; return { status: 200, body } }
+  `,
+  'steps/http/events.get.step.ts': `
+    export const handler = async () => ({
+      status: 200,
+      body: (async function* () {
+        yield { event: 'tick', id: '1', data: { n: 1 } }
+        yield 'plain text'
+      })(),
+    })
+  `,
+  'steps/http/form.post.step.ts': `
+    export const handler = async (req) => ({ status: 200, body: req.body })
+  `,
+  'steps/http/empty.delete.step.ts': `
+    export const handler = async () => undefined
+  `,
+}
+
+beforeAll(async () => {
+  project = makeProject(steps)
+  app = await createTestRuntime({ root: project.root })
+})
+
+afterAll(async () => {
+  await app.stop()
+  project.cleanup()
+})
+
+describe('http trigger', () => {
+  test('path params, repeated query params and custom headers reach the client', async () => {
+    const res = await app.request('GET', '/users/42?tag=a&tag=b&q=x')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-custom')).toBe('yes')
+    expect(await res.json()).toEqual({ id: '42', query: { tag: ['a', 'b'], q: 'x' }, path: '/users/42' })
+  })
+
+  test('every response carries x-trace-id', async () => {
+    const res = await app.request('GET', '/users/1')
+    expect(res.headers.get('x-trace-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  test('a valid body is parsed by the schema (defaults applied)', async () => {
+    const res = await app.request('POST', '/users', { name: 'Ada' })
+    expect(res.status).toBe(201)
+    expect(await res.json()).toEqual({ name: 'Ada', age: 18 })
+  })
+
+  test('a schema violation answers 400 listing the issues', async () => {
+    const res = await app.request('POST', '/users', { name: 'A', age: 'old' })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { error: string; issues: Array<{ path: string[] }> }
+    expect(body.error).toBe('Invalid request body')
+    expect(body.issues.map((i) => i.path.join('.')).sort()).toEqual(['age', 'name'])
+  })
+
+  test('JSON Schema bodies are validated too', async () => {
+    expect((await app.request('PUT', '/json-schema', { n: 1 })).status).toBe(200)
+    const bad = await app.request('PUT', '/json-schema', { n: 'one' })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { issues: Array<{ path: string[] }> }).issues[0]!.path).toEqual(['n'])
+  })
+
+  test('invalid JSON answers 400', async () => {
+    const res = await app.request('POST', '/users', '{"name": ', { 'content-type': 'application/json' })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ error: 'Invalid JSON body' })
+  })
+
+  test('an unknown route answers 404', async () => {
+    const res = await app.request('GET', '/nope')
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({ error: 'Not Found' })
+  })
+
+  test('a throwing handler answers a generic 500 and logs the stack', async () => {
+    const res = await app.request('GET', '/boom')
+    expect(res.status).toBe(500)
+    const text = await res.text()
+    expect(text).not.toContain('hunter2')
+    expect(JSON.parse(text).error).toBe('Internal Server Error')
+    const entry = app.logs.find((l) => l.level === 'error' && l.msg.includes('hunter2'))
+    expect((entry?.error as { stack?: string } | undefined)?.stack).toContain('boom.get.step.ts')
+  })
+
+  test('a MotiaError with a 4xx status answers that status', async () => {
+    const res = await app.request('GET', '/teapot')
+    expect(res.status).toBe(418)
+    expect(await res.json()).toEqual({ error: 'no coffee here' })
+  })
+
+  test('a body that breaks responseSchema answers 500 and logs why', async () => {
+    expect((await app.request('GET', '/typed')).status).toBe(200)
+    const res = await app.request('GET', '/typed?bad=1')
+    expect(res.status).toBe(500)
+    expect(app.logs.some((l) => l.msg.includes('does not match responseSchema[200]'))).toBe(true)
+  })
+
+  test('middleware runs in order around the handler', async () => {
+    const res = await app.request('GET', '/guarded', undefined, { authorization: 'Bearer ok' })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ order: ['first', 'second', 'handler'] })
+    expect(res.headers.get('x-order')).toBe('after')
+  })
+
+  test('middleware can answer without calling the handler', async () => {
+    const res = await app.request('GET', '/guarded')
+    expect(res.status).toBe(401)
+    expect(res.headers.get('x-order')).toBe('first,second,after')
+  })
+
+  test('an async iterable body streams server-sent events', async () => {
+    const res = await app.request('GET', '/events')
+    expect(res.headers.get('content-type')).toBe('text/event-stream')
+    expect(await res.text()).toBe('event: tick\nid: 1\ndata: {"n":1}\n\ndata: plain text\n\n')
+  })
+
+  test('form bodies are parsed into an object', async () => {
+    const res = await app.request('POST', '/form', 'a=1&b=two', { 'content-type': 'application/x-www-form-urlencoded' })
+    expect(await res.json()).toEqual({ a: '1', b: 'two' })
+  })
+
+  test('a handler returning nothing answers 204', async () => {
+    expect((await app.request('DELETE', '/empty')).status).toBe(204)
+  })
+
+  test('GET /__motia/health answers ok', async () => {
+    const res = await app.request('GET', '/__motia/health')
+    expect(await res.json()).toMatchObject({ status: 'ok', steps: Object.keys(steps).length })
+  })
+})

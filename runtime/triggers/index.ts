@@ -1,0 +1,10 @@
+import type { TriggerType } from '../plugin.ts'
+import { cronTrigger } from './cron.ts'
+import { httpTrigger } from './http.ts'
+import { queueTrigger } from './queue.ts'
+import { stateTrigger } from './state.ts'
+
+/** The trigger types every project has; each is written against the public plugin API. */
+export const builtinTriggers: TriggerType<any>[] = [httpTrigger, queueTrigger, cronTrigger, stateTrigger]
+
+export { cronTrigger, httpTrigger, queueTrigger, stateTrigger }

@@ -1,0 +1,11 @@
+// Links node_modules/motia to this checkout, so the templates and docs examples inside the
+// repository import `motia` exactly as a user's project does (one copy of the runtime).
+import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const link = join(root, 'node_modules', 'motia')
+mkdirSync(dirname(link), { recursive: true })
+if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) unlinkSync(link)
+symlinkSync('..', link, 'dir')
