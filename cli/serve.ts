@@ -40,9 +40,14 @@ function printListing(steps: readonly LoadedStep[], url: string, mode: string): 
         : t.type === 'queue' ? `queue  ${t.topic}`
         : t.type === 'cron' ? `cron   ${t.expression}`
         : t.type
-      return `  ${what.padEnd(40)} ${step.name}  \x1b[2m${step.relativePath}\x1b[0m`
+      return `  ${what.padEnd(40)} ${step.name}  ${dim(step.relativePath)}`
     }),
   )
+  if (lines.length === 0) lines.push('  (no steps yet: add one under steps/, e.g. steps/http/hello.get.step.ts)')
   const shown = url.replace('0.0.0.0', 'localhost')
   process.stdout.write(`\nmotia ${mode}: ${steps.length} step(s)\n${lines.join('\n')}\n\n  ➜ ${shown}\n\n`)
+}
+
+function dim(text: string): string {
+  return process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text
 }

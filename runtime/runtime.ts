@@ -4,8 +4,9 @@
  */
 import { resolve } from 'node:path'
 import { ConfigError, MotiaError, ValidationError } from './errors.ts'
-import { createMemoryQueue } from './adapters/queue/memory.ts'
-import { createMemoryState } from './adapters/state/memory.ts'
+import { createSqliteQueue } from './adapters/queue/sqlite.ts'
+import { defaultDatabasePath } from './adapters/sqlite/database.ts'
+import { createSqliteState } from './adapters/state/sqlite.ts'
 import { createFlowContext, type ContextDeps } from './context.ts'
 import { findStepFiles, loadSteps, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
@@ -15,6 +16,7 @@ import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
 import { createMemoryTraceStore, type Span } from './observability/trace-store.ts'
 import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
+import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, TriggerType, Unregister } from './plugin.ts'
 import type { MotiaRuntime, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
@@ -46,7 +48,7 @@ export interface Runtime extends MotiaRuntime {
   server: HttpServer
 }
 
-/** Creates a runtime for the project at `root`. Adapters default to in-memory ones. */
+/** Creates a runtime for the project at `root`. Adapters default to the embedded store in `.motia/`. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
@@ -54,9 +56,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
+  // The embedded store is the default; one server per project may use it (see project-lock.ts).
+  const embedded = !adapters.queue || !adapters.state
+  const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
+  const database = defaultDatabasePath(root)
   const [queue, state, traces] = await Promise.all([
-    resolveFactory(adapters.queue, () => createMemoryQueue()),
-    resolveFactory(adapters.state, () => createMemoryState()),
+    resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined })),
+    resolveFactory(adapters.state, () => createSqliteState({ path: database })),
     resolveFactory(adapters.traces, () => createMemoryTraceStore()),
   ])
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
@@ -198,7 +204,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     async listen() {
       runtime.server.listen({ port: config.http.port, host: config.http.host })
-      return runtime.server.url()!
+      const url = runtime.server.url()!
+      lock?.update({ url })
+      return url
     },
     async stop() {
       await server.stop()
@@ -210,6 +218,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (inflight > 0) logger.warn(`shutdown: ${inflight} handler(s) still running after ${config.shutdownTimeoutMs} ms`)
       for (const plugin of plugins) await plugin.dispose?.()
       await Promise.all([queue.close(), state.close(), traces.close()])
+      lock?.release()
     },
   }
 

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { testStateAdapter } from './contract.ts'
+import { createSqliteState } from './sqlite.ts'
+
+const dirs: string[] = []
+const tempDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'motia-state-'))
+  dirs.push(dir)
+  return join(dir, 'motia.db')
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+testStateAdapter({ name: 'sqlite', create: () => createSqliteState({ path: tempDb() }) })
+
+describe('sqlite state', () => {
+  test('values survive closing and reopening the file', async () => {
+    const path = tempDb()
+    const first = createSqliteState({ path })
+    await first.set('users', 'u1', { name: 'Ada' })
+    await first.close()
+    const second = createSqliteState({ path })
+    expect(await second.get('users', 'u1')).toEqual({ name: 'Ada' })
+    await second.close()
+  })
+
+  test('10,000 concurrent increments of one key end at exactly 10,000', async () => {
+    const state = createSqliteState({ path: tempDb() })
+    await Promise.all(Array.from({ length: 10_000 }, () => state.update('counters', 'hits', [{ type: 'increment', path: 'n' }])))
+    expect(await state.get('counters', 'hits')).toEqual({ n: 10_000 })
+    await state.close()
+  })
+
+  test('two processes incrementing one key never lose an increment', async () => {
+    const path = tempDb()
+    const state = createSqliteState({ path })
+    const script = `
+      import { createSqliteState } from ${JSON.stringify(`${import.meta.dir}/sqlite.ts`)}
+      const state = createSqliteState({ path: ${JSON.stringify(path)} })
+      await Promise.all(Array.from({ length: 2000 }, () => state.update('c', 'k', [{ type: 'increment' }])))
+      await state.close()
+    `
+    const child = Bun.spawn([process.execPath, '-e', script], { stderr: 'pipe' })
+    for (let i = 0; i < 2000; i++) await state.update('c', 'k', [{ type: 'increment' }])
+    expect(await child.exited).toBe(0)
+    expect(await state.get('c', 'k')).toBe(4000)
+    await state.close()
+  })
+
+  test('refuses operations after close', async () => {
+    const state = createSqliteState({ path: tempDb() })
+    await state.close()
+    await expect(state.get('g', 'k')).rejects.toThrow('closed')
+  })
+})

@@ -1,0 +1,90 @@
+/**
+ * The embedded durable StateAdapter on bun:sqlite, sharing the project's `.motia/motia.db` with
+ * the queue. Each write is one immediate transaction: read, apply, write, so an `update` is atomic
+ * against other handlers in this process and against any other process using the file.
+ */
+import type { Database } from 'bun:sqlite'
+import { openDatabase } from '../sqlite/database.ts'
+import { applyUpdateOps } from './ops.ts'
+import type { StateAdapter, StateWrite } from './types.ts'
+
+export interface SqliteStateOptions {
+  /** The database file; `.motia/motia.db` in a project. `:memory:` for a private, volatile one. */
+  path: string
+}
+
+/**
+ * @example
+ * const state = createSqliteState({ path: '.motia/motia.db' })
+ */
+export function createSqliteState(options: SqliteStateOptions): StateAdapter {
+  const shared = openDatabase(options.path)
+  const sql = prepare(shared.db)
+  let closed = false
+
+  const read = (group: string, key: string): unknown => {
+    const row = sql.get.get({ group, key }) as { value: string } | null
+    return row ? JSON.parse(row.value) : undefined
+  }
+  const write = shared.db.transaction((group: string, key: string, next: (old: unknown) => unknown): StateWrite => {
+    const oldValue = read(group, key)
+    const newValue = next(oldValue)
+    if (newValue === undefined) sql.delete.run({ group, key })
+    else sql.put.run({ group, key, value: JSON.stringify(newValue) })
+    return { oldValue, newValue: newValue === undefined ? undefined : JSON.parse(JSON.stringify(newValue)) }
+  })
+  const guarded = <T>(action: () => T): Promise<T> => {
+    if (closed) return Promise.reject(new Error('[motia] the sqlite state is closed'))
+    try {
+      return Promise.resolve(action())
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  return {
+    get: (group, key) => guarded(() => read(group, key) as never),
+    set: (group, key, value) => guarded(() => write.immediate(group, key, () => value) as never),
+    update: (group, key, ops) => guarded(() => write.immediate(group, key, (old) => applyUpdateOps(old, ops)) as never),
+    delete: (group, key) => guarded(() => write.immediate(group, key, () => undefined) as never),
+    list: (group) =>
+      guarded(() => (sql.list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))),
+    listGroups: () => guarded(() => (sql.groups.all() as Array<{ name: string }>).map((row) => row.name)),
+    clear: (group) =>
+      guarded(() =>
+        shared.db
+          .transaction(() => {
+            const removed = (sql.list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }))
+            sql.clear.run({ group })
+            return removed
+          })
+          .immediate(),
+      ),
+    async close() {
+      if (closed) return
+      closed = true
+      shared.release()
+    },
+  }
+}
+
+// --- internal ---
+
+function prepare(db: Database) {
+  db.run(`CREATE TABLE IF NOT EXISTS motia_state (
+    group_name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (group_name, key)
+  ) WITHOUT ROWID`)
+  return {
+    get: db.prepare('SELECT value FROM motia_state WHERE group_name = :group AND key = :key'),
+    put: db.prepare(
+      'INSERT INTO motia_state (group_name, key, value) VALUES (:group, :key, :value) ON CONFLICT (group_name, key) DO UPDATE SET value = excluded.value',
+    ),
+    delete: db.prepare('DELETE FROM motia_state WHERE group_name = :group AND key = :key'),
+    list: db.prepare('SELECT key, value FROM motia_state WHERE group_name = :group ORDER BY key'),
+    groups: db.prepare('SELECT DISTINCT group_name AS name FROM motia_state ORDER BY group_name'),
+    clear: db.prepare('DELETE FROM motia_state WHERE group_name = :group'),
+  }
+}

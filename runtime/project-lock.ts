@@ -1,0 +1,82 @@
+/**
+ * One server per project directory. The embedded store under `.motia/` is safe to open from many
+ * processes (the CLI's `dlq` and `state` commands do), but two servers would both run every cron
+ * job and reclaim each other's leases, so a second `motia dev`/`motia start` refuses to start.
+ * A lock left by a process that died (kill -9) is taken over.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ConfigError } from './errors.ts'
+
+export interface ProjectLockInfo {
+  pid: number
+  mode: string
+  startedAt: number
+  /** Where the server listens, once it does. */
+  url?: string
+}
+
+export interface ProjectLock {
+  /** Records where the server listens, for `motia enqueue`. */
+  update(info: Partial<ProjectLockInfo>): void
+  release(): void
+}
+
+export function lockFile(root: string): string {
+  return join(root, '.motia', 'server.lock')
+}
+
+/** The running server of the project at `root`, if there is one. */
+export function readProjectLock(root: string): ProjectLockInfo | undefined {
+  const file = lockFile(root)
+  if (!existsSync(file)) return undefined
+  try {
+    const info = JSON.parse(readFileSync(file, 'utf8')) as ProjectLockInfo
+    return isAlive(info.pid) ? info : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Takes the project's server lock or throws a `ConfigError` naming the process that holds it. */
+export function acquireProjectLock(root: string, mode: string): ProjectLock {
+  const file = lockFile(root)
+  mkdirSync(join(root, '.motia'), { recursive: true })
+  let info: ProjectLockInfo = { pid: process.pid, mode, startedAt: Date.now() }
+  // Exclusive create, so two servers starting at the same moment cannot both win.
+  for (let tries = 0; ; tries++) {
+    try {
+      writeFileSync(file, JSON.stringify(info), { flag: 'wx' })
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw error
+      const holder = readProjectLock(root)
+      if (holder && holder.pid !== process.pid) {
+        throw new ConfigError(
+          `[motia] another motia server (pid ${holder.pid}, motia ${holder.mode}${holder.url ? ` at ${holder.url}` : ''}) is using ${join(root, '.motia')}: stop it first, or give this one other adapters in motia.config.ts`,
+        )
+      }
+      rmSync(file, { force: true })
+    }
+  }
+  return {
+    update(next) {
+      info = { ...info, ...next }
+      writeFileSync(file, JSON.stringify(info))
+    },
+    release() {
+      if (readProjectLock(root)?.pid === process.pid) rmSync(file, { force: true })
+    },
+  }
+}
+
+// --- internal ---
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
