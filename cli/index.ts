@@ -32,6 +32,74 @@ program
   .addHelpText('after', '\nExamples:\n  motia start\n  PORT=8080 motia start\n')
   .action(async (opts) => (await import('./commands/start.ts')).start(opts))
 
+program
+  .command('enqueue')
+  .description('enqueue a message: through the running server, or straight into the project store')
+  .requiredOption('-t, --topic <topic>', 'topic to enqueue on')
+  .requiredOption('--data <json>', 'message data as JSON')
+  .option('-g, --group <id>', 'messageGroupId (fifo queues)')
+  .option('--delay <ms>', 'deliver after this many milliseconds', parseCount('--delay'))
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print the result as JSON')
+  .addHelpText('after', `\nExamples:\n  motia enqueue --topic order-placed --data '{"id":"o1","item":"book","quantity":1}'\n  motia enqueue -t reminders --data '{"user":7}' --delay 60000\n`)
+  .action(async (opts) => (await import('./commands/enqueue.ts')).enqueue(opts))
+
+const dlq = program.command('dlq').description('inspect and replay dead-lettered messages')
+dlq
+  .command('list')
+  .description('list dead letters with their error, attempts and trace id')
+  .option('-s, --step <step>', 'only this step')
+  .option('-t, --topic <topic>', 'only this topic')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print JSON')
+  .addHelpText('after', '\nExamples:\n  motia dlq list\n  motia dlq list --step SendEmail --json\n')
+  .action(async (opts) => (await import('./commands/dlq.ts')).list(opts))
+dlq
+  .command('replay')
+  .description('put dead letters back in their queue with a fresh attempt count')
+  .argument('[ids...]', 'dead letter ids (see motia dlq list)')
+  .option('-a, --all', 'replay every dead letter')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print JSON')
+  .addHelpText('after', '\nExamples:\n  motia dlq replay m42 m43\n  motia dlq replay --all\n')
+  .action(async (ids, opts) => (await import('./commands/dlq.ts')).replay(ids, opts))
+dlq
+  .command('purge')
+  .description('delete dead letters for good')
+  .option('-s, --step <step>', 'only this step')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print JSON')
+  .addHelpText('after', '\nExamples:\n  motia dlq purge\n  motia dlq purge --step SendEmail\n')
+  .action(async (opts) => (await import('./commands/dlq.ts')).purge(opts))
+
+const state = program.command('state').description('read and write the project state')
+state
+  .command('get')
+  .description('print one value as JSON')
+  .argument('<group>')
+  .argument('<key>')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .addHelpText('after', '\nExample:\n  motia state get orders o1\n')
+  .action(async (group, key, opts) => (await import('./commands/state.ts')).get(group, key, opts))
+state
+  .command('set')
+  .description('store a value (state triggers do not fire for it)')
+  .argument('<group>')
+  .argument('<key>')
+  .argument('<json>', 'the value as JSON')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print old and new value as JSON')
+  .addHelpText('after', `\nExample:\n  motia state set settings theme '"dark"'\n`)
+  .action(async (group, key, value, opts) => (await import('./commands/state.ts')).set(group, key, value, opts))
+state
+  .command('list')
+  .description('list the groups, or the keys and values of one group')
+  .argument('[group]')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print JSON')
+  .addHelpText('after', '\nExamples:\n  motia state list\n  motia state list orders --json\n')
+  .action(async (group, opts) => (await import('./commands/state.ts')).list(group, opts))
+
 try {
   await program.parseAsync(process.argv)
 } catch (error) {
@@ -47,4 +115,12 @@ function parsePort(value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, got "${value}"`)
   return port
+}
+
+function parseCount(flag: string) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 0) fail(`${flag} must be a whole number of milliseconds, got "${value}"`)
+    return n
+  }
 }

@@ -12,11 +12,14 @@ export interface ProjectLockInfo {
   pid: number
   mode: string
   startedAt: number
+  /** Proves to the server's control endpoints (`POST /__motia/enqueue`) that the caller can read this file. */
+  token: string
   /** Where the server listens, once it does. */
   url?: string
 }
 
 export interface ProjectLock {
+  token: string
   /** Records where the server listens, for `motia enqueue`. */
   update(info: Partial<ProjectLockInfo>): void
   release(): void
@@ -42,11 +45,11 @@ export function readProjectLock(root: string): ProjectLockInfo | undefined {
 export function acquireProjectLock(root: string, mode: string): ProjectLock {
   const file = lockFile(root)
   mkdirSync(join(root, '.motia'), { recursive: true })
-  let info: ProjectLockInfo = { pid: process.pid, mode, startedAt: Date.now() }
+  let info: ProjectLockInfo = { pid: process.pid, mode, startedAt: Date.now(), token: crypto.randomUUID() }
   // Exclusive create, so two servers starting at the same moment cannot both win.
   for (let tries = 0; ; tries++) {
     try {
-      writeFileSync(file, JSON.stringify(info), { flag: 'wx' })
+      writeFileSync(file, JSON.stringify(info), { flag: 'wx', mode: 0o600 })
       break
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw error
@@ -60,6 +63,7 @@ export function acquireProjectLock(root: string, mode: string): ProjectLock {
     }
   }
   return {
+    token: info.token,
     update(next) {
       info = { ...info, ...next }
       writeFileSync(file, JSON.stringify(info))

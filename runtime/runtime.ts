@@ -19,8 +19,8 @@ import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, TriggerType, Unregister } from './plugin.ts'
 import type { MotiaRuntime, RunOptions, RuntimeEvents } from './runtime-types.ts'
-import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
-import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './step/types.ts'
+import type { EnqueueMessage, FiredTrigger } from './step/types.ts'
+import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
 
 export interface RuntimeOptions {
@@ -74,7 +74,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const observers = plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
 
   let steps: LoadedStep[] = []
-  let topics = new Map<string, Array<{ step: LoadedStep; trigger: FiredTrigger; validate?: Validate }>>()
+  let topics: TopicIndex = new Map()
   let registrations: Unregister[] = []
   let inflight = 0
   let idle: (() => void) | undefined
@@ -102,16 +102,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger.warn(`enqueue to "${message.topic}" reached no subscriber: add a queue step for "${message.topic}"`, { traceId, topic: message.topic })
       return 0
     }
-    for (const { step, validate } of subscribers) {
-      if (!validate) continue
-      const result = await validate(message.data)
-      if (!result.ok) {
-        throw new ValidationError(
-          `[motia] enqueue to "${message.topic}" rejected by the input schema of step "${step.name}" (${step.relativePath}): ${formatIssues(result.issues)}`,
-          result.issues,
-        )
-      }
-    }
+    await checkMessage(message.topic, subscribers, message.data)
     const names = subscribers.map((s) => s.step.name)
     await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs })
     return names.length
@@ -185,7 +176,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     async load() {
       if (!setupDone) {
         setupDone = true
-        registerCoreRoutes(runtime)
+        registerCoreRoutes(runtime, { controlToken: lock?.token })
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
       const files = findStepFiles(root, loaders)
@@ -257,20 +248,6 @@ function collectTriggerTypes(plugins: readonly MotiaPlugin[]): Map<string, Trigg
     }
   }
   return types
-}
-
-function indexTopics(steps: readonly LoadedStep[]) {
-  const topics = new Map<string, Array<{ step: LoadedStep; trigger: FiredTrigger; validate?: Validate }>>()
-  for (const step of steps) {
-    for (const trigger of step.triggers) {
-      if (trigger.type !== 'queue' || typeof trigger.topic !== 'string') continue
-      const list = topics.get(trigger.topic) ?? []
-      const input = (trigger as QueueTriggerConfig).input
-      list.push({ step, trigger, validate: input ? compileSchema(input) : undefined })
-      topics.set(trigger.topic, list)
-    }
-  }
-  return topics
 }
 
 function finishSpan(span: Span, status: 'ok' | 'error', error?: unknown): void {

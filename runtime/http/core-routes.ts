@@ -1,8 +1,13 @@
-/** The runtime's own endpoints under `/__motia`: health and traces. */
+/**
+ * The runtime's own endpoints under `/__motia`: health, traces, and `POST /__motia/enqueue` for the
+ * CLI. The enqueue endpoint answers only callers that send the token from `.motia/server.lock`,
+ * i.e. someone who can read the project folder.
+ */
+import { MotiaError } from '../errors.ts'
 import type { MotiaRuntime } from '../runtime-types.ts'
 import { json } from './server.ts'
 
-export function registerCoreRoutes(runtime: MotiaRuntime): void {
+export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToken?: string } = {}): void {
   const started = Date.now()
   runtime.http.route({
     method: 'GET',
@@ -25,4 +30,37 @@ export function registerCoreRoutes(runtime: MotiaRuntime): void {
       return trace ? json(trace) : json({ error: `no trace "${params.id}"` }, 404)
     },
   })
+  const { controlToken } = options
+  if (controlToken) {
+    runtime.http.route({
+      method: 'POST',
+      path: '/__motia/enqueue',
+      handler: async (request) => {
+        if (request.headers.get('x-motia-token') !== controlToken) return json({ error: 'missing or wrong x-motia-token' }, 403)
+        let message: { topic?: unknown; data?: unknown; messageGroupId?: unknown; delayMs?: unknown }
+        try {
+          message = (await request.json()) as typeof message
+        } catch {
+          return json({ error: 'body must be JSON: { "topic": "...", "data": ... }' }, 400)
+        }
+        if (typeof message.topic !== 'string') return json({ error: '"topic" must be a string' }, 400)
+        const traceId = runtime.startTrace(`enqueue ${message.topic}`, 'enqueue')
+        try {
+          await runtime.enqueue(
+            {
+              topic: message.topic,
+              data: message.data,
+              messageGroupId: typeof message.messageGroupId === 'string' ? message.messageGroupId : undefined,
+              delayMs: typeof message.delayMs === 'number' ? message.delayMs : undefined,
+            },
+            { traceId },
+          )
+        } catch (error) {
+          if (error instanceof MotiaError) return json({ error: error.message }, error.status >= 500 ? 400 : error.status)
+          throw error
+        }
+        return json({ traceId, subscribers: runtime.subscribers(message.topic).map((s) => s.step.name) }, 202)
+      },
+    })
+  }
 }

@@ -15,6 +15,8 @@ export interface CliProcess {
   /** Waits for output matching `pattern` after character `from`. */
   waitForOutput(pattern: RegExp, from?: number, timeoutMs?: number): Promise<void>
   signal(signal: NodeJS.Signals): void
+  /** The last signal sent with `signal`. */
+  signalled?: NodeJS.Signals
   exited(): Promise<number>
   stop(): Promise<void>
 }
@@ -62,7 +64,10 @@ export async function startCli(args: string[], cwd: string, env: Record<string, 
     async waitForOutput(pattern, from = 0, timeoutMs = 5000) {
       await poll(() => pattern.test(text.slice(from)), timeoutMs, () => `output never matched ${pattern}:\n${text.slice(from)}`)
     },
-    signal: (signal) => proc.kill(signal),
+    signal(signal) {
+      cli.signalled = signal
+      proc.kill(signal)
+    },
     exited: () => proc.exited,
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGKILL')
@@ -84,4 +89,23 @@ async function poll(check: () => boolean | Promise<boolean>, timeoutMs: number, 
     if (Date.now() > deadline) throw new Error(describe())
     await Bun.sleep(25)
   }
+}
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs `motia <args>` to completion in `cwd`, with no stdin. */
+export async function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  const proc = Bun.spawn([process.execPath, `${repoRoot}/cli/index.ts`, ...args], {
+    cwd,
+    env: { ...process.env, MOTIA_LOG_FORMAT: 'json', ...env },
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  return { code, stdout, stderr }
 }

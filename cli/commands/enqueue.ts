@@ -1,0 +1,77 @@
+import { resolve } from 'node:path'
+import { createSqliteQueue } from '../../runtime/adapters/queue/sqlite.ts'
+import { defaultDatabasePath } from '../../runtime/adapters/sqlite/database.ts'
+import { loadConfig, resolveFactory } from '../../runtime/config.ts'
+import { findStepFiles, loadSteps } from '../../runtime/discovery/load-steps.ts'
+import { moduleLoader } from '../../runtime/discovery/module-loader.ts'
+import { MotiaError } from '../../runtime/errors.ts'
+import { readProjectLock } from '../../runtime/project-lock.ts'
+import { builtinTriggers } from '../../runtime/triggers/index.ts'
+import { checkMessage, indexTopics } from '../../runtime/topics.ts'
+import { fail, parseJsonArgument, printJson } from '../output.ts'
+
+interface EnqueueOptions {
+  topic: string
+  data: string
+  group?: string
+  delay?: number
+  dir: string
+  json?: boolean
+}
+
+/**
+ * `motia enqueue`: through the running server when there is one (so the message joins its traces
+ * and wakes its consumers at once), otherwise straight into the project's store.
+ */
+export async function enqueue(opts: EnqueueOptions): Promise<void> {
+  const root = resolve(opts.dir)
+  const data = parseJsonArgument('--data', opts.data)
+  const message = { topic: opts.topic, data, messageGroupId: opts.group, delayMs: opts.delay }
+  const server = readProjectLock(root)
+  const result = server?.url ? await viaServer(server.url, server.token, message) : await direct(root, message)
+  if (opts.json) return printJson(result)
+  process.stdout.write(`enqueued "${opts.topic}" for ${result.subscribers.join(', ')} (${result.via}, trace ${result.traceId})\n`)
+}
+
+// --- internal ---
+
+interface Result {
+  via: 'server' | 'store'
+  traceId: string
+  subscribers: string[]
+}
+
+async function viaServer(url: string, token: string, message: object): Promise<Result> {
+  const target = new URL('/__motia/enqueue', url.replace('0.0.0.0', '127.0.0.1'))
+  let res: Response
+  try {
+    res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', 'x-motia-token': token }, body: JSON.stringify(message) })
+  } catch (error) {
+    fail(`the server at ${url} did not answer (${(error as Error).message}); is it still running?`)
+  }
+  const body = (await res.json().catch(() => ({}))) as { error?: string; traceId?: string; subscribers?: string[] }
+  if (!res.ok) fail(body.error ?? `the server answered ${res.status}`)
+  return { via: 'server', traceId: body.traceId ?? '', subscribers: body.subscribers ?? [] }
+}
+
+async function direct(root: string, message: { topic: string; data: unknown; messageGroupId?: string; delayMs?: number }): Promise<Result> {
+  const config = await loadConfig(root, {}, process.env)
+  const loaders = [moduleLoader]
+  const triggerTypes = new Map([...builtinTriggers, ...config.plugins.flatMap((p) => p.triggers ?? [])].map((t) => [t.type, t]))
+  const loaded = await loadSteps({ root, files: findStepFiles(root, loaders), loaders, triggerTypes })
+  const subscribers = indexTopics(loaded.steps).get(message.topic) ?? []
+  if (subscribers.length === 0) {
+    const known = [...indexTopics(loaded.steps).keys()]
+    throw new MotiaError(`[motia] no step subscribes to topic "${message.topic}"; known topics: ${known.join(', ') || 'none'}`)
+  }
+  await checkMessage(message.topic, subscribers, message.data)
+  const queue = await resolveFactory(config.adapters.queue, () => createSqliteQueue({ path: defaultDatabasePath(root) }))
+  const traceId = crypto.randomUUID()
+  const names = subscribers.map((s) => s.step.name)
+  try {
+    await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs })
+  } finally {
+    await queue.close()
+  }
+  return { via: 'store', traceId, subscribers: names }
+}

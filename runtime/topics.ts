@@ -1,0 +1,45 @@
+/**
+ * Which steps subscribe to which topic, and the check every enqueue passes before anything is
+ * sent: the data must satisfy the input schema of every subscriber.
+ */
+import { ValidationError } from './errors.ts'
+import type { LoadedStep } from './discovery/loaded-step.ts'
+import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
+import type { FiredTrigger, QueueTriggerConfig } from './step/types.ts'
+
+export interface Subscriber {
+  step: LoadedStep
+  trigger: FiredTrigger
+  validate?: Validate
+}
+
+export type TopicIndex = Map<string, Subscriber[]>
+
+/** Indexes the queue triggers of `steps` by topic. */
+export function indexTopics(steps: readonly LoadedStep[]): TopicIndex {
+  const topics: TopicIndex = new Map()
+  for (const step of steps) {
+    for (const trigger of step.triggers) {
+      if (trigger.type !== 'queue' || typeof trigger.topic !== 'string') continue
+      const list = topics.get(trigger.topic) ?? []
+      const input = (trigger as QueueTriggerConfig).input
+      list.push({ step, trigger, validate: input ? compileSchema(input) : undefined })
+      topics.set(trigger.topic, list)
+    }
+  }
+  return topics
+}
+
+/** Throws a `ValidationError` naming the first subscriber whose input schema rejects `data`. */
+export async function checkMessage(topic: string, subscribers: readonly Subscriber[], data: unknown): Promise<void> {
+  for (const { step, validate } of subscribers) {
+    if (!validate) continue
+    const result = await validate(data)
+    if (!result.ok) {
+      throw new ValidationError(
+        `[motia] enqueue to "${topic}" rejected by the input schema of step "${step.name}" (${step.relativePath}): ${formatIssues(result.issues)}`,
+        result.issues,
+      )
+    }
+  }
+}
