@@ -44,3 +44,8 @@ export type { StateAdapter, StateManager, StateWrite, UpdateOp } from './adapter
 export type { ConsumeOptions, DeadLetter, QueueAdapter, QueueMessage } from './adapters/queue/types.ts'
 export { createMemoryQueue } from './adapters/queue/memory.ts'
 export { createMemoryState } from './adapters/state/memory.ts'
+export { createSqliteQueue, type SqliteQueueOptions } from './adapters/queue/sqlite.ts'
+export { createSqliteState, type SqliteStateOptions } from './adapters/state/sqlite.ts'
+export type { StreamItem, StreamStore, StreamWrite } from './adapters/streams/types.ts'
+export { createMemoryStreams } from './adapters/streams/memory.ts'
+export { createSqliteStreams } from './adapters/streams/sqlite.ts'

@@ -16,6 +16,7 @@ import { createMemoryState } from '../adapters/state/memory.ts'
 
 export { testQueueAdapter } from '../adapters/queue/contract.ts'
 export { testStateAdapter } from '../adapters/state/contract.ts'
+export { testStreamStore } from '../adapters/streams/contract.ts'
 
 export interface TestRuntime {
   runtime: Runtime

@@ -1,0 +1,46 @@
+/** The in-memory StreamStore, for tests. Map order is insertion order, which `list` promises. */
+import type { StreamStore, StreamWrite } from './types.ts'
+
+export function createMemoryStreams(): StreamStore {
+  const groups = new Map<string, Map<string, unknown>>()
+  const keyOf = (stream: string, groupId: string) => `${stream}\u0000${groupId}`
+
+  const write = <T>(stream: string, groupId: string, id: string, next: T | undefined): StreamWrite<T> => {
+    const key = keyOf(stream, groupId)
+    let items = groups.get(key)
+    if (!items) groups.set(key, (items = new Map()))
+    const oldValue = items.get(id) as T | undefined
+    if (next === undefined) items.delete(id)
+    else items.set(id, copy(next))
+    if (items.size === 0) groups.delete(key)
+    return { oldValue, newValue: copy(next) }
+  }
+
+  return {
+    async get(stream, groupId, id) {
+      return copy(groups.get(keyOf(stream, groupId))?.get(id)) as never
+    },
+    async set(stream, groupId, id, data) {
+      return write(stream, groupId, id, data)
+    },
+    async delete(stream, groupId, id) {
+      return write(stream, groupId, id, undefined) as never
+    },
+    async list(stream, groupId) {
+      return [...(groups.get(keyOf(stream, groupId)) ?? [])].map(([id, data]) => ({ id, data: copy(data) })) as never
+    },
+    async listGroups(stream) {
+      const prefix = `${stream}\u0000`
+      return [...groups.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length))
+    },
+    async close() {
+      groups.clear()
+    },
+  }
+}
+
+// --- internal ---
+
+function copy<T>(value: T): T {
+  return value === null || typeof value !== 'object' ? value : structuredClone(value)
+}
