@@ -44,6 +44,17 @@ program
   .addHelpText('after', `\nExamples:\n  motia enqueue --topic order-placed --data '{"id":"o1","item":"book","quantity":1}'\n  motia enqueue -t reminders --data '{"user":7}' --delay 60000\n`)
   .action(async (opts) => (await import('./commands/enqueue.ts')).enqueue(opts))
 
+program
+  .command('build')
+  .description('compile the project into one executable (and write motia.lock.json)')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('-o, --outfile <file>', 'where to write the executable (default dist/<project-name>)')
+  .option('--target <target>', "bun's compile target, e.g. bun-linux-x64 or bun-linux-arm64 (default: this machine)")
+  .option('--minify', 'minify the bundled code')
+  .option('--sourcemap', 'embed a source map so stack traces point into your steps')
+  .addHelpText('after', '\nExamples:\n  motia build\n  motia build --outfile dist/api --minify\n  PORT=8080 ./dist/my-app\n')
+  .action(async (opts) => (await import('./commands/build.ts')).build(opts))
+
 const dlq = program.command('dlq').description('inspect and replay dead-lettered messages')
 dlq
   .command('list')

@@ -2,7 +2,7 @@
  * What `motia dev` and `motia start` share: create the runtime, load the steps, listen, print
  * the listing, and shut down gracefully on SIGINT/SIGTERM.
  */
-import { createRuntime, type Runtime } from '../runtime/runtime.ts'
+import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
 import type { LoadedStep } from '../runtime/discovery/loaded-step.ts'
 
 export interface ServeOptions {
@@ -10,10 +10,12 @@ export interface ServeOptions {
   mode: 'dev' | 'start'
   port?: number
   host?: string
+  /** Steps and config compiled into an executable (see `motia build`). */
+  bundle?: RuntimeOptions['bundle']
 }
 
 export async function serve(options: ServeOptions): Promise<Runtime> {
-  const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host } })
+  const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle })
   await runtime.load()
   const url = await runtime.listen()
   printListing(runtime.steps(), url, options.mode)

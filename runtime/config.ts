@@ -56,14 +56,23 @@ export function defineConfig(config: MotiaConfig): MotiaConfig {
 
 export const configFiles = ['motia.config.ts', 'motia.config.js', 'motia.config.mjs']
 
-/** Loads the project's config; flags win over the environment, which wins over the file. */
+/**
+ * Loads the project's config; flags win over the environment, which wins over the file.
+ * `preloaded` replaces reading `motia.config.ts` (compiled executables embed it).
+ */
 export async function loadConfig(
   root: string,
   flags: { port?: number; host?: string; logFormat?: 'json' | 'pretty' } = {},
   env: Record<string, string | undefined> = process.env,
+  preloaded?: MotiaConfig,
 ): Promise<ResolvedConfig> {
-  const file = configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
-  const config = file ? await importConfig(file) : {}
+  const file = preloaded ? undefined : configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
+  const config = preloaded ?? (file ? await importConfig(file) : {})
+  if (env.REDIS_URL && (!config.adapters?.queue || !config.adapters?.state)) {
+    throw new ConfigError(
+      '[motia] REDIS_URL is set, but this version has no Redis adapters yet: unset REDIS_URL to use the embedded store in .motia/, or set adapters in motia.config.ts',
+    )
+  }
   const envPort = env.PORT ? Number(env.PORT) : undefined
   if (envPort !== undefined && !Number.isInteger(envPort)) throw new ConfigError(`[motia] PORT must be a number, got "${env.PORT}"`)
   const logLevel = (env.MOTIA_LOG_LEVEL ?? env.LOG_LEVEL ?? config.logLevel ?? 'info') as LogLevel

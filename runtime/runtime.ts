@@ -10,7 +10,7 @@ import { createSqliteState } from './adapters/state/sqlite.ts'
 import { createFlowContext, type ContextDeps } from './context.ts'
 import { findStepFiles, loadSteps, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
-import { moduleLoader, forgetProjectModules } from './discovery/module-loader.ts'
+import { forgetProjectModules, moduleLoader, staticLoader, type StepModule } from './discovery/module-loader.ts'
 import { createHttpServer, type HttpServer } from './http/server.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
@@ -35,6 +35,11 @@ export interface RuntimeOptions {
   env?: Record<string, string | undefined>
   /** Adapters that win over the project's config (tests use in-memory ones). */
   adapters?: MotiaConfig['adapters']
+  /**
+   * Step modules imported ahead of time, by path relative to `root`, and the project's config:
+   * compiled executables pass them so that no file is scanned or imported at run time.
+   */
+  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig }
 }
 
 export interface Runtime extends MotiaRuntime {
@@ -52,7 +57,7 @@ export interface Runtime extends MotiaRuntime {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
-  const config = await loadConfig(root, options.flags, options.env)
+  const config = await loadConfig(root, options.flags, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
   const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
@@ -68,7 +73,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
   const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
   const triggerTypes = collectTriggerTypes(plugins)
-  const loaders = [...(options.loaders ?? []), moduleLoader]
+  const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
+  const loaders = bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader]
   const listeners = new Map<string, Set<(...args: never[]) => void>>()
   const wrappers = plugins.flatMap((p) => (p.hooks?.wrapHandler ? [p.hooks.wrapHandler] : []))
   const observers = plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
@@ -179,7 +185,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         registerCoreRoutes(runtime, { controlToken: lock?.token })
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
-      const files = findStepFiles(root, loaders)
+      const files = bundled ? [...bundled.keys()].sort() : findStepFiles(root, loaders)
       const result = await loadSteps({ root, files, loaders, triggerTypes })
       for (const warning of result.warnings) logger.warn(warning)
       if (mode === 'start' && result.errors.length) {

@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+// Installed as a dependency of someone's project: nothing to link.
+if (root.split(/[\\/]/).includes('node_modules')) process.exit(0)
 const link = join(root, 'node_modules', 'motia')
 mkdirSync(dirname(link), { recursive: true })
 if (existsSync(link) || lstatSync(link, { throwIfNoEntry: false })) unlinkSync(link)

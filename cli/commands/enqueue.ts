@@ -1,14 +1,12 @@
 import { resolve } from 'node:path'
 import { createSqliteQueue } from '../../runtime/adapters/queue/sqlite.ts'
 import { defaultDatabasePath } from '../../runtime/adapters/sqlite/database.ts'
-import { loadConfig, resolveFactory } from '../../runtime/config.ts'
-import { findStepFiles, loadSteps } from '../../runtime/discovery/load-steps.ts'
-import { moduleLoader } from '../../runtime/discovery/module-loader.ts'
+import { resolveFactory } from '../../runtime/config.ts'
 import { MotiaError } from '../../runtime/errors.ts'
 import { readProjectLock } from '../../runtime/project-lock.ts'
-import { builtinTriggers } from '../../runtime/triggers/index.ts'
 import { checkMessage, indexTopics } from '../../runtime/topics.ts'
 import { fail, parseJsonArgument, printJson } from '../output.ts'
+import { loadProjectSteps } from '../project-steps.ts'
 
 interface EnqueueOptions {
   topic: string
@@ -55,10 +53,8 @@ async function viaServer(url: string, token: string, message: object): Promise<R
 }
 
 async function direct(root: string, message: { topic: string; data: unknown; messageGroupId?: string; delayMs?: number }): Promise<Result> {
-  const config = await loadConfig(root, {}, process.env)
-  const loaders = [moduleLoader]
-  const triggerTypes = new Map([...builtinTriggers, ...config.plugins.flatMap((p) => p.triggers ?? [])].map((t) => [t.type, t]))
-  const loaded = await loadSteps({ root, files: findStepFiles(root, loaders), loaders, triggerTypes })
+  const loaded = await loadProjectSteps(root)
+  const config = loaded.config
   const subscribers = indexTopics(loaded.steps).get(message.topic) ?? []
   if (subscribers.length === 0) {
     const known = [...indexTopics(loaded.steps).keys()]

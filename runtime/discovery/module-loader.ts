@@ -1,16 +1,27 @@
 import type { AnyHandler, StepConfig } from '../step/types.ts'
 import type { StepLoader } from './loaded-step.ts'
 
+/** What a TypeScript or JavaScript step file exports. */
+export interface StepModule {
+  config?: StepConfig
+  handler?: AnyHandler
+}
+
 /** Loads TypeScript and JavaScript steps in this process: `config` and `handler` exports. */
 export const moduleLoader: StepLoader = {
   accepts: (file) => /\.(ts|js|mjs)$/.test(file),
-  async load(file) {
-    const mod = (await import(file)) as { config?: StepConfig; handler?: AnyHandler }
-    const handler = mod.handler
-    const language = file.endsWith('.ts') ? 'typescript' : 'javascript'
-    if (typeof handler !== 'function') return { config: mod.config, invoke: undefined, language }
-    return { config: mod.config, invoke: async (input, ctx) => handler(input, ctx), language }
-  },
+  load: async (file) => fromModule(file, (await import(file)) as StepModule),
+}
+
+/**
+ * A loader over modules imported ahead of time (compiled executables import every step
+ * statically, so nothing is read from disk at run time). Keys are absolute file paths.
+ */
+export function staticLoader(modules: ReadonlyMap<string, StepModule>): StepLoader {
+  return {
+    accepts: (file) => modules.has(file),
+    load: async (file) => fromModule(file, modules.get(file) as StepModule),
+  }
 }
 
 /**
@@ -26,4 +37,13 @@ export function forgetProjectModules(root: string): number {
     }
   }
   return count
+}
+
+// --- internal ---
+
+function fromModule(file: string, mod: StepModule): Awaited<ReturnType<StepLoader['load']>> {
+  const handler = mod.handler
+  const language = file.endsWith('.ts') ? 'typescript' : 'javascript'
+  if (typeof handler !== 'function') return { config: mod.config, invoke: undefined, language }
+  return { config: mod.config, invoke: async (input, ctx) => handler(input, ctx), language }
 }
