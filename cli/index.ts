@@ -15,6 +15,28 @@ const program = new Command('motia')
   .showHelpAfterError('(run with --help for usage)')
 
 program
+  .command('create')
+  .description('create a project from a built-in or remote template')
+  .argument('[name]', 'project (and package) name; "." for the current folder')
+  .option('-t, --template <name|source>', 'built-in template (see motia templates) or gh:owner/repo/path, gitlab:…, https://….tar.gz')
+  .option('--cursor', 'add .cursor/rules and AGENTS.md that teach AI editors this framework')
+  .option('--install', 'install dependencies (the default)')
+  .option('--no-install', 'do not install dependencies')
+  .option('-f, --force', 'write into a folder that is not empty')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  motia create my-app\n  motia create my-app -t starter-js --no-install\n  motia create . -t flow --cursor\n  motia create api -t gh:acme/motia-templates/billing\n',
+  )
+  .action(async (name, opts) => (await import('./commands/create.ts')).create(name, opts))
+
+program
+  .command('templates')
+  .description('list the built-in templates')
+  .option('--json', 'print JSON')
+  .addHelpText('after', '\nExample:\n  motia templates\n')
+  .action(async (opts) => (await import('./commands/templates.ts')).templates(opts))
+
+program
   .command('dev')
   .description('run the project with hot reload')
   .option('-p, --port <port>', 'port to listen on (default 3111, or $PORT)', parsePort)
