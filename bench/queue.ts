@@ -32,12 +32,12 @@ const steps: Record<string, string> = {
     }
   `,
   'steps/queue/hop-one/forward.step.ts': `
-    export const config = { enqueues: ['hop-two'], triggers: [{ type: 'queue', topic: 'hop-one', concurrency: 100 }] }
+    export const config = { enqueues: ['hop-two'], triggers: [{ type: 'queue', topic: 'hop-one', config: { concurrency: 100 } }] }
     export const handler = async (data, { enqueue }) => { await enqueue({ topic: 'hop-two', data }) }
   `,
   'steps/queue/hop-two/arrive.step.ts': `
     import { record } from '../../../lib/latency.ts'
-    export const config = { triggers: [{ type: 'queue', topic: 'hop-two', concurrency: 100 }] }
+    export const config = { triggers: [{ type: 'queue', topic: 'hop-two', config: { concurrency: 100 } }] }
     export const handler = async (data) => { record(data.sentAt) }
   `,
   'steps/http/stats.get.step.ts': `

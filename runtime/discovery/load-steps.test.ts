@@ -104,4 +104,11 @@ describe('loadSteps', () => {
     const result = await load({ 'steps/queue/jobs/x.step.ts': `export const config = { triggers: [{ type: 'queue', config: { concurrency: 0 } }] }\n${ok}` })
     expect(result.errors[0]!.message).toContain('config.concurrency must be a whole number ≥ 1')
   })
+
+  test('a queue option outside config is refused with the right place shown', async () => {
+    const result = await load({ 'steps/queue/jobs/x.step.ts': `export const config = { triggers: [{ type: 'queue', concurrency: 5 }] }\n${ok}` })
+    expect(result.errors[0]!.message).toBe(
+      `[motia] step "X" (steps/queue/jobs/x.step.ts): unknown queue trigger field "concurrency": queue options go in config, e.g. { type: 'queue', topic: 'jobs', config: { concurrency: ... } }`,
+    )
+  })
 })

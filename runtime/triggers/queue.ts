@@ -19,6 +19,12 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
     if (trigger.input !== undefined && !isSchema(trigger.input)) {
       throw new ConfigError(`[motia] ${where}: input must be a zod (Standard Schema) or JSON Schema object`, { file: step.relativePath })
     }
+    const options = ['maxRetries', 'concurrency', 'visibilityTimeoutMs', 'backoff', 'type']
+    for (const key of Object.keys(trigger)) {
+      if (['type', 'topic', 'input', 'config', 'index'].includes(key)) continue
+      const hint = options.includes(key) ? `queue options go in config, e.g. { type: 'queue', topic: '${trigger.topic}', config: { ${key}: ... } }` : 'a queue trigger takes topic, input and config'
+      throw new ConfigError(`[motia] ${where}: unknown queue trigger field "${key}": ${hint}`, { file: step.relativePath })
+    }
     const c = trigger.config ?? {}
     const bad = (field: string, rule: string) => new ConfigError(`[motia] ${where}: queue config.${field} must be ${rule}`, { file: step.relativePath })
     if (c.maxRetries !== undefined && !(Number.isInteger(c.maxRetries) && c.maxRetries >= 0)) throw bad('maxRetries', 'a whole number ≥ 0')

@@ -18,14 +18,14 @@ const project = makeProject({
     }
   `,
   'steps/queue/stage-one/forward.step.ts': `
-    export const config = { enqueues: ['stage-two'], triggers: [{ type: 'queue', topic: 'stage-one', concurrency: 20 }] }
+    export const config = { enqueues: ['stage-two'], triggers: [{ type: 'queue', topic: 'stage-one', config: { concurrency: 20 } }] }
     export const handler = async (job, { enqueue }) => {
       await Bun.sleep(1)
       await enqueue({ topic: 'stage-two', data: job })
     }
   `,
   'steps/queue/stage-two/arrive.step.ts': `
-    export const config = { triggers: [{ type: 'queue', topic: 'stage-two', concurrency: 20 }] }
+    export const config = { triggers: [{ type: 'queue', topic: 'stage-two', config: { concurrency: 20 } }] }
     export const handler = async (job, { state }) => {
       await Bun.sleep(1)
       await state.update('arrived', job.id, [{ type: 'increment' }])

@@ -15,7 +15,7 @@ describe('motia enqueue / dlq / state', () => {
       'steps/queue/orders/fulfil.step.ts': `
         import { NonRetriableError } from 'motia'
         import { z } from 'zod'
-        export const config = { triggers: [{ type: 'queue', topic: 'orders', input: z.object({ id: z.string() }), maxRetries: 0 }] }
+        export const config = { triggers: [{ type: 'queue', topic: 'orders', input: z.object({ id: z.string() }), config: { maxRetries: 0 } }] }
         export const handler = async (order, { state }) => {
           if (await state.get('settings', 'broken')) throw new NonRetriableError('fulfilment is switched off')
           await state.set('fulfilled', order.id, { id: order.id })
