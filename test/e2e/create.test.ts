@@ -44,6 +44,38 @@ describe('built-in templates', () => {
   })
 })
 
+describe('install', () => {
+  test('a created project installs and runs right away, outside this checkout', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'motia-create-'))
+    try {
+      const result = await runCli(['create', 'installed-app'], outside)
+      expect(result.stderr).toBe('')
+      expect(result.stdout).toContain('✓ dependencies installed')
+      const dir = join(outside, 'installed-app')
+      expect(existsSync(join(dir, 'node_modules/.bin/motia'))).toBe(true)
+      const port = freePort()
+      const proc = Bun.spawn([join(dir, 'node_modules/.bin/motia'), 'dev', '--port', String(port)], {
+        cwd: dir,
+        env: { PATH: `${join(dir, 'node_modules/.bin')}:/usr/bin:/bin`, HOME: process.env.HOME ?? '/tmp' },
+        stdout: 'pipe',
+        stderr: 'pipe',
+      })
+      try {
+        let body: unknown
+        for (let i = 0; i < 300 && body === undefined; i++) {
+          body = await fetch(`http://127.0.0.1:${port}/default`).then((res) => res.json()).catch(() => Bun.sleep(25).then(() => undefined))
+        }
+        expect(body).toEqual({ message: 'Hello World from Motia!' })
+      } finally {
+        proc.kill('SIGTERM')
+        await proc.exited
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
 describe('refusals, in one line each', () => {
   test('a folder that is not empty, unless --force', async () => {
     mkdirSync(join(workspace.root, 'busy'))
