@@ -5,7 +5,7 @@
 import { MotiaError } from './errors.ts'
 import type { StateAdapter, StateManager, StateWrite } from './adapters/state/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
-import { createLogger, type LogLevel, type LogSink } from './observability/logger.ts'
+import { createLogger, type Logger, type LogLevel, type LogSink } from './observability/logger.ts'
 import type { Span } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
 
@@ -20,30 +20,65 @@ export interface ContextDeps {
 
 /** The context for one run of `step`, recording into `span`. */
 export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, span: Span): FlowContext {
-  const traceId = span.traceId
-  const sink: LogSink = (entry) => {
-    span.events.push({ type: 'log', level: entry.level, msg: entry.msg, at: entry.time })
-    deps.logSink(entry)
-  }
-  return {
-    traceId,
-    trigger,
-    flows: step.flows,
-    step: step.name,
-    logger: createLogger(sink, { level: deps.logLevel, bindings: { traceId, step: step.name, flows: step.flows } }),
-    state: createStateManager(deps.state, (op, group, key) => span.events.push({ type: 'state', op, group, key, at: Date.now() }), (change) =>
-      deps.onStateChange(change, traceId),
-    ),
-    async enqueue(message) {
-      if (!step.enqueues.includes(message.topic)) {
+  return new StepContext(deps, step, trigger, span)
+}
+
+/**
+ * The logger and the state API are built on first use: most handlers touch one or neither, and
+ * a context is made for every request and message. Getters live on the prototype and survive
+ * destructuring (`async (req, { logger }) => …`); `enqueue` is an own bound function for that reason.
+ */
+class StepContext implements FlowContext {
+  readonly traceId: string
+  readonly flows: readonly string[]
+  readonly step: string
+  readonly enqueue: FlowContext['enqueue']
+  #logger?: Logger
+  #state?: StateManager
+
+  constructor(
+    private readonly deps: ContextDeps,
+    private readonly definition: LoadedStep,
+    readonly trigger: FiredTrigger,
+    private readonly span: Span,
+  ) {
+    this.traceId = span.traceId
+    this.flows = definition.flows
+    this.step = definition.name
+    this.enqueue = async (message) => {
+      if (!definition.enqueues.includes(message.topic)) {
         throw new MotiaError(
-          `[motia] step "${step.name}" (${step.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
+          `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
           { code: 'UNDECLARED_TOPIC' },
         )
       }
-      const subscribers = await deps.publish(message, traceId)
+      const subscribers = await deps.publish(message, span.traceId)
       span.events.push({ type: 'enqueue', topic: message.topic, subscribers, at: Date.now() })
-    },
+    }
+  }
+
+  get logger(): Logger {
+    if (!this.#logger) {
+      const { deps, span } = this
+      const sink: LogSink = (entry) => {
+        span.events.push({ type: 'log', level: entry.level, msg: entry.msg, at: entry.time })
+        deps.logSink(entry)
+      }
+      this.#logger = createLogger(sink, { level: deps.logLevel, bindings: { traceId: this.traceId, step: this.step, flows: this.flows } })
+    }
+    return this.#logger
+  }
+
+  get state(): StateManager {
+    if (!this.#state) {
+      const { deps, span, traceId } = this
+      this.#state = createStateManager(
+        deps.state,
+        (op, group, key) => span.events.push({ type: 'state', op, group, key, at: Date.now() }),
+        (change) => deps.onStateChange(change, traceId),
+      )
+    }
+    return this.#state
   }
 }
 

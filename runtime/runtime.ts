@@ -14,6 +14,7 @@ import { forgetProjectModules, moduleLoader, staticLoader, type StepModule } fro
 import { createHttpServer, type HttpServer } from './http/server.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
+import { newSpanId, newTraceId } from './observability/ids.ts'
 import { createMemoryTraceStore, type Span } from './observability/trace-store.ts'
 import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
@@ -97,7 +98,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const startTrace = (name: string, entry: string): string => {
-    const id = crypto.randomUUID()
+    const id = newTraceId()
     traces.begin({ id, name, entry, startedAt: Date.now(), spans: [] })
     return id
   }
@@ -124,7 +125,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): Promise<unknown> => {
     const traceId = runOptions.traceId ?? startTrace(`${trigger.type} ${step.name}`, trigger.type)
-    const span: Span = { id: crypto.randomUUID(), traceId, step: step.name, trigger: trigger.type, startedAt: Date.now(), status: 'running', events: [] }
+    const span: Span = { id: newSpanId(), traceId, step: step.name, trigger: trigger.type, startedAt: Date.now(), status: 'running', events: [] }
     traces.addSpan(span)
     const ctx = createFlowContext(contextDeps, step, trigger, span)
     const call = () => step.invoke(input, ctx)

@@ -3,6 +3,7 @@ import { createSqliteQueue } from '../../runtime/adapters/queue/sqlite.ts'
 import { defaultDatabasePath } from '../../runtime/adapters/sqlite/database.ts'
 import { resolveFactory } from '../../runtime/config.ts'
 import { MotiaError } from '../../runtime/errors.ts'
+import { newTraceId } from '../../runtime/observability/ids.ts'
 import { readProjectLock } from '../../runtime/project-lock.ts'
 import { checkMessage, indexTopics } from '../../runtime/topics.ts'
 import { fail, parseJsonArgument, printJson } from '../output.ts'
@@ -62,7 +63,7 @@ async function direct(root: string, message: { topic: string; data: unknown; mes
   }
   await checkMessage(message.topic, subscribers, message.data)
   const queue = await resolveFactory(config.adapters.queue, () => createSqliteQueue({ path: defaultDatabasePath(root) }))
-  const traceId = crypto.randomUUID()
+  const traceId = newTraceId()
   const names = subscribers.map((s) => s.step.name)
   try {
     await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs })

@@ -45,5 +45,6 @@ function fromModule(file: string, mod: StepModule): Awaited<ReturnType<StepLoade
   const handler = mod.handler
   const language = file.endsWith('.ts') ? 'typescript' : 'javascript'
   if (typeof handler !== 'function') return { config: mod.config, invoke: undefined, language }
-  return { config: mod.config, invoke: async (input, ctx) => handler(input, ctx), language }
+  // Not async: the runtime awaits the result inside its try, so a sync throw is caught there too.
+  return { config: mod.config, invoke: (input, ctx) => handler(input, ctx) as Promise<unknown>, language }
 }

@@ -56,7 +56,7 @@ export function prettySink(write: (line: string) => void = (line) => process.std
   return (entry) => {
     const { time, level, msg, traceId, step, flows: _flows, ...fields } = entry
     const clock = new Date(time).toISOString().slice(11, 23)
-    const where = [step && `\x1b[36m${step}\x1b[0m`, traceId && `\x1b[2m${traceId.slice(0, 8)}\x1b[0m`].filter(Boolean).join(' ')
+    const where = [step && `\x1b[36m${step}\x1b[0m`, traceId && `\x1b[2m${traceId.slice(-8)}\x1b[0m`].filter(Boolean).join(' ')
     const extra = Object.keys(fields).length ? ` \x1b[2m${JSON.stringify(fields)}\x1b[0m` : ''
     write(`\x1b[2m${clock}\x1b[0m ${colour[level]}${level.toUpperCase().padEnd(5)}\x1b[0m ${where ? `${where} ` : ''}${msg}${extra}\n`)
   }

@@ -66,29 +66,41 @@ export function summarize(trace: Trace): TraceSummary {
   return { id: trace.id, name: trace.name, entry: trace.entry, startedAt: trace.startedAt, durationMs: end - trace.startedAt, status, steps: [...steps] }
 }
 
-/** Keeps the newest `capacity` traces in memory (default 1000), each with at most 500 spans. */
+/**
+ * Keeps the newest `capacity` traces in memory (default 1000), each with at most 500 spans.
+ * A ring of slots plus an index by id: adding a trace overwrites the oldest slot, with no
+ * per-request allocation beyond the trace itself.
+ */
 export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: number } = {}): TraceStore {
   const capacity = options.capacity ?? 1000
   const maxSpans = options.maxSpans ?? 500
-  const traces = new Map<string, Trace>()
+  const ring: Array<Trace | undefined> = new Array(capacity)
+  const byId = new Map<string, Trace>()
+  let next = 0
   return {
     begin(trace) {
-      traces.set(trace.id, trace)
-      if (traces.size > capacity) traces.delete(traces.keys().next().value as string)
+      const evicted = ring[next]
+      if (evicted) byId.delete(evicted.id)
+      ring[next] = trace
+      next = (next + 1) % capacity
+      byId.set(trace.id, trace)
     },
     addSpan(span) {
-      const trace = traces.get(span.traceId)
+      const trace = byId.get(span.traceId)
       if (trace && trace.spans.length < maxSpans) trace.spans.push(span)
     },
-    get: (id) => traces.get(id),
+    get: (id) => byId.get(id),
     list({ limit = 100 } = {}) {
       const out: TraceSummary[] = []
-      const all = [...traces.values()]
-      for (let i = all.length - 1; i >= 0 && out.length < limit; i--) out.push(summarize(all[i]!))
+      for (let i = 1; i <= capacity && out.length < limit; i++) {
+        const trace = ring[(next - i + capacity) % capacity]
+        if (trace) out.push(summarize(trace))
+      }
       return out
     },
     async close() {
-      traces.clear()
+      ring.fill(undefined)
+      byId.clear()
     },
   }
 }

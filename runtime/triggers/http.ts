@@ -47,7 +47,8 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       path,
       async handler(request, params) {
         const traceId = runtime.startTrace(traceName, 'http')
-        const parsed = await readRequest(request, params, validateBody, validateQuery)
+        const simple = !validateBody && !validateQuery && bodyless.has(request.method)
+        const parsed = simple ? new IncomingRequest(request, undefined, params, queryOf(request.url)) : await readRequest(request, params, validateBody, validateQuery)
         if (parsed instanceof Response) {
           parsed.headers.set('x-trace-id', traceId)
           return parsed
@@ -123,24 +124,49 @@ async function readRequest(
     if (!result.ok) return json({ error: 'Invalid request body', issues: result.issues }, 400)
     body = result.value
   }
-  const url = request.url
-  const q = url.indexOf('?')
-  let query: Record<string, unknown> = q < 0 ? {} : parseQuery(url.slice(q + 1))
+  let query: Record<string, unknown> = queryOf(request.url)
   if (validateQuery) {
     const result = await validateQuery(query)
     if (!result.ok) return json({ error: 'Invalid query parameters', issues: result.issues }, 400)
     query = result.value as Record<string, unknown>
   }
-  const start = url.indexOf('/', url.indexOf('//') + 2)
-  return {
-    body,
-    params,
-    query: query as HttpRequest['query'],
-    headers: request.headers.toJSON(),
-    method: request.method,
-    path: url.slice(start, q < 0 ? undefined : q),
-    request,
+  return new IncomingRequest(request, body, params, query as HttpRequest['query'])
+}
+
+/** The handler's `req`. Headers and path are computed on first read: most handlers read neither. */
+class IncomingRequest implements HttpRequest {
+  #headers?: Record<string, string>
+
+  constructor(
+    readonly request: Request,
+    readonly body: unknown,
+    readonly params: Record<string, string>,
+    readonly query: HttpRequest['query'],
+  ) {}
+
+  get method(): string {
+    return this.request.method
   }
+
+  get headers(): Record<string, string> {
+    return (this.#headers ??= this.request.headers.toJSON())
+  }
+
+  get path(): string {
+    const url = this.request.url
+    const start = url.indexOf('/', url.indexOf('//') + 2)
+    const q = url.indexOf('?', start)
+    return url.slice(start, q < 0 ? undefined : q)
+  }
+
+  toJSON() {
+    return { method: this.method, path: this.path, params: this.params, query: this.query, headers: this.headers, body: this.body }
+  }
+}
+
+function queryOf(url: string): HttpRequest['query'] {
+  const q = url.indexOf('?')
+  return q < 0 ? {} : parseQuery(url.slice(q + 1))
 }
 
 function parseQuery(search: string): Record<string, string | string[]> {

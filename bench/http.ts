@@ -1,0 +1,151 @@
+/**
+ * HTTP benchmark: a Motia GET step and a POST step (zod validation + enqueue) against plain
+ * Elysia doing the same work, in one run on the same machine.
+ *
+ *   bun bench/http.ts                  # 5 s per run, 64 connections, 2 rounds
+ *   DURATION=10 ROUNDS=3 bun bench/http.ts
+ *
+ * Each server runs alone in its own process; the load comes from wrk (apt-get install wrk), the
+ * fastest generator here, so that the client is not what is measured. Runs alternate raw and
+ * Motia and the median of the rounds is reported, so drifts in machine load hit both sides.
+ * Targets: GET step ≥ 0.8× raw Elysia, POST step ≥ 0.5× raw Elysia.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+
+const repo = resolve(import.meta.dir, '..')
+const duration = Number(process.env.DURATION ?? 5)
+const rounds = Number(process.env.ROUNDS ?? 2)
+const connections = Number(process.env.CONNECTIONS ?? 64)
+const body = JSON.stringify({ item: 'book', quantity: 2 })
+
+if (!Bun.which('wrk')) {
+  console.error('bench/http.ts needs wrk as its load generator: apt-get install -y wrk')
+  process.exit(1)
+}
+
+const project = join(repo, '.tmp', `bench-http-${process.pid}`)
+const files: Record<string, string> = {
+  'motia.config.ts': `import { createMemoryQueue, createMemoryState } from 'motia'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`,
+  'steps/http/hello.get.step.ts': `export const handler = async () => ({ status: 200, body: { message: 'hello' } })\n`,
+  'steps/http/orders.post.step.ts': `
+    import { z } from 'zod'
+    export const config = {
+      triggers: [{ type: 'http', bodySchema: z.object({ item: z.string().min(1), quantity: z.number().int().positive() }) }],
+      enqueues: ['order-placed'],
+    }
+    export const handler = async (req, { enqueue }) => {
+      await enqueue({ topic: 'order-placed', data: req.body })
+      return { status: 202, body: { ok: true } }
+    }
+  `,
+  'steps/queue/order-placed/consume.step.ts': `export const handler = async () => {}\n`,
+}
+for (const [path, content] of Object.entries(files)) {
+  mkdirSync(dirname(join(project, path)), { recursive: true })
+  writeFileSync(join(project, path), content)
+}
+const postScript = join(project, 'post.lua')
+writeFileSync(postScript, `wrk.method = "POST"\nwrk.body = '${body}'\nwrk.headers["Content-Type"] = "application/json"\n`)
+
+const running: Array<ReturnType<typeof Bun.spawn>> = []
+const ports = { raw: 0, motia: 0 }
+
+interface Sample {
+  rps: number
+  p50: number
+  p99: number
+}
+
+const servers = {
+  raw: (port: number) => Bun.spawn([process.execPath, join(repo, 'bench/raw-elysia.ts')], { env: { ...process.env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' }),
+  motia: (port: number) =>
+    Bun.spawn([process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
+      cwd: project,
+      env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
+      stdout: 'ignore',
+      stderr: 'inherit',
+    }),
+}
+const scenarios = [
+  { name: 'GET step', path: '/hello', script: undefined, target: 0.8 },
+  { name: 'POST step (zod + enqueue)', path: '/orders', script: postScript, target: 0.5 },
+]
+
+try {
+  const results: Array<{ scenario: string; side: string; sample: Sample }> = []
+  for (const side of ['raw', 'motia'] as const) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const server = servers[side](port)
+    try {
+      await waitForServer(port, '/hello')
+      for (const scenario of scenarios) await wrk(port, scenario.path, scenario.script, 1) // warm-up
+      ports[side] = port
+    } catch (error) {
+      server.kill()
+      throw error
+    }
+    running.push(server)
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const scenario of scenarios) {
+      for (const side of ['raw', 'motia'] as const) {
+        const port = ports[side]
+        results.push({ scenario: scenario.name, side, sample: await wrk(port, scenario.path, scenario.script, duration) })
+      }
+    }
+  }
+  console.log(`\nwrk -t2 -c${connections} -d${duration}s, ${rounds} round(s) alternating, median shown; each server in its own process\n`)
+  console.log(['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target'].join(' | '))
+  for (const scenario of scenarios) {
+    const pick = (side: string) => median(results.filter((r) => r.scenario === scenario.name && r.side === side).map((r) => r.sample))
+    const raw = pick('raw')
+    const motia = pick('motia')
+    const ratio = motia.rps / raw.rps
+    console.log([scenario.name, 'raw Elysia', raw.rps.toFixed(0), raw.p50.toFixed(2), raw.p99.toFixed(2), '1.00', ''].join(' | '))
+    console.log(
+      [scenario.name, 'Motia', motia.rps.toFixed(0), motia.p50.toFixed(2), motia.p99.toFixed(2), ratio.toFixed(2), `≥ ${scenario.target} ${ratio >= scenario.target ? 'PASS' : 'BELOW'}`].join(' | '),
+    )
+  }
+} finally {
+  for (const server of running) server.kill('SIGTERM')
+  await Promise.all(running.map((server) => server.exited))
+  rmSync(project, { recursive: true, force: true })
+}
+
+// --- internal ---
+
+async function wrk(port: number, path: string, script: string | undefined, seconds: number): Promise<Sample> {
+  const args = ['wrk', '-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), `http://127.0.0.1:${port}${path}`]
+  const proc = Bun.spawn(args, { stdout: 'pipe', stderr: 'pipe' })
+  const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited])
+  if (code !== 0) throw new Error(`wrk failed:\n${out}`)
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)
+  if (non2xx) throw new Error(`${path} answered ${non2xx[1]} errors during the run:\n${out}`)
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: millis(/\s50%\s+([\d.]+\w+)/.exec(out)?.[1]), p99: millis(/\s99%\s+([\d.]+\w+)/.exec(out)?.[1]) }
+}
+
+function millis(text: string | undefined): number {
+  const match = /([\d.]+)(us|ms|s)/.exec(text ?? '')
+  if (!match) return Number.NaN
+  const value = Number(match[1])
+  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value
+}
+
+function median(samples: Sample[]): Sample {
+  const by = (key: keyof Sample) => {
+    const sorted = samples.map((s) => s[key]).sort((a, b) => a - b)
+    const mid = Math.floor(sorted.length / 2)
+    return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  }
+  return { rps: by('rps'), p50: by('p50'), p99: by('p99') }
+}
+
+async function waitForServer(port: number, path: string): Promise<void> {
+  const deadline = Date.now() + 15_000
+  while (Date.now() < deadline) {
+    if ((await fetch(`http://127.0.0.1:${port}${path}`).catch(() => undefined))?.ok) return
+    await Bun.sleep(50)
+  }
+  throw new Error(`server on ${port} did not start`)
+}
