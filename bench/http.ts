@@ -6,8 +6,10 @@
  *   DURATION=10 ROUNDS=3 bun bench/http.ts
  *
  * Each server runs alone in its own process; the load comes from wrk (apt-get install wrk), the
- * fastest generator here, so that the client is not what is measured. Runs alternate raw and
- * Motia and the median of the rounds is reported, so drifts in machine load hit both sides.
+ * fastest generator here, so that the client is not what is measured. With taskset available the
+ * server is pinned to the first core and wrk to the second, so they never compete for one. Runs
+ * alternate raw and Motia and the median of the rounds is reported, so drifts in machine load hit
+ * both sides.
  * Targets: GET step ≥ 0.8× raw Elysia, POST step ≥ 0.5× raw Elysia.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,6 +20,7 @@ const duration = Number(process.env.DURATION ?? 5)
 const rounds = Number(process.env.ROUNDS ?? 2)
 const connections = Number(process.env.CONNECTIONS ?? 64)
 const body = JSON.stringify({ item: 'book', quantity: 2 })
+const pin = (core: number) => (Bun.which('taskset') && navigator.hardwareConcurrency >= 2 ? ['taskset', '-c', String(core)] : [])
 
 if (!Bun.which('wrk')) {
   console.error('bench/http.ts needs wrk as its load generator: apt-get install -y wrk')
@@ -58,9 +61,9 @@ interface Sample {
 }
 
 const servers = {
-  raw: (port: number) => Bun.spawn([process.execPath, join(repo, 'bench/raw-elysia.ts')], { env: { ...process.env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' }),
+  raw: (port: number) => Bun.spawn([...pin(0), process.execPath, join(repo, 'bench/raw-elysia.ts')], { env: { ...process.env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' }),
   motia: (port: number) =>
-    Bun.spawn([process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
+    Bun.spawn([...pin(0), process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
       cwd: project,
       env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
       stdout: 'ignore',
@@ -95,7 +98,8 @@ try {
       }
     }
   }
-  console.log(`\nwrk -t2 -c${connections} -d${duration}s, ${rounds} round(s) alternating, median shown; each server in its own process\n`)
+  const placement = pin(0).length ? 'server pinned to core 0, wrk -t1 to core 1' : 'wrk -t2 sharing the cores'
+  console.log(`\nwrk -c${connections} -d${duration}s, ${rounds} round(s) alternating, median shown; each server in its own process; ${placement}\n`)
   console.log(['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target'].join(' | '))
   for (const scenario of scenarios) {
     const pick = (side: string) => median(results.filter((r) => r.scenario === scenario.name && r.side === side).map((r) => r.sample))
@@ -116,7 +120,8 @@ try {
 // --- internal ---
 
 async function wrk(port: number, path: string, script: string | undefined, seconds: number): Promise<Sample> {
-  const args = ['wrk', '-t2', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), `http://127.0.0.1:${port}${path}`]
+  const threads = pin(1).length ? '-t1' : '-t2'
+  const args = [...pin(1), 'wrk', threads, `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), `http://127.0.0.1:${port}${path}`]
   const proc = Bun.spawn(args, { stdout: 'pipe', stderr: 'pipe' })
   const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited])
   if (code !== 0) throw new Error(`wrk failed:\n${out}`)

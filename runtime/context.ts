@@ -24,15 +24,15 @@ export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: 
 }
 
 /**
- * The logger and the state API are built on first use: most handlers touch one or neither, and
- * a context is made for every request and message. Getters live on the prototype and survive
- * destructuring (`async (req, { logger }) => …`); `enqueue` is an own bound function for that reason.
+ * `enqueue`, the logger and the state API are built on first use: most handlers touch few of
+ * them, and a context is made for every request and message. Getters live on the prototype and
+ * survive destructuring (`async (req, { logger }) => …`).
  */
 class StepContext implements FlowContext {
   readonly traceId: string
   readonly flows: readonly string[]
   readonly step: string
-  readonly enqueue: FlowContext['enqueue']
+  #enqueue?: FlowContext['enqueue']
   #logger?: Logger
   #state?: StateManager
 
@@ -45,16 +45,24 @@ class StepContext implements FlowContext {
     this.traceId = span.traceId
     this.flows = definition.flows
     this.step = definition.name
-    this.enqueue = async (message) => {
-      if (!definition.enqueues.includes(message.topic)) {
-        throw new MotiaError(
-          `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
-          { code: 'UNDECLARED_TOPIC' },
-        )
+  }
+
+  /** A bound function, so that destructuring `{ enqueue }` works. */
+  get enqueue(): FlowContext['enqueue'] {
+    if (!this.#enqueue) {
+      const { deps, definition, span } = this
+      this.#enqueue = async (message) => {
+        if (!definition.enqueues.includes(message.topic)) {
+          throw new MotiaError(
+            `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
+            { code: 'UNDECLARED_TOPIC' },
+          )
+        }
+        const subscribers = await deps.publish(message, span.traceId)
+        span.events.push({ type: 'enqueue', topic: message.topic, subscribers, at: Date.now() })
       }
-      const subscribers = await deps.publish(message, span.traceId)
-      span.events.push({ type: 'enqueue', topic: message.topic, subscribers, at: Date.now() })
     }
+    return this.#enqueue
   }
 
   get logger(): Logger {

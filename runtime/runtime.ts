@@ -20,7 +20,7 @@ import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, TriggerType, Unregister } from './plugin.ts'
 import type { MotiaRuntime, RunOptions, RuntimeEvents } from './runtime-types.ts'
-import type { EnqueueMessage, FiredTrigger } from './step/types.ts'
+import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
 import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
 
@@ -128,16 +128,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const span: Span = { id: newSpanId(), traceId, step: step.name, trigger: trigger.type, startedAt: Date.now(), status: 'running', events: [] }
     traces.addSpan(span)
     const ctx = createFlowContext(contextDeps, step, trigger, span)
-    const call = () => step.invoke(input, ctx)
-    let next = runOptions.around ? () => runOptions.around!(ctx, call) : call
-    for (let i = wrappers.length - 1; i >= 0; i--) {
-      const wrap = wrappers[i]!
-      const inner = next
-      next = () => wrap({ step, trigger, input, ctx }, inner)
-    }
     inflight++
     try {
-      const output = await next()
+      // The common case (no middleware, no wrapping plugin) calls the handler with no closures.
+      const output = runOptions.around || wrappers.length ? await wrapped(step, trigger, input, ctx, runOptions) : await step.invoke(input, ctx)
       finishSpan(span, 'ok')
       for (const observe of observers) observe({ step, trigger, input, ctx }, { ok: true, output, durationMs: span.durationMs! })
       return output
@@ -148,6 +142,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     } finally {
       if (--inflight === 0) idle?.()
     }
+  }
+
+  const wrapped = (step: LoadedStep, trigger: FiredTrigger, input: unknown, ctx: FlowContext, runOptions: RunOptions): Promise<unknown> => {
+    const call = () => step.invoke(input, ctx)
+    let next = runOptions.around ? () => runOptions.around!(ctx, call) : call
+    for (let i = wrappers.length - 1; i >= 0; i--) {
+      const wrap = wrappers[i]!
+      const inner = next
+      next = () => wrap({ step, trigger, input, ctx }, inner)
+    }
+    return next()
   }
 
   const runtime: Runtime = {

@@ -11,7 +11,7 @@ export function toResponse(output: HttpResponse | Response | undefined, traceId:
     return output
   }
   if (output === undefined || output === null) return new Response(null, { status: 204, headers: { 'x-trace-id': traceId } })
-  const headers: Record<string, string> = { 'x-trace-id': traceId, ...lowerKeys(output.headers) }
+  const headers: Record<string, string> = output.headers ? { 'x-trace-id': traceId, ...lowerKeys(output.headers) } : { 'x-trace-id': traceId }
   const body = output.body
   const status = output.status ?? 200
   if (body === undefined || body === null) return new Response(null, { status, headers })
@@ -28,7 +28,8 @@ export function toResponse(output: HttpResponse | Response | undefined, traceId:
   if (body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob || body instanceof ReadableStream) {
     return new Response(body as BodyInit, { status, headers })
   }
-  headers['content-type'] ??= 'application/json'
+  // Response.json sets the content type natively, one header fewer to build per response.
+  if (headers['content-type'] === undefined) return Response.json(body, { status, headers })
   return new Response(JSON.stringify(body), { status, headers })
 }
 

@@ -1,7 +1,9 @@
 /**
- * The HTTP server: one Bun server whose requests are routed by an Elysia app. Routes can be added
- * and removed while serving (hot reload); the Elysia app is rebuilt on the next request after a
- * change, so routing stays Elysia's compiled router and never a linear scan.
+ * The HTTP server: one Elysia app for the life of the process, listening through Elysia (which
+ * hands its routes to Bun's native router). Hot reload adds and removes routes while serving:
+ * Elysia cannot drop a route, so each route shape is mounted once and dispatches to whatever step
+ * currently owns it, answering 404 when none does. Shapes use neutral parameter names
+ * (`/users/:p0`), so a step may rename its parameter without clashing with the old mount.
  */
 import { Elysia } from 'elysia'
 import type { Server } from 'bun'
@@ -32,31 +34,51 @@ export interface HttpServer extends HttpRouter {
 
 /** Creates the server. Bodies over `bodyLimit` bytes are refused with 413 by Bun itself. */
 export function createHttpServer(options: { bodyLimit: number; logger: Logger }): HttpServer {
-  const routes = new Set<Route>()
-  let app: Elysia | undefined
-  let server: Server<undefined> | undefined
+  const owners = new Map<string, { route: Route; names: string[] }>()
+  const mounted = new Set<string>()
+  const app = new Elysia().onError(({ code, error }) => {
+    if (code === 'NOT_FOUND') return notFound()
+    options.logger.error('unhandled error in the HTTP layer', { error: error as Error })
+    return json({ error: 'Internal Server Error' }, 500)
+  })
 
-  const current = (): Elysia => (app ??= buildApp(routes, options.logger))
-  const handle = (request: Request) => current().handle(request)
+  const mount = (key: string, method: string, shape: string) => {
+    app.route(
+      method,
+      shape,
+      (c: { request: Request; params: Record<string, string> }) => {
+        const owner = owners.get(key)
+        if (!owner) return notFound()
+        return owner.route.handler(c.request, owner.names.length ? renameParams(c.params, owner.names) : c.params)
+      },
+      { parse: 'none' },
+    )
+  }
 
   return {
     route(route) {
-      routes.add(route)
-      app = undefined
+      const { shape, names } = shapeOf(route.path)
+      const key = `${route.method} ${shape}`
+      if (!mounted.has(key)) {
+        mounted.add(key)
+        mount(key, route.method, shape)
+        // Elysia composes its handler once; a route added later needs a fresh one.
+        if (app.server) app.compile()
+      }
+      const owner = { route, names }
+      owners.set(key, owner)
       return () => {
-        routes.delete(route)
-        app = undefined
+        if (owners.get(key) === owner) owners.delete(key)
       }
     },
-    handle,
+    handle: (request) => app.handle(request),
     listen({ port, host }) {
-      server = Bun.serve({ port, hostname: host, maxRequestBodySize: options.bodyLimit, fetch: handle, development: false })
-      return server
+      app.listen({ port, hostname: host, maxRequestBodySize: options.bodyLimit, development: false })
+      return app.server as Server<undefined>
     },
-    url: () => server?.url.toString(),
+    url: () => app.server?.url.toString(),
     async stop(force = false) {
-      await server?.stop(force)
-      server = undefined
+      await app.server?.stop(force)
     },
   }
 }
@@ -68,18 +90,19 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 
 // --- internal ---
 
-function buildApp(routes: ReadonlySet<Route>, logger: Logger): Elysia {
-  const app = new Elysia()
-  for (const route of routes) {
-    const handler = route.handler
-    app.route(route.method, route.path, (c: { request: Request; params: Record<string, string> }) => handler(c.request, c.params), {
-      parse: 'none',
-    })
-  }
-  app.onError(({ code, error }) => {
-    if (code === 'NOT_FOUND') return json({ error: 'Not Found' }, 404)
-    logger.error('unhandled error in the HTTP layer', { error: error as Error })
-    return json({ error: 'Internal Server Error' }, 500)
-  })
-  return app
+function notFound(): Response {
+  return json({ error: 'Not Found' }, 404)
+}
+
+/** `/users/:id/posts/:postId` → `/users/:p0/posts/:p1` and `['id', 'postId']`. */
+function shapeOf(path: string): { shape: string; names: string[] } {
+  const names: string[] = []
+  const shape = path.replace(/:(\w+)/g, (_match, name: string) => `:p${names.push(name) - 1}`)
+  return { shape, names }
+}
+
+function renameParams(params: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (let i = 0; i < names.length; i++) out[names[i]!] = params[`p${i}`]!
+  return out
 }

@@ -9,7 +9,7 @@ let traceCount = 0
 let spanCount = 0
 
 export function newTraceId(): string {
-  if (++traceCount > 0xffffffff) {
+  if (++traceCount > 0x7fffffff) {
     tracePrefix = randomHex(24)
     traceCount = 1
   }
@@ -17,7 +17,7 @@ export function newTraceId(): string {
 }
 
 export function newSpanId(): string {
-  if (++spanCount > 0xffffffff) {
+  if (++spanCount > 0x7fffffff) {
     spanPrefix = randomHex(8)
     spanCount = 1
   }
@@ -26,10 +26,13 @@ export function newSpanId(): string {
 
 // --- internal ---
 
-/** Eight hex digits, zero-filled, without padStart. */
+/** Eight hex digits, zero-filled. `n` stays a small integer so `toString(16)` takes the fast path. */
 function hex8(n: number): string {
-  return (n + 0x100000000).toString(16).slice(1)
+  const digits = n.toString(16)
+  return zeros.slice(digits.length) + digits
 }
+
+const zeros = '00000000'
 
 function randomHex(digits: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(digits / 2)), (byte) => byte.toString(16).padStart(2, '0')).join('')

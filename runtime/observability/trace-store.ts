@@ -68,39 +68,55 @@ export function summarize(trace: Trace): TraceSummary {
 
 /**
  * Keeps the newest `capacity` traces in memory (default 1000), each with at most 500 spans.
- * A ring of slots plus an index by id: adding a trace overwrites the oldest slot, with no
- * per-request allocation beyond the trace itself.
+ *
+ * The store is on every request's path, so it avoids a map: ids made by `newTraceId()` end in a
+ * counter, which picks the trace's slot in a ring directly (a newer trace in the same slot is
+ * the eviction of the older one). Ids from elsewhere go through a small map of their own.
  */
 export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: number } = {}): TraceStore {
   const capacity = options.capacity ?? 1000
   const maxSpans = options.maxSpans ?? 500
   const ring: Array<Trace | undefined> = new Array(capacity)
-  const byId = new Map<string, Trace>()
-  let next = 0
+  const foreign = new Map<string, Trace>()
+
+  const find = (id: string): Trace | undefined => {
+    const slot = slotOf(id, capacity)
+    const trace = slot === undefined ? undefined : ring[slot]
+    return trace?.id === id ? trace : foreign.get(id)
+  }
+
   return {
     begin(trace) {
-      const evicted = ring[next]
-      if (evicted) byId.delete(evicted.id)
-      ring[next] = trace
-      next = (next + 1) % capacity
-      byId.set(trace.id, trace)
+      const slot = slotOf(trace.id, capacity)
+      if (slot === undefined) {
+        foreign.set(trace.id, trace)
+        if (foreign.size > capacity) foreign.delete(foreign.keys().next().value as string)
+        return
+      }
+      ring[slot] = trace
     },
     addSpan(span) {
-      const trace = byId.get(span.traceId)
+      const trace = find(span.traceId)
       if (trace && trace.spans.length < maxSpans) trace.spans.push(span)
     },
-    get: (id) => byId.get(id),
+    get: find,
     list({ limit = 100 } = {}) {
-      const out: TraceSummary[] = []
-      for (let i = 1; i <= capacity && out.length < limit; i++) {
-        const trace = ring[(next - i + capacity) % capacity]
-        if (trace) out.push(summarize(trace))
-      }
-      return out
+      const all = [...ring.filter((trace): trace is Trace => trace !== undefined), ...foreign.values()]
+      all.sort((a, b) => b.startedAt - a.startedAt)
+      return all.slice(0, limit).map(summarize)
     },
     async close() {
       ring.fill(undefined)
-      byId.clear()
+      foreign.clear()
     },
   }
+}
+
+// --- internal ---
+
+/** The ring slot of an id from `newTraceId()` (32 hex digits ending in a counter), else undefined. */
+function slotOf(id: string, capacity: number): number | undefined {
+  if (id.length !== 32) return undefined
+  const counter = Number.parseInt(id.slice(24), 16)
+  return Number.isNaN(counter) ? undefined : counter % capacity
 }
