@@ -1,0 +1,108 @@
+/**
+ * Every built-in template loads cleanly, type-checks, and does what its README says.
+ */
+import { afterEach, describe, expect, test } from 'bun:test'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { builtinTemplates } from '../../cli/create/templates.ts'
+import { createTestRuntime, type TestRuntime } from '../../runtime/testing/index.ts'
+import { repoRoot } from '../helpers/project.ts'
+
+let app: TestRuntime | undefined
+afterEach(async () => {
+  await app?.stop()
+  app = undefined
+})
+
+const templates = builtinTemplates()
+
+test('the built-in templates are starter, starter-js and flow at least', () => {
+  expect(templates.map((t) => t.name)).toEqual(expect.arrayContaining(['starter', 'starter-js', 'flow']))
+})
+
+describe.each(templates.map((t) => [t.name, t] as const))('template %s', (_name, template) => {
+  test('has a description, a README and a .gitignore that keeps .motia/ out', () => {
+    expect(template.description.length).toBeGreaterThan(10)
+    expect(existsSync(join(template.dir, 'README.md'))).toBe(true)
+    expect(readFileSync(join(template.dir, '.gitignore'), 'utf8')).toContain('.motia/')
+  })
+
+  test('every step loads with no error or warning', async () => {
+    app = await createTestRuntime({ root: template.dir })
+    expect(app.logs.filter((entry) => entry.level === 'error' || entry.level === 'warn')).toEqual([])
+    expect(app.runtime.steps().length).toBeGreaterThan(3)
+  })
+
+  test('type-checks', async () => {
+    const config = join(template.dir, 'tsconfig.check.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        extends: existsSync(join(template.dir, 'tsconfig.json')) ? './tsconfig.json' : undefined,
+        compilerOptions: {
+          target: 'ESNext',
+          module: 'Preserve',
+          moduleResolution: 'bundler',
+          types: ['bun'],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          allowImportingTsExtensions: true,
+          allowJs: true,
+          checkJs: true,
+          typeRoots: [join(repoRoot, 'node_modules/@types')],
+        },
+        include: ['steps', 'lib', '*.ts'],
+      }),
+    )
+    try {
+      const tsc = Bun.spawn([join(repoRoot, 'node_modules/.bin/tsc'), '-p', config], { cwd: template.dir, stdout: 'pipe', stderr: 'pipe' })
+      const output = await new Response(tsc.stdout).text()
+      expect(output).toBe('')
+      expect(await tsc.exited).toBe(0)
+    } finally {
+      rmSync(config, { force: true })
+    }
+  }, 60_000)
+})
+
+describe('what the READMEs promise', () => {
+  const post = (path: string, body: unknown) => app!.request('POST', path, body)
+
+  for (const name of ['starter', 'starter-js']) {
+    test(`${name}: hello, then an order goes through the queue into state`, async () => {
+      app = await createTestRuntime({ root: join(repoRoot, 'templates', name) })
+      expect(await (await app.request('GET', '/default')).json()).toEqual({ message: 'Hello World from Motia!' })
+      const placed = await post('/orders', { item: 'book', quantity: 2 })
+      expect(placed.status).toBe(202)
+      const { id } = (await placed.json()) as { id: string }
+      await app.waitFor(async () => (await app!.request('GET', `/orders/${id}`)).status === 200)
+      expect(await (await app.request('GET', `/orders/${id}`)).json()).toMatchObject({ id, item: 'book', quantity: 2, status: 'recorded' })
+      expect((await post('/orders', { item: '', quantity: 0 })).status).toBe(400)
+    })
+  }
+
+  test('flow: a ticket is triaged, its customer notified, and it can be resolved', async () => {
+    app = await createTestRuntime({ root: join(repoRoot, 'templates/flow') })
+    const opened = await post('/tickets', { title: 'Refund for invoice 42', customer: 'ada@example.com', priority: 'urgent' })
+    expect(opened.status).toBe(202)
+    const { id } = (await opened.json()) as { id: string }
+    await app.waitFor(async () => (await app!.runtime.state.get('notifications', id)) !== undefined)
+    expect(await (await app.request('GET', `/tickets/${id}`)).json()).toMatchObject({ status: 'triaged', team: 'billing' })
+    expect(await app.runtime.state.get('notifications', id)).toMatchObject({ to: 'ada@example.com', text: `Your ticket ${id} is with our billing team.` })
+    expect(await (await post(`/tickets/${id}/resolve`, {})).json()).toMatchObject({ status: 'resolved' })
+    const list = (await (await app.request('GET', '/tickets')).json()) as { stats: Record<string, unknown> }
+    expect(list.stats).toMatchObject({ triaged: 1, resolved: 1, byTeam: { billing: 1 } })
+  })
+
+  test('flow: the SLA sweep escalates a triaged ticket that waited too long', async () => {
+    app = await createTestRuntime({ root: join(repoRoot, 'templates/flow') })
+    const old = Date.now() - 10 * 60_000
+    await app.runtime.state.set('tickets', 't-old', { id: 't-old', title: 'Down', customer: 'a@b.co', priority: 'urgent', status: 'triaged', openedAt: old, triagedAt: old })
+    await app.runtime.state.set('tickets', 't-new', { id: 't-new', title: 'Slow', customer: 'a@b.co', priority: 'urgent', status: 'triaged', openedAt: Date.now(), triagedAt: Date.now() })
+    const sweep = app.runtime.steps().find((step) => step.name === 'SlaSweep')!
+    await app.runtime.run(sweep, sweep.triggers[0]!, { scheduledAt: new Date() })
+    expect(await app.runtime.state.get('tickets', 't-old')).toMatchObject({ status: 'escalated' })
+    expect(await app.runtime.state.get('tickets', 't-new')).toMatchObject({ status: 'triaged' })
+  })
+})
