@@ -36,6 +36,16 @@ describe('built-in templates', () => {
     }, 30_000)
   }
 
+  test('--cursor adds the AI editor rules and AGENTS.md', async () => {
+    const result = await runCli(['create', 'with-rules', '--cursor', '--no-install'], workspace.root)
+    expect(result.code).toBe(0)
+    const dir = join(workspace.root, 'with-rules')
+    const rules = readdirSync(join(dir, '.cursor/rules'))
+    expect(rules).toEqual(expect.arrayContaining(['motia-steps.mdc', 'motia-triggers.mdc', 'motia-context.mdc', 'motia-testing.mdc']))
+    expect(readFileSync(join(dir, 'AGENTS.md'), 'utf8')).toContain('Handlers<typeof config>')
+    expect(existsSync(join(workspace.root, 'app-starter/AGENTS.md'))).toBe(false)
+  })
+
   test('motia templates lists each with a description', async () => {
     const result = await runCli(['templates', '--json'], workspace.root)
     const listed = JSON.parse(result.stdout) as Array<{ name: string; description: string }>
