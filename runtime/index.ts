@@ -8,6 +8,7 @@ export type {
   CronTriggerConfig,
   CustomTriggerConfig,
   EnqueueMessage,
+  Topics,
   EnqueueTopics,
   FiredTrigger,
   FlowContext,

@@ -6,7 +6,8 @@ import { watch, type FSWatcher } from 'node:fs'
 import { configFiles } from './config.ts'
 import type { Runtime } from './runtime.ts'
 
-const ignored = /(^|[\\/])(node_modules|\.motia|dist|\.git)([\\/]|$)/
+// Generated files (types.d.ts, motia.lock.json, openapi.json) never trigger a reload.
+const ignored = /(^|[\\/])(node_modules|\.motia|dist|\.git)([\\/]|$)|\.d\.ts$|(^|[\\/])(motia\.lock|openapi)\.json$/
 const sources = /\.(ts|js|mjs|cjs|py|json)$/
 
 /** Starts watching; returns the function that stops. */

@@ -159,14 +159,24 @@ export type Middleware = (
   next: () => Promise<HttpResponse>,
 ) => Promise<HttpResponse>
 
-export interface EnqueueMessage<Topic extends string = string> {
-  topic: Topic
-  data: unknown
-  /** Order key for fifo topics. */
-  messageGroupId?: string
-  /** Deliver no sooner than this many ms from now. */
-  delayMs?: number
-}
+/**
+ * Topic → message data, across the whole project. Empty here; the `types.d.ts` that
+ * `motia generate types` writes (and `motia dev` keeps current) fills it in by module
+ * augmentation, so `enqueue` checks `data` against the input schemas of the topic's subscribers.
+ */
+export interface Topics {}
+
+/** One message to enqueue; `data` is typed per topic once `Topics` knows the topic. */
+export type EnqueueMessage<Topic extends string = string> = Topic extends unknown
+  ? {
+      topic: Topic
+      data: Topic extends keyof Topics ? Topics[Topic] : unknown
+      /** Order key for fifo topics. */
+      messageGroupId?: string
+      /** Deliver no sooner than this many ms from now. */
+      delayMs?: number
+    }
+  : never
 
 /** The second argument of every handler, the same for every trigger type and language. */
 export interface FlowContext<Topic extends string = string> {
