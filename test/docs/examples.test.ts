@@ -164,7 +164,8 @@ async function testFileProblems(project: DocProject): Promise<string[]> {
   for (const file of project.files.filter((f) => f.path.endsWith('.test.ts'))) {
     const proc = Bun.spawn([process.execPath, 'test', `./${file.path}`], { cwd: root, stdout: 'pipe', stderr: 'pipe', env: { ...process.env, MOTIA_LOG_FORMAT: 'json' } })
     const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
-    if (code !== 0) problems.push(`${file.page}:${file.line}: ${file.path} failed (exit ${code}):\n${`${out}${err}`.slice(-2000)}`)
+    const passed = Number(/^\s*(\d+) pass$/m.exec(`${out}${err}`)?.[1] ?? 0)
+    if (code !== 0 || passed === 0) problems.push(`${file.page}:${file.line}: ${file.path} failed (exit ${code}, ${passed} passed):\n${`${out}${err}`.slice(-2000)}`)
   }
   return problems
 }

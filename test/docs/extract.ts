@@ -5,8 +5,8 @@
  *   example project: `// steps/http/hello.get.step.ts`, `// motia.config.ts`. Other blocks are prose.
  * - The examples of one page make one project. A fence with `project=<name>` (```ts project=sqlite)
  *   puts its block in a separate project of that page, so a page can show two versions of a file.
- * - `<!-- check: POST /orders {"item":"book"} -> 202 -->` sends that request to the page's project
- *   (`check: project=<name> ...` for another one) and expects that status.
+ * - A line `<!-- check: POST /orders {"item":"book"} -> 202 -->` sends that request to the page's
+ *   project (`check: project=<name> ...` for another one) and expects that status.
  */
 
 export interface Example {
@@ -53,7 +53,7 @@ export function extractExamples(page: string, markdown: string): { examples: Exa
       else problems.push(`${page}:${i + 1}: the body of this check is not JSON: ${body}`)
       continue
     }
-    if (line.includes('<!-- check')) problems.push(`${page}:${i + 1}: a check must read <!-- check: METHOD /path [json body] -> STATUS -->`)
+    if (/^\s*<!--\s*check/.test(line)) problems.push(`${page}:${i + 1}: a check must read <!-- check: METHOD /path [json body] -> STATUS -->`)
     const fence = fencePattern.exec(line)
     if (!fence) continue
     const end = lines.findIndex((l, j) => j > i && /^```\s*$/.test(l))
@@ -111,7 +111,7 @@ export function projectSlug(project: Pick<DocProject, 'page' | 'name'>): string 
 
 const fencePattern = /^```(\w*)(.*)$/
 const pathComment = /^\/\/ ([\w.\-[\]/]+\.(?:ts|mts|js|mjs))(?:\s|$)/
-const checkPattern = /<!--\s*check:\s*(?:project=(\S+)\s+)?([A-Z]+)\s+(\/\S*)(?:\s+(\S.*?))?\s*->\s*(\d{3})\s*-->/
+const checkPattern = /^\s*<!--\s*check:\s*(?:project=(\S+)\s+)?([A-Z]+)\s+(\/\S*)(?:\s+(\S.*?))?\s*->\s*(\d{3})\s*-->/
 
 function parseBody(text: string | undefined): { ok: true; value: unknown } | { ok: false } {
   if (text === undefined) return { ok: true, value: undefined }
