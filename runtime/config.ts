@@ -16,7 +16,7 @@ type Factory<T> = T | (() => T | Promise<T>)
 /** What `motia.config.ts` exports by default. */
 export interface MotiaConfig {
   plugins?: MotiaPlugin[]
-  /** Storage and messaging; in-memory when left out. */
+  /** Storage and messaging; the embedded SQLite store in `.motia/` when left out. */
   adapters?: {
     queue?: Factory<QueueAdapter>
     state?: Factory<StateAdapter>

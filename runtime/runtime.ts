@@ -2,13 +2,13 @@
  * Wires a project together: config, adapters, plugins, steps and the HTTP server. `createRuntime`
  * returns a runtime that `motia dev`, `motia start`, compiled executables and tests all drive.
  */
-import { resolve } from 'node:path'
-import { ConfigError, MotiaError, ValidationError } from './errors.ts'
+import { relative, resolve } from 'node:path'
+import { ConfigError, MotiaError, errorMessage } from './errors.ts'
 import { createSqliteQueue } from './adapters/queue/sqlite.ts'
 import { defaultDatabasePath } from './adapters/sqlite/database.ts'
 import { createSqliteState } from './adapters/state/sqlite.ts'
 import { createFlowContext, type ContextDeps } from './context.ts'
-import { findStepFiles, loadSteps, type LoadResult } from './discovery/load-steps.ts'
+import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
 import { forgetProjectModules, moduleLoader, staticLoader, type StepModule } from './discovery/module-loader.ts'
 import { createHttpServer, type HttpServer } from './http/server.ts'
@@ -18,7 +18,7 @@ import { newSpanId, newTraceId } from './observability/ids.ts'
 import { createMemoryTraceStore, type Span } from './observability/trace-store.ts'
 import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
-import type { MotiaPlugin, TriggerType, Unregister } from './plugin.ts'
+import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
 import type { MotiaRuntime, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
 import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
@@ -124,7 +124,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): Promise<unknown> => {
-    const traceId = runOptions.traceId ?? startTrace(`${trigger.type} ${step.name}`, trigger.type)
+    const traceId = runOptions.traceId ?? startTrace(runOptions.traceName ?? `${trigger.type} ${step.name}`, trigger.type)
     const span: Span = { id: newSpanId(), traceId, step: step.name, trigger: trigger.type, startedAt: Date.now(), status: 'running', events: [] }
     traces.addSpan(span)
     const ctx = createFlowContext(contextDeps, step, trigger, span)
@@ -133,14 +133,26 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       // The common case (no middleware, no wrapping plugin) calls the handler with no closures.
       const output = runOptions.around || wrappers.length ? await wrapped(step, trigger, input, ctx, runOptions) : await step.invoke(input, ctx)
       finishSpan(span, 'ok')
-      for (const observe of observers) observe({ step, trigger, input, ctx }, { ok: true, output, durationMs: span.durationMs! })
+      if (observers.length) observe({ step, trigger, input, ctx }, { ok: true, output, durationMs: span.durationMs! })
       return output
     } catch (error) {
       finishSpan(span, 'error', error)
-      for (const observe of observers) observe({ step, trigger, input, ctx }, { ok: false, error, durationMs: span.durationMs! })
+      if (observers.length) observe({ step, trigger, input, ctx }, { ok: false, error, durationMs: span.durationMs! })
       throw error
     } finally {
       if (--inflight === 0) idle?.()
+    }
+  }
+
+  /** Observers only watch: one that throws is logged and never changes the run's outcome. */
+  const observe: NonNullable<PluginHooks['onStepRun']> = (run, outcome) => {
+    for (const observer of observers) {
+      try {
+        const result = observer(run, outcome) as unknown
+        if (result instanceof Promise) result.catch((error: unknown) => logger.error(`[motia] onStepRun hook failed: ${errorMessage(error)}`, { error: error as Error }))
+      } catch (error) {
+        logger.error(`[motia] onStepRun hook failed: ${errorMessage(error)}`, { error: error as Error })
+      }
     }
   }
 
@@ -192,6 +204,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
       const files = bundled ? [...bundled.keys()].sort() : findStepFiles(root, loaders)
+      if (!bundled) {
+        for (const file of unsupportedStepFiles(root, loaders)) {
+          logger.warn(`[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file (Python steps need the Python runner, not part of this version)`)
+        }
+      }
       const result = await loadSteps({ root, files, loaders, triggerTypes })
       for (const warning of result.warnings) logger.warn(warning)
       if (mode === 'start' && result.errors.length) {
@@ -206,18 +223,27 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return runtime.load()
     },
     async listen() {
-      runtime.server.listen({ port: config.http.port, host: config.http.host })
+      try {
+        runtime.server.listen({ port: config.http.port, host: config.http.host })
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+        throw new ConfigError(`[motia] port ${config.http.port} is in use: stop the process that holds it, or pass --port <n> (or set PORT)`, { cause: error })
+      }
       const url = runtime.server.url()!
       lock?.update({ url })
       return url
     },
     async stop() {
-      await server.stop()
+      // Everything below shares one deadline: open requests (an event stream never ends by
+      // itself), running handlers and consumers.
+      let timedOut = false
+      const timeout = new Promise<void>((r) => setTimeout(() => r(void (timedOut = true)), config.shutdownTimeoutMs).unref())
+      const closing = server.stop()
       const stopping = registrations.map((unregister) => unregister())
       registrations = []
       const drained = inflight === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r))
-      const timeout = new Promise<void>((r) => setTimeout(r, config.shutdownTimeoutMs).unref())
-      await Promise.race([Promise.all([drained, ...stopping]), timeout])
+      await Promise.race([Promise.all([closing, drained, ...stopping]), timeout])
+      if (timedOut) await server.stop(true)
       if (inflight > 0) logger.warn(`shutdown: ${inflight} handler(s) still running after ${config.shutdownTimeoutMs} ms`)
       for (const plugin of plugins) await plugin.dispose?.()
       await Promise.all([queue.close(), state.close(), traces.close()])

@@ -30,7 +30,11 @@ export function indexTopics(steps: readonly LoadedStep[]): TopicIndex {
   return topics
 }
 
-/** Throws a `ValidationError` naming the first subscriber whose input schema rejects `data`. */
+/**
+ * Throws a `ValidationError` naming the first subscriber whose input schema rejects `data`. Its
+ * status is 500: inside a handler this is the step's bug, not the client's, so an HTTP caller
+ * gets a generic error and the details go to the log.
+ */
 export async function checkMessage(topic: string, subscribers: readonly Subscriber[], data: unknown): Promise<void> {
   for (const { step, validate } of subscribers) {
     if (!validate) continue
@@ -39,6 +43,7 @@ export async function checkMessage(topic: string, subscribers: readonly Subscrib
       throw new ValidationError(
         `[motia] enqueue to "${topic}" rejected by the input schema of step "${step.name}" (${step.relativePath}): ${formatIssues(result.issues)}`,
         result.issues,
+        { status: 500 },
       )
     }
   }

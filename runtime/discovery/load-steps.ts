@@ -22,16 +22,24 @@ export interface LoadResult {
   warnings: string[]
 }
 
-/** Every step file under the project's step roots, sorted, as absolute paths. */
+/** Every step file under the project's step roots that one of `loaders` handles, sorted, absolute. */
 export function findStepFiles(root: string, loaders: readonly StepLoader[]): string[] {
+  return scanStepFiles(root).filter((path) => loaders.some((l) => l.accepts(path)))
+}
+
+/** Step files no loader handles (Python steps before a Python loader is installed). */
+export function unsupportedStepFiles(root: string, loaders: readonly StepLoader[]): string[] {
+  return scanStepFiles(root).filter((path) => !loaders.some((l) => l.accepts(path)))
+}
+
+function scanStepFiles(root: string): string[] {
   const glob = new Bun.Glob('**/*.{ts,js,mjs,py}')
   const files: string[] = []
   for (const dir of stepRoots) {
     const base = resolve(root, dir)
     if (!isDirectory(base)) continue
     for (const path of glob.scanSync({ cwd: base, absolute: true, onlyFiles: true })) {
-      if (path.includes('/node_modules/') || !isStepFile(path)) continue
-      if (loaders.some((l) => l.accepts(path))) files.push(path)
+      if (!path.includes('/node_modules/') && isStepFile(path)) files.push(path)
     }
   }
   return files.sort()

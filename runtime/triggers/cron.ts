@@ -15,7 +15,8 @@ export const cronTrigger = defineTrigger<CronTriggerConfig>({
       throw new ConfigError(`[motia] ${where}: cron trigger needs an expression, e.g. { type: 'cron', expression: '0 3 * * *' }`, { file: step.relativePath })
     }
     const fields = trigger.expression.trim().split(/\s+/).length
-    if (fields < 5 || fields > 7) {
+    // Nicknames (@daily, @hourly, …) are one field; croner validates them below.
+    if (!trigger.expression.trim().startsWith('@') && (fields < 5 || fields > 7)) {
       throw new ConfigError(`[motia] ${where}: cron expression "${trigger.expression}" has ${fields} fields; use 5 (min hour day month weekday), 6 (seconds first) or 7 (year last)`, {
         file: step.relativePath,
       })

@@ -54,7 +54,8 @@ beforeAll(async () => {
   files['tsconfig.json'] = JSON.stringify(docsTsconfig(), null, 2)
   workspace = makeProject(files)
   typeErrors = await typeCheck(workspace.root, grouped.projects)
-})
+  // One tsc run over every page: seconds, more on a busy machine than a hook's default 5 s allows.
+}, 120_000)
 
 afterAll(() => workspace?.cleanup())
 

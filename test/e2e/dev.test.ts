@@ -115,6 +115,19 @@ describe('motia start', () => {
     }
   })
 
+  test('a port in use is one line naming the port and the fix', async () => {
+    const project = makeProject({ 'steps/http/ping.get.step.ts': `export const handler = async () => ({ status: 200 })` })
+    const busy = Bun.serve({ port: 0, hostname: '0.0.0.0', fetch: () => new Response() })
+    try {
+      const proc = Bun.spawn([process.execPath, `${repoRoot}/cli/index.ts`, 'start', '--port', String(busy.port)], { cwd: project.root, stdout: 'pipe', stderr: 'pipe' })
+      expect(await proc.exited).toBe(1)
+      expect(await new Response(proc.stderr).text()).toBe(`[motia] port ${busy.port} is in use: stop the process that holds it, or pass --port <n> (or set PORT)\n`)
+    } finally {
+      busy.stop(true)
+      project.cleanup()
+    }
+  })
+
   test('refuses to start when a step is broken, with one clear line', async () => {
     const project = makeProject({ 'steps/queue/x.step.ts': 'export const config = {}' })
     try {
