@@ -77,19 +77,22 @@ program
   .addHelpText('after', '\nExamples:\n  motia build\n  motia build --outfile dist/api --minify\n  PORT=8080 ./dist/my-app\n')
   .action(async (opts) => (await import('./commands/build.ts')).build(opts))
 
-const generate = program.command('generate').description('generate types, an OpenAPI document or a new step')
+const generate = program
+  .command('generate')
+  .description('generate types, an OpenAPI document or a new step')
+  .addHelpText('after', '\nExamples:\n  motia generate types\n  motia generate openapi -o docs/openapi.json\n  motia generate step -n SendWelcome -t queue --topic user-created\n')
 generate
   .command('types')
   .description('write types.d.ts so enqueue checks data against each topic\'s input schemas (motia dev keeps it current)')
   .option('-d, --dir <dir>', 'project folder', '.')
-  .option('-o, --out <file>', 'output file', 'types.d.ts')
-  .addHelpText('after', '\nExample:\n  motia generate types\n')
+  .option('-o, --out <file>', 'output file, relative to the project folder', 'types.d.ts')
+  .addHelpText('after', '\nExamples:\n  motia generate types\n  motia generate types -d services/api\n')
   .action(async (opts) => (await import('./commands/generate.ts')).types(opts))
 generate
   .command('openapi')
   .description('write an OpenAPI 3.1 document of the http steps')
   .option('-d, --dir <dir>', 'project folder', '.')
-  .option('-o, --out <file>', 'output file', 'openapi.json')
+  .option('-o, --out <file>', 'output file, relative to the project folder', 'openapi.json')
   .option('--title <title>', 'API title (default: the package name)')
   .addHelpText('after', '\nExamples:\n  motia generate openapi\n  motia generate openapi -o docs/api.json --title "Orders API"\n')
   .action(async (opts) => (await import('./commands/generate.ts')).openapi(opts))
@@ -100,13 +103,13 @@ generate
   .option('-n, --name <Name>', 'step name in PascalCase')
   .option('-t, --trigger <kind>', 'http, queue, cron or state')
   .option('-l, --language <ts|js>', 'TypeScript or JavaScript (default: ts when the project has a tsconfig.json)')
-  .option('--method <method>', 'http: GET, POST, PUT, PATCH or DELETE', 'GET')
-  .option('--path <path>', 'http: route, e.g. /users/:id')
+  .option('--method <method>', 'http: GET, POST, PUT, PATCH or DELETE (default GET)')
+  .option('--path <path>', 'http: route, e.g. /users/:id (default /<name-in-kebab-case>)')
   .option('--topic <topic>', 'queue: topic to subscribe to')
-  .option('--cron <expression>', 'cron: schedule', '*/5 * * * *')
+  .option('--cron <expression>', 'cron: schedule, e.g. "0 * * * *"')
   .addHelpText(
     'after',
-    '\nExamples:\n  motia generate step\n  motia generate step -n CreateUser -t http --method POST --path /users\n  motia generate step -n SendWelcome -t queue --topic user-created\n',
+    '\nExamples:\n  motia generate step\n  motia generate step -n CreateUser -t http --method POST --path /users\n  motia generate step -n SendWelcome -t queue --topic user-created\n  motia generate step -n NightlyReport -t cron --cron "0 2 * * *" -l js\n',
   )
   .action(async (opts) => (await import('./commands/generate.ts')).step(opts))
 

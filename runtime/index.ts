@@ -8,7 +8,6 @@ export type {
   CronTriggerConfig,
   CustomTriggerConfig,
   EnqueueMessage,
-  Topics,
   EnqueueTopics,
   FiredTrigger,
   FlowContext,
@@ -20,6 +19,7 @@ export type {
   HttpResponse,
   HttpTriggerConfig,
   Middleware,
+  QueueInput,
   QueueOptions,
   QueueTriggerConfig,
   ServerSentEvent,
@@ -27,10 +27,11 @@ export type {
   StateTriggerConfig,
   StepConfig,
   StreamTriggerConfig,
+  Topics,
   TriggerConfig,
 } from './step/types.ts'
 export { defineStep } from './step/types.ts'
-export type { InferSchema, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
+export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'
 export { definePlugin, defineTrigger, type MotiaPlugin, type PluginHooks, type StepRun, type TriggerType, type Unregister } from './plugin.ts'

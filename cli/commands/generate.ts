@@ -1,79 +1,103 @@
+/**
+ * `motia generate types | openapi | step`. The text comes from cli/generate/*.ts; this file loads
+ * the project, asks at a terminal and writes files.
+ */
 import * as prompts from '@clack/prompts'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
+import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
 import { MotiaError } from '../../runtime/errors.ts'
-import { generateOpenApi, openapiFile } from '../generate/openapi.ts'
-import { stepFile, triggerKinds, type StepSpec, type TriggerKind } from '../generate/step.ts'
-import { generateTypes, typesFile } from '../generate/types.ts'
+import { generateOpenApi } from '../generate/openapi.ts'
+import { resolveStepSpec, stepFile, type Asker, type StepFlags } from '../generate/step.ts'
+import { generateTypes, writeIfChanged } from '../generate/types.ts'
 import { loadProjectSteps } from '../project-steps.ts'
 
-interface Common {
+interface OutputOptions {
   dir: string
-  out?: string
+  /** Relative to the project folder. */
+  out: string
 }
 
-/** `motia generate types`: writes types.d.ts so enqueue checks data per topic. */
-export async function types(opts: Common): Promise<void> {
+/** `motia generate types`: writes types.d.ts so that enqueue checks data against each topic's subscribers. */
+export async function types(opts: OutputOptions): Promise<void> {
   const root = resolve(opts.dir)
-  const steps = await loadedSteps(root)
-  const out = resolve(root, opts.out ?? typesFile)
-  writeFileSync(out, generateTypes(root, steps))
-  process.stdout.write(`wrote ${relative(process.cwd(), out) || out}\n`)
+  const out = resolve(root, opts.out)
+  const steps = await stepsOf(root)
+  mkdirSync(dirname(out), { recursive: true })
+  const wrote = writeIfChanged(out, generateTypes(steps, dirname(out)))
+  process.stdout.write(`${wrote ? 'wrote' : 'unchanged:'} ${shown(out)}\n`)
 }
 
 /** `motia generate openapi`: writes an OpenAPI 3.1 document of the http steps. */
-export async function openapi(opts: Common & { title?: string }): Promise<void> {
+export async function openapi(opts: OutputOptions & { title?: string }): Promise<void> {
   const root = resolve(opts.dir)
-  const steps = await loadedSteps(root)
+  const out = resolve(root, opts.out)
+  const steps = await stepsOf(root)
   const manifest = readManifest(root)
-  const document = generateOpenApi(steps, { title: opts.title ?? manifest.name ?? 'API', version: manifest.version ?? '0.0.0' })
-  const out = resolve(root, opts.out ?? openapiFile)
+  const document = generateOpenApi(steps, { title: opts.title ?? manifest.name ?? 'API', version: manifest.version ?? '0.0.0', description: manifest.description })
+  mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`)
-  process.stdout.write(`wrote ${relative(process.cwd(), out) || out} (${Object.keys(document.paths as object).length} paths)\n`)
+  const count = Object.keys(document.paths).length
+  process.stdout.write(`wrote ${shown(out)} (${count} path${count === 1 ? '' : 's'})\n`)
 }
 
-/** `motia generate step`: asks what it needs at a terminal, else takes it from flags. */
-export async function step(opts: { dir: string; name?: string; trigger?: string; language?: string; method?: string; path?: string; topic?: string; cron?: string }): Promise<void> {
+/** `motia generate step`: asks for what the flags leave out at a terminal; never waits for input otherwise. */
+export async function step(opts: StepFlags & { dir: string }): Promise<void> {
   const root = resolve(opts.dir)
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI)
-  const ask = async (value: string | undefined, flag: string, question: () => Promise<string | symbol>): Promise<string> => {
-    if (value !== undefined) return value
-    if (!interactive) throw new MotiaError(`[motia] missing ${flag}: motia generate step --name <Name> --trigger <${triggerKinds.join('|')}>`)
-    const answer = await question()
-    if (prompts.isCancel(answer)) throw new MotiaError('[motia] cancelled')
-    return answer as string
-  }
-  const name = await ask(opts.name, '--name', () => prompts.text({ message: 'Step name', placeholder: 'SendWelcomeEmail' }))
-  const trigger = (await ask(opts.trigger, '--trigger', () =>
-    prompts.select({ message: 'Trigger', options: triggerKinds.map((kind) => ({ value: kind, label: kind })) }),
-  )) as TriggerKind
-  if (!triggerKinds.includes(trigger)) throw new MotiaError(`[motia] --trigger must be one of ${triggerKinds.join(', ')}, got "${trigger}"`)
-  // Without a terminal the language follows the project: TypeScript when it has a tsconfig.json.
-  const projectLanguage = existsSync(join(root, 'tsconfig.json')) ? 'ts' : 'js'
-  const language = (await ask(opts.language ?? (interactive ? undefined : projectLanguage), '--language', () =>
-    prompts.select({ message: 'Language', options: [{ value: 'ts', label: 'TypeScript' }, { value: 'js', label: 'JavaScript' }] }),
-  )) as StepSpec['language']
-  if (language !== 'ts' && language !== 'js') throw new MotiaError(`[motia] --language must be ts or js, got "${language}"`)
-  const { file, source } = stepFile({ name, trigger, language, method: opts.method, path: opts.path, topic: opts.topic, cron: opts.cron })
+  if (interactive) prompts.intro('motia generate step')
+  const defaultLanguage = existsSync(join(root, 'tsconfig.json')) ? 'ts' : 'js'
+  const spec = await resolveStepSpec(opts, { ask: interactive ? terminal : undefined, defaultLanguage })
+  const { file, source } = stepFile(spec)
   const target = join(root, file)
-  if (existsSync(target)) throw new MotiaError(`[motia] ${file} already exists: choose another --name or --path`)
+  if (existsSync(target)) throw new MotiaError(`[motia] ${shown(target)} already exists: choose another --name${spec.trigger === 'http' ? ' or --path' : ''}`)
   mkdirSync(dirname(target), { recursive: true })
   writeFileSync(target, source)
-  process.stdout.write(`wrote ${file}\n`)
+  if (interactive) prompts.outro(`wrote ${shown(target)}`)
+  else process.stdout.write(`wrote ${shown(target)}\n`)
 }
 
 // --- internal ---
 
-async function loadedSteps(root: string) {
+/** The project's steps; a step that fails to load would be missing from the output, so it stops the command. */
+async function stepsOf(root: string): Promise<LoadedStep[]> {
+  if (!existsSync(root)) throw new MotiaError(`[motia] ${shown(root)} does not exist: pass the project folder with --dir`)
   const loaded = await loadProjectSteps(root)
   if (loaded.errors.length > 0) throw new MotiaError(loaded.errors.map((error) => error.message).join('\n'))
   return loaded.steps
 }
 
-function readManifest(root: string): { name?: string; version?: string } {
+function shown(path: string): string {
+  return relative(process.cwd(), path) || '.'
+}
+
+function readManifest(root: string): { name?: string; version?: string; description?: string } {
   try {
-    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: string; version?: string }
+    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: string; version?: string; description?: string }
   } catch {
     return {}
   }
+}
+
+const terminal: Asker = {
+  text: (question) =>
+    answer(
+      prompts.text({
+        message: question.message,
+        placeholder: question.initial,
+        defaultValue: question.initial,
+        // An empty answer takes the suggestion, when there is one.
+        validate: (value) => (!value && question.initial ? undefined : question.validate(value ?? '')),
+      }),
+    ),
+  select: (question) => answer(prompts.select({ message: question.message, options: [...question.options], initialValue: question.initial })),
+}
+
+async function answer(pending: Promise<string | symbol>): Promise<string> {
+  const value = await pending
+  if (prompts.isCancel(value)) {
+    prompts.cancel('cancelled')
+    throw new MotiaError('[motia] cancelled')
+  }
+  return value as string
 }

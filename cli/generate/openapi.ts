@@ -1,86 +1,95 @@
 /**
- * `openapi.json`: an OpenAPI 3.1 document of the project's http steps — paths and parameters from
- * the routes, request bodies from `bodySchema`, responses from `responseSchema`, the step name as
- * operationId, its flows as tags. Schemas are JSON Schema 2020-12, which OpenAPI 3.1 uses as is.
+ * `openapi.json`: an OpenAPI 3.1 document of the project's http steps. Paths and path parameters
+ * come from the routes (`/users/:id` → `/users/{id}`), query parameters from `queryParams`, the
+ * JSON request body from `bodySchema`, the responses from `responseSchema` (per status), the
+ * operationId from the step name, summary and description from its description, tags from its
+ * flows. Schemas are JSON Schema 2020-12, the dialect OpenAPI 3.1 uses, so they go in as they are.
  */
+import { STATUS_CODES } from 'node:http'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
 import { toJsonSchema, type JsonSchema, type Schema } from '../../runtime/step/schema.ts'
 import type { HttpTriggerConfig } from '../../runtime/step/types.ts'
 
 export const openapiFile = 'openapi.json'
 
-interface Operation {
-  operationId: string
-  summary?: string
-  tags?: string[]
-  parameters?: unknown[]
-  requestBody?: unknown
-  responses: Record<string, unknown>
+export interface OpenApiInfo {
+  title: string
+  version: string
+  description?: string
 }
 
-export function generateOpenApi(steps: readonly LoadedStep[], info: { title: string; version: string }): Record<string, unknown> {
-  const paths: Record<string, Record<string, Operation>> = {}
+/**
+ * The document for these steps (http triggers only; others are left out).
+ *
+ * @example
+ * const document = generateOpenApi(loaded.steps, { title: 'Orders API', version: '1.0.0' })
+ */
+export function generateOpenApi(steps: readonly LoadedStep[], info: OpenApiInfo): { openapi: string; paths: Record<string, object> } & Record<string, unknown> {
+  const paths: Record<string, Record<string, object>> = {}
   const tags = new Set<string>()
   for (const step of steps) {
-    for (const trigger of step.triggers) {
-      if (trigger.type !== 'http') continue
-      const http = trigger as HttpTriggerConfig & { index: number }
-      const path = String(http.path).replace(/:(\w+)/g, '{$1}')
-      const operation: Operation = {
-        operationId: step.triggers.length > 1 ? `${step.name}${http.index}` : step.name,
-        responses: responses(http.responseSchema),
-      }
-      if (step.description) operation.summary = step.description
-      if (step.flows.length) operation.tags = [...step.flows]
-      for (const tag of step.flows) tags.add(tag)
-      const parameters = [...pathParameters(String(http.path)), ...queryParameters(http.queryParams)]
-      if (parameters.length) operation.parameters = parameters
-      if (http.bodySchema) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(http.bodySchema) } } }
-      ;(paths[path] ??= {})[String(http.method).toLowerCase()] = operation
+    const routes = step.triggers.filter((t): t is HttpTriggerConfig & { index: number } => t.type === 'http')
+    for (const trigger of routes) {
+      const route = String(trigger.path)
+      const method = String(trigger.method).toLowerCase()
+      ;(paths[route.replace(/:(\w+)/g, '{$1}')] ??= {})[method] = operation(step, trigger, routes.length > 1)
+      for (const flow of step.flows) tags.add(flow)
     }
   }
+  const sortedPaths = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
   return {
     openapi: '3.1.0',
-    info,
+    info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
     ...(tags.size ? { tags: [...tags].sort().map((name) => ({ name })) } : {}),
-    paths,
+    paths: sortedPaths,
   }
 }
 
 // --- internal ---
 
-function pathParameters(path: string): unknown[] {
+function operation(step: LoadedStep, trigger: HttpTriggerConfig & { index: number }, several: boolean): object {
+  const parameters = [...pathParameters(String(trigger.path)), ...queryParameters(trigger.queryParams)]
+  const summary = step.description?.split(/(?<=\.)\s|\n/)[0]?.trim()
+  return {
+    // operationIds are unique per document: a step with several routes numbers them by trigger
+    operationId: several ? `${step.name}_${trigger.index}` : step.name,
+    ...(summary ? { summary } : {}),
+    ...(step.description && step.description.trim() !== summary ? { description: step.description } : {}),
+    ...(step.flows.length ? { tags: [...step.flows] } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    ...(trigger.bodySchema ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(trigger.bodySchema, 'input') } } } } : {}),
+    responses: responses(trigger.responseSchema),
+  }
+}
+
+function pathParameters(path: string): object[] {
   return [...path.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))
 }
 
-function queryParameters(query: HttpTriggerConfig['queryParams']): unknown[] {
+function queryParameters(query: HttpTriggerConfig['queryParams']): object[] {
   if (!query) return []
   if (Array.isArray(query)) {
-    return query.map((q: { name: string; description?: string; required?: boolean }) => ({
-      name: q.name,
-      in: 'query',
-      required: q.required ?? false,
-      ...(q.description ? { description: q.description } : {}),
-      schema: { type: 'string' },
-    }))
+    const documented = query as ReadonlyArray<{ name: string; description?: string; required?: boolean }>
+    return documented.map((q) => ({ name: q.name, in: 'query', required: q.required ?? false, ...(q.description ? { description: q.description } : {}), schema: { type: 'string' } }))
   }
-  const schema = jsonSchema(query as Schema)
-  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>
-  const required = new Set((schema.required as string[] | undefined) ?? [])
-  return Object.entries(properties).map(([name, property]) => ({ name, in: 'query', required: required.has(name), schema: property }))
+  const schema = jsonSchema(query as Schema, 'input')
+  const required = new Set(schema.required ?? [])
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property as JsonSchema & { description?: string }
+    return { name, in: 'query', required: required.has(name), ...(description ? { description } : {}), schema: rest }
+  })
 }
 
-function responses(schemas: HttpTriggerConfig['responseSchema']): Record<string, unknown> {
-  if (!schemas || Object.keys(schemas).length === 0) return { default: { description: 'Response' } }
-  const out: Record<string, unknown> = {}
-  for (const [status, schema] of Object.entries(schemas)) {
-    out[status] = { description: `Status ${status}`, content: { 'application/json': { schema: jsonSchema(schema) } } }
-  }
-  return out
+function responses(schemas: HttpTriggerConfig['responseSchema']): Record<string, object> {
+  const entries = Object.entries(schemas ?? {})
+  if (entries.length === 0) return { default: { description: 'Response' } }
+  return Object.fromEntries(
+    entries.map(([status, schema]) => [status, { description: STATUS_CODES[status] ?? `Status ${status}`, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }]),
+  )
 }
 
-/** The JSON Schema of `schema`, without the `$schema` key (OpenAPI 3.1 sets the dialect). */
-function jsonSchema(schema: Schema): JsonSchema {
-  const { $schema: _dialect, ...rest } = (toJsonSchema(schema) ?? {}) as JsonSchema & { $schema?: string }
+/** The JSON Schema of `schema` without its `$schema` key (the document sets the dialect); `{}` when it cannot describe itself. */
+function jsonSchema(schema: Schema, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = toJsonSchema(schema, { io }) ?? {}
   return rest
 }

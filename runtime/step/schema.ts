@@ -33,6 +33,13 @@ export type Schema = StandardSchemaV1 | JsonSchema
 /** The type a schema produces: the output type for Standard Schemas, `unknown` for JSON Schema. */
 export type InferSchema<S> = S extends StandardSchemaV1<unknown, infer Output> ? Output : unknown
 
+/**
+ * The type a schema accepts: the input type for Standard Schemas (before defaults and transforms
+ * apply), `unknown` for JSON Schema. What a sender must provide, where `InferSchema` is what a
+ * receiver gets.
+ */
+export type InferSchemaInput<S> = S extends StandardSchemaV1<infer Input, unknown> ? Input : unknown
+
 export type ValidationResult = { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] }
 
 /** A compiled validator. Synchronous schemas answer synchronously, so hot paths need not await. */
@@ -67,16 +74,17 @@ export function formatIssues(issues: ValidationIssue[]): string {
 
 /**
  * JSON Schema for a schema, for documentation and for out-of-process steps. Standard Schemas that
- * cannot describe themselves (no `toJSONSchema`) yield `undefined`.
+ * cannot describe themselves (no `toJSONSchema`) yield `undefined`. `io: 'input'` describes what
+ * the schema accepts (fields with defaults optional), the default `'output'` what it produces.
  */
-export function toJsonSchema(schema: Schema): JsonSchema | undefined {
+export function toJsonSchema(schema: Schema, options: { io?: 'input' | 'output' } = {}): JsonSchema | undefined {
   if (!isStandardSchema(schema)) return schema
   const vendor = schema['~standard'].vendor
   if (vendor === 'zod') {
     // zod 4 ships its own converter; required lazily so zod stays an optional peer of the runtime
     const { toJSONSchema } = require('zod') as { toJSONSchema: (s: unknown, o?: unknown) => JsonSchema }
     try {
-      return toJSONSchema(schema, { unrepresentable: 'any' })
+      return toJSONSchema(schema, { unrepresentable: 'any', io: options.io ?? 'output' })
     } catch {
       return undefined
     }

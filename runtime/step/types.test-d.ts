@@ -3,7 +3,7 @@
  * A `@ts-expect-error` that stops erroring fails the check.
  */
 import { z } from 'zod'
-import type { CronInput, Handlers, HttpRequest, StateChange, StepConfig } from '../index.ts'
+import type { CronInput, Handlers, HttpRequest, QueueInput, StateChange, StepConfig } from '../index.ts'
 import { defineStep } from '../index.ts'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -91,3 +91,19 @@ export const jsonSchemaHandler: Handlers<typeof jsonSchemaStep> = async (req) =>
 
 // @ts-expect-error an http step must return a response
 export const noResponse: Handlers<typeof jsonSchemaStep> = async () => {}
+
+// QueueInput (what the generated types.d.ts puts in Topics): the schema's input type, so a field
+// with a default stays optional for the sender
+const withDefault = {
+  triggers: [{ type: 'queue', topic: 'jobs', input: z.object({ job: z.string(), retries: z.number().default(3) }) }],
+} as const satisfies StepConfig
+assertType<Equal<QueueInput<typeof withDefault, 0>, { job: string; retries?: number | undefined }>>()
+
+// without `as const` the triggers are a union of shapes; the one with an input is picked
+const widened = { triggers: [{ type: 'cron', expression: '* * * * *' }, { type: 'queue', input: z.object({ job: z.string() }) }] }
+assertType<Equal<QueueInput<typeof widened, 1>, { job: string }>>()
+
+// no input, a JSON Schema input, or a config the compiler cannot see: any data
+assertType<Equal<QueueInput<typeof nightly, 0>, unknown>>()
+assertType<Equal<QueueInput<{ triggers: [{ type: 'queue'; input: { type: 'object' } }] }, 0>, unknown>>()
+assertType<Equal<QueueInput<any, 0>, unknown>>()

@@ -2,7 +2,7 @@
  * The Step model: what a step file exports (`config`, `handler`) and the types that infer a
  * handler's input, output and allowed enqueues from its config.
  */
-import type { InferSchema, Schema } from './schema.ts'
+import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { StateManager } from '../adapters/state/types.ts'
 
@@ -163,8 +163,28 @@ export type Middleware = (
  * Topic → message data, across the whole project. Empty here; the `types.d.ts` that
  * `motia generate types` writes (and `motia dev` keeps current) fills it in by module
  * augmentation, so `enqueue` checks `data` against the input schemas of the topic's subscribers.
+ * A topic it does not list takes any data.
+ *
+ * @example
+ * declare module 'motia' {
+ *   interface Topics {
+ *     'user-created': QueueInput<typeof import('./steps/queue/user-created/welcome.step.ts').config, 0>
+ *   }
+ * }
  */
 export interface Topics {}
+
+/**
+ * The data the queue trigger `config.triggers[Index]` of a step accepts: the input type of its
+ * `input` schema, so fields with defaults stay optional; `unknown` without a Standard Schema (or
+ * when `Config` is `any`, as for a JavaScript step the compiler does not read). Unions of trigger
+ * shapes (a config without `as const`) are narrowed to the members that have an `input`.
+ */
+export type QueueInput<Config, Index extends number> = Config extends { triggers: infer T extends ReadonlyArray<unknown> }
+  ? InputOf<Extract<T[Index], { input: unknown }>>
+  : unknown
+
+type InputOf<Trigger> = [Trigger] extends [never] ? unknown : Trigger extends { input: infer S } ? InferSchemaInput<S> : unknown
 
 /** One message to enqueue; `data` is typed per topic once `Topics` knows the topic. */
 export type EnqueueMessage<Topic extends string = string> = Topic extends unknown
