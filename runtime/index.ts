@@ -51,3 +51,7 @@ export { createSqliteState, type SqliteStateOptions } from './adapters/state/sql
 export type { StreamItem, StreamStore, StreamWrite } from './adapters/streams/types.ts'
 export { createMemoryStreams } from './adapters/streams/memory.ts'
 export { createSqliteStreams } from './adapters/streams/sqlite.ts'
+// For adapter authors: the update-op semantics, retry timing and defaults the built-in adapters use.
+export { applyUpdateOps, normalizePath } from './adapters/state/ops.ts'
+export { backoffDelay, queueDefaults } from './adapters/queue/types.ts'
+export { errorMessage, isNonRetriable } from './errors.ts'

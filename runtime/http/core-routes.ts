@@ -1,7 +1,8 @@
 /**
  * The runtime's own endpoints under `/__motia`: health, traces, and `POST /__motia/enqueue` for the
  * CLI. The enqueue endpoint answers only callers that send the token from `.motia/server.lock`,
- * i.e. someone who can read the project folder.
+ * i.e. someone who can read the project folder. Traces hold state keys and log lines, so under
+ * `motia start` they need that token too; in `motia dev` they are open, for the developer.
  */
 import { MotiaError } from '../errors.ts'
 import type { MotiaRuntime } from '../runtime-types.ts'
@@ -9,6 +10,11 @@ import { json } from './server.ts'
 
 export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToken?: string } = {}): void {
   const started = Date.now()
+  const { controlToken } = options
+  const refused = (request: Request) =>
+    runtime.mode === 'start' && (!controlToken || request.headers.get('x-motia-token') !== controlToken)
+      ? json({ error: 'traces of a production server need the x-motia-token header from .motia/server.lock' }, 403)
+      : undefined
   runtime.http.route({
     method: 'GET',
     path: '/__motia/health',
@@ -18,6 +24,8 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
     method: 'GET',
     path: '/__motia/traces',
     handler: (request) => {
+      const denied = refused(request)
+      if (denied) return denied
       const limit = Number(new URL(request.url).searchParams.get('limit') ?? 100)
       return json({ traces: runtime.traces.list({ limit: Number.isFinite(limit) && limit > 0 ? limit : 100 }) })
     },
@@ -25,12 +33,13 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
   runtime.http.route({
     method: 'GET',
     path: '/__motia/traces/:id',
-    handler: (_request, params) => {
+    handler: (request, params) => {
+      const denied = refused(request)
+      if (denied) return denied
       const trace = runtime.traces.get(params.id!)
       return trace ? json(trace) : json({ error: `no trace "${params.id}"` }, 404)
     },
   })
-  const { controlToken } = options
   if (controlToken) {
     runtime.http.route({
       method: 'POST',

@@ -95,6 +95,14 @@ describe('motia enqueue / dlq / state', () => {
     expect(missing.stderr.trim()).toBe('[motia] no value at fulfilled/ghost: see motia state list fulfilled')
   })
 
+  test('traces of a production server need the token from the lock file', async () => {
+    expect((await server!.fetch('/__motia/traces')).status).toBe(403)
+    const { token } = JSON.parse(await Bun.file(`${project.root}/.motia/server.lock`).text()) as { token: string }
+    const res = await server!.fetch('/__motia/traces', { headers: { 'x-motia-token': token } })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { traces: unknown[] }).traces.length).toBeGreaterThan(0)
+  })
+
   test('a second server on the same project refuses to start', async () => {
     const second = await runCli(['start', '--port', String(freePort())], project.root)
     expect(second.code).toBe(1)
