@@ -113,7 +113,10 @@ generate
   )
   .action(async (opts) => (await import('./commands/generate.ts')).step(opts))
 
-const dlq = program.command('dlq').description('inspect and replay dead-lettered messages')
+const dlq = program
+  .command('dlq')
+  .description('inspect and replay dead-lettered messages')
+  .addHelpText('after', '\nExamples:\n  motia dlq list\n  motia dlq replay --all\n  motia dlq purge --step SendEmail\n')
 dlq
   .command('list')
   .description('list dead letters with their error, attempts and trace id')
@@ -141,7 +144,10 @@ dlq
   .addHelpText('after', '\nExamples:\n  motia dlq purge\n  motia dlq purge --step SendEmail\n')
   .action(async (opts) => (await import('./commands/dlq.ts')).purge(opts))
 
-const state = program.command('state').description('read and write the project state')
+const state = program
+  .command('state')
+  .description('read and write the project state')
+  .addHelpText('after', '\nExamples:\n  motia state list\n  motia state get orders o1\n  motia state set settings theme \'"dark"\'\n')
 state
   .command('get')
   .description('print one value as JSON')

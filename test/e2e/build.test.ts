@@ -82,3 +82,23 @@ test('a broken step fails the build with its file named, in one line', async () 
     broken.cleanup()
   }
 })
+
+test('--minify and --sourcemap build a smaller-or-equal working executable; a bad --target is one line', async () => {
+  const small = await runCli(['build', '--outfile', 'dist/min', '--minify', '--sourcemap'], project.root)
+  expect(small.stderr).toBe('')
+  expect(small.code).toBe(0)
+  const port = freePort()
+  const proc = Bun.spawn([join(project.root, 'dist/min')], { cwd: runDir, env: { PATH: '/usr/bin:/bin', PORT: String(port) }, stdout: 'pipe', stderr: 'pipe' })
+  try {
+    let res: Response | undefined
+    for (let i = 0; i < 300 && !res; i++) res = await fetch(`http://127.0.0.1:${port}/default`).catch(() => Bun.sleep(20).then(() => undefined))
+    expect(await res!.json()).toEqual({ message: 'Hello World from Motia!' })
+  } finally {
+    proc.kill('SIGTERM')
+    await proc.exited
+  }
+  const bad = await runCli(['build', '--target', 'bun-plan9-sparc'], project.root)
+  expect(bad.code).toBe(1)
+  expect(bad.stderr).toStartWith('[motia] bun build failed: ')
+  expect(bad.stderr.trim().split('\n')).toHaveLength(1)
+}, 60_000)
