@@ -52,6 +52,19 @@ export function openDatabase(path: string): SharedDatabase {
   }
 }
 
+/**
+ * Runs a synchronous store operation as a promise: rejected once `isClosed()` says the store is
+ * closed (naming `what`), and rejected rather than thrown when the operation fails.
+ */
+export function settled<T>(isClosed: () => boolean, what: string, action: () => T): Promise<T> {
+  if (isClosed()) return Promise.reject(new Error(`[motia] the sqlite ${what} is closed`))
+  try {
+    return Promise.resolve(action())
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
 // --- internal ---
 
 const open = new Map<string, { db: Database; users: number }>()

@@ -4,7 +4,7 @@
  * against other handlers in this process and against any other process using the file.
  */
 import type { Database } from 'bun:sqlite'
-import { openDatabase } from '../sqlite/database.ts'
+import { openDatabase, settled } from '../sqlite/database.ts'
 import { applyUpdateOps } from './ops.ts'
 import type { StateAdapter, StateWrite } from './types.ts'
 
@@ -33,14 +33,7 @@ export function createSqliteState(options: SqliteStateOptions): StateAdapter {
     else sql.put.run({ group, key, value: JSON.stringify(newValue) })
     return { oldValue, newValue: newValue === undefined ? undefined : JSON.parse(JSON.stringify(newValue)) }
   })
-  const guarded = <T>(action: () => T): Promise<T> => {
-    if (closed) return Promise.reject(new Error('[motia] the sqlite state is closed'))
-    try {
-      return Promise.resolve(action())
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
+  const guarded = <T>(action: () => T): Promise<T> => settled(() => closed, 'state', action)
 
   return {
     get: (group, key) => guarded(() => read(group, key) as never),

@@ -3,7 +3,7 @@
  * the state. `seq` keeps insertion order for `list`; an update keeps an item's place.
  */
 import type { Database } from 'bun:sqlite'
-import { openDatabase } from '../sqlite/database.ts'
+import { openDatabase, settled } from '../sqlite/database.ts'
 import type { StreamStore, StreamWrite } from './types.ts'
 
 export function createSqliteStreams(options: { path: string }): StreamStore {
@@ -21,14 +21,7 @@ export function createSqliteStreams(options: { path: string }): StreamStore {
     else sql.put.run({ stream, group, id, data: JSON.stringify(next) })
     return { oldValue, newValue: next === undefined ? undefined : JSON.parse(JSON.stringify(next)) }
   })
-  const guarded = <T>(action: () => T): Promise<T> => {
-    if (closed) return Promise.reject(new Error('[motia] the sqlite stream store is closed'))
-    try {
-      return Promise.resolve(action())
-    } catch (error) {
-      return Promise.reject(error)
-    }
-  }
+  const guarded = <T>(action: () => T): Promise<T> => settled(() => closed, 'stream store', action)
 
   return {
     get: (stream, groupId, id) => guarded(() => read(stream, groupId, id) as never),
