@@ -73,7 +73,7 @@ const servers = {
 const scenarios = [
   { name: 'GET step', path: '/hello', script: undefined, target: 0.8 },
   { name: 'POST step (zod + enqueue)', path: '/orders', script: postScript, target: 0.5 },
-]
+].filter((s) => !process.env.ONLY || s.name.startsWith(process.env.ONLY))
 
 try {
   const results: Array<{ scenario: string; side: string; sample: Sample }> = []

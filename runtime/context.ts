@@ -6,11 +6,12 @@ import { MotiaError } from './errors.ts'
 import type { StateAdapter, StateManager, StateWrite } from './adapters/state/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import { createLogger, type Logger, type LogLevel, type LogSink } from './observability/logger.ts'
-import type { Span } from './observability/trace-store.ts'
+import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
 
 export interface ContextDeps {
   state: StateAdapter
+  traces: TraceStore
   logSink: LogSink
   logLevel: LogLevel
   /** Validates and publishes; returns how many subscribers got a copy. */
@@ -18,9 +19,9 @@ export interface ContextDeps {
   onStateChange(change: StateChange, traceId: string): void
 }
 
-/** The context for one run of `step`, recording into `span`. */
-export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, span: Span): FlowContext {
-  return new StepContext(deps, step, trigger, span)
+/** The context for one run of `step` within trace `traceId`, recording into `span`. */
+export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle): FlowContext {
+  return new StepContext(deps, step, trigger, traceId, span)
 }
 
 /**
@@ -29,7 +30,6 @@ export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: 
  * survive destructuring (`async (req, { logger }) => …`).
  */
 class StepContext implements FlowContext {
-  readonly traceId: string
   readonly flows: readonly string[]
   readonly step: string
   #enqueue?: FlowContext['enqueue']
@@ -40,9 +40,9 @@ class StepContext implements FlowContext {
     private readonly deps: ContextDeps,
     private readonly definition: LoadedStep,
     readonly trigger: FiredTrigger,
-    private readonly span: Span,
+    readonly traceId: string,
+    private readonly span: SpanHandle,
   ) {
-    this.traceId = span.traceId
     this.flows = definition.flows
     this.step = definition.name
   }
@@ -50,7 +50,7 @@ class StepContext implements FlowContext {
   /** A bound function, so that destructuring `{ enqueue }` works. */
   get enqueue(): FlowContext['enqueue'] {
     if (!this.#enqueue) {
-      const { deps, definition, span } = this
+      const { deps, definition, span, traceId } = this
       this.#enqueue = async (message) => {
         if (!definition.enqueues.includes(message.topic)) {
           throw new MotiaError(
@@ -58,8 +58,8 @@ class StepContext implements FlowContext {
             { code: 'UNDECLARED_TOPIC' },
           )
         }
-        const subscribers = await deps.publish(message, span.traceId)
-        span.events.push({ type: 'enqueue', topic: message.topic, subscribers, at: Date.now() })
+        const subscribers = await deps.publish(message, traceId)
+        deps.traces.addEvent(span, { type: 'enqueue', topic: message.topic, subscribers, at: Date.now() })
       }
     }
     return this.#enqueue
@@ -69,7 +69,7 @@ class StepContext implements FlowContext {
     if (!this.#logger) {
       const { deps, span } = this
       const sink: LogSink = (entry) => {
-        span.events.push({ type: 'log', level: entry.level, msg: entry.msg, at: entry.time })
+        deps.traces.addEvent(span, { type: 'log', level: entry.level, msg: entry.msg, at: entry.time })
         deps.logSink(entry)
       }
       this.#logger = createLogger(sink, { level: deps.logLevel, bindings: { traceId: this.traceId, step: this.step, flows: this.flows } })
@@ -82,7 +82,7 @@ class StepContext implements FlowContext {
       const { deps, span, traceId } = this
       this.#state = createStateManager(
         deps.state,
-        (op, group, key) => span.events.push({ type: 'state', op, group, key, at: Date.now() }),
+        (op, group, key) => deps.traces.addEvent(span, { type: 'state', op, group, key, at: Date.now() }),
         (change) => deps.onStateChange(change, traceId),
       )
     }

@@ -20,6 +20,17 @@ export interface RunOptions {
   around?: (ctx: FlowContext, next: () => Promise<unknown>) => Promise<unknown>
 }
 
+/**
+ * A step run in progress, as `begin` returns it. `result` is what the handler returned, a value or
+ * a promise; the caller settles the run exactly once, with `succeed` or `fail`.
+ */
+export interface PendingRun {
+  readonly result: unknown
+  readonly ctx: FlowContext
+  succeed(output: unknown): void
+  fail(error: unknown): void
+}
+
 export interface RuntimeEvents {
   /** A state write made through a step's context or the runtime. */
   'state:change': (change: StateChange, origin: { traceId: string }) => void
@@ -45,6 +56,13 @@ export interface MotiaRuntime {
   subscribers(topic: string): ReadonlyArray<{ step: LoadedStep; trigger: FiredTrigger }>
   /** Runs a step's handler as one span of a trace, with its context and the plugins' hooks. */
   run(step: LoadedStep, trigger: FiredTrigger, input: unknown, options?: RunOptions): Promise<unknown>
+  /**
+   * `run` in two halves, for triggers on a hot path that continue the handler's result themselves
+   * (the http trigger turns it into a response) and so save a promise per run: starts the span
+   * and calls the handler. A handler that throws before returning has failed the run already; the
+   * error is thrown on.
+   */
+  begin(step: LoadedStep, trigger: FiredTrigger, input: unknown, options?: RunOptions): PendingRun
   /** Enqueues from outside a step (CLI, tests, plugins); starts a trace unless one is given. */
   enqueue(message: EnqueueMessage, options?: { traceId?: string }): Promise<void>
   /** Listens to a runtime event; returns the function that stops listening. */

@@ -14,12 +14,12 @@ import { forgetProjectModules, moduleLoader, staticLoader, type StepModule } fro
 import { createHttpServer, type HttpServer } from './http/server.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
-import { newSpanId, newTraceId } from './observability/ids.ts'
-import { createMemoryTraceStore, type Span } from './observability/trace-store.ts'
+import { newTraceId } from './observability/ids.ts'
+import { createMemoryTraceStore, type SpanHandle, type TraceStore } from './observability/trace-store.ts'
 import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
-import type { MotiaRuntime, RunOptions, RuntimeEvents } from './runtime-types.ts'
+import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
 import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
@@ -99,7 +99,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const startTrace = (name: string, entry: string): string => {
     const id = newTraceId()
-    traces.begin({ id, name, entry, startedAt: Date.now(), spans: [] })
+    traces.begin(id, name, entry, Date.now())
     return id
   }
 
@@ -117,30 +117,43 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const contextDeps: ContextDeps = {
     state,
+    traces,
     logSink,
     logLevel: config.logLevel,
     publish,
     onStateChange: (change, traceId) => emit('state:change', change, { traceId }),
   }
 
-  const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): Promise<unknown> => {
+  const settled = () => {
+    if (--inflight === 0) idle?.()
+  }
+
+  const begin = (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): PendingRun => {
     const traceId = runOptions.traceId ?? startTrace(runOptions.traceName ?? `${trigger.type} ${step.name}`, trigger.type)
-    const span: Span = { id: newSpanId(), traceId, step: step.name, trigger: trigger.type, startedAt: Date.now(), status: 'running', events: [] }
-    traces.addSpan(span)
-    const ctx = createFlowContext(contextDeps, step, trigger, span)
+    const startedAt = Date.now()
+    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
+    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span)
+    const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     inflight++
     try {
       // The common case (no middleware, no wrapping plugin) calls the handler with no closures.
-      const output = runOptions.around || wrappers.length ? await wrapped(step, trigger, input, ctx, runOptions) : await step.invoke(input, ctx)
-      finishSpan(span, 'ok')
-      if (observers.length) observe({ step, trigger, input, ctx }, { ok: true, output, durationMs: span.durationMs! })
+      current.result = runOptions.around || wrappers.length ? wrapped(step, trigger, input, ctx, runOptions) : step.invoke(input, ctx)
+    } catch (error) {
+      current.fail(error)
+      throw error
+    }
+    return current
+  }
+
+  const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions?: RunOptions): Promise<unknown> => {
+    const current = begin(step, trigger, input, runOptions)
+    try {
+      const output = await current.result
+      current.succeed(output)
       return output
     } catch (error) {
-      finishSpan(span, 'error', error)
-      if (observers.length) observe({ step, trigger, input, ctx }, { ok: false, error, durationMs: span.durationMs! })
+      current.fail(error)
       throw error
-    } finally {
-      if (--inflight === 0) idle?.()
     }
   }
 
@@ -155,6 +168,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
     }
   }
+
+  const runBook: RunBook = { traces, observe: observers.length ? observe : undefined, settled }
 
   const wrapped = (step: LoadedStep, trigger: FiredTrigger, input: unknown, ctx: FlowContext, runOptions: RunOptions): Promise<unknown> => {
     const call = () => step.invoke(input, ctx)
@@ -181,6 +196,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     steps: () => steps,
     subscribers: (topic) => topics.get(topic) ?? [],
     run,
+    begin,
     startTrace,
     async enqueue(message, opts = {}) {
       if (!topics.has(message.topic)) {
@@ -288,9 +304,49 @@ function collectTriggerTypes(plugins: readonly MotiaPlugin[]): Map<string, Trigg
   return types
 }
 
-function finishSpan(span: Span, status: 'ok' | 'error', error?: unknown): void {
-  span.endedAt = Date.now()
-  span.durationMs = span.endedAt - span.startedAt
-  span.status = status
-  if (error !== undefined) span.error = error instanceof Error ? error.message : String(error)
+/** What a run needs from its runtime when it ends. */
+interface RunBook {
+  traces: TraceStore
+  /** Tells the plugins' observers, when there are any. */
+  observe: PluginHooks['onStepRun'] | undefined
+  settled(): void
+}
+
+class ActiveRun implements PendingRun {
+  result: unknown
+  #ended = false
+
+  constructor(
+    private readonly book: RunBook,
+    readonly step: LoadedStep,
+    readonly trigger: FiredTrigger,
+    readonly input: unknown,
+    readonly ctx: FlowContext,
+    private readonly span: SpanHandle,
+    private readonly startedAt: number,
+  ) {}
+
+  succeed(output: unknown): void {
+    const durationMs = this.#end()
+    if (durationMs >= 0) this.book.observe?.(this.#described(), { ok: true, output, durationMs })
+  }
+
+  fail(error: unknown): void {
+    const durationMs = this.#end(error instanceof Error ? error.message : String(error))
+    if (durationMs >= 0) this.book.observe?.(this.#described(), { ok: false, error, durationMs })
+  }
+
+  /** Ends the span once; returns the run's duration, or -1 when it had ended already. */
+  #end(error?: string): number {
+    if (this.#ended) return -1
+    this.#ended = true
+    const endedAt = Date.now()
+    this.book.traces.endSpan(this.span, endedAt, error)
+    this.book.settled()
+    return endedAt - this.startedAt
+  }
+
+  #described() {
+    return { step: this.step, trigger: this.trigger, input: this.input, ctx: this.ctx }
+  }
 }

@@ -15,6 +15,11 @@ export interface Route {
   method: string
   path: string
   handler: RouteHandler
+  /**
+   * The handler answers every failure with a response and its promise never rejects, so the
+   * server need not watch it (one promise fewer per request). Otherwise errors become a 500.
+   */
+  handlesErrors?: boolean
 }
 
 export interface HttpRouter {
@@ -36,11 +41,14 @@ export interface HttpServer extends HttpRouter {
 export function createHttpServer(options: { bodyLimit: number; logger: Logger }): HttpServer {
   const owners = new Map<string, { route: Route; names: string[] }>()
   const mounted = new Set<string>()
-  const app = new Elysia().onError(({ code, error }) => {
-    if (code === 'NOT_FOUND') return notFound()
+  // No onError hook: with one, Elysia composes every route as an async function awaiting its
+  // handler, a promise per request. Unknown routes fall to the catch-all below instead, and
+  // errors of handlers that do not answer their own are answered by `failed`.
+  const app = new Elysia()
+  const failed = (error: unknown) => {
     options.logger.error('unhandled error in the HTTP layer', { error: error as Error })
     return json({ error: 'Internal Server Error' }, 500)
-  })
+  }
 
   const mount = (key: string, method: string, shape: string) => {
     app.route(
@@ -49,11 +57,19 @@ export function createHttpServer(options: { bodyLimit: number; logger: Logger })
       (c: { request: Request; params: Record<string, string> }) => {
         const owner = owners.get(key)
         if (!owner) return notFound()
-        return owner.route.handler(c.request, owner.names.length ? renameParams(c.params, owner.names) : c.params)
+        try {
+          const { route } = owner
+          const response = route.handler(c.request, owner.names.length ? renameParams(c.params, owner.names) : c.params)
+          return route.handlesErrors || !(response instanceof Promise) ? response : response.catch(failed)
+        } catch (error) {
+          return failed(error)
+        }
       },
       { parse: 'none' },
     )
   }
+
+  app.all('/*', notFound, { parse: 'none' })
 
   return {
     route(route) {

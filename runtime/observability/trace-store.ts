@@ -1,10 +1,16 @@
 /**
- * TraceStore: where traces and their spans are kept for the console and `/__motia/traces`.
+ * TraceStore: where traces and their spans are recorded for the console and `/__motia/traces`.
+ *
+ * The runtime writes through four calls — `begin` a trace, `startSpan`, `addEvent`, `endSpan` —
+ * and reads through `get` and `list`, which build `Trace` objects on demand. Writing is on every
+ * request's path; reading is what a developer does now and then.
  *
  * Guarantees: the newest `capacity` traces are kept; a trace's spans come back in start order.
- * Not guaranteed: durability (the memory store forgets on restart, and drops the oldest traces).
+ * Not guaranteed: durability (the memory store forgets on restart, and drops the oldest traces),
+ * spans of a trace this store never began (another process's, or one already dropped).
  * Lifecycle: one per process; `close()` at shutdown.
  */
+import { localTraceNumber, spanIdOf, traceIdOf } from './ids.ts'
 
 export type SpanEvent =
   | { type: 'state'; op: string; group: string; key?: string; at: number }
@@ -44,9 +50,17 @@ export interface TraceSummary {
   steps: string[]
 }
 
+/** A span being recorded, as `startSpan` returned it; 0 is a span that is not recorded. */
+export type SpanHandle = number
+
 export interface TraceStore {
-  begin(trace: Trace): void
-  addSpan(span: Span): void
+  /** Records a trace started at `startedAt`; `id` comes from `newTraceId()`. */
+  begin(id: string, name: string, entry: string, startedAt: number): void
+  /** Records a step run starting within trace `traceId`. */
+  startSpan(traceId: string, step: string, trigger: string, startedAt: number): SpanHandle
+  addEvent(span: SpanHandle, event: SpanEvent): void
+  /** Ends the span: `error` is the failure's message, absent when the run succeeded. */
+  endSpan(span: SpanHandle, endedAt: number, error?: string): void
   get(id: string): Trace | undefined
   list(options?: { limit?: number }): TraceSummary[]
   close(): Promise<void>
@@ -67,56 +81,158 @@ export function summarize(trace: Trace): TraceSummary {
 }
 
 /**
- * Keeps the newest `capacity` traces in memory (default 1000), each with at most 500 spans.
+ * Keeps the newest `capacity` traces in memory (default 1000), each with at most `maxSpans` spans
+ * (default 500) of at most `maxEvents` events (default 1000), in a ring of `spanCapacity` spans
+ * (default four per trace) shared by all traces.
  *
- * The store is on every request's path, so it avoids a map: ids made by `newTraceId()` end in a
- * counter, which picks the trace's slot in a ring directly (a newer trace in the same slot is
- * the eviction of the older one). Ids from elsewhere go through a small map of their own.
+ * Traces and spans live in columns of typed arrays rather than as objects: a request writes a few
+ * numbers and references to strings it already had (route, step and trigger names), so nothing it
+ * records outlives it as garbage for the collector to promote and sweep. A trace's slot is its id's
+ * counter modulo the capacity, so finding it needs no map.
  */
-export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: number } = {}): TraceStore {
+export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: number; maxEvents?: number; spanCapacity?: number } = {}): TraceStore {
   const capacity = options.capacity ?? 1000
   const maxSpans = options.maxSpans ?? 500
-  const ring: Array<Trace | undefined> = new Array(capacity)
-  const foreign = new Map<string, Trace>()
+  const maxEvents = options.maxEvents ?? 1000
+  const spanCapacity = options.spanCapacity ?? capacity * 4
 
-  const find = (id: string): Trace | undefined => {
-    const slot = slotOf(id, capacity)
-    const trace = slot === undefined ? undefined : ring[slot]
-    return trace?.id === id ? trace : foreign.get(id)
+  // Traces, by slot. `traceNumber` 0 is an empty slot.
+  const traceNumber = new Float64Array(capacity)
+  const traceStart = new Float64Array(capacity)
+  const traceSpans = new Uint32Array(capacity)
+  const traceName: string[] = new Array(capacity).fill('')
+  const traceEntry: string[] = new Array(capacity).fill('')
+
+  // Spans, by slot. `spanNumber` 0 is an empty slot; `spanEnd` 0 is a span still running.
+  const spanNumber = new Float64Array(spanCapacity)
+  const spanTrace = new Float64Array(spanCapacity)
+  const spanStart = new Float64Array(spanCapacity)
+  const spanEnd = new Float64Array(spanCapacity)
+  const spanStep: string[] = new Array(spanCapacity).fill('')
+  const spanTrigger: string[] = new Array(spanCapacity).fill('')
+  const spanError: Array<string | undefined> = new Array(spanCapacity).fill(undefined)
+  const spanEvents: Array<SpanEvent[] | undefined> = new Array(spanCapacity).fill(undefined)
+  let lastSpan = 0
+
+  /** The slot of trace `n` if the store still holds it, else -1. */
+  const traceSlot = (n: number): number => {
+    if (n === 0) return -1
+    const slot = n % capacity
+    return traceNumber[slot] === n ? slot : -1
   }
+
+  /** The slot of a span handle if its span is still held, else -1. */
+  const spanSlot = (handle: SpanHandle): number => {
+    if (handle === 0) return -1
+    const slot = handle % spanCapacity
+    return spanNumber[slot] === handle ? slot : -1
+  }
+
+  const spanAt = (slot: number): Span => {
+    const end = spanEnd[slot]!
+    const error = spanError[slot]
+    const span: Span = {
+      id: spanIdOf(spanNumber[slot]!),
+      traceId: traceIdOf(spanTrace[slot]!),
+      step: spanStep[slot]!,
+      trigger: spanTrigger[slot]!,
+      startedAt: spanStart[slot]!,
+      status: end === 0 ? 'running' : error === undefined ? 'ok' : 'error',
+      events: [...(spanEvents[slot] ?? [])],
+    }
+    if (end !== 0) {
+      span.endedAt = end
+      span.durationMs = end - span.startedAt
+    }
+    if (error !== undefined) span.error = error
+    return span
+  }
+
+  /** The held spans of the traces numbered `wanted`, by trace number, each list in start order. */
+  const spansOf = (wanted: ReadonlySet<number>): Map<number, Span[]> => {
+    const out = new Map<number, Span[]>()
+    // From the oldest span slot to the newest.
+    for (let i = 1; i <= spanCapacity; i++) {
+      const slot = (lastSpan + i) % spanCapacity
+      const trace = spanTrace[slot]!
+      if (spanNumber[slot] === 0 || !wanted.has(trace)) continue
+      const list = out.get(trace)
+      if (list) list.push(spanAt(slot))
+      else out.set(trace, [spanAt(slot)])
+    }
+    return out
+  }
+
+  const traceAt = (slot: number, own: Span[] = []): Trace => ({
+    id: traceIdOf(traceNumber[slot]!),
+    name: traceName[slot]!,
+    entry: traceEntry[slot]!,
+    startedAt: traceStart[slot]!,
+    spans: own,
+  })
 
   return {
-    begin(trace) {
-      const slot = slotOf(trace.id, capacity)
-      if (slot === undefined) {
-        foreign.set(trace.id, trace)
-        if (foreign.size > capacity) foreign.delete(foreign.keys().next().value as string)
-        return
-      }
-      ring[slot] = trace
+    begin(id, name, entry, startedAt) {
+      const n = localTraceNumber(id)
+      if (n === 0) return
+      const slot = n % capacity
+      traceNumber[slot] = n
+      traceStart[slot] = startedAt
+      traceSpans[slot] = 0
+      traceName[slot] = name
+      traceEntry[slot] = entry
     },
-    addSpan(span) {
-      const trace = find(span.traceId)
-      if (trace && trace.spans.length < maxSpans) trace.spans.push(span)
+    startSpan(traceId, step, trigger, startedAt) {
+      const trace = traceSlot(localTraceNumber(traceId))
+      if (trace < 0 || traceSpans[trace]! >= maxSpans) return 0
+      traceSpans[trace]!++
+      const handle = ++lastSpan
+      const slot = handle % spanCapacity
+      spanNumber[slot] = handle
+      spanTrace[slot] = traceNumber[trace]!
+      spanStart[slot] = startedAt
+      spanEnd[slot] = 0
+      spanStep[slot] = step
+      spanTrigger[slot] = trigger
+      spanError[slot] = undefined
+      spanEvents[slot] = undefined
+      return handle
     },
-    get: find,
+    addEvent(handle, event) {
+      const slot = spanSlot(handle)
+      if (slot < 0) return
+      const events = (spanEvents[slot] ??= [])
+      if (events.length < maxEvents) events.push(event)
+    },
+    endSpan(handle, endedAt, error) {
+      const slot = spanSlot(handle)
+      if (slot < 0) return
+      spanEnd[slot] = endedAt
+      spanError[slot] = error
+    },
+    get(id) {
+      const slot = traceSlot(localTraceNumber(id))
+      if (slot < 0) return undefined
+      const n = traceNumber[slot]!
+      return traceAt(slot, spansOf(new Set([n])).get(n))
+    },
     list({ limit = 100 } = {}) {
-      const all = [...ring.filter((trace): trace is Trace => trace !== undefined), ...foreign.values()]
-      all.sort((a, b) => b.startedAt - a.startedAt)
-      return all.slice(0, limit).map(summarize)
+      const held: number[] = []
+      for (let slot = 0; slot < capacity; slot++) if (traceNumber[slot] !== 0) held.push(slot)
+      // Newer traces have higher numbers: newest first without comparing clocks.
+      const newest = held.sort((a, b) => traceNumber[b]! - traceNumber[a]!).slice(0, limit)
+      const own = spansOf(new Set(newest.map((slot) => traceNumber[slot]!)))
+      return newest.map((slot) => summarize(traceAt(slot, own.get(traceNumber[slot]!))))
     },
     async close() {
-      ring.fill(undefined)
-      foreign.clear()
+      traceNumber.fill(0)
+      spanNumber.fill(0)
+      traceName.fill('')
+      traceEntry.fill('')
+      spanStep.fill('')
+      spanTrigger.fill('')
+      spanError.fill(undefined)
+      spanEvents.fill(undefined)
     },
   }
-}
-
-// --- internal ---
-
-/** The ring slot of an id from `newTraceId()` (32 hex digits ending in a counter), else undefined. */
-function slotOf(id: string, capacity: number): number | undefined {
-  if (id.length !== 32) return undefined
-  const counter = Number.parseInt(id.slice(24), 16)
-  return Number.isNaN(counter) ? undefined : counter % capacity
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createTestRuntime, type TestRuntime } from '../testing/index.ts'
 import { makeProject, type TempProject } from '../../test/helpers/project.ts'
+import type { Trace } from '../observability/trace-store.ts'
 
 let project: TempProject
 let app: TestRuntime
@@ -49,6 +50,12 @@ const steps = {
   `,
   'steps/http/form.post.step.ts': `
     export const handler = async (req) => ({ status: 200, body: req.body })
+  `,
+  'steps/http/plain.get.step.ts': `
+    export const handler = (req) => ({ status: 200, body: { sync: true, q: req.query.q } })
+  `,
+  'steps/http/plain-boom.get.step.ts': `
+    export const handler = () => { throw new Error('thrown before any await') }
   `,
   'steps/http/empty.delete.step.ts': `
     export const handler = async () => undefined
@@ -119,6 +126,27 @@ describe('http trigger', () => {
     expect(JSON.parse(text).error).toBe('Internal Server Error')
     const entry = app.logs.find((l) => l.level === 'error' && l.msg.includes('hunter2'))
     expect((entry?.error as { stack?: string } | undefined)?.stack).toContain('boom.get.step.ts')
+  })
+
+  test('a handler that is not async answers like any other, its run recorded as a span', async () => {
+    const res = await app.request('GET', '/plain?q=1')
+    expect(await res.json()).toEqual({ sync: true, q: '1' })
+    const trace = (await (await app.request('GET', `/__motia/traces/${res.headers.get('x-trace-id')}`)).json()) as Trace
+    expect(trace.spans.map((s) => [s.step, s.status])).toEqual([['GetPlain', 'ok']])
+  })
+
+  test('a handler that throws before returning answers 500 and fails its span', async () => {
+    const res = await app.request('GET', '/plain-boom')
+    expect(res.status).toBe(500)
+    expect(await res.json()).toEqual({ error: 'Internal Server Error', traceId: res.headers.get('x-trace-id') })
+    const trace = (await (await app.request('GET', `/__motia/traces/${res.headers.get('x-trace-id')}`)).json()) as Trace
+    expect(trace.spans.map((s) => [s.status, s.error])).toEqual([['error', 'thrown before any await']])
+  })
+
+  test('a known path with another method answers 404', async () => {
+    const res = await app.request('PATCH', '/plain')
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({ error: 'Not Found' })
   })
 
   test('a MotiaError with a 4xx status answers that status', async () => {

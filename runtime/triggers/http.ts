@@ -9,6 +9,7 @@ import { ConfigError, MotiaError } from '../errors.ts'
 import { json } from '../http/server.ts'
 import { toResponse } from '../http/response.ts'
 import { defineTrigger } from '../plugin.ts'
+import type { PendingRun } from '../runtime-types.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
 import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../step/types.ts'
 
@@ -40,33 +41,72 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     const responseChecks = compileResponses(trigger.responseSchema)
     const middleware = trigger.middleware ?? []
     const traceName = `${method} ${path}`
+    // Nothing to read or check before the handler runs: the request is wrapped as it is.
+    const simple = !validateBody && !validateQuery && bodyless.has(method)
     const logger = runtime.logger
+
+    /** Runs the step on a parsed request and answers; a value when the handler returned one. */
+    const answer = (req: HttpRequest, traceId: string): Response | Promise<Response> => {
+      const runOptions = middleware.length
+        ? { traceId, around: (ctx: FlowContext, next: () => Promise<unknown>) => compose(middleware, req, ctx, next) }
+        : { traceId }
+      let current: PendingRun
+      try {
+        current = runtime.begin(step, trigger, req, runOptions)
+      } catch (error) {
+        return errorResponse(error, traceId, step.name, logger)
+      }
+      const result = current.result
+      if (!isThenable(result)) return respond(current, result, traceId)
+      return Promise.resolve(result).then(
+        (output) => respond(current, output, traceId),
+        (error) => {
+          current.fail(error)
+          return errorResponse(error, traceId, step.name, logger)
+        },
+      )
+    }
+
+    const respond = (current: PendingRun, output: unknown, traceId: string): Response | Promise<Response> => {
+      current.succeed(output)
+      if (responseChecks && !(output instanceof Response)) return checked(output as HttpResponse | undefined, traceId)
+      return reply(output as HttpResponse | Response | undefined, traceId)
+    }
+
+    const checked = async (output: HttpResponse | undefined, traceId: string): Promise<Response> => {
+      const problem = await checkResponse(responseChecks!, output)
+      if (!problem) return reply(output, traceId)
+      logger.error(`[motia] step "${step.name}" (${step.relativePath}) returned a body that does not match responseSchema[${output?.status}]: ${problem}`, { traceId })
+      return json({ error: 'Internal Server Error', traceId }, 500, { 'x-trace-id': traceId })
+    }
+
+    const reply = (output: HttpResponse | Response | undefined, traceId: string): Response => {
+      try {
+        return toResponse(output, traceId, (error) => logger.error(`[motia] step "${step.name}": event stream failed`, { traceId, error: error as Error }))
+      } catch (error) {
+        return errorResponse(error, traceId, step.name, logger)
+      }
+    }
+
+    const parseThenAnswer = async (request: Request, params: Record<string, string>, traceId: string): Promise<Response> => {
+      let parsed: HttpRequest | Response
+      try {
+        parsed = await readRequest(request, params, validateBody, validateQuery)
+      } catch (error) {
+        return errorResponse(error, traceId, step.name, logger)
+      }
+      if (!(parsed instanceof Response)) return answer(parsed, traceId)
+      parsed.headers.set('x-trace-id', traceId)
+      return parsed
+    }
 
     return runtime.http.route({
       method,
       path,
-      async handler(request, params) {
+      handlesErrors: true,
+      handler(request, params) {
         const traceId = runtime.startTrace(traceName, 'http')
-        const simple = !validateBody && !validateQuery && bodyless.has(request.method)
-        const parsed = simple ? new IncomingRequest(request, undefined, params, queryOf(request.url)) : await readRequest(request, params, validateBody, validateQuery)
-        if (parsed instanceof Response) {
-          parsed.headers.set('x-trace-id', traceId)
-          return parsed
-        }
-        try {
-          const runOptions = middleware.length
-            ? { traceId, around: (ctx: FlowContext, next: () => Promise<unknown>) => compose(middleware, parsed, ctx, next) }
-            : { traceId }
-          const output = (await runtime.run(step, trigger, parsed, runOptions)) as HttpResponse | Response | undefined
-          const problem = responseChecks && !(output instanceof Response) ? await checkResponse(responseChecks, output) : undefined
-          if (problem) {
-            logger.error(`[motia] step "${step.name}" (${step.relativePath}) returned a body that does not match responseSchema[${output?.status}]: ${problem}`, { traceId })
-            return json({ error: 'Internal Server Error', traceId }, 500, { 'x-trace-id': traceId })
-          }
-          return toResponse(output, traceId, (error) => logger.error(`[motia] step "${step.name}": event stream failed`, { traceId, error: error as Error }))
-        } catch (error) {
-          return errorResponse(error, traceId, step.name, logger)
-        }
+        return simple ? answer(new IncomingRequest(request, undefined, params), traceId) : parseThenAnswer(request, params, traceId)
       },
     })
   },
@@ -88,6 +128,10 @@ async function checkResponse(checks: ResponseChecks, output: HttpResponse | unde
   if (!check || isStreaming(output.body)) return undefined
   const result = await check(output.body)
   return result.ok ? undefined : formatIssues(result.issues)
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value instanceof Promise || (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
 }
 
 function isStreaming(body: unknown): boolean {
@@ -124,25 +168,35 @@ async function readRequest(
     if (!result.ok) return json({ error: 'Invalid request body', issues: result.issues }, 400)
     body = result.value
   }
-  let query: Record<string, unknown> = queryOf(request.url)
+  let query: HttpRequest['query'] | undefined
   if (validateQuery) {
-    const result = await validateQuery(query)
+    const result = await validateQuery(queryOf(request.url))
     if (!result.ok) return json({ error: 'Invalid query parameters', issues: result.issues }, 400)
-    query = result.value as Record<string, unknown>
+    query = result.value as HttpRequest['query']
   }
-  return new IncomingRequest(request, body, params, query as HttpRequest['query'])
+  return new IncomingRequest(request, body, params, query)
 }
 
-/** The handler's `req`. Headers and path are computed on first read: most handlers read neither. */
+/**
+ * The handler's `req`. Headers, path and (unless validated) query are computed on first read:
+ * most handlers read few of them, and even `request.url` is built on demand by the server.
+ */
 class IncomingRequest implements HttpRequest {
   #headers?: Record<string, string>
+  #query?: HttpRequest['query']
 
   constructor(
     readonly request: Request,
     readonly body: unknown,
     readonly params: Record<string, string>,
-    readonly query: HttpRequest['query'],
-  ) {}
+    query?: HttpRequest['query'],
+  ) {
+    this.#query = query
+  }
+
+  get query(): HttpRequest['query'] {
+    return (this.#query ??= queryOf(this.request.url))
+  }
 
   get method(): string {
     return this.request.method

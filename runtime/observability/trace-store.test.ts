@@ -1,0 +1,96 @@
+import { expect, test } from 'bun:test'
+import { newTraceId } from './ids.ts'
+import { createMemoryTraceStore } from './trace-store.ts'
+
+test('a trace comes back with its spans in start order, their events, status and duration', () => {
+  const store = createMemoryTraceStore()
+  const id = newTraceId()
+  store.begin(id, 'POST /orders', 'http', 1000)
+  const http = store.startSpan(id, 'PlaceOrder', 'http', 1000)
+  store.addEvent(http, { type: 'enqueue', topic: 'order-placed', subscribers: 1, at: 1002 })
+  store.endSpan(http, 1003)
+  const queue = store.startSpan(id, 'RecordOrder', 'queue', 1004)
+  store.endSpan(queue, 1010, 'disk full')
+  const running = store.startSpan(id, 'Audit', 'queue', 1011)
+
+  const trace = store.get(id)!
+  expect(trace).toMatchObject({ id, name: 'POST /orders', entry: 'http', startedAt: 1000 })
+  expect(trace.spans.map((s) => [s.step, s.status, s.durationMs])).toEqual([
+    ['PlaceOrder', 'ok', 3],
+    ['RecordOrder', 'error', 6],
+    ['Audit', 'running', undefined],
+  ])
+  expect(trace.spans[0]!.events).toEqual([{ type: 'enqueue', topic: 'order-placed', subscribers: 1, at: 1002 }])
+  expect(trace.spans[1]!.error).toBe('disk full')
+  expect(trace.spans.every((s) => s.traceId === id && /^[0-9a-f]{16}$/.test(s.id))).toBe(true)
+  expect(new Set(trace.spans.map((s) => s.id)).size).toBe(3)
+  expect(store.list()[0]).toMatchObject({ id, status: 'running', steps: ['PlaceOrder', 'RecordOrder', 'Audit'] })
+
+  store.endSpan(running, 1020)
+  expect(store.list()[0]).toMatchObject({ status: 'error', durationMs: 20 })
+})
+
+test('the newest traces are kept; the oldest are dropped along with their spans', () => {
+  const store = createMemoryTraceStore({ capacity: 10 })
+  const ids = Array.from({ length: 25 }, (_, i) => {
+    const id = newTraceId()
+    store.begin(id, `GET /${i}`, 'http', i)
+    store.endSpan(store.startSpan(id, `Step${i}`, 'http', i), i + 1)
+    return id
+  })
+  expect(store.get(ids[14]!)).toBeUndefined()
+  expect(store.get(ids[15]!)!.spans.map((s) => s.step)).toEqual(['Step15'])
+  const listed = store.list({ limit: 100 })
+  expect(listed.map((t) => t.name)).toEqual(Array.from({ length: 10 }, (_, i) => `GET /${24 - i}`))
+  expect(store.list({ limit: 3 }).map((t) => t.id)).toEqual([ids[24], ids[23], ids[22]])
+  // A span for a dropped trace is not recorded, and its handle is inert.
+  const late = store.startSpan(ids[0]!, 'Late', 'queue', 99)
+  expect(late).toBe(0)
+  store.addEvent(late, { type: 'log', level: 'info', msg: 'x', at: 99 })
+  store.endSpan(late, 100)
+})
+
+test('a trace holds at most maxSpans spans, a span at most maxEvents events', () => {
+  const store = createMemoryTraceStore({ maxSpans: 3, maxEvents: 2 })
+  const id = newTraceId()
+  store.begin(id, 'cron Sweep', 'cron', 0)
+  const handles = Array.from({ length: 5 }, (_, i) => store.startSpan(id, `S${i}`, 'queue', i))
+  expect(handles.filter((h) => h !== 0)).toHaveLength(3)
+  for (let i = 0; i < 5; i++) store.addEvent(handles[0]!, { type: 'log', level: 'info', msg: `line ${i}`, at: i })
+  const trace = store.get(id)!
+  expect(trace.spans).toHaveLength(3)
+  expect(trace.spans[0]!.events.map((e) => (e as { msg: string }).msg)).toEqual(['line 0', 'line 1'])
+})
+
+test('spans share one ring: when it wraps, the oldest spans go first and a reused slot belongs to its new span', () => {
+  const store = createMemoryTraceStore({ capacity: 100, spanCapacity: 4 })
+  const first = newTraceId()
+  const second = newTraceId()
+  store.begin(first, 'a', 'http', 0)
+  store.begin(second, 'b', 'http', 0)
+  const old = store.startSpan(first, 'Old', 'http', 0)
+  for (let i = 0; i < 4; i++) store.endSpan(store.startSpan(second, `New${i}`, 'queue', i + 1), i + 2)
+  // `old`'s slot now holds New3: ending `old` must not touch it.
+  store.endSpan(old, 50, 'late failure')
+  expect(store.get(first)!.spans).toEqual([])
+  expect(store.get(second)!.spans.map((s) => [s.step, s.status])).toEqual([
+    ['New0', 'ok'],
+    ['New1', 'ok'],
+    ['New2', 'ok'],
+    ['New3', 'ok'],
+  ])
+})
+
+test('ids from elsewhere are not traces of this store; close forgets everything', async () => {
+  const store = createMemoryTraceStore()
+  const foreign = '4bf92f3577b34da6a3ce929d0e0e4736'
+  store.begin(foreign, 'x', 'http', 0)
+  expect(store.get(foreign)).toBeUndefined()
+  expect(store.startSpan(foreign, 'S', 'queue', 0)).toBe(0)
+  expect(store.get('nope')).toBeUndefined()
+  const id = newTraceId()
+  store.begin(id, 'y', 'http', 0)
+  await store.close()
+  expect(store.get(id)).toBeUndefined()
+  expect(store.list()).toEqual([])
+})
