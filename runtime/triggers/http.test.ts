@@ -54,6 +54,12 @@ const steps = {
   'steps/http/plain.get.step.ts': `
     export const handler = (req) => ({ status: 200, body: { sync: true, q: req.query.q } })
   `,
+  'steps/http/slow.get.step.ts': `
+    export const handler = async () => { await Bun.sleep(5); return { status: 200, body: { waited: true } } }
+  `,
+  'steps/http/slow-boom.get.step.ts': `
+    export const handler = async () => { await Bun.sleep(5); throw new Error('failed after waiting') }
+  `,
   'steps/http/plain-boom.get.step.ts': `
     export const handler = () => { throw new Error('thrown before any await') }
   `,
@@ -133,6 +139,15 @@ describe('http trigger', () => {
     expect(await res.json()).toEqual({ sync: true, q: '1' })
     const trace = (await (await app.request('GET', `/__motia/traces/${res.headers.get('x-trace-id')}`)).json()) as Trace
     expect(trace.spans.map((s) => [s.step, s.status])).toEqual([['GetPlain', 'ok']])
+  })
+
+  test('a handler that waits answers when it is done, and a failure after waiting is a 500', async () => {
+    const res = await app.request('GET', '/slow')
+    expect(await res.json()).toEqual({ waited: true })
+    const failed = await app.request('GET', '/slow-boom')
+    expect(failed.status).toBe(500)
+    const trace = (await (await app.request('GET', `/__motia/traces/${failed.headers.get('x-trace-id')}`)).json()) as Trace
+    expect(trace.spans.map((s) => [s.status, s.error])).toEqual([['error', 'failed after waiting']])
   })
 
   test('a handler that throws before returning answers 500 and fails its span', async () => {

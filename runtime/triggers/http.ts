@@ -58,6 +58,9 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       }
       const result = current.result
       if (!isThenable(result)) return respond(current, result, traceId)
+      // An async handler that awaited nothing has fulfilled its promise already: answer now,
+      // without handing the server a promise to wait on.
+      if (result instanceof Promise && Bun.peek.status(result) === 'fulfilled') return respond(current, Bun.peek(result), traceId)
       return Promise.resolve(result).then(
         (output) => respond(current, output, traceId),
         (error) => {
