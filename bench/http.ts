@@ -4,6 +4,7 @@
  *
  *   bun bench/http.ts                  # 5 s per run, 64 connections, 2 rounds
  *   DURATION=10 ROUNDS=3 bun bench/http.ts
+ *   ONLY=GET bun bench/http.ts         # one scenario
  *
  * Each server runs alone in its own process; the load comes from wrk (apt-get install wrk), the
  * fastest generator here, so that the client is not what is measured. With taskset available the

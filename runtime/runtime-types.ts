@@ -18,6 +18,12 @@ export interface RunOptions {
   traceName?: string
   /** Runs around the handler with its context (HTTP middleware uses this). */
   around?: (ctx: FlowContext, next: () => Promise<unknown>) => Promise<unknown>
+  /**
+   * Decides, before the run, whether it happens at all (a state trigger's `condition` uses this).
+   * It gets a context of its own; when it answers false, no span is recorded and `run` resolves
+   * undefined.
+   */
+  when?: (ctx: FlowContext) => boolean | Promise<boolean>
 }
 
 /**

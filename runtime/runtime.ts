@@ -146,6 +146,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions?: RunOptions): Promise<unknown> => {
+    if (runOptions?.when) {
+      const traceId = runOptions.traceId ?? startTrace(runOptions.traceName ?? `${trigger.type} ${step.name}`, trigger.type)
+      // Span 0 records nothing: what the check reads is not a run of the step.
+      if (!(await runOptions.when(createFlowContext(contextDeps, step, trigger, traceId, 0)))) return undefined
+      runOptions = { ...runOptions, traceId }
+    }
     const current = begin(step, trigger, input, runOptions)
     try {
       const output = await current.result

@@ -99,12 +99,15 @@ describe('state trigger', () => {
     expect(changes['deleted:o1']).toMatchObject({ old: { total: 7 }, new: null })
   })
 
-  test('condition decides which changes run the step', async () => {
+  test('condition decides which changes run the step; a change that fails it records no span', async () => {
     const { runtime } = await start(files)
-    await app!.request('PUT', '/orders/small', { total: 5 })
-    await app!.request('PUT', '/orders/large', { total: 500 })
+    const small = await app!.request('PUT', '/orders/small', { total: 5 })
+    const large = await app!.request('PUT', '/orders/large', { total: 500 })
     await app!.waitFor(async () => (await runtime.state.get('big', 'large')) === true)
     await Bun.sleep(20)
     expect(await runtime.state.get('big', 'small')).toBeUndefined()
+    const stepsOf = (res: Response) => runtime.traces.get(res.headers.get('x-trace-id')!)!.spans.map((s) => s.step).sort()
+    expect(stepsOf(small)).toEqual(['LogChanges', 'PutOrdersById'])
+    expect(stepsOf(large)).toEqual(['BigOrders', 'LogChanges', 'PutOrdersById'])
   })
 })

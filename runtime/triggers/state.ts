@@ -19,10 +19,8 @@ export const stateTrigger = defineTrigger<StateTriggerConfig>({
     return runtime.on('state:change', (change, origin) => {
       if (trigger.group !== undefined && trigger.group !== change.group) return
       const condition = trigger.condition
-      const around = condition
-        ? async (ctx: FlowContext, next: () => Promise<unknown>) => ((await condition(change, ctx)) ? next() : undefined)
-        : undefined
-      runtime.run(step, trigger, change, { traceId: origin.traceId, around }).catch((error) => {
+      const when = condition ? (ctx: FlowContext) => condition(change, ctx) : undefined
+      runtime.run(step, trigger, change, { traceId: origin.traceId, when }).catch((error) => {
         runtime.logger.error(`[motia] state step "${step.name}" failed: ${errorMessage(error)}`, { traceId: origin.traceId, step: step.name, error: error as Error })
       })
     })
