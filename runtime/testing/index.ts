@@ -14,6 +14,9 @@ import type { LogEntry } from '../observability/logger.ts'
 import { createMemoryQueue } from '../adapters/queue/memory.ts'
 import { createMemoryState } from '../adapters/state/memory.ts'
 
+import { waitFor } from './wait.ts'
+
+export { waitFor }
 export { testQueueAdapter } from '../adapters/queue/contract.ts'
 export { testStateAdapter } from '../adapters/state/contract.ts'
 export { testStreamStore } from '../adapters/streams/contract.ts'
@@ -53,14 +56,5 @@ export async function createTestRuntime(options: { root: string; env?: Record<st
     },
     waitFor,
     stop: () => runtime.stop(),
-  }
-}
-
-/** Polls `check` every 5 ms until it returns true. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waitFor: condition still false after ${timeoutMs} ms`)
-    await Bun.sleep(5)
   }
 }

@@ -9,6 +9,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { createTestRuntime } from '../../runtime/testing/index.ts'
 import { runCli, startCli } from '../helpers/cli.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
+import { projectTsconfig, typeCheck } from '../helpers/typecheck.ts'
 
 const projects: TempProject[] = []
 afterAll(() => {
@@ -21,29 +22,7 @@ function project(files: Record<string, string>): TempProject {
 }
 
 /** The starter template's compiler options, plus checkJs so generated JavaScript steps are checked too. */
-const tsconfig = JSON.stringify({
-  compilerOptions: {
-    target: 'ESNext',
-    module: 'Preserve',
-    moduleResolution: 'bundler',
-    types: ['bun'],
-    typeRoots: [join(repoRoot, 'node_modules/@types')],
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-    allowJs: true,
-    checkJs: true,
-  },
-  include: ['steps', '*.ts'],
-})
-
-/** `tsc` on the project: its diagnostics, one per line ('' when clean). */
-async function typeCheck(root: string): Promise<string> {
-  const tsc = Bun.spawn([join(repoRoot, 'node_modules/.bin/tsc'), '-p', '.'], { cwd: root, stdout: 'pipe', stderr: 'pipe' })
-  const [output] = await Promise.all([new Response(tsc.stdout).text(), tsc.exited])
-  return output.trim()
-}
+const tsconfig = projectTsconfig({ include: ['steps', '*.ts'], javascript: true })
 
 const subscribers = {
   'tsconfig.json': tsconfig,

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { createTestRuntime } from '../../runtime/testing/index.ts'
 import { makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
+import { projectTsconfig, typeCheck } from '../helpers/typecheck.ts'
 
 const cursorRoot = join(repoRoot, 'templates/_cursor')
 const rules = readdirSync(join(cursorRoot, '.cursor/rules')).map((file) => join(cursorRoot, '.cursor/rules', file))
@@ -41,7 +42,7 @@ describe.each(sources.map((file) => [relative(cursorRoot, file), file] as const)
     expect(blocks.length).toBeGreaterThan(0)
     const project = makeProject(Object.fromEntries(blocks.map((block) => [block.path, block.code])))
     projects.push(project)
-    expect(await typeCheck(project.root)).toBe('')
+    expect(await typeCheckProject(project.root)).toBe('')
 
     const app = await createTestRuntime({ root: project.root })
     try {
@@ -63,32 +64,13 @@ export const handler: Handlers<typeof config> = async (_req, { enqueue }) => {
 `,
   })
   projects.push(project)
-  const output = await typeCheck(project.root)
+  const output = await typeCheckProject(project.root)
   expect(output).toContain('steps/http/bad.get.step.ts(4,')
   expect(output).toContain(`Type '"not-declared"' is not assignable to type '"declared"'`)
 }, 60_000)
 
 /** Runs tsc on `root` with the settings a created project has; returns its output ('' when clean). */
-async function typeCheck(root: string): Promise<string> {
-  writeFileSync(
-    join(root, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ESNext',
-        module: 'Preserve',
-        moduleResolution: 'bundler',
-        types: ['bun'],
-        typeRoots: [join(repoRoot, 'node_modules/@types')],
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        allowImportingTsExtensions: true,
-      },
-      include: ['**/*.ts'],
-    }),
-  )
-  const tsc = Bun.spawn([join(repoRoot, 'node_modules/.bin/tsc'), '-p', root], { stdout: 'pipe', stderr: 'pipe' })
-  const output = await new Response(tsc.stdout).text()
-  await tsc.exited
-  return output
+async function typeCheckProject(root: string): Promise<string> {
+  writeFileSync(join(root, 'tsconfig.json'), projectTsconfig({ include: ['**/*.ts'] }))
+  return typeCheck(root)
 }

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { NonRetriableError } from '../../errors.ts'
+import { waitFor } from '../../testing/wait.ts'
 import type { ConsumeOptions, QueueAdapter, QueueMessage } from './types.ts'
 
 export interface QueueContractOptions {
@@ -34,9 +35,9 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const queue = await fresh()
       const topic = uniqueTopic()
       const seen: QueueMessage[] = []
-      await queue.consume(options(topic, 'a'), async (message) => void seen.push(message))
+      await queue.consume(consumeOptions(topic, 'a'), async (message) => void seen.push(message))
       await queue.publish(topic, ['a'], { n: 1 }, { traceId: 'trace-1' })
-      await until(() => seen.length === 1)
+      await waitFor(() => seen.length === 1)
       expect(seen[0]).toMatchObject({ topic, step: 'a', data: { n: 1 }, traceId: 'trace-1', attempt: 1 })
       expect(typeof seen[0]?.id).toBe('string')
     })
@@ -45,13 +46,13 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const queue = await fresh()
       const topic = uniqueTopic()
       const got: Record<string, unknown[]> = { a: [], b: [] }
-      await queue.consume(options(topic, 'a'), async (message) => {
+      await queue.consume(consumeOptions(topic, 'a'), async (message) => {
         ;(message.data as { n: number }).n = 99
         got.a?.push(message.data)
       })
-      await queue.consume(options(topic, 'b'), async (message) => void got.b?.push(message.data))
+      await queue.consume(consumeOptions(topic, 'b'), async (message) => void got.b?.push(message.data))
       await queue.publish(topic, ['a', 'b'], { n: 1 }, { traceId: 't' })
-      await until(() => got.a?.length === 1 && got.b?.length === 1)
+      await waitFor(() => got.a?.length === 1 && got.b?.length === 1)
       expect(got.b).toEqual([{ n: 1 }])
     })
 
@@ -59,10 +60,10 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const queue = await fresh()
       const topic = uniqueTopic()
       const got: string[] = []
-      await queue.consume(options(topic, 'other'), async (message) => void got.push(message.step))
-      await queue.consume(options(topic, 'a'), async (message) => void got.push(message.step))
+      await queue.consume(consumeOptions(topic, 'other'), async (message) => void got.push(message.step))
+      await queue.consume(consumeOptions(topic, 'a'), async (message) => void got.push(message.step))
       await queue.publish(topic, ['a'], 1, { traceId: 't' })
-      await until(() => got.length === 1)
+      await waitFor(() => got.length === 1)
       await Bun.sleep(30)
       expect(got).toEqual(['a'])
     })
@@ -73,8 +74,8 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       await queue.publish(topic, ['a'], 'early', { traceId: 't' })
       expect(await queue.depth(topic, 'a')).toBe(1)
       const seen: unknown[] = []
-      await queue.consume(options(topic, 'a'), async (message) => void seen.push(message.data))
-      await until(() => seen.length === 1)
+      await queue.consume(consumeOptions(topic, 'a'), async (message) => void seen.push(message.data))
+      await waitFor(() => seen.length === 1)
       expect(seen).toEqual(['early'])
     })
 
@@ -83,20 +84,20 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const topic = uniqueTopic()
       let finished = 0
       const release = deferred()
-      const stop = await queue.consume(options(topic, 'a', { concurrency: 1 }), async () => {
+      const stop = await queue.consume(consumeOptions(topic, 'a', { concurrency: 1 }), async () => {
         await release.promise
         finished++
       })
       await queue.publish(topic, ['a'], 1, { traceId: 't' })
       await queue.publish(topic, ['a'], 2, { traceId: 't' })
-      await until(async () => (await queue.depth(topic, 'a')) === 2)
+      await waitFor(async () => (await queue.depth(topic, 'a')) === 2)
       const stopped = stop()
       setTimeout(release.resolve, 20)
       await stopped
       expect(finished).toBe(1)
       const later: unknown[] = []
-      await queue.consume(options(topic, 'a'), async (message) => void later.push(message.data))
-      await until(() => later.length === 1)
+      await queue.consume(consumeOptions(topic, 'a'), async (message) => void later.push(message.data))
+      await waitFor(() => later.length === 1)
       expect(later).toEqual([2])
     })
 
@@ -104,13 +105,13 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const queue = await fresh()
       const topic = uniqueTopic()
       const attempts: number[] = []
-      await queue.consume(options(topic, 'a', { maxRetries: 3 }), async (message) => {
+      await queue.consume(consumeOptions(topic, 'a', { maxRetries: 3 }), async (message) => {
         attempts.push(message.attempt)
         if (message.attempt < 3) throw new Error('not yet')
       })
       await queue.publish(topic, ['a'], 1, { traceId: 't' })
-      await until(() => attempts.length === 3)
-      await until(async () => (await queue.depth(topic, 'a')) === 0)
+      await waitFor(() => attempts.length === 3)
+      await waitFor(async () => (await queue.depth(topic, 'a')) === 0)
       expect(attempts).toEqual([1, 2, 3])
       expect(await queue.deadLetters()).toEqual([])
     })
@@ -119,12 +120,12 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const queue = await fresh()
       const topic = uniqueTopic()
       const times: number[] = []
-      await queue.consume(options(topic, 'a', { maxRetries: 2, backoff: { type: 'exponential', delayMs: 40 } }), async () => {
+      await queue.consume(consumeOptions(topic, 'a', { maxRetries: 2, backoff: { type: 'exponential', delayMs: 40 } }), async () => {
         times.push(performance.now())
         throw new Error('always')
       })
       await queue.publish(topic, ['a'], 1, { traceId: 't' })
-      await until(async () => (await queue.deadLetters()).length === 1)
+      await waitFor(async () => (await queue.deadLetters()).length === 1)
       expect(times).toHaveLength(3)
       expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(35)
       expect((times[2] as number) - (times[1] as number)).toBeGreaterThanOrEqual(75)
@@ -133,11 +134,11 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
     test('dead-letters a copy after maxRetries with its error, attempts and trace id', async () => {
       const queue = await fresh()
       const topic = uniqueTopic()
-      await queue.consume(options(topic, 'a', { maxRetries: 2 }), async () => {
+      await queue.consume(consumeOptions(topic, 'a', { maxRetries: 2 }), async () => {
         throw new Error('payment service down')
       })
       await queue.publish(topic, ['a'], { order: 7 }, { traceId: 'trace-dlq' })
-      await until(async () => (await queue.deadLetters()).length === 1)
+      await waitFor(async () => (await queue.deadLetters()).length === 1)
       const [letter] = await queue.deadLetters()
       expect(letter).toMatchObject({ topic, step: 'a', data: { order: 7 }, traceId: 'trace-dlq', attempts: 3, error: 'payment service down' })
       expect(await queue.depth(topic, 'a')).toBe(0)
@@ -147,12 +148,12 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const queue = await fresh()
       const topic = uniqueTopic()
       let calls = 0
-      await queue.consume(options(topic, 'a', { maxRetries: 5 }), async () => {
+      await queue.consume(consumeOptions(topic, 'a', { maxRetries: 5 }), async () => {
         calls++
         throw new NonRetriableError('user does not exist')
       })
       await queue.publish(topic, ['a'], 1, { traceId: 't' })
-      await until(async () => (await queue.deadLetters()).length === 1)
+      await waitFor(async () => (await queue.deadLetters()).length === 1)
       expect(calls).toBe(1)
       expect((await queue.deadLetters())[0]).toMatchObject({ attempts: 1, error: 'user does not exist' })
     })
@@ -163,14 +164,14 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       let running = 0
       let peak = 0
       let done = 0
-      await queue.consume(options(topic, 'a', { concurrency: 3 }), async () => {
+      await queue.consume(consumeOptions(topic, 'a', { concurrency: 3 }), async () => {
         peak = Math.max(peak, ++running)
         await Bun.sleep(5)
         running--
         done++
       })
       for (let i = 0; i < 20; i++) await queue.publish(topic, ['a'], i, { traceId: 't' })
-      await until(() => done === 20)
+      await waitFor(() => done === 20)
       expect(peak).toBe(3)
     })
 
@@ -179,7 +180,7 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const topic = uniqueTopic()
       const order: Record<string, number[]> = { x: [], y: [] }
       let failedOnce = false
-      await queue.consume(options(topic, 'a', { fifo: true, concurrency: 4, maxRetries: 2 }), async (message) => {
+      await queue.consume(consumeOptions(topic, 'a', { fifo: true, concurrency: 4, maxRetries: 2 }), async (message) => {
         const { group, n } = message.data as { group: string; n: number }
         if (group === 'x' && n === 1 && !failedOnce) {
           failedOnce = true
@@ -192,7 +193,7 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
         await queue.publish(topic, ['a'], { group: 'x', n }, { traceId: 't', messageGroupId: 'x' })
         await queue.publish(topic, ['a'], { group: 'y', n }, { traceId: 't', messageGroupId: 'y' })
       }
-      await until(() => order.x?.length === 5 && order.y?.length === 5)
+      await waitFor(() => order.x?.length === 5 && order.y?.length === 5)
       expect(order).toEqual({ x: [0, 1, 2, 3, 4], y: [0, 1, 2, 3, 4] })
     })
 
@@ -201,13 +202,13 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const topic = uniqueTopic()
       let running = 0
       let peak = 0
-      await queue.consume(options(topic, 'a', { fifo: true, concurrency: 4 }), async () => {
+      await queue.consume(consumeOptions(topic, 'a', { fifo: true, concurrency: 4 }), async () => {
         peak = Math.max(peak, ++running)
         await Bun.sleep(10)
         running--
       })
       for (const group of ['g1', 'g2', 'g3']) await queue.publish(topic, ['a'], group, { traceId: 't', messageGroupId: group })
-      await until(async () => (await queue.depth(topic, 'a')) === 0)
+      await waitFor(async () => (await queue.depth(topic, 'a')) === 0)
       expect(peak).toBe(3)
     })
 
@@ -216,12 +217,12 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const topic = uniqueTopic()
       const publishedAt = performance.now()
       let deliveredAt = 0
-      await queue.consume(options(topic, 'a'), async () => {
+      await queue.consume(consumeOptions(topic, 'a'), async () => {
         deliveredAt = performance.now()
       })
       await queue.publish(topic, ['a'], 1, { traceId: 't', delayMs: 80 })
       expect(await queue.depth(topic, 'a')).toBe(1)
-      await until(() => deliveredAt > 0)
+      await waitFor(() => deliveredAt > 0)
       expect(deliveredAt - publishedAt).toBeGreaterThanOrEqual(75)
     })
 
@@ -229,13 +230,13 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const queue = await fresh()
       const topic = uniqueTopic()
       const release = deferred()
-      await queue.consume(options(topic, 'a', { concurrency: 1 }), () => release.promise)
+      await queue.consume(consumeOptions(topic, 'a', { concurrency: 1 }), () => release.promise)
       await queue.publish(topic, ['a', 'b'], 1, { traceId: 't' })
       await queue.publish(topic, ['a'], 2, { traceId: 't' })
       expect(await queue.depth(topic, 'a')).toBe(2)
       expect(await queue.depth(topic, 'b')).toBe(1)
       release.resolve()
-      await until(async () => (await queue.depth(topic, 'a')) === 0)
+      await waitFor(async () => (await queue.depth(topic, 'a')) === 0)
       expect(await queue.depth(topic, 'b')).toBe(1)
     })
 
@@ -244,19 +245,19 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const topic = uniqueTopic()
       let broken = true
       const succeeded: number[] = []
-      await queue.consume(options(topic, 'a', { maxRetries: 0 }), async (message) => {
+      await queue.consume(consumeOptions(topic, 'a', { maxRetries: 0 }), async (message) => {
         if (broken) throw new Error('broken')
         succeeded.push(message.attempt)
       })
       await queue.publish(topic, ['a'], 1, { traceId: 't' })
       await queue.publish(topic, ['a'], 2, { traceId: 't' })
-      await until(async () => (await queue.deadLetters()).length === 2)
+      await waitFor(async () => (await queue.deadLetters()).length === 2)
       broken = false
       const [first] = await queue.deadLetters()
       expect(await queue.replay([first?.id as string, 'no-such-id'])).toBe(1)
-      await until(() => succeeded.length === 1)
+      await waitFor(() => succeeded.length === 1)
       expect(await queue.replay('all')).toBe(1)
-      await until(() => succeeded.length === 2)
+      await waitFor(() => succeeded.length === 2)
       expect(succeeded).toEqual([1, 1])
       expect(await queue.deadLetters()).toEqual([])
     })
@@ -267,10 +268,10 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const fail = async () => {
         throw new NonRetriableError('no')
       }
-      await queue.consume(options(topic, 'a'), fail)
-      await queue.consume(options(topic, 'b'), fail)
+      await queue.consume(consumeOptions(topic, 'a'), fail)
+      await queue.consume(consumeOptions(topic, 'b'), fail)
       await queue.publish(topic, ['a', 'b'], 1, { traceId: 't' })
-      await until(async () => (await queue.deadLetters()).length === 2)
+      await waitFor(async () => (await queue.deadLetters()).length === 2)
       expect((await queue.deadLetters({ step: 'a' })).map((letter) => letter.step)).toEqual(['a'])
       expect(await queue.purge({ step: 'a' })).toBe(1)
       expect((await queue.deadLetters()).map((letter) => letter.step)).toEqual(['b'])
@@ -282,21 +283,20 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const queue = await fresh()
       const topic = uniqueTopic()
       const seen = new Map<number, number>()
-      await queue.consume(options(topic, 'a', { concurrency: 50 }), async (message) => {
+      await queue.consume(consumeOptions(topic, 'a', { concurrency: 50 }), async (message) => {
         const n = message.data as number
         seen.set(n, (seen.get(n) ?? 0) + 1)
       })
       await Promise.all(Array.from({ length: 2000 }, (_, n) => queue.publish(topic, ['a'], n, { traceId: 't' })))
-      await until(() => seen.size === 2000, 10_000)
+      await waitFor(() => seen.size === 2000, 10_000)
       await Bun.sleep(20)
       expect([...seen.values()].every((count) => count === 1)).toBe(true)
     })
   })
 }
 
-// --- internal ---
-
-function options(topic: string, step: string, overrides: Partial<ConsumeOptions> = {}): ConsumeOptions {
+/** Consume options for tests: fast fixed backoff, three retries, ten at a time. */
+export function consumeOptions(topic: string, step: string, overrides: Partial<ConsumeOptions> = {}): ConsumeOptions {
   return {
     topic,
     step,
@@ -309,13 +309,7 @@ function options(topic: string, step: string, overrides: Partial<ConsumeOptions>
   }
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await Bun.sleep(2)
-  }
-}
+// --- internal ---
 
 function deferred() {
   let resolve!: () => void

@@ -1,41 +1,14 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { testQueueAdapter } from './contract.ts'
+import { describe, expect, test } from 'bun:test'
+import { tempDatabases } from '../../../test/helpers/temp-db.ts'
+import { waitFor } from '../../testing/wait.ts'
+import { consumeOptions, testQueueAdapter } from './contract.ts'
 import { createSqliteQueue } from './sqlite.ts'
-import type { ConsumeOptions } from './types.ts'
 
-const dirs: string[] = []
-const tempDb = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'motia-queue-'))
-  dirs.push(dir)
-  return join(dir, 'motia.db')
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDb = tempDatabases('motia-queue-')
 
 testQueueAdapter({ name: 'sqlite', create: () => createSqliteQueue({ path: tempDb() }) })
 
-const options = (topic: string, step: string, overrides: Partial<ConsumeOptions> = {}): ConsumeOptions => ({
-  topic,
-  step,
-  maxRetries: 3,
-  backoff: { type: 'fixed', delayMs: 5 },
-  visibilityTimeoutMs: 30_000,
-  concurrency: 10,
-  fifo: false,
-  ...overrides,
-})
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await Bun.sleep(5)
-  }
-}
 
 describe('sqlite queue durability', () => {
   test('copies published before a close are delivered after reopening', async () => {
@@ -45,8 +18,8 @@ describe('sqlite queue durability', () => {
     await first.close()
     const second = createSqliteQueue({ path })
     const seen: unknown[] = []
-    await second.consume(options('orders', 'a'), async (message) => void seen.push([message.data, message.traceId, message.messageGroupId]))
-    await until(() => seen.length === 1)
+    await second.consume(consumeOptions('orders', 'a'), async (message) => void seen.push([message.data, message.traceId, message.messageGroupId]))
+    await waitFor(() => seen.length === 1)
     expect(seen).toEqual([[{ n: 1 }, 't1', 'g']])
     await second.close()
   })
@@ -59,8 +32,8 @@ describe('sqlite queue durability', () => {
     await first.close()
     const second = createSqliteQueue({ path })
     let deliveredAt = 0
-    await second.consume(options('later', 'a'), async () => void (deliveredAt = Date.now()))
-    await until(() => deliveredAt > 0)
+    await second.consume(consumeOptions('later', 'a'), async () => void (deliveredAt = Date.now()))
+    await waitFor(() => deliveredAt > 0)
     expect(deliveredAt - publishedAt).toBeGreaterThanOrEqual(295)
     await second.close()
   })
@@ -68,7 +41,7 @@ describe('sqlite queue durability', () => {
   test('a retry waiting for its backoff survives a restart', async () => {
     const path = tempDb()
     const first = createSqliteQueue({ path })
-    await first.consume(options('flaky', 'a', { backoff: { type: 'fixed', delayMs: 200 } }), async () => {
+    await first.consume(consumeOptions('flaky', 'a', { backoff: { type: 'fixed', delayMs: 200 } }), async () => {
       throw new Error('down')
     })
     await first.publish('flaky', ['a'], 1, { traceId: 't' })
@@ -76,8 +49,8 @@ describe('sqlite queue durability', () => {
     await first.close()
     const second = createSqliteQueue({ path })
     const attempts: number[] = []
-    await second.consume(options('flaky', 'a'), async (message) => void attempts.push(message.attempt))
-    await until(() => attempts.length === 1)
+    await second.consume(consumeOptions('flaky', 'a'), async (message) => void attempts.push(message.attempt))
+    await waitFor(() => attempts.length === 1)
     expect(attempts).toEqual([2])
     await second.close()
   })
@@ -87,12 +60,12 @@ describe('sqlite queue durability', () => {
     const queue = createSqliteQueue({ path })
     const attempts: number[] = []
     const hang = new Promise<void>(() => {})
-    await queue.consume(options('slow', 'a', { visibilityTimeoutMs: 100, concurrency: 2 }), async (message) => {
+    await queue.consume(consumeOptions('slow', 'a', { visibilityTimeoutMs: 100, concurrency: 2 }), async (message) => {
       attempts.push(message.attempt)
       if (message.attempt === 1) await hang
     })
     await queue.publish('slow', ['a'], 1, { traceId: 't' })
-    await until(() => attempts.length === 2)
+    await waitFor(() => attempts.length === 2)
     expect(attempts).toEqual([1, 2])
     // The hung first attempt never settles; leave the adapter to the process exit.
   })
@@ -101,14 +74,14 @@ describe('sqlite queue durability', () => {
     const path = tempDb()
     const dead = createSqliteQueue({ path })
     await dead.publish('jobs', ['a'], 1, { traceId: 't' })
-    await dead.consume(options('jobs', 'a'), () => new Promise(() => {}))
-    await until(async () => (await dead.depth('jobs', 'a')) === 1)
+    await dead.consume(consumeOptions('jobs', 'a'), () => new Promise(() => {}))
+    await waitFor(async () => (await dead.depth('jobs', 'a')) === 1)
     await Bun.sleep(20)
     // Simulates kill -9: the lease stays in the file, nobody acks it.
     const next = createSqliteQueue({ path, reclaimLeases: true })
     const seen: number[] = []
-    await next.consume(options('jobs', 'a'), async (message) => void seen.push(message.attempt))
-    await until(() => seen.length === 1, 2000)
+    await next.consume(consumeOptions('jobs', 'a'), async (message) => void seen.push(message.attempt))
+    await waitFor(() => seen.length === 1, 2000)
     expect(seen).toEqual([2])
     await next.close()
   })
@@ -117,12 +90,12 @@ describe('sqlite queue durability', () => {
     const path = tempDb()
     const queue = createSqliteQueue({ path })
     const seen: number[] = []
-    await queue.consume(options('crashy', 'a', { visibilityTimeoutMs: 50, maxRetries: 1, concurrency: 5 }), async (message) => {
+    await queue.consume(consumeOptions('crashy', 'a', { visibilityTimeoutMs: 50, maxRetries: 1, concurrency: 5 }), async (message) => {
       seen.push(message.attempt)
       await new Promise(() => {})
     })
     await queue.publish('crashy', ['a'], 1, { traceId: 't-crash' })
-    await until(async () => (await queue.deadLetters()).length === 1)
+    await waitFor(async () => (await queue.deadLetters()).length === 1)
     expect(seen).toEqual([1, 2])
     expect((await queue.deadLetters())[0]).toMatchObject({ attempts: 3, traceId: 't-crash', error: expect.stringContaining('lease expired 2 times') })
   })
@@ -130,11 +103,11 @@ describe('sqlite queue durability', () => {
   test('dead letters persist across a restart with error, attempts and trace id', async () => {
     const path = tempDb()
     const first = createSqliteQueue({ path })
-    await first.consume(options('bad', 'a', { maxRetries: 0 }), async () => {
+    await first.consume(consumeOptions('bad', 'a', { maxRetries: 0 }), async () => {
       throw new Error('boom')
     })
     await first.publish('bad', ['a'], { x: 1 }, { traceId: 'trace-9' })
-    await until(async () => (await first.deadLetters()).length === 1)
+    await waitFor(async () => (await first.deadLetters()).length === 1)
     await first.close()
     const second = createSqliteQueue({ path })
     expect(await second.deadLetters()).toEqual([expect.objectContaining({ step: 'a', topic: 'bad', data: { x: 1 }, attempts: 1, error: 'boom', traceId: 'trace-9' })])
@@ -146,9 +119,9 @@ describe('sqlite queue durability', () => {
     const consumer = createSqliteQueue({ path, pollIntervalMs: 20 })
     const producer = createSqliteQueue({ path: `${path}` })
     const seen: unknown[] = []
-    await consumer.consume(options('shared', 'a'), async (message) => void seen.push(message.data))
+    await consumer.consume(consumeOptions('shared', 'a'), async (message) => void seen.push(message.data))
     await producer.publish('shared', ['a'], 'hello', { traceId: 't' })
-    await until(() => seen.length === 1)
+    await waitFor(() => seen.length === 1)
     expect(seen).toEqual(['hello'])
     await consumer.close()
     await producer.close()
@@ -158,7 +131,7 @@ describe('sqlite queue durability', () => {
     const path = tempDb()
     const queue = createSqliteQueue({ path })
     let done = 0
-    await queue.consume(options('churn', 'a', { concurrency: 50 }), async () => void done++)
+    await queue.consume(consumeOptions('churn', 'a', { concurrency: 50 }), async () => void done++)
     const { Database } = await import('bun:sqlite')
     const pages = () => {
       const db = new Database(path)
@@ -170,8 +143,8 @@ describe('sqlite queue durability', () => {
     const round = async () => {
       const target = done + 3000
       await Promise.all(Array.from({ length: 3000 }, (_, n) => queue.publish('churn', ['a'], { n, pad: 'x'.repeat(200) }, { traceId: 't' })))
-      await until(() => done === target, 10_000)
-      await until(async () => (await queue.depth('churn', 'a')) === 0)
+      await waitFor(() => done === target, 10_000)
+      await waitFor(async () => (await queue.depth('churn', 'a')) === 0)
     }
     await round()
     const afterFirst = pages()

@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { describe, expect, test } from 'bun:test'
+import { tempDatabases } from '../../../test/helpers/temp-db.ts'
 import { testStateAdapter } from './contract.ts'
 import { createSqliteState } from './sqlite.ts'
 
-const dirs: string[] = []
-const tempDb = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'motia-state-'))
-  dirs.push(dir)
-  return join(dir, 'motia.db')
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempDb = tempDatabases('motia-state-')
 
 testStateAdapter({ name: 'sqlite', create: () => createSqliteState({ path: tempDb() }) })
 
