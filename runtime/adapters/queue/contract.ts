@@ -4,8 +4,9 @@
  * @example
  * testQueueAdapter({ name: 'memory', create: () => createMemoryQueue() })
  */
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { NonRetriableError } from '../../errors.ts'
+import { closedAfterEach } from '../../testing/fresh.ts'
 import { waitFor } from '../../testing/wait.ts'
 import type { ConsumeOptions, QueueAdapter, QueueMessage } from './types.ts'
 
@@ -17,19 +18,10 @@ export interface QueueContractOptions {
 
 export function testQueueAdapter({ name, create }: QueueContractOptions): void {
   describe(`QueueAdapter contract: ${name}`, () => {
-    let open: QueueAdapter[] = []
     let topicCount = 0
     /** A topic name no other test uses, so adapters backed by shared servers stay isolated. */
     const uniqueTopic = () => `contract.${Date.now().toString(36)}.${++topicCount}`
-    const fresh = async () => {
-      const adapter = await create()
-      open.push(adapter)
-      return adapter
-    }
-    afterEach(async () => {
-      await Promise.all(open.map((adapter) => adapter.close()))
-      open = []
-    })
+    const fresh = closedAfterEach(create)
 
     test('delivers a published copy with its topic, step, data, trace id and attempt', async () => {
       const queue = await fresh()

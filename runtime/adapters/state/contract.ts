@@ -4,7 +4,8 @@
  * @example
  * testStateAdapter({ name: 'memory', create: () => createMemoryState() })
  */
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
+import { closedAfterEach } from '../../testing/fresh.ts'
 import type { StateAdapter } from './types.ts'
 
 export interface StateContractOptions {
@@ -15,16 +16,7 @@ export interface StateContractOptions {
 
 export function testStateAdapter({ name, create }: StateContractOptions): void {
   describe(`StateAdapter contract: ${name}`, () => {
-    let open: StateAdapter[] = []
-    const fresh = async () => {
-      const adapter = await create()
-      open.push(adapter)
-      return adapter
-    }
-    afterEach(async () => {
-      await Promise.all(open.map((adapter) => adapter.close()))
-      open = []
-    })
+    const fresh = closedAfterEach(create)
 
     test('get of a missing key is undefined', async () => {
       const state = await fresh()

@@ -4,21 +4,13 @@
  * @example
  * testStreamStore({ name: 'memory', create: () => createMemoryStreams() })
  */
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
+import { closedAfterEach } from '../../testing/fresh.ts'
 import type { StreamStore } from './types.ts'
 
 export function testStreamStore({ name, create }: { name: string; create: () => StreamStore | Promise<StreamStore> }): void {
   describe(`StreamStore contract: ${name}`, () => {
-    let open: StreamStore[] = []
-    const fresh = async () => {
-      const store = await create()
-      open.push(store)
-      return store
-    }
-    afterEach(async () => {
-      await Promise.all(open.map((store) => store.close()))
-      open = []
-    })
+    const fresh = closedAfterEach(create)
 
     test('set then get returns an equal copy', async () => {
       const streams = await fresh()
