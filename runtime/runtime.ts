@@ -128,8 +128,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (--inflight === 0) idle?.()
   }
 
+  /** The trace a run belongs to: the one given, else a new one. */
+  const traceFor = (step: LoadedStep, trigger: FiredTrigger, runOptions: RunOptions): string =>
+    runOptions.traceId ?? startTrace(runOptions.traceName ?? `${trigger.type} ${step.name}`, trigger.type)
+
   const begin = (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): PendingRun => {
-    const traceId = runOptions.traceId ?? startTrace(runOptions.traceName ?? `${trigger.type} ${step.name}`, trigger.type)
+    const traceId = traceFor(step, trigger, runOptions)
     const startedAt = Date.now()
     const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
     const ctx = createFlowContext(contextDeps, step, trigger, traceId, span)
@@ -147,7 +151,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions?: RunOptions): Promise<unknown> => {
     if (runOptions?.when) {
-      const traceId = runOptions.traceId ?? startTrace(runOptions.traceName ?? `${trigger.type} ${step.name}`, trigger.type)
+      const traceId = traceFor(step, trigger, runOptions)
       // Span 0 records nothing: what the check reads is not a run of the step.
       if (!(await runOptions.when(createFlowContext(contextDeps, step, trigger, traceId, 0)))) return undefined
       runOptions = { ...runOptions, traceId }

@@ -77,7 +77,12 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     }
 
     const checked = async (output: HttpResponse | undefined, traceId: string): Promise<Response> => {
-      const problem = await checkResponse(responseChecks!, output)
+      let problem: string | undefined
+      try {
+        problem = await checkResponse(responseChecks!, output)
+      } catch (error) {
+        return errorResponse(error, traceId, step.name, logger)
+      }
       if (!problem) return reply(output, traceId)
       logger.error(`[motia] step "${step.name}" (${step.relativePath}) returned a body that does not match responseSchema[${output?.status}]: ${problem}`, { traceId })
       return json({ error: 'Internal Server Error', traceId }, 500, { 'x-trace-id': traceId })
