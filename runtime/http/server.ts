@@ -51,22 +51,26 @@ export function createHttpServer(options: { bodyLimit: number; logger: Logger })
   }
 
   const mount = (key: string, method: string, shape: string) => {
-    app.route(
-      method,
-      shape,
-      (c: { request: Request; params: Record<string, string> }) => {
-        const owner = owners.get(key)
-        if (!owner) return notFound()
+    // Written so that Elysia composes it as a plain function, not one awaiting it per request:
+    // Elysia reads a handler's source and takes any `return f(…)` or `=> f(…)` for async, and so
+    // it does any `parse` option. None is needed: Elysia parses no body for a handler that never
+    // reads `c.body`, and the http trigger reads the request itself.
+    const dispatch = (c: { request: Request; params: Record<string, string> }) => {
+      const owner = owners.get(key)
+      let response: Response | Promise<Response>
+      if (!owner) response = notFound()
+      else {
         try {
           const { route } = owner
-          const response = route.handler(c.request, owner.names.length ? renameParams(c.params, owner.names) : c.params)
-          return route.handlesErrors || !(response instanceof Promise) ? response : response.catch(failed)
+          response = route.handler(c.request, owner.names.length ? renameParams(c.params, owner.names) : c.params)
+          if (!route.handlesErrors && response instanceof Promise) response = response.catch(failed)
         } catch (error) {
-          return failed(error)
+          response = failed(error)
         }
-      },
-      { parse: 'none' },
-    )
+      }
+      return response
+    }
+    app.route(method, shape, dispatch)
   }
 
   app.all('/*', notFound, { parse: 'none' })
