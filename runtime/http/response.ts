@@ -51,6 +51,11 @@ export function formatEvent(item: ServerSentEvent | string): string {
   return `${out}data: ${data.replace(/\n/g, '\ndata: ')}\n\n`
 }
 
+/** A body that is sent as server-sent events. */
+export function isAsyncIterable(value: unknown): value is AsyncIterable<ServerSentEvent | string> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value
+}
+
 // --- internal ---
 
 function eventStream(source: AsyncIterable<ServerSentEvent | string>, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
@@ -79,10 +84,6 @@ function isPlainJson(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false
   const proto = Object.getPrototypeOf(body)
   return proto === Object.prototype || proto === Array.prototype || proto === null
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<ServerSentEvent | string> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value
 }
 
 function lowerKeys(headers: Record<string, string> | undefined): Record<string, string> {

@@ -7,7 +7,7 @@
  */
 import { ConfigError, MotiaError } from '../errors.ts'
 import { json } from '../http/server.ts'
-import { toResponse } from '../http/response.ts'
+import { isAsyncIterable, toResponse } from '../http/response.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../runtime-types.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
@@ -133,17 +133,13 @@ function compileResponses(schemas: HttpTriggerConfig['responseSchema']): Respons
 
 async function checkResponse(checks: ResponseChecks, output: HttpResponse | undefined): Promise<string | undefined> {
   const check = output && checks.get(output.status)
-  if (!check || isStreaming(output.body)) return undefined
+  if (!check || isAsyncIterable(output.body)) return undefined
   const result = await check(output.body)
   return result.ok ? undefined : formatIssues(result.issues)
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value instanceof Promise || (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
-}
-
-function isStreaming(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body
 }
 
 const bodyless = new Set(['GET', 'HEAD', 'OPTIONS'])
