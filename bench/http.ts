@@ -2,8 +2,8 @@
  * HTTP benchmark: a Motia GET step and a POST step (zod validation + enqueue) against plain
  * Elysia doing the same work, in one run on the same machine.
  *
- *   bun bench/http.ts                  # 5 s per run, 64 connections, 2 rounds
- *   DURATION=10 ROUNDS=3 bun bench/http.ts
+ *   bun bench/http.ts                  # 5 s per run, 64 connections, 3 rounds
+ *   DURATION=10 ROUNDS=5 bun bench/http.ts
  *   ONLY=GET bun bench/http.ts         # one scenario
  *
  * Each server runs alone in its own process; the load comes from wrk (apt-get install wrk), the
@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path'
 
 const repo = resolve(import.meta.dir, '..')
 const duration = Number(process.env.DURATION ?? 5)
-const rounds = Number(process.env.ROUNDS ?? 2)
+const rounds = Number(process.env.ROUNDS ?? 3)
 const connections = Number(process.env.CONNECTIONS ?? 64)
 const body = JSON.stringify({ item: 'book', quantity: 2 })
 const pin = (core: number) => (Bun.which('taskset') && navigator.hardwareConcurrency >= 2 ? ['taskset', '-c', String(core)] : [])
