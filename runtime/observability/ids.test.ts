@@ -1,9 +1,9 @@
 import { expect, test } from 'bun:test'
-import { localTraceNumber, newSpanId, newTraceId, spanIdOf, traceIdOf } from './ids.ts'
+import { localTraceNumber, newTraceId, spanIdOf, traceIdOf } from './ids.ts'
 
 test('trace ids are 32 hex digits, span ids 16, all different', () => {
   const traces = new Set(Array.from({ length: 1000 }, newTraceId))
-  const spans = new Set(Array.from({ length: 1000 }, newSpanId))
+  const spans = new Set(Array.from({ length: 1000 }, (_, i) => spanIdOf(i + 1)))
   expect(traces.size).toBe(1000)
   expect(spans.size).toBe(1000)
   expect([...traces].every((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true)

@@ -11,7 +11,6 @@
 const tracePrefix = randomHex(20)
 const spanPrefix = randomHex(8)
 let traceCount = 0
-let spanCount = 0
 // The newest id and its number: the trace store reads the number back right after the id is made.
 let newestId = ''
 let newestNumber = 0
@@ -30,16 +29,12 @@ export function newTraceId(): string {
   return newestId
 }
 
-export function newSpanId(): string {
-  return spanIdOf(++spanCount)
-}
-
 /** The trace id this process gives its `n`th trace. */
 export function traceIdOf(n: number): string {
   return tracePrefix + hex3[Math.floor(n / 2 ** 36) & 0xfff]! + hex3[(n / 2 ** 24) & 0xfff]! + hex3[(n >>> 12) & 0xfff]! + hex3[n & 0xfff]!
 }
 
-/** The span id of the `n`th span (the counter wraps at 2^32). */
+/** The span id of the `n`th span (the counter wraps at 2^32); the trace store counts its spans. */
 export function spanIdOf(n: number): string {
   return spanPrefix + hex3[(n >>> 24) & 0xff]!.slice(1) + hex3[(n >>> 12) & 0xfff]! + hex3[n & 0xfff]!
 }

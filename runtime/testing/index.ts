@@ -13,7 +13,6 @@ import { createRuntime, type Runtime } from '../runtime.ts'
 import type { LogEntry } from '../observability/logger.ts'
 import { createMemoryQueue } from '../adapters/queue/memory.ts'
 import { createMemoryState } from '../adapters/state/memory.ts'
-
 import { waitFor } from './wait.ts'
 
 export { waitFor }
