@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from 'bun:test'
 import { closedAfterEach } from '../../testing/fresh.ts'
-import type { StateAdapter } from './types.ts'
+import { MAX_PATH_DEPTH } from './ops.ts'
+import type { StateAdapter, StatePath, UpdateOp } from './types.ts'
 
 export interface StateContractOptions {
   name: string
@@ -144,6 +145,110 @@ export function testStateAdapter({ name, create }: StateContractOptions): void {
       expect(await state.get('g', 'hits')).toEqual({ n: 1000 })
     })
 
+    test('no path segment reaches a prototype, whatever the op', async () => {
+      const state = await fresh()
+      await state.set('g', 'k', { votes: { yes: 1 } })
+      const paths: StatePath[] = ['__proto__.polluted', 'votes.__proto__', 'votes.__proto__.polluted', 'constructor.prototype.polluted', 'votes.constructor', 'prototype', ['__proto__', 'polluted'], ['votes', 'constructor', 'prototype']]
+      const ops = (path: StatePath): UpdateOp[] => [
+        { type: 'increment', path },
+        { type: 'decrement', path },
+        { type: 'set', path, value: true },
+        { type: 'merge', path, value: { polluted: true } },
+        { type: 'remove', path },
+      ]
+      for (const path of paths) {
+        for (const op of ops(path)) {
+          const error = await failure(state.update('g', 'k', [op]))
+          expect(error).toMatchObject({ code: 'STATE_PATH_INVALID', status: 400 })
+          expect(error.message).toMatch(/reserved because it would reach an object's prototype/)
+          const missing = await failure(state.update('g', 'fresh', [op]))
+          expect(missing).toMatchObject({ code: 'STATE_PATH_INVALID', status: 400 })
+        }
+      }
+      expectNoPollution()
+      expect(await state.get('g', 'k')).toEqual({ votes: { yes: 1 } })
+      expect(await state.get('g', 'fresh')).toBeUndefined()
+    })
+
+    test('own __proto__ keys in set and merge values are stored as plain data', async () => {
+      const state = await fresh()
+      const hostile = JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"n":1}')
+      await state.set('g', 'k', hostile)
+      await state.update('g', 'k', [
+        { type: 'merge', value: JSON.parse('{"__proto__":{"polluted":"merged"},"m":2}') },
+        { type: 'increment', path: 'n' },
+      ])
+      await state.update('g', 'other', [{ type: 'merge', path: 'inner', value: JSON.parse('{"__proto__":{"polluted":true}}') }])
+      const read = (await state.get('g', 'k')) as Record<string, unknown>
+      expect(Object.getPrototypeOf(read)).toBe(Object.prototype)
+      expect(Object.hasOwn(read, '__proto__')).toBe(true)
+      expect(read.polluted).toBeUndefined()
+      expect(JSON.stringify(read)).toBe('{"__proto__":{"polluted":"merged"},"constructor":{"prototype":{"polluted":true}},"n":2,"m":2}')
+      const listed = (await state.list('g')).map((entry) => entry.value as Record<string, unknown>)
+      expect(listed.every((value) => Object.getPrototypeOf(value) === Object.prototype)).toBe(true)
+      const inner = ((await state.get('g', 'other')) as { inner: Record<string, unknown> }).inner
+      expect(Object.getPrototypeOf(inner)).toBe(Object.prototype)
+      expect(Object.hasOwn(inner, '__proto__')).toBe(true)
+      expectNoPollution()
+    })
+
+    test('inherited names such as toString are plain own keys', async () => {
+      const state = await fresh()
+      const write = await state.update('g', 'k', [
+        { type: 'increment', path: 'votes.toString' },
+        { type: 'increment', path: 'votes.hasOwnProperty', by: 2 },
+        { type: 'merge', path: 'valueOf', value: { a: 1 } },
+      ])
+      expect(JSON.stringify(write.newValue)).toBe('{"votes":{"toString":1,"hasOwnProperty":2},"valueOf":{"a":1}}')
+      expectNoPollution()
+    })
+
+    test('an index may only address an element or append one, so no update builds a huge array', async () => {
+      const state = await fresh()
+      await state.set('g', 'k', { items: ['a'] })
+      expect((await state.update('g', 'k', [{ type: 'set', path: 'items.1', value: 'b' }])).newValue).toEqual({ items: ['a', 'b'] })
+      expect((await state.update('g', 'k', [{ type: 'set', path: 'list.0', value: 1 }])).newValue).toEqual({ items: ['a', 'b'], list: [1] })
+      const started = performance.now()
+      for (const path of ['items.5', 'votes.100000000', 'list.3.x', 'a.50000000'] as const) {
+        const error = await failure(state.update('g', 'k', [{ type: 'increment', path }]))
+        expect(error).toMatchObject({ code: 'STATE_UPDATE_INVALID', status: 400 })
+        expect(error.message).toMatch(/past the end of .*: an update writes an existing element or appends at index \d+/)
+        expect((await failure(state.update('g', 'missing', [{ type: 'set', path, value: 1 }]))).message).toMatch(/past the end/)
+      }
+      expect((await failure(state.update('g', 'missing', [{ type: 'increment', path: '100000000' }]))).message).toMatch(/index 100000000 is past the end of "the value" \(length 0\)/)
+      expect(await failure(state.update('g', 'k', [{ type: 'set', path: 'items.99999999999999999999', value: 1 }]))).toMatchObject({ status: 400 })
+      // On an object a number is a key like any other.
+      expect((await state.update('g', 'object', [{ type: 'set', value: {} }, { type: 'increment', path: '100000000' }])).newValue).toEqual({ '100000000': 1 })
+      // Refused before any array was built: a 100-million-slot array takes seconds and gigabytes.
+      expect(performance.now() - started).toBeLessThan(2000)
+      expect(await state.get('g', 'k')).toEqual({ items: ['a', 'b'], list: [1] })
+      expect(await state.get('g', 'missing')).toBeUndefined()
+      expect((await state.list('g')).map((entry) => entry.key).sort()).toEqual(['k', 'object'])
+    })
+
+    test('an array takes only indexes; a string key on it is refused', async () => {
+      const state = await fresh()
+      await state.set('g', 'k', { list: [1, 2] })
+      for (const op of [{ type: 'set', path: 'list.length', value: 1e9 }, { type: 'remove', path: 'list.length' }, { type: 'increment', path: 'list.x' }] as UpdateOp[]) {
+        const error = await failure(state.update('g', 'k', [op]))
+        expect(error).toMatchObject({ code: 'STATE_UPDATE_INVALID', status: 400 })
+        expect(error.message).toMatch(/"list" is an array, which takes indexes/)
+      }
+      expect(await state.get('g', 'k')).toEqual({ list: [1, 2] })
+    })
+
+    test('a path deeper than MAX_PATH_DEPTH or with a non-index number is refused', async () => {
+      const state = await fresh()
+      const deep = Array.from({ length: MAX_PATH_DEPTH + 1 }, () => 'a').join('.')
+      expect(await failure(state.update('g', 'k', [{ type: 'set', path: deep, value: 1 }]))).toMatchObject({ code: 'STATE_PATH_INVALID', status: 400 })
+      expect(await failure(state.update('g', 'k', [{ type: 'set', path: ['a', -1], value: 1 }]))).toMatchObject({ code: 'STATE_PATH_INVALID' })
+      expect(await failure(state.update('g', 'k', [{ type: 'set', path: ['a', 1.5], value: 1 }]))).toMatchObject({ code: 'STATE_PATH_INVALID' })
+      expect(await failure(state.update('g', 'k', [{ type: 'set', path: [{}] as never, value: 1 }]))).toMatchObject({ code: 'STATE_PATH_INVALID' })
+      const within = Array.from({ length: MAX_PATH_DEPTH }, () => 'a').join('.')
+      await state.update('g', 'k', [{ type: 'set', path: within, value: 1 }])
+      expect(await state.get('g', 'k')).toBeDefined()
+    })
+
     test('keys and groups may contain any characters', async () => {
       const state = await fresh()
       const group = 'users:eu/west "quoted"'
@@ -154,3 +259,24 @@ export function testStateAdapter({ name, create }: StateContractOptions): void {
     })
   })
 }
+
+// --- internal ---
+
+async function failure(promise: Promise<unknown>): Promise<Error & { code?: string; status?: number }> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  )
+  if (!('error' in outcome)) throw new Error(`expected a refusal, got ${JSON.stringify(outcome.value)}`)
+  return outcome.error as Error & { code?: string; status?: number }
+}
+
+/** Nothing was written into the prototypes a path could have reached. */
+function expectNoPollution(): void {
+  expect(Object.getOwnPropertyNames(Object.prototype).filter((name) => !builtinObjectKeys.has(name))).toEqual([])
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  expect(Object.getOwnPropertyNames(Array.prototype).filter((name) => !builtinArrayKeys.has(name))).toEqual([])
+}
+
+const builtinObjectKeys = new Set(Object.getOwnPropertyNames(Object.prototype))
+const builtinArrayKeys = new Set(Object.getOwnPropertyNames(Array.prototype))

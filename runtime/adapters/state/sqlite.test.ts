@@ -1,3 +1,4 @@
+import { Database } from 'bun:sqlite'
 import { describe, expect, test } from 'bun:test'
 import { tempDatabases } from '../../../test/helpers/temp-db.ts'
 import { testStateAdapter } from './contract.ts'
@@ -38,6 +39,21 @@ describe('sqlite state', () => {
     for (let i = 0; i < 2000; i++) await state.update('c', 'k', [{ type: 'increment' }])
     expect(await child.exited).toBe(0)
     expect(await state.get('c', 'k')).toBe(4000)
+    await state.close()
+  })
+
+  test('stored JSON with __proto__ keys reads back as plain data and updates without pollution', async () => {
+    const path = tempDb()
+    const state = createSqliteState({ path })
+    const raw = new Database(path)
+    raw.run("INSERT INTO motia_state (group_name, key, value) VALUES ('g', 'k', '{\"__proto__\":{\"polluted\":true},\"n\":1}')")
+    raw.close()
+    const read = (await state.get('g', 'k')) as Record<string, unknown>
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype)
+    expect(read.polluted).toBeUndefined()
+    const write = await state.update('g', 'k', [{ type: 'increment', path: 'n' }, { type: 'merge', value: { m: 1 } }])
+    expect(JSON.stringify(write.newValue)).toBe('{"__proto__":{"polluted":true},"n":2,"m":1}')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     await state.close()
   })
 

@@ -40,6 +40,20 @@ export function testStreamStore({ name, create }: { name: string; create: () => 
       ])
     })
 
+    test('items with own __proto__ keys come back as plain data and pollute nothing', async () => {
+      const streams = await fresh()
+      const hostile = JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"text":"hi"}')
+      await streams.set('chat', 'room-1', 'm1', hostile)
+      const read = (await streams.get('chat', 'room-1', 'm1')) as Record<string, unknown>
+      const [listed] = await streams.list('chat', 'room-1')
+      for (const value of [read, listed!.data as Record<string, unknown>]) {
+        expect(Object.getPrototypeOf(value)).toBe(Object.prototype)
+        expect(Object.hasOwn(value, '__proto__')).toBe(true)
+        expect(value.polluted).toBeUndefined()
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    })
+
     test('streams and groups are separate; listGroups names a stream\'s groups', async () => {
       const streams = await fresh()
       await streams.set('chat', 'room-1', 'x', 1)
