@@ -1,6 +1,7 @@
-import { expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
+import { EVENT_BYTES, eventBytes } from './clip.ts'
 import { newTraceId } from './ids.ts'
-import { createMemoryTraceStore } from './trace-store.ts'
+import { createMemoryTraceStore, type TraceStore } from './trace-store.ts'
 
 test('a trace comes back with its spans in start order, their events, status and duration', () => {
   const store = createMemoryTraceStore()
@@ -93,4 +94,87 @@ test('ids from elsewhere are not traces of this store; close forgets everything'
   await store.close()
   expect(store.get(id)).toBeUndefined()
   expect(store.list()).toEqual([])
+})
+
+describe('memory bounds', () => {
+  /** The estimated bytes the store holds, recomputed from what it returns. */
+  const heldBytes = (store: TraceStore) =>
+    store
+      .list({ limit: 100_000 })
+      .flatMap((summary) => store.get(summary.id)!.spans)
+      .reduce((sum, span) => sum + span.events.reduce((n, event) => n + eventBytes(event), 0) + (span.error ? EVENT_BYTES + 2 * span.error.length : 0), 0)
+
+  test('a long log message is cut in the trace and says how much was cut', () => {
+    const store = createMemoryTraceStore({ maxStringLength: 100 })
+    const id = newTraceId()
+    store.begin(id, 'POST /big', 'http', 0)
+    const span = store.startSpan(id, 'Big', 'http', 0)
+    store.addEvent(span, { type: 'log', level: 'info', msg: `input ${'x'.repeat(1_000_000)}`, at: 1 })
+    store.addEvent(span, { type: 'state', op: 'set', group: 'g', key: 'k'.repeat(500), at: 2 })
+    store.endSpan(span, 3, 'e'.repeat(10_000))
+    const [recorded] = store.get(id)!.spans
+    expect((recorded!.events[0] as { msg: string }).msg).toBe(`input ${'x'.repeat(94)}… [truncated 999906 chars]`)
+    expect((recorded!.events[1] as { key: string }).key).toMatch(/^k{100}… \[truncated 400 chars\]$/)
+    expect(recorded!.error).toMatch(/^e{100}… \[truncated 9900 chars\]$/)
+  })
+
+  test('the events held never add up to more than maxBytes; the oldest spans lose theirs first', () => {
+    const maxBytes = 200_000
+    const store = createMemoryTraceStore({ maxBytes, maxStringLength: 1000 })
+    const ids: string[] = []
+    for (let i = 0; i < 300; i++) {
+      const id = newTraceId()
+      ids.push(id)
+      store.begin(id, `GET /${i}`, 'http', i)
+      const span = store.startSpan(id, 'Chatty', 'http', i)
+      for (let line = 0; line < 5; line++) store.addEvent(span, { type: 'log', level: 'info', msg: `${i}:${line} ${'m'.repeat(2000)}`, at: i })
+      store.endSpan(span, i + 1)
+      expect(heldBytes(store)).toBeLessThanOrEqual(maxBytes)
+    }
+    const newest = store.get(ids[299]!)!.spans[0]!
+    expect(newest.events).toHaveLength(5)
+    expect(newest.eventsDropped).toBeUndefined()
+    const oldest = store.get(ids[0]!)!.spans[0]!
+    expect(oldest).toMatchObject({ status: 'ok', events: [], eventsDropped: 5 })
+    // Every trace is still listed with its spans: only their events went.
+    expect(store.list({ limit: 1000 })).toHaveLength(300)
+  })
+
+  test('one span keeps at most half the budget; what it could not keep is counted', () => {
+    const store = createMemoryTraceStore({ maxBytes: 10_000, maxStringLength: 1000 })
+    const id = newTraceId()
+    store.begin(id, 'cron Loop', 'cron', 0)
+    const span = store.startSpan(id, 'Loop', 'cron', 0)
+    for (let i = 0; i < 100; i++) store.addEvent(span, { type: 'log', level: 'info', msg: 'l'.repeat(500), at: i })
+    const recorded = store.get(id)!.spans[0]!
+    expect(heldBytes(store)).toBeLessThanOrEqual(5_000)
+    expect(recorded.events.length).toBeGreaterThan(0)
+    expect(recorded.events.length + recorded.eventsDropped!).toBe(100)
+  })
+
+  test('a failed span whose events were dropped still reads as failed', () => {
+    const store = createMemoryTraceStore({ maxBytes: 4_000, maxStringLength: 1000 })
+    const first = newTraceId()
+    store.begin(first, 'a', 'http', 0)
+    store.endSpan(store.startSpan(first, 'Fails', 'http', 0), 1, 'boom')
+    for (let i = 0; i < 5; i++) {
+      const id = newTraceId()
+      store.begin(id, 'b', 'http', 0)
+      store.addEvent(store.startSpan(id, 'Logs', 'http', 0), { type: 'log', level: 'info', msg: 'z'.repeat(900), at: 0 })
+    }
+    expect(store.get(first)!.spans[0]).toMatchObject({ status: 'error', error: expect.stringContaining('maxBytes') })
+  })
+
+  test('300,000 short events stay within the budget too', () => {
+    const maxBytes = 1024 * 1024
+    const store = createMemoryTraceStore({ capacity: 1000, maxBytes })
+    for (let i = 0; i < 3000; i++) {
+      const id = newTraceId()
+      store.begin(id, 'GET /x', 'http', i)
+      const span = store.startSpan(id, 'S', 'http', i)
+      for (let e = 0; e < 100; e++) store.addEvent(span, { type: 'state', op: 'get', group: 'g', key: `k${e}`, at: i })
+      store.endSpan(span, i)
+    }
+    expect(heldBytes(store)).toBeLessThanOrEqual(maxBytes)
+  })
 })

@@ -6,10 +6,13 @@
  * request's path; reading is what a developer does now and then.
  *
  * Guarantees: the newest `capacity` traces are kept; a trace's spans come back in start order.
+ * The memory store also stays within a byte budget: long strings in events are cut, and the oldest
+ * spans' events are dropped when the events held add up to more than `maxBytes`.
  * Not guaranteed: durability (the memory store forgets on restart, and drops the oldest traces),
  * spans of a trace this store never began (another process's, or one already dropped).
  * Lifecycle: one per process; `close()` at shutdown.
  */
+import { clipEvent, clipText, EVENT_BYTES, eventBytes } from './clip.ts'
 import { localTraceNumber, spanIdOf, traceIdOf } from './ids.ts'
 
 export type SpanEvent =
@@ -28,6 +31,8 @@ export interface Span {
   status: 'running' | 'ok' | 'error'
   error?: string
   events: SpanEvent[]
+  /** Events recorded but not kept: past `maxEvents`, or dropped to stay within `maxBytes`. */
+  eventsDropped?: number
 }
 
 export interface Trace {
@@ -80,21 +85,45 @@ export function summarize(trace: Trace): TraceSummary {
   return { id: trace.id, name: trace.name, entry: trace.entry, startedAt: trace.startedAt, durationMs: end - trace.startedAt, status, steps: [...steps] }
 }
 
+export interface MemoryTraceStoreOptions {
+  /** Traces kept, newest first. Default 1000. */
+  capacity?: number
+  /** Spans recorded per trace. Default 500. */
+  maxSpans?: number
+  /** Events recorded per span. Default 1000. */
+  maxEvents?: number
+  /** Spans held across all traces, in a ring. Default four per trace. */
+  spanCapacity?: number
+  /**
+   * The estimated bytes of events (log lines, state ops, enqueues, errors) the store holds, at two
+   * bytes per character. Over it, the oldest spans lose their events. Default 32 MiB.
+   */
+  maxBytes?: number
+  /** Longer strings in an event (a log message, a state key, an error) are cut to this many characters. Default 4096. */
+  maxStringLength?: number
+}
+
 /**
  * Keeps the newest `capacity` traces in memory (default 1000), each with at most `maxSpans` spans
  * (default 500) of at most `maxEvents` events (default 1000), in a ring of `spanCapacity` spans
- * (default four per trace) shared by all traces.
+ * (default four per trace) shared by all traces. Events hold at most `maxBytes` (default 32 MiB):
+ * strings longer than `maxStringLength` (default 4096) are cut, a span keeps at most half the
+ * budget, and when the total passes it the oldest spans' events are dropped until a quarter of the
+ * budget is free again, so eviction runs rarely and a short event costs a length check and an addition.
  *
  * Traces and spans live in columns of typed arrays rather than as objects: a request writes a few
  * numbers and references to strings it already had (route, step and trigger names), so nothing it
  * records outlives it as garbage for the collector to promote and sweep. A trace's slot is its id's
  * counter modulo the capacity, so finding it needs no map.
  */
-export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: number; maxEvents?: number; spanCapacity?: number } = {}): TraceStore {
+export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): TraceStore {
   const capacity = options.capacity ?? 1000
   const maxSpans = options.maxSpans ?? 500
   const maxEvents = options.maxEvents ?? 1000
   const spanCapacity = options.spanCapacity ?? capacity * 4
+  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024
+  const maxString = options.maxStringLength ?? 4096
+  const spanBudget = maxBytes / 2
 
   // Traces, by slot. `traceNumber` 0 is an empty slot.
   const traceNumber = new Float64Array(capacity)
@@ -112,7 +141,11 @@ export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: 
   const spanTrigger: string[] = new Array(spanCapacity).fill('')
   const spanError: Array<string | undefined> = new Array(spanCapacity).fill(undefined)
   const spanEvents: Array<SpanEvent[] | undefined> = new Array(spanCapacity).fill(undefined)
+  const spanBytes = new Float64Array(spanCapacity)
+  const spanDropped = new Uint32Array(spanCapacity)
   let lastSpan = 0
+  /** The estimated bytes of every event and error held. */
+  let bytes = 0
 
   /** The slot of trace `n` if the store still holds it, else -1. */
   const traceSlot = (n: number): number => {
@@ -145,7 +178,29 @@ export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: 
       span.durationMs = end - span.startedAt
     }
     if (error !== undefined) span.error = error
+    if (spanDropped[slot]! > 0) span.eventsDropped = spanDropped[slot]!
     return span
+  }
+
+  /** Adds `cost` to the span in `slot`, then makes room if the store is over its budget. */
+  const account = (slot: number, cost: number) => {
+    spanBytes[slot]! += cost
+    bytes += cost
+    if (bytes > maxBytes) shedOldest()
+  }
+
+  /** Drops the events of the oldest spans until a quarter of the budget is free. */
+  const shedOldest = () => {
+    const target = maxBytes * 0.75
+    for (let handle = Math.max(1, lastSpan - spanCapacity + 1); handle <= lastSpan && bytes > target; handle++) {
+      const slot = handle % spanCapacity
+      if (spanNumber[slot] !== handle || spanBytes[slot] === 0) continue
+      bytes -= spanBytes[slot]!
+      spanBytes[slot] = 0
+      spanDropped[slot]! += spanEvents[slot]?.length ?? 0
+      spanEvents[slot] = undefined
+      if (spanError[slot] !== undefined) spanError[slot] = DROPPED_ERROR
+    }
   }
 
   /** The held spans of the traces numbered `wanted`, by trace number, each list in start order. */
@@ -188,6 +243,9 @@ export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: 
       traceSpans[trace]!++
       const handle = ++lastSpan
       const slot = handle % spanCapacity
+      bytes -= spanBytes[slot]!
+      spanBytes[slot] = 0
+      spanDropped[slot] = 0
       spanNumber[slot] = handle
       spanTrace[slot] = traceNumber[trace]!
       spanStart[slot] = startedAt
@@ -202,13 +260,26 @@ export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: 
       const slot = spanSlot(handle)
       if (slot < 0) return
       const events = (spanEvents[slot] ??= [])
-      if (events.length < maxEvents) events.push(event)
+      const kept = events.length < maxEvents ? clipEvent(event, maxString) : undefined
+      const cost = kept === undefined ? 0 : eventBytes(kept)
+      if (kept === undefined || spanBytes[slot]! + cost > spanBudget) {
+        spanDropped[slot]!++
+        return
+      }
+      events.push(kept)
+      account(slot, cost)
     },
     endSpan(handle, endedAt, error) {
       const slot = spanSlot(handle)
       if (slot < 0) return
       spanEnd[slot] = endedAt
-      spanError[slot] = error
+      if (error === undefined) {
+        spanError[slot] = undefined
+        return
+      }
+      const kept = clipText(String(error), maxString)
+      spanError[slot] = kept
+      account(slot, EVENT_BYTES + 2 * kept.length)
     },
     get(id) {
       const slot = traceSlot(localTraceNumber(id))
@@ -225,6 +296,9 @@ export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: 
       return newest.map((slot) => summarize(traceAt(slot, own.get(traceNumber[slot]!))))
     },
     async close() {
+      bytes = 0
+      spanBytes.fill(0)
+      spanDropped.fill(0)
       traceNumber.fill(0)
       spanNumber.fill(0)
       traceName.fill('')
@@ -236,3 +310,8 @@ export function createMemoryTraceStore(options: { capacity?: number; maxSpans?: 
     },
   }
 }
+
+// --- internal ---
+
+/** What a failed span's error reads once its events were dropped to stay within the byte budget. */
+const DROPPED_ERROR = '[error message dropped: the trace store reached maxBytes]'
