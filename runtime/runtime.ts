@@ -11,6 +11,7 @@ import { createFlowContext, type ContextDeps } from './context.ts'
 import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
 import { forgetProjectModules, moduleLoader, staticLoader, type StepModule } from './discovery/module-loader.ts'
+import { warnOrphanedQueues } from './discovery/orphaned-queues.ts'
 import { createHttpServer, type HttpServer } from './http/server.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
@@ -81,6 +82,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const observers = plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
 
   let steps: LoadedStep[] = []
+  // Steps whose file failed at the last load, kept for their queue subscriptions (see load-steps.ts).
+  let kept: LoadedStep[] = []
   let topics: TopicIndex = new Map()
   let registrations: Unregister[] = []
   // Runs in progress, so that shutdown can wait for them and name the ones that never end.
@@ -239,13 +242,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           logger.warn(`[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file (Python steps need the Python runner, not part of this version)`)
         }
       }
-      const result = await loadSteps({ root, files, loaders, triggerTypes })
+      const result = await loadSteps({ root, files, loaders, triggerTypes, previous: [...steps, ...kept] })
       for (const warning of result.warnings) logger.warn(warning)
       if (mode === 'start' && result.errors.length) {
         throw new ConfigError(result.errors.map((e) => e.message).join('\n'))
       }
       for (const error of result.errors) logger.error(error.message)
-      await swap(result.steps)
+      await swap(result.steps, result.kept)
       return result
     },
     async reload() {
@@ -285,13 +288,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   }
 
-  async function swap(next: LoadedStep[]): Promise<void> {
+  async function swap(next: LoadedStep[], keep: LoadedStep[]): Promise<void> {
     const previous = registrations
+    const subscribed = topics
     registrations = []
     // Old consumers finish their running handlers in the background; queued copies stay queued.
     for (const unregister of previous) void Promise.resolve(unregister()).catch((error) => logger.error('unregister failed', { error }))
     steps = next
-    topics = indexTopics(next)
+    kept = keep
+    // Publishes still copy into the queues of kept steps; nothing consumes them until they load.
+    topics = indexTopics([...next, ...keep])
+    if (subscribed.size > 0) await warnOrphanedQueues(subscribed, topics, queue, logger)
     for (const step of next) {
       for (const trigger of step.triggers) {
         const type = triggerTypes.get(trigger.type)!
