@@ -47,18 +47,8 @@ export async function bootRuntime(
   })
   await runtime.load()
   let stopped: Promise<void> | undefined
-  return {
-    runtime,
-    project,
-    logs,
-    stopRuntime() {
-      stopped ??= runtime.stop()
-      return stopped
-    },
-    stop() {
-      return this.stopRuntime().finally(() => project.cleanup())
-    },
-  }
+  const stopRuntime = () => (stopped ??= runtime.stop())
+  return { runtime, project, logs, stopRuntime, stop: () => stopRuntime().finally(() => project.cleanup()) }
 }
 
 // --- internal ---
