@@ -59,6 +59,17 @@ describe('cron trigger', () => {
     expect(runtime.traces.list().some((t) => t.name === 'cron Tick')).toBe(true)
   })
 
+  test('without a timezone the scheduled time is still the whole second the tick was due', async () => {
+    const { runtime } = await start({
+      'steps/cron/plain.step.ts': `
+        export const config = { triggers: [{ type: 'cron', expression: '* * * * * *' }] }
+        export const handler = async (tick, { state }) => { await state.set('plain', 'last', tick.scheduledAt.toISOString()) }
+      `,
+    })
+    await app!.waitFor(async () => (await runtime.state.get('plain', 'last')) !== undefined, 5000)
+    expect(new Date((await runtime.state.get<string>('plain', 'last'))!).getMilliseconds()).toBe(0)
+  })
+
   test('a timezone moves the schedule into that zone', async () => {
     // Every second, but only during this hour and the next one in `zone`: the step in `zone`
     // ticks now, the same expression in a zone hours away (or in the machine's zone) does not.

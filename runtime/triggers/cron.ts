@@ -24,7 +24,8 @@ export const cronTrigger = defineTrigger<CronTriggerConfig>({
     // The tick whose run is still going, when overlap is not allowed.
     let busy: Date | undefined
     const job = new Cron(trigger.expression, cronOptions(trigger), (self: Cron) => {
-      const scheduledAt = self.currentRun() ?? new Date()
+      // Ticks fall on whole seconds; croner reports the moment the callback started (with ms) when no zone is set.
+      const scheduledAt = new Date(Math.floor((self.currentRun() ?? new Date()).getTime() / 1000) * 1000)
       if (busy && !trigger.allowOverlap) {
         runtime.logger.warn(
           `[motia] cron step "${step.name}" skipped its tick of ${scheduledAt.toISOString()}: the run of ${busy.toISOString()} is still going (set allowOverlap: true to run ticks side by side, or a lower timeoutMs)`,
