@@ -53,6 +53,7 @@ export type {
   TriggerCondition,
   TriggerGuards,
 } from './compat/motia-types.ts'
+export { enqueue, logger, stateManager, streams } from './compat/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'

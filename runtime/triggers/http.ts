@@ -13,6 +13,7 @@ import type { PendingRun } from '../runtime-types.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
 import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../step/types.ts'
 import { motiaRequest, responseWriter, writtenResponse } from '../compat/http-request.ts'
+import { httpCondition } from '../compat/conditions.ts'
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 
@@ -48,9 +49,10 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
 
     /** Runs the step on a parsed request and answers; a value when the handler returned one. */
     const answer = (req: HttpRequest, traceId: string): Response | Promise<Response> => {
-      const runOptions = middleware.length
-        ? { traceId, around: (ctx: FlowContext, next: () => Promise<unknown>) => compose(middleware, req, ctx, next) }
-        : { traceId }
+      const around = middleware.length ? (ctx: FlowContext, next: () => Promise<unknown>) => compose(middleware, req, ctx, next) : undefined
+      const runOptions = trigger.condition
+        ? { traceId, around: httpCondition(trigger.condition, req, around ?? ((_, next) => next())) }
+        : around ? { traceId, around } : { traceId }
       let current: PendingRun
       try {
         current = runtime.begin(step, trigger, req, runOptions)
