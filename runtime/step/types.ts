@@ -279,7 +279,10 @@ type ResponseOf<T> = T extends { responseSchema: infer R }
 type OutputOfTrigger<T> = T extends { type: 'http' } ? ResponseOf<T> : void
 
 /** An http step answers with a response; any other step may return a value, which is ignored. */
-type OutputOf<T> = [Extract<T, { type: 'http' }>] extends [never] ? unknown : OutputOfTrigger<T>
+type OutputOf<T> = [Extract<T, { type: 'http' }>] extends [never] ? AnyValue : OutputOfTrigger<T>
+
+/** Any value, spelled with `void` so that a handler returning nothing needs no `return` (JSDoc too). */
+type AnyValue = void | {} | null
 
 type TopicOf<E> = E extends string ? E : E extends { topic: infer T extends string } ? T : never
 
