@@ -31,6 +31,29 @@ export type {
   TriggerConfig,
 } from './step/types.ts'
 export { defineStep } from './step/types.ts'
+// Motia compatibility: its builders and type names (see docs/migrating-from-motia.md).
+export { api, cron, http, jsonSchema, queue, state, step, stream, type HttpOptions, type QueueBuilderOptions, type StepDefinition } from './compat/builders.ts'
+export type {
+  ApiMiddleware,
+  ApiRequest,
+  ApiResponse,
+  ApiRouteConfig,
+  CronConfig,
+  Enqueue,
+  EventConfig,
+  MatchHandlers,
+  MotiaHttpArgs,
+  MotiaRequest,
+  NoopConfig,
+  QueryParam,
+  ResponseWriter,
+  StateTriggerInput,
+  StreamConfig,
+  StreamTriggerInput,
+  TriggerCondition,
+  TriggerGuards,
+} from './compat/motia-types.ts'
+export { enqueue, logger, stateManager, streams } from './compat/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'

@@ -24,6 +24,7 @@ import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runt
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
 import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
+import { conditionOf, recordSkip } from './compat/conditions.ts'
 
 export interface RuntimeOptions {
   root: string
@@ -141,7 +142,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const traceId = traceFor(step, trigger, runOptions)
     const startedAt = Date.now()
     const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
-    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span)
+    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     running.add(current)
     try {
@@ -155,10 +156,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions?: RunOptions): Promise<unknown> => {
-    if (runOptions?.when) {
-      const traceId = traceFor(step, trigger, runOptions)
+    // A trigger's own `condition` is checked here for every trigger type that runs through `run`.
+    const when = runOptions?.when ?? conditionOf(trigger, input)
+    if (when) {
+      const traceId = traceFor(step, trigger, runOptions ?? {})
       // Span 0 records nothing: what the check reads is not a run of the step.
-      if (!(await runOptions.when(createFlowContext(contextDeps, step, trigger, traceId, 0)))) return undefined
+      if (!(await when(createFlowContext(contextDeps, step, trigger, traceId, 0, input)))) {
+        if (!runOptions?.when) recordSkip(traces, step, trigger, traceId)
+        return undefined
+      }
       runOptions = { ...runOptions, traceId }
     }
     const current = begin(step, trigger, input, runOptions)

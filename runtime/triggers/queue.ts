@@ -21,7 +21,7 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
     }
     const options = ['maxRetries', 'concurrency', 'visibilityTimeoutMs', 'backoff', 'type']
     for (const key of Object.keys(trigger)) {
-      if (['type', 'topic', 'input', 'config', 'index'].includes(key)) continue
+      if (['type', 'topic', 'input', 'config', 'index', 'condition'].includes(key)) continue
       const hint = options.includes(key) ? `queue options go in config, e.g. { type: 'queue', topic: '${trigger.topic}', config: { ${key}: ... } }` : 'a queue trigger takes topic, input and config'
       throw new ConfigError(`[motia] ${where}: unknown queue trigger field "${key}": ${hint}`, { file: step.relativePath })
     }
