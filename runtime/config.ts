@@ -10,6 +10,8 @@ import type { StateAdapter } from './adapters/state/types.ts'
 import type { LogLevel } from './observability/logger.ts'
 import type { TraceStore } from './observability/trace-store.ts'
 import type { MotiaPlugin } from './plugin.ts'
+import type { StreamStore } from './adapters/streams/types.ts'
+import type { AuthenticateStream } from './streams/socket.ts'
 
 type Factory<T> = T | (() => T | Promise<T>)
 
@@ -21,6 +23,7 @@ export interface MotiaConfig {
     queue?: Factory<QueueAdapter>
     state?: Factory<StateAdapter>
     traces?: Factory<TraceStore>
+    streams?: Factory<StreamStore>
   }
   http?: {
     port?: number
@@ -29,6 +32,17 @@ export interface MotiaConfig {
     bodyLimit?: number
   }
   logLevel?: LogLevel
+  /**
+   * Turns a stream WebSocket's upgrade request (headers, query, subprotocols) into the auth context
+   * that `canAccess`/`onJoin` get. Throwing (or returning false) refuses it with 401 before the
+   * upgrade; null or undefined admits it without an auth context. See docs/streams.md.
+   */
+  authenticateStream?: AuthenticateStream
+  /** Stream WebSocket limits. */
+  streams?: {
+    /** Bytes a connection may have waiting before it is closed as a slow consumer. Default 4 MiB. */
+    maxBufferedBytes?: number
+  }
   /** How long shutdown waits for running handlers. Default 10 000 ms. */
   shutdownTimeoutMs?: number
 }
@@ -40,6 +54,8 @@ export interface ResolvedConfig {
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
+  authenticateStream?: AuthenticateStream
+  streams: { maxBufferedBytes: number }
   /** The file it came from, if any. */
   file?: string
 }
@@ -94,6 +110,8 @@ export async function loadConfig(
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
+    authenticateStream: config.authenticateStream,
+    streams: { maxBufferedBytes: config.streams?.maxBufferedBytes ?? 4 * 1024 * 1024 },
     file,
   }
 }

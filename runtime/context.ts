@@ -10,6 +10,9 @@ import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
 import { dataOf, guardsFor, matchTrigger } from './compat/multi-trigger.ts'
 import { stateChange } from './compat/state.ts'
+import { createStreamsContext } from './streams/api.ts'
+import type { StreamHub } from './streams/hub.ts'
+import type { StreamsContext } from './streams/types.ts'
 
 export interface ContextDeps {
   state: StateAdapter
@@ -19,6 +22,8 @@ export interface ContextDeps {
   /** Validates and publishes; returns how many subscribers got a copy. */
   publish(message: EnqueueMessage, traceId: string): Promise<number>
   onStateChange(change: StateChange, traceId: string): void
+  /** The project's streams, for `ctx.streams`. */
+  streams?: StreamHub
 }
 
 /** The context for one run of `step` on `input` within trace `traceId`, recording into `span`. */
@@ -37,6 +42,7 @@ class StepContext implements FlowContext {
   #enqueue?: FlowContext['enqueue']
   #logger?: Logger
   #state?: StateManager
+  #streams?: StreamsContext
 
   constructor(
     private readonly deps: ContextDeps,
@@ -107,6 +113,15 @@ class StepContext implements FlowContext {
       )
     }
     return this.#state
+  }
+
+  get streams(): StreamsContext {
+    if (!this.#streams) {
+      const { deps, span, traceId } = this
+      if (!deps.streams) throw new MotiaError('[motia] streams are not set up in this runtime', { code: 'NO_STREAMS' })
+      this.#streams = createStreamsContext(deps.streams, (op, stream, groupId, id) => deps.traces.addEvent(span, { type: 'stream', op, stream, groupId, id, at: Date.now() }), traceId)
+    }
+    return this.#streams
   }
 }
 

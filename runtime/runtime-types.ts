@@ -10,6 +10,7 @@ import type { TraceStore } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
 import type { HttpRouter } from './http/server.ts'
 import type { ResolvedConfig } from './config.ts'
+import type { StreamChange, StreamHub } from './streams/hub.ts'
 
 export interface RunOptions {
   /** Continue this trace; a new one starts when absent. */
@@ -40,6 +41,8 @@ export interface PendingRun {
 export interface RuntimeEvents {
   /** A state write made through a step's context or the runtime. */
   'state:change': (change: StateChange, origin: { traceId: string }) => void
+  /** A stream item was created, updated or deleted, or an event was sent (`origin.traceId`: the writer's trace, if any). */
+  'stream:change': (change: StreamChange, origin: { traceId?: string }) => void
   /** Steps were (re)loaded. */
   'steps:loaded': (steps: readonly LoadedStep[]) => void
 }
@@ -55,6 +58,8 @@ export interface MotiaRuntime {
   queue: QueueAdapter
   state: StateAdapter
   traces: TraceStore
+  /** The project's streams (definitions, store, change feed). */
+  streams?: StreamHub
   http: HttpRouter
   /** The steps currently registered. */
   steps(): readonly LoadedStep[]

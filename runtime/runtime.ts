@@ -25,6 +25,8 @@ import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
 import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
 import { conditionOf, recordSkip } from './compat/conditions.ts'
+import { createSqliteStreams } from './adapters/streams/sqlite.ts'
+import { createStreamsFeature, isStreamFile, type StreamsFeature } from './streams/index.ts'
 
 export interface RuntimeOptions {
   root: string
@@ -54,6 +56,8 @@ export interface Runtime extends MotiaRuntime {
   /** Stops accepting work, lets running handlers finish (bounded), closes adapters. */
   stop(): Promise<void>
   server: HttpServer
+  /** Stream definitions, the WebSocket endpoint and the change feed. */
+  streaming: StreamsFeature
 }
 
 /** Creates a runtime for the project at `root`. Adapters default to the embedded store in `.motia/`. */
@@ -68,10 +72,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const embedded = !adapters.queue || !adapters.state
   const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
   const database = defaultDatabasePath(root)
-  const [queue, state, traces] = await Promise.all([
+  const [queue, state, traces, streamStore] = await Promise.all([
     resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined })),
     resolveFactory(adapters.state, () => createSqliteState({ path: database })),
     resolveFactory(adapters.traces, () => createMemoryTraceStore()),
+    resolveFactory(adapters.streams, () => createSqliteStreams({ path: database })),
   ])
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
   const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
@@ -128,6 +133,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     publish,
     onStateChange: (change, traceId) => emit('state:change', change, { traceId }),
   }
+
+  // Streams: the hub feeds stream triggers through 'stream:change'; the socket endpoint is mounted on the server.
+  const streaming = createStreamsFeature({
+    root,
+    store: streamStore,
+    logger,
+    traces,
+    startTrace: (name, entry) => startTrace(name, entry),
+    context: (step, traceId, span) => createFlowContext(contextDeps, step, step.triggers[0]!, traceId, span),
+    authenticate: config.authenticateStream,
+    maxBufferedBytes: config.streams.maxBufferedBytes,
+  })
+  contextDeps.streams = streaming.hub
+  streaming.hub.onChange((change) => emit('stream:change', change, { traceId: change.traceId }))
+  server.websocket(streaming.sockets)
 
   const settled = (run: ActiveRun) => {
     running.delete(run)
@@ -214,6 +234,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     queue,
     state,
     traces,
+    streams: streaming.hub,
+    streaming,
     http: server,
     server,
     steps: () => steps,
@@ -242,7 +264,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         registerCoreRoutes(runtime, { controlToken: lock?.token })
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
-      const files = bundled ? [...bundled.keys()].sort() : findStepFiles(root, loaders)
+      const streamResult = await streaming.load(bundled)
+      for (const error of streamResult.errors) {
+        if (mode === 'start') throw error
+        logger.error(error.message)
+      }
+      const files = bundled ? [...bundled.keys()].filter((file) => !isStreamFile(file)).sort() : findStepFiles(root, loaders)
       if (!bundled) {
         for (const file of unsupportedStepFiles(root, loaders)) {
           logger.warn(`[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file (Python steps need the Python runner, not part of this version)`)
@@ -280,6 +307,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       // an unreferenced deadline would let the process end here, skipping dispose and the lock.
       let timer: ReturnType<typeof setTimeout> | undefined
       const timeout = new Promise<void>((r) => (timer = setTimeout(() => r(void (timedOut = true)), config.shutdownTimeoutMs)))
+      streaming.sockets.close()
       const closing = server.stop()
       const stopping = registrations.map((unregister) => unregister())
       registrations = []
@@ -289,7 +317,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (timedOut) await server.stop(true)
       if (running.size > 0) logger.warn(`[motia] shutdown: ${describeRuns(running)} still running after shutdownTimeoutMs (${config.shutdownTimeoutMs} ms); stopping anyway`)
       for (const plugin of plugins) await plugin.dispose?.()
-      await Promise.all([queue.close(), state.close(), traces.close()])
+      await streaming.close()
+      await Promise.all([queue.close(), state.close(), traces.close(), streamStore.close()])
       lock?.release()
     },
   }

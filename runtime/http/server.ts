@@ -6,7 +6,7 @@
  * (`/users/:p0`), so a step may rename its parameter without clashing with the old mount.
  */
 import { Elysia } from 'elysia'
-import type { Server } from 'bun'
+import type { Server, WebSocketHandler } from 'bun'
 import type { Logger } from '../observability/logger.ts'
 
 export type RouteHandler = (request: Request, params: Record<string, string>) => Response | Promise<Response>
@@ -29,7 +29,18 @@ export interface HttpRouter {
   handle(request: Request): Promise<Response>
 }
 
+/** A WebSocket endpoint sharing the HTTP port (streams): where it upgrades, and its socket handlers. */
+export interface WebSocketEndpoint {
+  upgrade(request: Request, server: Server<any>): Response | undefined | Promise<Response | undefined>
+  websocket: WebSocketHandler<any>
+}
+
+/** Where WebSocket upgrades are accepted (Motia's clients connect to the root). */
+export const websocketPaths = ['/', '/__motia/streams']
+
 export interface HttpServer extends HttpRouter {
+  /** Accepts WebSocket upgrades at `websocketPaths`; other routes never look at upgrade headers. */
+  websocket(endpoint: WebSocketEndpoint): void
   listen(options: { port: number; host: string }): Server<undefined>
   /** The listening URL, once listening. */
   url(): string | undefined
@@ -41,6 +52,7 @@ export interface HttpServer extends HttpRouter {
 export function createHttpServer(options: { bodyLimit: number; logger: Logger }): HttpServer {
   const owners = new Map<string, { route: Route; names: string[] }>()
   const mounted = new Set<string>()
+  let sockets: WebSocketEndpoint | undefined
   // No onError hook: with one, Elysia composes every route as an async function awaiting its
   // handler, a promise per request. Unknown routes fall to the catch-all below instead, and
   // errors of handlers that do not answer their own are answered by `failed`.
@@ -70,12 +82,29 @@ export function createHttpServer(options: { bodyLimit: number; logger: Logger })
       }
       return response
     }
-    app.route(method, shape, dispatch)
+    app.route(method, shape, sockets && method === 'GET' && websocketPaths.includes(shape) ? upgrading(sockets, dispatch) : dispatch)
   }
+
+  /** Only the WebSocket paths pay for the upgrade check, decided when they are mounted. */
+  const upgrading = (endpoint: WebSocketEndpoint, dispatch: (c: { request: Request; params: Record<string, string> }) => Response | Promise<Response>) =>
+    function upgradeOrDispatch(c: { request: Request; params: Record<string, string> }) {
+      if (c.request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return dispatch(c)
+      return endpoint.upgrade(c.request, app.server as Server<any>)
+    }
 
   app.all('/*', notFound, { parse: 'none' })
 
   return {
+    websocket(endpoint) {
+      sockets = endpoint
+      for (const path of websocketPaths) {
+        const key = `GET ${path}`
+        if (!mounted.has(key)) {
+          mounted.add(key)
+          mount(key, 'GET', path)
+        }
+      }
+    },
     route(route) {
       const { shape, names } = shapeOf(route.path)
       const key = `${route.method} ${shape}`
@@ -93,7 +122,7 @@ export function createHttpServer(options: { bodyLimit: number; logger: Logger })
     },
     handle: (request) => app.handle(request),
     listen({ port, host }) {
-      app.listen({ port, hostname: host, maxRequestBodySize: options.bodyLimit, development: false })
+      app.listen({ port, hostname: host, maxRequestBodySize: options.bodyLimit, development: false, ...(sockets ? { websocket: sockets.websocket } : {}) })
       return app.server as Server<undefined>
     },
     url: () => app.server?.url.toString(),

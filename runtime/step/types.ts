@@ -5,6 +5,7 @@
 import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { StateManager } from '../adapters/state/types.ts'
+import type { StreamsContext } from '../streams/types.ts'
 import type { MatchHandlers, MotiaRequest, ResponseWriter, TriggerCondition, TriggerGuards } from '../compat/motia-types.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
@@ -236,6 +237,8 @@ export interface FlowContext<E = string, Input = unknown> {
   /** @deprecated Motia 0.x's name for `enqueue`. */
   emit(message: EnqueueMessage<TopicsOf<E>>): Promise<void>
   state: StateManager
+  /** `streams.<name>`: get, set, update, delete, getGroup/list, listGroups, send (see docs/streams.md). */
+  streams: StreamsContext
   logger: Logger
   traceId: string
   /** Which trigger fired (for steps with several). */
