@@ -18,7 +18,7 @@ export async function serve(options: ServeOptions): Promise<Runtime> {
   const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle })
   const loaded = await runtime.load()
   const url = await runtime.listen()
-  printListing(runtime.steps(), loaded.errors.length, url, options.mode)
+  printListing(runtime.steps(), loaded.errors.length, url, options.mode, runtime.streaming.streams())
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) process.exit(130)
@@ -34,7 +34,7 @@ export async function serve(options: ServeOptions): Promise<Runtime> {
 
 // --- internal ---
 
-function printListing(steps: readonly LoadedStep[], failed: number, url: string, mode: string): void {
+function printListing(steps: readonly LoadedStep[], failed: number, url: string, mode: string, streams: ReadonlyArray<{ name: string; relativePath: string }>): void {
   const lines = steps.flatMap((step) =>
     step.triggers.map((t) => {
       const what =
@@ -45,6 +45,7 @@ function printListing(steps: readonly LoadedStep[], failed: number, url: string,
       return `  ${what.padEnd(40)} ${step.name}  ${dim(step.relativePath)}`
     }),
   )
+  for (const stream of streams) lines.push(`  ${`stream ${stream.name}`.padEnd(40)} ${'(ws: / or /__motia/streams)'}  ${dim(stream.relativePath)}`)
   if (failed > 0) lines.push(`  (${failed} step file(s) failed to load: see the errors above; fix them and they load)`)
   else if (lines.length === 0) lines.push('  (no steps yet: add one under steps/, e.g. steps/http/hello.get.step.ts)')
   const shown = url.replace('0.0.0.0', 'localhost')

@@ -72,6 +72,18 @@ export { createMemoryState } from './adapters/state/memory.ts'
 export { createSqliteQueue, type SqliteQueueOptions } from './adapters/queue/sqlite.ts'
 export { createSqliteState, type SqliteStateOptions } from './adapters/state/sqlite.ts'
 export type { StreamItem, StreamStore, StreamWrite } from './adapters/streams/types.ts'
+export type {
+  StreamEvent,
+  StreamHandle,
+  StreamHookContext,
+  StreamItemOf,
+  StreamJoinResult,
+  Streams,
+  StreamsContext,
+  StreamSetResult,
+  StreamSubscription,
+} from './streams/types.ts'
+export type { StreamAuthRequest } from './streams/socket.ts'
 export { createMemoryStreams } from './adapters/streams/memory.ts'
 export { createSqliteStreams } from './adapters/streams/sqlite.ts'
 // For adapter authors: the update-op semantics, retry timing and defaults the built-in adapters use.
