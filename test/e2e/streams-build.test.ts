@@ -38,7 +38,8 @@ test('a compiled executable serves the stream over WebSocket', async () => {
   const proc = Bun.spawn([join(runDir, 'api'), '--port', String(port), '--host', '127.0.0.1'], { cwd: runDir, stdout: 'pipe', stderr: 'pipe', env: { ...process.env, MOTIA_LOG_FORMAT: 'json' } })
   let out = ''
   void (async () => {
-    for await (const chunk of proc.stdout) out += new TextDecoder().decode(chunk)
+    const reader = proc.stdout.getReader()
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) out += new TextDecoder().decode(chunk.value)
   })()
   try {
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/__motia/health`).catch(() => undefined))?.ok === true, 15_000)
