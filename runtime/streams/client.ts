@@ -147,7 +147,8 @@ export class StreamItemSubscription<Item> extends StreamSubscription<Item | null
 
   protected override apply(frame: Frame): boolean {
     const { type, data } = frame.event
-    if (type !== 'sync' && frame.timestamp <= this.#stamp) return false
+    // As Motia's client: a frame not newer than the last applied (a sync read before a change it already got) is dropped.
+    if (frame.timestamp <= this.#stamp) return false
     this.#stamp = frame.timestamp
     if (type === 'sync' || type === 'create' || type === 'update') this.state = (data ?? null) as Item | null
     else if (type === 'delete') this.state = null

@@ -1,15 +1,18 @@
 /**
  * The WebSocket endpoint: upgrades (after `authenticateStream`), joins and leaves, the sync on
- * join and the fan-out of changes. Each change is serialized once and sent once per connection,
- * whatever number of its subscriptions it matches (Motia's client routes it to the item's and the
- * group's listeners itself).
+ * join and the fan-out of changes. Each change is serialized once and handed to Bun's pub/sub
+ * (`server.publish`, one topic per room), which writes it to every subscriber without a JavaScript
+ * call per socket. A connection is subscribed to a group's topic, or to an item's topic only when
+ * it has not joined the item's group, so it gets each change once (Motia's client routes it to the
+ * item's and the group's listeners itself).
  *
- * Order: a join first joins its room, then reads the snapshot; changes for the connection that
- * arrive while a snapshot is read wait in a queue sent right after the sync, so nothing made
- * during the read is lost (a change already in the snapshot is applied again, which is harmless).
+ * Order: a join's room is "pending" while its snapshot is read; changes for it are queued and sent
+ * right after the sync, then the connection subscribes to the topic, so nothing made during the
+ * read is lost (a change already in the snapshot is applied again, which is harmless).
  *
- * Slow clients: what Bun buffers for a connection is bounded by `maxBufferedBytes`; past it the
- * connection is closed with code 1013 and a reason, and cut if it still has not taken the close.
+ * Slow clients: a sweep closes, with code 1013 and a reason, any connection with more than
+ * `maxBufferedBytes` waiting (and cuts it if it does not take the close); Bun's own
+ * `backpressureLimit` (16 times higher, at least 16 MiB) is the hard bound between sweeps.
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun'
 import type { Logger } from '../observability/logger.ts'
@@ -47,6 +50,8 @@ export interface Connection {
   /** Subscriptions by id; a room is joined as many times as subscriptions name it. */
   subs: Map<string, StreamSubscription>
   rooms: Map<string, number>
+  /** Bun topics it is subscribed to (see header). */
+  topics: Set<string>
   syncing: number
   queued: string[]
   queuedBytes: number
@@ -65,20 +70,24 @@ export interface StreamSockets {
 
 export function createStreamSockets(options: StreamSocketsOptions): StreamSockets {
   const { hub, logger } = options
-  const rooms = new Map<string, Set<ServerWebSocket<Connection>>>()
+  /** Rooms whose snapshot a connection is reading: their changes are queued for it. */
+  const pending = new Map<string, Set<ServerWebSocket<Connection>>>()
   const open = new Set<ServerWebSocket<Connection>>()
+  let server: Server<Connection> | undefined
+  let sweeper: ReturnType<typeof setInterval> | undefined
 
-  const deliver = (ws: ServerWebSocket<Connection>, text: string) => {
+  const queue = (ws: ServerWebSocket<Connection>, text: string) => {
     const conn = ws.data
     if (conn.dropped) return
-    if (conn.syncing > 0) {
-      conn.queued.push(text)
-      conn.queuedBytes += text.length
-      if (conn.queuedBytes > options.maxBufferedBytes) drop(ws, `slow consumer: more than ${options.maxBufferedBytes} bytes waiting`)
-      return
+    conn.queued.push(text)
+    conn.queuedBytes += text.length
+    if (conn.queuedBytes > options.maxBufferedBytes) drop(ws, `slow consumer: more than ${options.maxBufferedBytes} bytes waiting`)
+  }
+
+  const sweep = () => {
+    for (const ws of open) {
+      if (!ws.data.dropped && ws.getBufferedAmount() > options.maxBufferedBytes) drop(ws, `slow consumer: more than ${options.maxBufferedBytes} bytes buffered`)
     }
-    ws.send(text)
-    if (ws.getBufferedAmount() > options.maxBufferedBytes) drop(ws, `slow consumer: more than ${options.maxBufferedBytes} bytes buffered`)
   }
 
   const drop = (ws: ServerWebSocket<Connection>, reason: string) => {
@@ -91,27 +100,41 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
   }
 
   const unsubscribe = hub.onChange((change: StreamChange) => {
-    const group = rooms.get(roomOf(change.streamName, change.groupId))
-    const item = change.id === undefined ? undefined : rooms.get(roomOf(change.streamName, change.groupId, change.id))
-    if (!group && !item) return
+    if (!server) return
+    const group = roomOf(change.streamName, change.groupId)
+    const item = change.id === undefined ? undefined : roomOf(change.streamName, change.groupId, change.id)
+    const waiting = [...(pending.get(group) ?? []), ...((item && pending.get(item)) || [])]
+    if (!waiting.length && server.subscriberCount(group) === 0 && (!item || server.subscriberCount(item) === 0)) return
     const text = JSON.stringify({ streamName: change.streamName, groupId: change.groupId, id: change.id, timestamp: change.timestamp, event: change.event })
-    if (group) for (const ws of group) deliver(ws, text)
-    if (item) for (const ws of item) if (!group?.has(ws)) deliver(ws, text)
+    server.publish(group, text)
+    if (item) server.publish(item, text)
+    for (const ws of new Set(waiting)) if (!ws.isSubscribed(group) && !(item && ws.isSubscribed(item))) queue(ws, text)
   })
 
   const enter = (ws: ServerWebSocket<Connection>, room: string) => {
     ws.data.rooms.set(room, (ws.data.rooms.get(room) ?? 0) + 1)
-    let set = rooms.get(room)
-    if (!set) rooms.set(room, (set = new Set()))
-    set.add(ws)
+    retopic(ws)
   }
   const exit = (ws: ServerWebSocket<Connection>, room: string) => {
     const count = (ws.data.rooms.get(room) ?? 0) - 1
-    if (count > 0) return void ws.data.rooms.set(room, count)
-    ws.data.rooms.delete(room)
-    const set = rooms.get(room)
-    set?.delete(ws)
-    if (set?.size === 0) rooms.delete(room)
+    if (count > 0) ws.data.rooms.set(room, count)
+    else ws.data.rooms.delete(room)
+    retopic(ws)
+  }
+  /** Subscribes to each joined group's topic, and to an item's only when its group is not joined. */
+  const retopic = (ws: ServerWebSocket<Connection>) => {
+    const conn = ws.data
+    const wanted = new Set<string>()
+    for (const room of conn.rooms.keys()) {
+      const parts = room.split('\u0000')
+      if (parts.length === 3 && conn.rooms.has(roomOf(parts[0]!, parts[1]!))) continue
+      wanted.add(room)
+    }
+    if (ws.readyState === 1) {
+      for (const topic of conn.topics) if (!wanted.has(topic)) ws.unsubscribe(topic)
+      for (const topic of wanted) if (!conn.topics.has(topic)) ws.subscribe(topic)
+    }
+    conn.topics = wanted
   }
 
   const runHook = async <T>(streamName: string, hook: string, call: (ctx: StreamHookContext) => T | Promise<T>): Promise<T> => {
@@ -154,8 +177,11 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
     if (refused) return void ws.send(errorFrame('unauthorized', refused, sub))
     if (ws.readyState !== 1) return
     const address: StreamSubscription = { streamName: sub.streamName, groupId: sub.groupId, ...(sub.id === undefined ? {} : { id: sub.id }) }
+    const room = roomOf(sub.streamName, sub.groupId, sub.id)
     conn.subs.set(subscriptionId, address)
-    enter(ws, roomOf(sub.streamName, sub.groupId, sub.id))
+    let waiting = pending.get(room)
+    if (!waiting) pending.set(room, (waiting = new Set()))
+    waiting.add(ws)
     conn.syncing++
     try {
       const timestamp = hub.tick()
@@ -168,12 +194,16 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
       ws.send(errorFrame('sync_failed', `could not read the stream: ${errorMessage(error)}`, sub))
     } finally {
       conn.syncing--
+      // Queued changes, then the topic: both now, so no change falls between them.
       if (conn.syncing === 0 && conn.queued.length) {
         const queued = conn.queued
         conn.queued = []
         conn.queuedBytes = 0
-        for (const text of queued) deliver(ws, text)
+        if (!conn.dropped) for (const text of queued) ws.send(text)
       }
+      waiting.delete(ws)
+      if (waiting.size === 0) pending.delete(room)
+      if (conn.subs.get(subscriptionId) === address) enter(ws, room)
     }
   }
 
@@ -191,10 +221,13 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
   }
 
   const websocket: WebSocketHandler<Connection> = {
-    // Bun's own limit is far above ours; ours closes with a reason first.
-    backpressureLimit: Math.max(options.maxBufferedBytes * 4, 1 << 20),
+    // The hard bound between sweeps; the sweep closes with a reason first.
+    backpressureLimit: Math.max(options.maxBufferedBytes * 16, 16 << 20),
+    closeOnBackpressureLimit: true,
     open(ws) {
       open.add(ws)
+      sweeper ??= setInterval(sweep, 250)
+      sweeper.unref?.()
     },
     message(ws, message) {
       const frame = parseClientFrame(message as string | Buffer)
@@ -209,19 +242,23 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
     },
     close(ws) {
       open.delete(ws)
+      for (const room of pending.values()) room.delete(ws)
       for (const id of [...ws.data.subs.keys()]) leave(ws, id)
+      if (open.size === 0 && sweeper) sweeper = void clearInterval(sweeper)
     },
   }
 
   return {
-    upgrade(request, server) {
-      if (!options.authenticate) return accept(request, server, undefined)
-      return authenticated(request, server)
+    upgrade(request, bun) {
+      server = bun
+      if (!options.authenticate) return accept(request, bun, undefined)
+      return authenticated(request, bun)
     },
     websocket,
     size: () => open.size,
     close() {
       unsubscribe()
+      if (sweeper) sweeper = void clearInterval(sweeper)
       for (const ws of open) ws.close(1001, 'server shutting down')
     },
   }
@@ -244,7 +281,7 @@ function accept(request: Request, server: Server<Connection>, auth: unknown): Re
   const offered = request.headers.get('sec-websocket-protocol')
   // A browser drops a connection whose server picks none of the subprotocols it offered.
   const headers = offered ? { 'Sec-WebSocket-Protocol': offered.split(',')[0]!.trim() } : undefined
-  const data: Connection = { auth, subs: new Map(), rooms: new Map(), syncing: 0, queued: [], queuedBytes: 0, dropped: false }
+  const data: Connection = { auth, subs: new Map(), rooms: new Map(), topics: new Set(), syncing: 0, queued: [], queuedBytes: 0, dropped: false }
   if (server.upgrade(request, { data, headers })) return undefined
   return new Response(JSON.stringify({ error: 'Expected a WebSocket upgrade' }), { status: 400, headers: { 'content-type': 'application/json' } })
 }
