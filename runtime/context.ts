@@ -8,6 +8,7 @@ import type { LoadedStep } from './discovery/loaded-step.ts'
 import { createLogger, type Logger, type LogLevel, type LogSink } from './observability/logger.ts'
 import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
+import { checkEnqueueMessage } from './topics.ts'
 
 export interface ContextDeps {
   state: StateAdapter
@@ -20,8 +21,8 @@ export interface ContextDeps {
 }
 
 /** The context for one run of `step` within trace `traceId`, recording into `span`. */
-export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle): FlowContext {
-  return new StepContext(deps, step, trigger, traceId, span)
+export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, attempt = 1): FlowContext {
+  return new StepContext(deps, step, trigger, traceId, span, attempt)
 }
 
 /**
@@ -42,6 +43,7 @@ class StepContext implements FlowContext {
     readonly trigger: FiredTrigger,
     readonly traceId: string,
     private readonly span: SpanHandle,
+    readonly attempt: number,
   ) {
     this.flows = definition.flows
     this.step = definition.name
@@ -52,6 +54,7 @@ class StepContext implements FlowContext {
     if (!this.#enqueue) {
       const { deps, definition, span, traceId } = this
       this.#enqueue = async (message) => {
+        checkEnqueueMessage(message)
         if (!definition.enqueues.includes(message.topic)) {
           throw new MotiaError(
             `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
