@@ -218,6 +218,17 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       expect(deliveredAt - publishedAt).toBeGreaterThanOrEqual(75)
     })
 
+    test('a delay longer than a timer can hold (about 24.8 days) is still a delay', async () => {
+      const queue = await fresh()
+      const topic = uniqueTopic()
+      const seen: unknown[] = []
+      await queue.consume(consumeOptions(topic, 'a'), async (message) => void seen.push(message.data))
+      await queue.publish(topic, ['a'], 'next month', { traceId: 't', delayMs: 30 * 24 * 3600 * 1000 })
+      await Bun.sleep(50)
+      expect(seen).toEqual([])
+      expect(await queue.depth(topic, 'a')).toBe(1)
+    })
+
     test('depth counts waiting and running copies per (topic, step)', async () => {
       const queue = await fresh()
       const topic = uniqueTopic()
