@@ -10,6 +10,7 @@ import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
 import { dataOf, guardsFor, matchTrigger } from './compat/multi-trigger.ts'
 import { stateChange } from './compat/state.ts'
+import { checkEnqueueMessage } from './topics.ts'
 
 export interface ContextDeps {
   state: StateAdapter
@@ -22,8 +23,8 @@ export interface ContextDeps {
 }
 
 /** The context for one run of `step` on `input` within trace `traceId`, recording into `span`. */
-export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown): FlowContext {
-  return new StepContext(deps, step, trigger, traceId, span, input)
+export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown, attempt = 1): FlowContext {
+  return new StepContext(deps, step, trigger, traceId, span, input, attempt)
 }
 
 /**
@@ -45,6 +46,7 @@ class StepContext implements FlowContext {
     readonly traceId: string,
     private readonly span: SpanHandle,
     private readonly input: unknown,
+    readonly attempt: number,
   ) {
     this.flows = definition.flows
     this.step = definition.name
@@ -55,6 +57,7 @@ class StepContext implements FlowContext {
     if (!this.#enqueue) {
       const { deps, definition, span, traceId } = this
       this.#enqueue = async (message) => {
+        checkEnqueueMessage(message)
         if (!definition.enqueues.includes(message.topic)) {
           throw new MotiaError(
             `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,

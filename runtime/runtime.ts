@@ -22,7 +22,7 @@ import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
 import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
-import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
+import { checkEnqueueMessage, checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
 import { conditionOf, recordSkip } from './compat/conditions.ts'
 
@@ -69,7 +69,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
   const database = defaultDatabasePath(root)
   const [queue, state, traces] = await Promise.all([
-    resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined })),
+    resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message) })),
     resolveFactory(adapters.state, () => createSqliteState({ path: database })),
     resolveFactory(adapters.traces, () => createMemoryTraceStore()),
   ])
@@ -108,6 +108,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return id
   }
 
+  /** Callers check the message first (`checkEnqueueMessage`): ctx.enqueue and runtime.enqueue do. */
   const publish = async (message: EnqueueMessage, traceId: string): Promise<number> => {
     const subscribers = topics.get(message.topic) ?? []
     if (subscribers.length === 0) {
@@ -141,8 +142,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const begin = (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): PendingRun => {
     const traceId = traceFor(step, trigger, runOptions)
     const startedAt = Date.now()
-    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
-    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input)
+    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt, runOptions.attempt)
+    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input, runOptions.attempt)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     running.add(current)
     try {
@@ -222,6 +223,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     begin,
     startTrace,
     async enqueue(message, opts = {}) {
+      checkEnqueueMessage(message)
       if (!topics.has(message.topic)) {
         throw new MotiaError(`[motia] no step subscribes to topic "${message.topic}"; known topics: ${[...topics.keys()].join(', ') || 'none'}`, {
           code: 'UNKNOWN_TOPIC',

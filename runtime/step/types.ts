@@ -15,8 +15,17 @@ export interface QueueOptions {
   maxRetries?: number
   /** Wait between attempts. Default exponential from 1000 ms. */
   backoff?: { type: 'fixed' | 'exponential'; delayMs: number }
-  /** How long one attempt may hold a message before it is delivered again. Default 30 000 ms. */
+  /**
+   * How long one attempt may hold a message before it is delivered again. Default 30 000 ms, or
+   * `timeoutMs` when that is longer.
+   */
   visibilityTimeoutMs?: number
+  /**
+   * How long one run of the handler may take: then it is cut off, its slot freed, and the message
+   * retried (dead-lettered with "timed out after N ms" after `maxRetries`). What the cut-off run
+   * does later is ignored. Default: `visibilityTimeoutMs`.
+   */
+  timeoutMs?: number
   /** Handler runs in parallel for this step on one instance. Default 10 (1 per group for fifo). */
   concurrency?: number
   /** `fifo` keeps order per `messageGroupId`. Default `standard`. */
@@ -249,6 +258,8 @@ export interface FlowContext<E = string, Input = unknown> {
   getData(): DataOf<Input>
   /** Calls the function for the trigger that fired (or `default`); throws when none fits. */
   match<R = any>(handlers: MatchHandlers<Input, R>): Promise<R | undefined>
+  /** Which delivery of the message this run is: 1 on the first, 2 on the first retry. Always 1 outside queue triggers. */
+  attempt: number
 }
 
 /** Topics from `FlowContext`'s first type parameter: topic names, or Motia's `{ topic, data }` union. */

@@ -277,7 +277,8 @@ function compose(middleware: readonly Middleware[], req: HttpRequest, ctx: FlowC
 
 function errorResponse(error: unknown, traceId: string, step: string, logger: { error: (m: string, f?: Record<string, unknown>) => void }): Response {
   const headers = { 'x-trace-id': traceId }
-  if (error instanceof MotiaError && error.status < 500) {
+  // A 503 (the store cannot take writes) tells the client to retry later; other 5xx stay generic.
+  if (error instanceof MotiaError && (error.status < 500 || error.status === 503)) {
     return json({ error: error.message, ...('issues' in error ? { issues: error.issues } : {}) }, error.status, headers)
   }
   logger.error(`[motia] step "${step}" failed: ${error instanceof Error ? error.message : String(error)}`, { traceId, step, error: error as Error })
