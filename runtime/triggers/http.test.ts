@@ -318,3 +318,76 @@ describe('http trigger', () => {
     expect(await res.json()).toMatchObject({ status: 'ok', steps: Object.keys(steps).length })
   })
 })
+
+describe('project middleware (http.middleware in motia.config.ts)', () => {
+  let other: TempProject
+  let site: TestRuntime
+
+  beforeAll(async () => {
+    other = makeProject({
+      'motia.config.ts': `
+        const seen = []
+        export default {
+          http: {
+            middleware: [
+              async (req, ctx, next) => {
+                if (req.headers['x-block']) return { status: 403, body: { error: 'blocked by the project' } }
+                const res = await next()
+                return { ...res, headers: { ...res.headers, 'x-project': ctx.trigger.type } }
+              },
+            ],
+          },
+        }
+      `,
+      'steps/http/own.get.step.ts': `
+        const mine = async (req, ctx, next) => { const res = await next(); return { ...res, headers: { ...res.headers, 'x-step': 'own' } } }
+        export const config = { triggers: [{ type: 'http', middleware: [mine] }] }
+        export const handler = async () => ({ status: 200, body: { ok: true } })
+      `,
+      'steps/http/plain.get.step.ts': `export const handler = () => ({ status: 200, body: { plain: true } })`,
+    })
+    site = await createTestRuntime({ root: other.root })
+  })
+
+  afterAll(async () => {
+    await site.stop()
+    other.cleanup()
+  })
+
+  test('wraps every http step, around the step\'s own middleware', async () => {
+    const own = await site.request('GET', '/own')
+    expect(own.headers.get('x-project')).toBe('http')
+    expect(own.headers.get('x-step')).toBe('own')
+    const plain = await site.request('GET', '/plain')
+    expect(await plain.json()).toEqual({ plain: true })
+    expect(plain.headers.get('x-project')).toBe('http')
+  })
+
+  test('can answer for every step before it runs', async () => {
+    for (const path of ['/own', '/plain']) {
+      const res = await site.request('GET', path, undefined, { 'x-block': '1' })
+      expect(res.status).toBe(403)
+      expect(await res.json()).toEqual({ error: 'blocked by the project' })
+    }
+  })
+})
+
+test('http.middleware that is not a list of functions stops the load with one line', async () => {
+  const bad = makeProject({ 'motia.config.ts': `export default { http: { middleware: ['auth'] } }` })
+  try {
+    await expect(createTestRuntime({ root: bad.root })).rejects.toThrow('[motia] motia.config.ts: http.middleware must be a list of functions (req, ctx, next) => response')
+  } finally {
+    bad.cleanup()
+  }
+})
+
+test('contentTypes that are not media types stop the load naming the step', async () => {
+  const bad = makeProject({ 'steps/http/up.post.step.ts': `export const config = { triggers: [{ type: 'http', contentTypes: ['json'] }] }\nexport const handler = async () => ({ status: 200 })` })
+  const app = await createTestRuntime({ root: bad.root })
+  try {
+    expect(app.logs.some((l) => l.level === 'error' && l.msg.includes('step "PostUp"') && l.msg.includes('contentTypes must be a non-empty list of media types'))).toBe(true)
+  } finally {
+    await app.stop()
+    bad.cleanup()
+  }
+})
