@@ -4,8 +4,8 @@
  * motia or not, must instead be refused with the documented one-line error.
  */
 import { afterEach, expect, test } from 'bun:test'
-import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
-import { runCli, startCli, type CliProcess } from '../helpers/cli.ts'
+import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
+import { startCli, type CliProcess } from '../helpers/cli.ts'
 
 const cleanups: Array<() => unknown> = []
 
@@ -23,6 +23,18 @@ async function start(args: string[], root: string): Promise<CliProcess> {
   const cli = await startCli(args, root)
   cleanups.push(() => cli.stop())
   return cli
+}
+
+/**
+ * Runs `motia <args>` expecting it to exit; one that serves instead (the bug) is killed after
+ * `timeoutMs` and reported with code -1, so a failure is quick and leaves no server behind.
+ */
+async function runCli(args: string[], cwd: string, timeoutMs = 20_000): Promise<{ code: number; stderr: string }> {
+  const proc = Bun.spawn([process.execPath, `${repoRoot}/cli/index.ts`, ...args], { cwd, env: { ...process.env, MOTIA_LOG_FORMAT: 'json' }, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' })
+  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs)
+  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited])
+  clearTimeout(timer)
+  return { code: proc.signalCode ? -1 : code, stderr }
 }
 
 const inUse = (port: number) => `[motia] port ${port} is in use: stop the process that holds it, or pass --port <n> (or set PORT)\n`
