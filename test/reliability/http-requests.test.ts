@@ -109,6 +109,13 @@ describe('statuses (point 16)', () => {
     expect((await fetch(new URL('/users/7', base))).status).toBe(200)
   })
 
+  test('a method that is not a token at all is a 400 from Bun\'s parser', async () => {
+    for (const method of ['G@T', 'GE(T', '{"a":1}']) {
+      const res = await rawRequest(port, requestText(method, '/users/7'))
+      expect(`${method} ${res.status}`).toBe(`${method} 400`)
+    }
+  })
+
   test('a method token Bun does not know (FOO, lowercase get) gets 400/501 or, as Bun 1.4 does, a closed connection; never a crash', async () => {
     // Bun's parser drops these before any JavaScript runs (oven-sh/bun#6556): docs/triggers/http.md says so.
     for (const method of ['FOO', 'get', 'BREW']) {
