@@ -15,7 +15,7 @@ import type { Server } from 'bun'
 import type { Logger } from '../observability/logger.ts'
 import { createCors, type CorsOptions } from './cors.ts'
 import { json } from './response.ts'
-import { createUnrouted, isControlPath, isWellEncoded, pathOf, shapePattern, standardMethods } from './unrouted.ts'
+import { createUnrouted, isControlPath, isWellEncoded, pathOf, shapePattern, standardMethods, type RouteIndex } from './unrouted.ts'
 
 export type RouteHandler = (request: Request, params: Record<string, string>) => Response | Promise<Response>
 
@@ -71,22 +71,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const mounted = new Set<string>()
   const cors = options.cors && createCors(options.cors)
   let guard: ControlGuard | undefined
-  let index: Array<{ pattern: RegExp; methods: Set<string> }> | undefined
-  const unrouted = createUnrouted(
-    {
-      allowed(path) {
-        index ??= indexOwners(owners)
-        const methods = new Set<string>()
-        for (const entry of index) if (entry.pattern.test(path)) for (const m of entry.methods) methods.add(m)
-        if (methods.size === 0) return []
-        if (methods.has('GET')) methods.add('HEAD')
-        methods.add('OPTIONS')
-        return [...standardMethods].filter((m) => methods.has(m)).concat([...methods].filter((m) => !standardMethods.has(m)))
-      },
-      implements: (method) => [...owners.values()].some((o) => o.route.method === method),
-    },
-    cors,
-  )
+  const index = createRouteIndex(owners)
+  const unrouted = createUnrouted(index, cors)
   // No onError hook: with one, Elysia composes every route as an async function awaiting its
   // handler, a promise per request. Unknown routes fall to the catch-all below instead, and
   // errors of handlers that do not answer their own are answered by `failed`.
@@ -157,10 +143,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
       const owner = { route, names, shape }
       owners.set(key, owner)
-      index = undefined
+      index.changed()
       return () => {
         if (owners.get(key) === owner) owners.delete(key)
-        index = undefined
+        index.changed()
       }
     },
     handle: (request) => app.handle(request),
@@ -190,15 +176,26 @@ interface Owner {
   shape: string
 }
 
-/** One pattern per shape with the methods that own it, for the Allow header of a 405. */
-function indexOwners(owners: Map<string, Owner>): Array<{ pattern: RegExp; methods: Set<string> }> {
-  const byShape = new Map<string, Set<string>>()
-  for (const { route, shape } of owners.values()) {
-    const methods = byShape.get(shape) ?? new Set()
-    methods.add(route.method)
-    byShape.set(shape, methods)
+/** Which methods own which paths, for 405 and 501; rebuilt on first use after routes change. */
+function createRouteIndex(owners: Map<string, Owner>): RouteIndex & { changed(): void } {
+  let shapes: Array<{ pattern: RegExp; methods: Set<string> }> | undefined
+  const build = () => {
+    const byShape = new Map<string, Set<string>>()
+    for (const { route, shape } of owners.values()) byShape.set(shape, (byShape.get(shape) ?? new Set()).add(route.method))
+    return [...byShape].map(([shape, methods]) => ({ pattern: shapePattern(shape), methods }))
   }
-  return [...byShape].map(([shape, methods]) => ({ pattern: shapePattern(shape), methods }))
+  return {
+    changed: () => void (shapes = undefined),
+    allowed(path) {
+      const methods = new Set<string>()
+      for (const entry of (shapes ??= build())) if (entry.pattern.test(path)) for (const m of entry.methods) methods.add(m)
+      if (methods.size === 0) return []
+      if (methods.has('GET')) methods.add('HEAD')
+      methods.add('OPTIONS')
+      return [...standardMethods].filter((m) => methods.has(m)).concat([...methods].filter((m) => !standardMethods.has(m)))
+    },
+    implements: (method) => [...owners.values()].some((o) => o.route.method === method),
+  }
 }
 
 /** A parameter Bun decoded leniently (U+FFFD), or one Elysia's own router could not decode (null). */
