@@ -60,7 +60,7 @@ export interface Runtime extends MotiaRuntime {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
-  const config = await loadConfig(root, options.flags, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
+  const config = await loadConfig(root, { ...options.flags, mode }, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
   const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
@@ -73,7 +73,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     resolveFactory(adapters.state, () => createSqliteState({ path: database })),
     resolveFactory(adapters.traces, () => createMemoryTraceStore()),
   ])
-  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
+  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
   const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
