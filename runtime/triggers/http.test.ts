@@ -57,7 +57,7 @@ const steps = {
   `,
   'steps/http/raw.post.step.ts': `
     export const config = { triggers: [{ type: 'http', contentTypes: ['text/*', 'application/octet-stream'] }] }
-    export const handler = async (req) => ({ status: 200, body: { body: req.body ?? null, text: await req.request.text() } })
+    export const handler = async (req) => ({ status: 200, body: { body: req.body ?? null, text: await req.raw.text() } })
   `,
   'steps/http/keys.get.step.ts': `
     export const handler = async (req) => ({
