@@ -8,8 +8,9 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { spawn } from 'node:child_process'
 import { findBun, platformPackages } from '../../bin/find-bun.mjs'
-import { repoRoot } from '../helpers/project.ts'
+import { freePort, makeProject, repoRoot } from '../helpers/project.ts'
 
 const placeholder = 'echo "Error: Bun\'s postinstall script was not run." >&2\nexit 1\n'
 const native = '\x7fELF\x02\x01\x01\x00 not really a program'
@@ -95,6 +96,14 @@ if (mode === 'wait') {
   console.log('ready')
   setInterval(() => {}, 1000)
 }
+if (mode === 'count') {
+  let received = 0
+  process.on('SIGINT', () => {
+    if (received++ === 0) setTimeout(() => { console.log('SIGINT x' + received); process.exit(0) }, 300)
+  })
+  console.log('ready')
+  setInterval(() => {}, 1000)
+}
 if (mode === 'die') process.kill(process.pid, 'SIGKILL')
 `
   /** A package like motia's: the real launcher files, the fake CLI, and a bun package linked to this Bun. */
@@ -139,6 +148,24 @@ if (mode === 'die') process.kill(process.pid, 'SIGKILL')
     })
   }
 
+  test('Ctrl-C in a terminal reaches the CLI once (the terminal signals it directly; a second would force an exit)', async () => {
+    const root = fakePackage()
+    for (const file of ['motia.mjs', 'find-bun.mjs']) copyFileSync(join(repoRoot, 'bin', file), join(root, 'pkg/bin', file))
+    let screen = ''
+    const proc = Bun.spawn([node!, join(root, 'pkg/bin/motia.mjs'), 'count'], {
+      cwd: root,
+      env: { PATH: '/usr/bin:/bin', HOME: root, TERM: 'xterm' },
+      terminal: { cols: 80, rows: 10, data: (_terminal: unknown, data: Uint8Array) => void (screen += new TextDecoder().decode(data)) },
+    } as Parameters<typeof Bun.spawn>[1])
+    launched.push(proc)
+    const terminal = (proc as unknown as { terminal: { write(text: string): void } }).terminal
+    const deadline = Date.now() + 10_000
+    while (!screen.includes('ready') && Date.now() < deadline) await Bun.sleep(20)
+    terminal.write('\x03')
+    expect(await proc.exited).toBe(0)
+    expect(screen).toContain('SIGINT x1')
+  })
+
   test('a CLI killed by a signal ends the launcher with the same signal', async () => {
     const proc = launch(fakePackage(), ['die'])
     await proc.exited
@@ -152,4 +179,36 @@ if (mode === 'die') process.kill(process.pid, 'SIGKILL')
     expect(stderr).toBe('[motia] Bun was not found: install it in your project with `npm install --save-dev bun` (or see https://bun.sh), then run motia again\n')
     expect(code).toBe(1)
   })
+})
+
+describe('motia dev through the launcher', () => {
+  test('a SIGTERM to the whole process group (a supervisor, kill -- -pgid) is one graceful stop, not a forced exit', async () => {
+    // Bun gets the signal from the group and again from the launcher, a moment apart; when the
+    // second one counted as "stop now" this ended with 130 about one time in three.
+    const project = makeProject({ 'steps/http/ping.get.step.ts': `export const handler = async () => ({ status: 200, body: { pong: true } })\n` })
+    try {
+      for (let round = 0; round < 8; round++) {
+        const port = freePort()
+        const proc = spawn(Bun.which('node')!, [join(repoRoot, 'bin/motia.mjs'), 'dev', '--port', String(port)], { cwd: project.root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+        let output = ''
+        proc.stdout.on('data', (chunk) => (output += chunk))
+        proc.stderr.on('data', (chunk) => (output += chunk))
+        const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)))
+        try {
+          const deadline = Date.now() + 20_000
+          while (!(await fetch(`http://127.0.0.1:${port}/ping`).then((res) => res.ok, () => false))) {
+            if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`motia dev did not start:\n${output}`)
+            await Bun.sleep(50)
+          }
+          process.kill(-proc.pid!, 'SIGTERM')
+          expect({ round, code: await exited }).toEqual({ round, code: 0 })
+          expect(output.match(/stopping/g)).toHaveLength(1)
+        } finally {
+          if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGKILL')
+        }
+      }
+    } finally {
+      project.cleanup()
+    }
+  }, 60_000)
 })
