@@ -3,6 +3,8 @@
  * The `motia` command. Subcommands load lazily; this is the only file that exits the process.
  * User mistakes print one line and exit 1; the stack shows only with --debug.
  */
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { MotiaError } from '../runtime/errors.ts'
@@ -13,6 +15,11 @@ const program = new Command('motia')
   .version(pkg.version, '-v, --version')
   .option('--debug', 'print stack traces of internal errors')
   .showHelpAfterError('(run with --help for usage)')
+  // Every command with --dir works on an existing project: a typo must not create a new folder.
+  .hook('preAction', (_program, command) => {
+    const dir = (command.opts() as { dir?: unknown }).dir
+    if (typeof dir === 'string') checkProjectDir(dir)
+  })
 
 program
   .command('create')
@@ -184,6 +191,17 @@ try {
     console.error(error)
     process.exit(1)
   } else fail(`internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for the stack)`)
+}
+
+function checkProjectDir(dir: string): void {
+  const path = resolve(dir)
+  let stats
+  try {
+    stats = statSync(path)
+  } catch {
+    fail(`--dir ${dir}: no such folder (${path}); pass the folder of your project (the one with steps/ and package.json)`)
+  }
+  if (!stats.isDirectory()) fail(`--dir ${dir}: ${path} is a file, not a folder; pass the folder of your project`)
 }
 
 function parsePort(value: string): number {

@@ -16,9 +16,9 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<Runtime> {
   const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle })
-  await runtime.load()
+  const loaded = await runtime.load()
   const url = await runtime.listen()
-  printListing(runtime.steps(), url, options.mode)
+  printListing(runtime.steps(), loaded.errors.length, url, options.mode)
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) process.exit(130)
@@ -34,7 +34,7 @@ export async function serve(options: ServeOptions): Promise<Runtime> {
 
 // --- internal ---
 
-function printListing(steps: readonly LoadedStep[], url: string, mode: string): void {
+function printListing(steps: readonly LoadedStep[], failed: number, url: string, mode: string): void {
   const lines = steps.flatMap((step) =>
     step.triggers.map((t) => {
       const what =
@@ -45,9 +45,11 @@ function printListing(steps: readonly LoadedStep[], url: string, mode: string): 
       return `  ${what.padEnd(40)} ${step.name}  ${dim(step.relativePath)}`
     }),
   )
-  if (lines.length === 0) lines.push('  (no steps yet: add one under steps/, e.g. steps/http/hello.get.step.ts)')
+  if (failed > 0) lines.push(`  (${failed} step file(s) failed to load: see the errors above; fix them and they load)`)
+  else if (lines.length === 0) lines.push('  (no steps yet: add one under steps/, e.g. steps/http/hello.get.step.ts)')
   const shown = url.replace('0.0.0.0', 'localhost')
-  process.stdout.write(`\nmotia ${mode}: ${steps.length} step(s)\n${lines.join('\n')}\n\n  ➜ ${shown}\n\n`)
+  const count = failed > 0 ? `${steps.length} step(s), ${failed} failed to load` : `${steps.length} step(s)`
+  process.stdout.write(`\nmotia ${mode}: ${count}\n${lines.join('\n')}\n\n  ➜ ${shown}\n\n`)
 }
 
 function dim(text: string): string {

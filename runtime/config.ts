@@ -74,10 +74,13 @@ export async function loadConfig(
     )
   }
   const envPort = env.PORT ? Number(env.PORT) : undefined
-  if (envPort !== undefined && !Number.isInteger(envPort)) throw new ConfigError(`[motia] PORT must be a number, got "${env.PORT}"`)
+  if (envPort !== undefined && !(/^\d+$/.test(env.PORT!) && envPort <= 65535)) {
+    throw new ConfigError(`[motia] PORT must be a whole number from 0 to 65535, got "${env.PORT}": fix or unset PORT, or pass --port <n>`)
+  }
+  const levelFrom = env.MOTIA_LOG_LEVEL !== undefined ? 'MOTIA_LOG_LEVEL' : env.LOG_LEVEL !== undefined ? 'LOG_LEVEL' : 'logLevel in motia.config.ts'
   const logLevel = (env.MOTIA_LOG_LEVEL ?? env.LOG_LEVEL ?? config.logLevel ?? 'info') as LogLevel
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new ConfigError(`[motia] log level must be one of debug, info, warn, error; got "${logLevel}"`)
+    throw new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`)
   }
   const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
   return {

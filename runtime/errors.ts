@@ -64,8 +64,35 @@ export function isNonRetriable(error: unknown): boolean {
   return error instanceof NonRetriableError || (error instanceof Error && error.name === 'NonRetriableError')
 }
 
-/** Turns anything thrown into a one-line message, for logs and dead letters. */
+/**
+ * Turns anything thrown into a one-line message, for logs, traces and dead letters. Never throws:
+ * handlers may throw `null`, strings, plain or circular objects, bigints.
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  return typeof error === 'string' ? error : JSON.stringify(error)
+  if (error instanceof Error) return error.message || error.name
+  if (typeof error === 'string') return error
+  const message = (error as { message?: unknown } | null)?.message
+  if (typeof message === 'string' && message) return message
+  return `${describeThrown(error)} was thrown (throw an Error to give a message and a stack)`
+}
+
+/** `thrown` itself when it is an Error, else an Error whose message says what was thrown. */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown
+  return new MotiaError(errorMessage(thrown), { code: 'NON_ERROR_THROWN', cause: thrown })
+}
+
+// --- internal ---
+
+function describeThrown(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (typeof value === 'symbol' || typeof value === 'function') return typeof value
+  if (typeof value !== 'object') return String(value)
+  try {
+    const json = JSON.stringify(value)
+    return json.length > 200 ? `${json.slice(0, 200)}…` : json
+  } catch {
+    return 'an object that is not JSON'
+  }
 }

@@ -3,7 +3,7 @@
  * returns a runtime that `motia dev`, `motia start`, compiled executables and tests all drive.
  */
 import { relative, resolve } from 'node:path'
-import { ConfigError, MotiaError, errorMessage } from './errors.ts'
+import { ConfigError, MotiaError, errorMessage, toError } from './errors.ts'
 import { createSqliteQueue } from './adapters/queue/sqlite.ts'
 import { defaultDatabasePath } from './adapters/sqlite/database.ts'
 import { createSqliteState } from './adapters/state/sqlite.ts'
@@ -11,6 +11,7 @@ import { createFlowContext, type ContextDeps } from './context.ts'
 import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
 import { forgetProjectModules, moduleLoader, staticLoader, type StepModule } from './discovery/module-loader.ts'
+import { warnOrphanedQueues } from './discovery/orphaned-queues.ts'
 import { createHttpServer, type HttpServer } from './http/server.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
@@ -81,9 +82,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const observers = plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
 
   let steps: LoadedStep[] = []
+  // Steps whose file failed at the last load, kept for their queue subscriptions (see load-steps.ts).
+  let kept: LoadedStep[] = []
   let topics: TopicIndex = new Map()
   let registrations: Unregister[] = []
-  let inflight = 0
+  // Runs in progress, so that shutdown can wait for them and name the ones that never end.
+  const running = new Set<ActiveRun>()
   let idle: (() => void) | undefined
   let setupDone = false
 
@@ -124,8 +128,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onStateChange: (change, traceId) => emit('state:change', change, { traceId }),
   }
 
-  const settled = () => {
-    if (--inflight === 0) idle?.()
+  const settled = (run: ActiveRun) => {
+    running.delete(run)
+    if (running.size === 0) idle?.()
   }
 
   /** The trace a run belongs to: the one given, else a new one. */
@@ -138,7 +143,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
     const ctx = createFlowContext(contextDeps, step, trigger, traceId, span)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
-    inflight++
+    running.add(current)
     try {
       // The common case (no middleware, no wrapping plugin) calls the handler with no closures.
       current.result = runOptions.around || wrappers.length ? wrapped(step, trigger, input, ctx, runOptions) : step.invoke(input, ctx)
@@ -161,7 +166,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const output = await current.result
       current.succeed(output)
       return output
-    } catch (error) {
+    } catch (thrown) {
+      // Handlers may throw null, strings or plain objects: triggers get an Error either way.
+      const error = toError(thrown)
       current.fail(error)
       throw error
     }
@@ -235,13 +242,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           logger.warn(`[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file (Python steps need the Python runner, not part of this version)`)
         }
       }
-      const result = await loadSteps({ root, files, loaders, triggerTypes })
+      const result = await loadSteps({ root, files, loaders, triggerTypes, previous: [...steps, ...kept] })
       for (const warning of result.warnings) logger.warn(warning)
       if (mode === 'start' && result.errors.length) {
         throw new ConfigError(result.errors.map((e) => e.message).join('\n'))
       }
       for (const error of result.errors) logger.error(error.message)
-      await swap(result.steps)
+      await swap(result.steps, result.kept)
       return result
     },
     async reload() {
@@ -263,27 +270,35 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       // Everything below shares one deadline: open requests (an event stream never ends by
       // itself), running handlers and consumers.
       let timedOut = false
-      const timeout = new Promise<void>((r) => setTimeout(() => r(void (timedOut = true)), config.shutdownTimeoutMs).unref())
+      // The timer stays referenced: a handler that never settles holds no handle of its own, so
+      // an unreferenced deadline would let the process end here, skipping dispose and the lock.
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timeout = new Promise<void>((r) => (timer = setTimeout(() => r(void (timedOut = true)), config.shutdownTimeoutMs)))
       const closing = server.stop()
       const stopping = registrations.map((unregister) => unregister())
       registrations = []
-      const drained = inflight === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r))
+      const drained = running.size === 0 ? Promise.resolve() : new Promise<void>((r) => (idle = r))
       await Promise.race([Promise.all([closing, drained, ...stopping]), timeout])
+      clearTimeout(timer)
       if (timedOut) await server.stop(true)
-      if (inflight > 0) logger.warn(`shutdown: ${inflight} handler(s) still running after ${config.shutdownTimeoutMs} ms`)
+      if (running.size > 0) logger.warn(`[motia] shutdown: ${describeRuns(running)} still running after shutdownTimeoutMs (${config.shutdownTimeoutMs} ms); stopping anyway`)
       for (const plugin of plugins) await plugin.dispose?.()
       await Promise.all([queue.close(), state.close(), traces.close()])
       lock?.release()
     },
   }
 
-  async function swap(next: LoadedStep[]): Promise<void> {
+  async function swap(next: LoadedStep[], keep: LoadedStep[]): Promise<void> {
     const previous = registrations
+    const subscribed = topics
     registrations = []
     // Old consumers finish their running handlers in the background; queued copies stay queued.
     for (const unregister of previous) void Promise.resolve(unregister()).catch((error) => logger.error('unregister failed', { error }))
     steps = next
-    topics = indexTopics(next)
+    kept = keep
+    // Publishes still copy into the queues of kept steps; nothing consumes them until they load.
+    topics = indexTopics([...next, ...keep])
+    if (subscribed.size > 0) await warnOrphanedQueues(subscribed, topics, queue, logger)
     for (const step of next) {
       for (const trigger of step.triggers) {
         const type = triggerTypes.get(trigger.type)!
@@ -319,7 +334,13 @@ interface RunBook {
   traces: TraceStore
   /** Tells the plugins' observers, when there are any. */
   observe: PluginHooks['onStepRun'] | undefined
-  settled(): void
+  settled(run: ActiveRun): void
+}
+
+/** `2 handler(s): SendEmail (queue), Nightly (cron)` */
+function describeRuns(runs: ReadonlySet<ActiveRun>): string {
+  const names = [...runs].map((run) => `${run.step.name} (${run.trigger.type})`)
+  return `${runs.size} handler(s): ${names.join(', ')}`
 }
 
 class ActiveRun implements PendingRun {
@@ -342,7 +363,7 @@ class ActiveRun implements PendingRun {
   }
 
   fail(error: unknown): void {
-    const durationMs = this.#end(error instanceof Error ? error.message : String(error))
+    const durationMs = this.#end(errorMessage(error))
     if (durationMs >= 0) this.book.observe?.(this.#described(), { ok: false, error, durationMs })
   }
 
@@ -352,7 +373,7 @@ class ActiveRun implements PendingRun {
     this.#ended = true
     const endedAt = Date.now()
     this.book.traces.endSpan(this.span, endedAt, error)
-    this.book.settled()
+    this.book.settled(this)
     return endedAt - this.startedAt
   }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { makeProject, type TempProject } from '../../test/helpers/project.ts'
 import { builtinTriggers } from '../triggers/index.ts'
 import { findStepFiles, loadSteps } from './load-steps.ts'
-import { moduleLoader } from './module-loader.ts'
+import { forgetProjectModules, moduleLoader } from './module-loader.ts'
 
 const triggerTypes = new Map(builtinTriggers.map((t) => [t.type, t]))
 const ok = `export const handler = async () => ({ status: 200, body: {} })\n`
@@ -110,5 +110,37 @@ describe('loadSteps', () => {
     expect(result.errors[0]!.message).toBe(
       `[motia] step "X" (steps/queue/jobs/x.step.ts): unknown queue trigger field "concurrency": queue options go in config, e.g. { type: 'queue', topic: 'jobs', config: { concurrency: ... } }`,
     )
+  })
+})
+
+describe('loadSteps after a failed reload', () => {
+  const queueStep = (topic: string) => `export const config = { triggers: [{ type: 'queue', topic: '${topic}' }] }\nexport const handler = async () => {}\n`
+
+  test('a step whose file now fails keeps its queue subscriptions from the last good load', async () => {
+    const first = await load({ 'steps/queue/jobs/run.step.ts': queueStep('jobs'), 'steps/http/a.get.step.ts': ok, 'lib/helper.ts': 'export const x = 1\n' })
+    project!.write('steps/queue/jobs/run.step.ts', `import { x } from '../../../lib/helper.ts'\nexport const used = x\n${queueStep('jobs')}`)
+    project!.write('lib/helper.ts', 'export const x = = 1\n')
+    forgetProjectModules(project!.root)
+    const loaders = [moduleLoader]
+    const second = await loadSteps({ root: project!.root, files: findStepFiles(project!.root, loaders), loaders, triggerTypes, previous: first.steps })
+    expect(second.steps.map((s) => s.name)).toEqual(['GetA'])
+    expect(second.kept.map((s) => s.name)).toEqual(['Run'])
+    expect(second.warnings).toContain('[motia] step "Run" (steps/queue/jobs/run.step.ts) failed to load: messages to "jobs" wait in its queue and run once the file loads again')
+    // Once fixed, the helper runs again (Bun would otherwise rethrow its old syntax error).
+    project!.write('lib/helper.ts', 'export const x = 2\n')
+    forgetProjectModules(project!.root)
+    const third = await loadSteps({ root: project!.root, files: findStepFiles(project!.root, loaders), loaders, triggerTypes, previous: [...second.steps, ...second.kept] })
+    expect(third.errors).toEqual([])
+    expect(third.kept).toEqual([])
+    expect(third.steps.map((s) => s.name).sort()).toEqual(['GetA', 'Run'])
+  })
+
+  test('a deleted step, or one that never loaded, keeps nothing', async () => {
+    const first = await load({ 'steps/queue/jobs/run.step.ts': queueStep('jobs'), 'steps/queue/other.step.ts': 'export const config = {' })
+    project!.remove('steps/queue/jobs/run.step.ts')
+    const loaders = [moduleLoader]
+    const second = await loadSteps({ root: project!.root, files: findStepFiles(project!.root, loaders), loaders, triggerTypes, previous: first.steps })
+    expect(second.kept).toEqual([])
+    expect(second.errors.map((e) => e.file)).toEqual(['steps/queue/other.step.ts'])
   })
 })

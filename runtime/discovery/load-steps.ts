@@ -20,6 +20,11 @@ export interface LoadResult {
   steps: LoadedStep[]
   errors: ConfigError[]
   warnings: string[]
+  /**
+   * Steps of the previous load whose file now fails to load, kept only for their queue
+   * subscriptions: messages to their topics wait in their queues until the file loads again.
+   */
+  kept: LoadedStep[]
 }
 
 /** Every step file under the project's step roots that one of `loaders` handles, sorted, absolute. */
@@ -50,14 +55,19 @@ export function isStepFile(path: string): boolean {
   return /\.step\.(ts|js|mjs|py)$|_step\.py$/.test(path)
 }
 
-/** Loads and validates every step file; returns the good steps and the problems. */
+/**
+ * Loads and validates every step file; returns the good steps and the problems. `previous` (the
+ * steps of the last load, kept ones included) lets a step whose file now fails keep its queue
+ * subscriptions (see `LoadResult.kept`).
+ */
 export async function loadSteps(options: {
   root: string
   files: readonly string[]
   loaders: readonly StepLoader[]
   triggerTypes: ReadonlyMap<string, TriggerType>
+  previous?: readonly LoadedStep[]
 }): Promise<LoadResult> {
-  const result: LoadResult = { steps: [], errors: [], warnings: [] }
+  const result: LoadResult = { steps: [], errors: [], warnings: [], kept: [] }
   for (const file of options.files) {
     try {
       result.steps.push(await loadStep(file, options))
@@ -66,6 +76,7 @@ export async function loadSteps(options: {
     }
   }
   rejectDuplicates(result, options.triggerTypes)
+  keepSubscriptions(result, options.previous ?? [])
   warnUnsubscribedTopics(result)
   return result
 }
@@ -168,9 +179,22 @@ function rejectDuplicates(result: LoadResult, types: ReadonlyMap<string, Trigger
   })
 }
 
+/** Keeps the queue subscriptions of previously loaded steps whose file failed this time. */
+function keepSubscriptions(result: LoadResult, previous: readonly LoadedStep[]): void {
+  const failed = new Set(result.errors.map((error) => error.file))
+  const loaded = new Set(result.steps.flatMap((step) => [step.name, step.file]))
+  for (const step of previous) {
+    const topics = step.triggers.flatMap((t) => (t.type === 'queue' && typeof t.topic === 'string' ? [t.topic] : []))
+    if (topics.length === 0 || !failed.has(step.relativePath) || loaded.has(step.name) || loaded.has(step.file)) continue
+    result.kept.push(step)
+    const quoted = topics.map((topic) => `"${topic}"`).join(', ')
+    result.warnings.push(`[motia] step "${step.name}" (${step.relativePath}) failed to load: messages to ${quoted} wait in its queue and run once the file loads again`)
+  }
+}
+
 function warnUnsubscribedTopics(result: LoadResult): void {
   const subscribed = new Set<string>()
-  for (const step of result.steps) {
+  for (const step of [...result.steps, ...result.kept]) {
     for (const t of step.triggers) if (t.type === 'queue' && typeof t.topic === 'string') subscribed.add(t.topic)
   }
   for (const step of result.steps) {

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs'
+import { join, sep } from 'node:path'
 import type { AnyHandler, StepConfig } from '../step/types.ts'
 import type { StepLoader } from './loaded-step.ts'
 
@@ -26,17 +28,17 @@ export function staticLoader(modules: ReadonlyMap<string, StepModule>): StepLoad
 
 /**
  * Forgets every module of the project (not node_modules) so the next import runs them again.
- * Bun shares this cache between ESM and CJS.
+ * Bun shares this cache between ESM and CJS. A module that failed to load (a syntax error, a
+ * throw at its top level) is not listed in `require.cache`, yet Bun keeps its failure and would
+ * throw it again on every import: deleting its path by name is what makes it run again, so every
+ * source file of the project is forgotten by name too.
  */
 export function forgetProjectModules(root: string): number {
-  let count = 0
-  for (const id of Object.keys(require.cache)) {
-    if (id.startsWith(root) && !id.includes('/node_modules/')) {
-      delete require.cache[id]
-      count++
-    }
-  }
-  return count
+  const prefix = root.endsWith(sep) ? root : root + sep
+  const ids = new Set(Object.keys(require.cache).filter((id) => id.startsWith(prefix) && !id.includes(`${sep}node_modules${sep}`)))
+  for (const file of projectSources(root)) ids.add(file)
+  for (const id of ids) delete require.cache[id]
+  return ids.size
 }
 
 // --- internal ---
@@ -47,4 +49,29 @@ function fromModule(file: string, mod: StepModule): Awaited<ReturnType<StepLoade
   if (typeof handler !== 'function') return { config: mod.config, invoke: undefined, language }
   // Not async: the runtime awaits the result inside its try, so a sync throw is caught there too.
   return { config: mod.config, invoke: (input, ctx) => handler(input, ctx) as Promise<unknown>, language }
+}
+
+/** Folders that hold no module a step imports from the project. */
+const skipped = new Set(['node_modules', 'dist', 'build', 'coverage'])
+
+/** Script and JSON files under `root`, skipping dependencies, output and dot folders. */
+function projectSources(root: string): string[] {
+  const files: string[] = []
+  const walk = (dir: string) => {
+    let entries
+    try {
+      entries = readdirSync(dir, { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !skipped.has(entry.name)) walk(join(dir, entry.name))
+      } else if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|json)$/.test(entry.name)) {
+        files.push(join(dir, entry.name))
+      }
+    }
+  }
+  walk(root)
+  return files
 }

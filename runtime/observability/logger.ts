@@ -4,6 +4,8 @@
  * and the trace store, which keeps each step run's logs with its span.
  */
 
+import { errorMessage } from '../errors.ts'
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 export interface LogEntry {
@@ -79,6 +81,10 @@ function serializeErrors(fields: Record<string, unknown>): Record<string, unknow
     if (value instanceof Error) {
       out ??= { ...fields }
       out[key] = { name: value.name, message: value.message, stack: value.stack }
+    } else if (key === 'error' && value !== undefined) {
+      // Whatever a handler threw (null, a bigint, a circular object) must not break the sink.
+      out ??= { ...fields }
+      out[key] = { message: errorMessage(value) }
     }
   }
   return out ?? fields

@@ -50,8 +50,10 @@ export interface CronTriggerConfig {
   expression: string
   /** IANA zone, e.g. `Europe/Paris`. Default: the machine's zone. */
   timezone?: string
-  /** Start a tick while the previous one still runs. Default false. */
+  /** Start a tick while the previous one still runs. Default false: the tick is skipped and logged. */
   allowOverlap?: boolean
+  /** A run still going after this long is marked failed and no longer holds the next tick. Default 30 000. */
+  timeoutMs?: number
 }
 
 export interface StateTriggerConfig {

@@ -19,28 +19,31 @@ async function start(files: Record<string, string>) {
 
 describe('cron trigger', () => {
   test('a 6-field expression ticks every second; ticks never overlap unless allowed', async () => {
+    // Each run records the most runs of its step ever in flight at once, not the count at its start.
     const slow = (name: string, extra: string) => `
       export const config = { triggers: [{ type: 'cron', expression: '* * * * * *'${extra} }] }
       let running = 0
+      let most = 0
       export const handler = async (tick, { state }) => {
-        running++
-        await state.update('cron', '${name}', [{ type: 'increment', path: 'runs' }, { type: 'set', path: 'maxParallel', value: running }])
+        most = Math.max(most, ++running)
         await Bun.sleep(1600)
         running--
+        await state.update('cron', '${name}', [{ type: 'increment', path: 'runs' }, { type: 'set', path: 'maxParallel', value: most }])
       }
     `
     const { runtime } = await start({
       'steps/cron/exclusive.step.ts': slow('exclusive', ''),
       'steps/cron/overlapping.step.ts': slow('overlapping', ', allowOverlap: true'),
     })
-    await Bun.sleep(3300)
-    const exclusive = await runtime.state.get<{ runs: number; maxParallel: number }>('cron', 'exclusive')
-    const overlapping = await runtime.state.get<{ runs: number; maxParallel: number }>('cron', 'overlapping')
-    expect(exclusive!.maxParallel).toBe(1)
-    expect(exclusive!.runs).toBeLessThanOrEqual(2)
-    expect(overlapping!.maxParallel).toBe(2)
-    expect(overlapping!.runs).toBeGreaterThanOrEqual(3)
-  })
+    type Runs = { runs: number; maxParallel: number }
+    const runs = async (name: string) => (await runtime.state.get<Runs>('cron', name))?.runs ?? 0
+    await app!.waitFor(async () => (await runs('overlapping')) >= 4 && (await runs('exclusive')) >= 2, 15_000)
+    const exclusive = (await runtime.state.get<Runs>('cron', 'exclusive'))!
+    const overlapping = (await runtime.state.get<Runs>('cron', 'overlapping'))!
+    expect(exclusive.maxParallel).toBe(1)
+    expect(overlapping.maxParallel).toBeGreaterThanOrEqual(2)
+    expect(exclusive.runs).toBeLessThan(overlapping.runs)
+  }, 30_000)
 
   test('the handler gets the scheduled time and a cron trace', async () => {
     const { runtime } = await start({
@@ -49,11 +52,44 @@ describe('cron trigger', () => {
         export const handler = async (tick, { state, trigger }) => { await state.set('tick', 'last', { at: tick.scheduledAt.toISOString(), type: trigger.type }) }
       `,
     })
-    await app!.waitFor(async () => (await runtime.state.get('tick', 'last')) !== undefined, 2500)
+    await app!.waitFor(async () => (await runtime.state.get('tick', 'last')) !== undefined, 5000)
     const last = (await runtime.state.get<{ at: string; type: string }>('tick', 'last'))!
     expect(last.type).toBe('cron')
     expect(new Date(last.at).getMilliseconds()).toBe(0)
     expect(runtime.traces.list().some((t) => t.name === 'cron Tick')).toBe(true)
+  })
+
+  test('without a timezone the scheduled time is still the whole second the tick was due', async () => {
+    const { runtime } = await start({
+      'steps/cron/plain.step.ts': `
+        export const config = { triggers: [{ type: 'cron', expression: '* * * * * *' }] }
+        export const handler = async (tick, { state }) => { await state.set('plain', 'last', tick.scheduledAt.toISOString()) }
+      `,
+    })
+    await app!.waitFor(async () => (await runtime.state.get('plain', 'last')) !== undefined, 5000)
+    expect(new Date((await runtime.state.get<string>('plain', 'last'))!).getMilliseconds()).toBe(0)
+  })
+
+  test('a timezone moves the schedule into that zone', async () => {
+    // Every second, but only during this hour and the next one in `zone`: the step in `zone`
+    // ticks now, the same expression in a zone hours away (or in the machine's zone) does not.
+    const hourIn = (timeZone: string | undefined) => Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(new Date()))
+    const near = (a: number, b: number) => [0, 1, 23].includes((a - b + 24) % 24)
+    const zone = ['Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'Pacific/Auckland'].find(
+      (z) => !near(hourIn(z), hourIn(undefined)) && !near(hourIn(z), hourIn('UTC')),
+    )!
+    const other = ['UTC', 'America/Los_Angeles', 'Asia/Tokyo'].find((z) => !near(hourIn(z), hourIn(zone)))!
+    const hours = `${hourIn(zone)},${(hourIn(zone) + 1) % 24}`
+    const step = (name: string, timezone: string) => `
+      export const config = { triggers: [{ type: 'cron', expression: '* * ${hours} * * *', timezone: '${timezone}' }] }
+      export const handler = async (tick, { state }) => { await state.set('zoned', '${name}', tick.scheduledAt.toISOString()) }
+    `
+    const { runtime } = await start({ 'steps/cron/in-zone.step.ts': step('in-zone', zone), 'steps/cron/elsewhere.step.ts': step('elsewhere', other) })
+    await app!.waitFor(async () => (await runtime.state.get('zoned', 'in-zone')) !== undefined, 5000)
+    await Bun.sleep(1200)
+    expect(await runtime.state.get('zoned', 'elsewhere')).toBeUndefined()
+    const at = new Date((await runtime.state.get<string>('zoned', 'in-zone'))!)
+    expect(Math.abs(at.getTime() - Date.now())).toBeLessThan(5000)
   })
 
   test('5- and 7-field expressions load', async () => {

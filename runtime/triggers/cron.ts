@@ -1,42 +1,85 @@
 /**
- * The `cron` trigger, scheduled by croner: 5 fields, 6 with seconds, 7 with a year. A tick that
- * finds the previous run of the same step still going is skipped unless `allowOverlap` is set.
+ * The `cron` trigger, scheduled by croner: 5 fields, 6 with seconds, 7 with a year, or a nickname
+ * (`@daily`, …). A tick that finds the previous run of the same step still going is skipped (and
+ * logged) unless `allowOverlap` is set. A run is cut off after `timeoutMs` (default 30 s): it is
+ * traced as failed and the step is free for its next tick, so one hung run never stops a schedule.
  */
 import { Cron } from 'croner'
-import { ConfigError, errorMessage } from '../errors.ts'
+import { MotiaError, toError } from '../errors.ts'
 import { defineTrigger } from '../plugin.ts'
-import type { CronTriggerConfig } from '../step/types.ts'
+import type { LoadedStep } from '../discovery/loaded-step.ts'
+import type { MotiaRuntime, PendingRun } from '../runtime-types.ts'
+import type { CronTriggerConfig, FiredTrigger } from '../step/types.ts'
+import { checkCronTrigger, cronOptions, defaultCronTimeoutMs } from './cron-schedule.ts'
 
 export const cronTrigger = defineTrigger<CronTriggerConfig>({
   type: 'cron',
   validate(trigger, step) {
-    const where = `step "${step.name}" (${step.relativePath})`
-    if (typeof trigger.expression !== 'string') {
-      throw new ConfigError(`[motia] ${where}: cron trigger needs an expression, e.g. { type: 'cron', expression: '0 3 * * *' }`, { file: step.relativePath })
-    }
-    const fields = trigger.expression.trim().split(/\s+/).length
-    // Nicknames (@daily, @hourly, …) are one field; croner validates them below.
-    if (!trigger.expression.trim().startsWith('@') && (fields < 5 || fields > 7)) {
-      throw new ConfigError(`[motia] ${where}: cron expression "${trigger.expression}" has ${fields} fields; use 5 (min hour day month weekday), 6 (seconds first) or 7 (year last)`, {
-        file: step.relativePath,
-      })
-    }
-    try {
-      new Cron(trigger.expression, { paused: true, timezone: trigger.timezone }).stop()
-    } catch (error) {
-      throw new ConfigError(`[motia] ${where}: invalid cron expression "${trigger.expression}": ${errorMessage(error)}`, { file: step.relativePath, cause: error })
-    }
+    checkCronTrigger(trigger, `step "${step.name}" (${step.relativePath})`, step.relativePath)
   },
   register(step, trigger, runtime) {
-    const job = new Cron(trigger.expression, { timezone: trigger.timezone, protect: !trigger.allowOverlap }, async (self: Cron) => {
-      const scheduledAt = self.currentRun() ?? new Date()
-      const traceId = runtime.startTrace(`cron ${step.name}`, 'cron')
-      try {
-        await runtime.run(step, trigger, { scheduledAt }, { traceId })
-      } catch (error) {
-        runtime.logger.error(`[motia] cron step "${step.name}" failed: ${errorMessage(error)}`, { traceId, step: step.name, error: error as Error })
+    const warning = checkCronTrigger(trigger, `step "${step.name}" (${step.relativePath})`, step.relativePath)
+    if (warning) runtime.logger.warn(warning, { step: step.name })
+    const timeoutMs = trigger.timeoutMs ?? defaultCronTimeoutMs
+    // The tick whose run is still going, when overlap is not allowed.
+    let busy: Date | undefined
+    const job = new Cron(trigger.expression, cronOptions(trigger), (self: Cron) => {
+      // Ticks fall on whole seconds; croner reports the moment the callback started (with ms) when no zone is set.
+      const scheduledAt = new Date(Math.floor((self.currentRun() ?? new Date()).getTime() / 1000) * 1000)
+      if (busy && !trigger.allowOverlap) {
+        runtime.logger.warn(
+          `[motia] cron step "${step.name}" skipped its tick of ${scheduledAt.toISOString()}: the run of ${busy.toISOString()} is still going (set allowOverlap: true to run ticks side by side, or a lower timeoutMs)`,
+          { step: step.name, scheduledAt: scheduledAt.toISOString() },
+        )
+        return
       }
+      const mine = scheduledAt
+      busy = mine
+      void runTick(step, trigger, runtime, scheduledAt, timeoutMs).finally(() => {
+        if (busy === mine) busy = undefined
+      })
     })
     return () => job.stop()
   },
 })
+
+// --- internal ---
+
+type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown } | 'timeout'
+
+/** One tick: a trace, a span, and an outcome within `timeoutMs`. Never throws. */
+async function runTick(step: LoadedStep, trigger: CronTriggerConfig, runtime: MotiaRuntime, scheduledAt: Date, timeoutMs: number): Promise<void> {
+  const traceId = runtime.startTrace(`cron ${step.name}`, 'cron')
+  const fields = { traceId, step: step.name, scheduledAt: scheduledAt.toISOString() }
+  const failed = (error: Error) => runtime.logger.error(`[motia] cron step "${step.name}" failed: ${error.message}`, { ...fields, error })
+  let pending: PendingRun
+  try {
+    pending = runtime.begin(step, trigger as FiredTrigger, { scheduledAt }, { traceId })
+  } catch (thrown) {
+    // `begin` has failed the run already.
+    return failed(toError(thrown))
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs)
+    timer.unref?.()
+  })
+  const settled = Promise.resolve(pending.result).then(
+    (output): Outcome => ({ ok: true, output }),
+    (error): Outcome => ({ ok: false, error }),
+  )
+  const outcome = await Promise.race([settled, deadline])
+  clearTimeout(timer)
+  if (outcome === 'timeout') {
+    // JavaScript cannot stop the handler: its span ends now and whatever it does later is ignored.
+    const error = new MotiaError(`timed out after ${timeoutMs} ms`, { code: 'TIMEOUT' })
+    pending.fail(error)
+    runtime.logger.error(`[motia] cron step "${step.name}" timed out after ${timeoutMs} ms: the run is marked failed and the next tick may start (raise timeoutMs for longer jobs)`, fields)
+  } else if (outcome.ok) {
+    pending.succeed(outcome.output)
+  } else {
+    const error = toError(outcome.error)
+    pending.fail(error)
+    failed(error)
+  }
+}

@@ -11,6 +11,13 @@ import { runCli } from '../helpers/cli.ts'
 
 const project = makeProject()
 cpSync(join(repoRoot, 'templates/starter'), project.root, { recursive: true })
+// Answers with a variable that only the `.env` of the folder the executable runs in sets, and
+// one that only the project's `.env` at build time sets: that one must not be baked in.
+project.write('steps/http/env.get.step.ts', `
+  export const config = { name: 'ReadEnv' }
+  export const handler = async () => ({ status: 200, body: { secret: process.env.MOTIA_BUILD_SECRET ?? null, baked: process.env.MOTIA_BUILD_ONLY ?? null } })
+`)
+project.write('.env', 'MOTIA_BUILD_ONLY=leaked\n')
 const runDir = mkdtempSync(join(tmpdir(), 'motia-exe-'))
 
 afterAll(() => {
@@ -27,7 +34,7 @@ test('builds one executable that runs alone in an empty folder', async () => {
   expect(built.stdout).toContain('✓ built dist/api')
 
   const lock = JSON.parse(readFileSync(join(project.root, 'motia.lock.json'), 'utf8'))
-  expect(lock.steps.map((s: { name: string }) => s.name).sort()).toEqual(['GetOrder', 'HelloWorld', 'OrderReport', 'PlaceOrder', 'RecordOrder'])
+  expect(lock.steps.map((s: { name: string }) => s.name).sort()).toEqual(['GetOrder', 'HelloWorld', 'OrderReport', 'PlaceOrder', 'ReadEnv', 'RecordOrder'])
   expect(lock.steps.find((s: { name: string }) => s.name === 'PlaceOrder')).toMatchObject({
     file: 'steps/http/orders/index.post.step.ts',
     routes: ['POST /orders'],
@@ -40,7 +47,7 @@ test('builds one executable that runs alone in an empty folder', async () => {
 
   const exe = join(runDir, 'api')
   cpSync(join(project.root, 'dist/api'), exe)
-  await Bun.write(join(runDir, '.env'), 'MOTIA_LOG_FORMAT=json\n')
+  await Bun.write(join(runDir, '.env'), 'MOTIA_LOG_FORMAT=json\nMOTIA_BUILD_SECRET=from-dotenv\n')
   const port = freePort()
   const started = performance.now()
   const proc = Bun.spawn([exe], { cwd: runDir, env: { PATH: '/usr/bin:/bin', PORT: String(port) }, stdout: 'pipe', stderr: 'pipe' })
@@ -50,6 +57,7 @@ test('builds one executable that runs alone in an empty folder', async () => {
     while (!hello && performance.now() - started < 15_000) hello = await fetch(`${base}/default`).catch(() => Bun.sleep(10).then(() => undefined))
     const firstResponseMs = performance.now() - started
     expect(await hello!.json()).toEqual({ message: 'Hello World from Motia!' })
+    expect(await (await fetch(`${base}/env`)).json()).toEqual({ secret: 'from-dotenv', baked: null })
 
     const placed = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: 'lamp', quantity: 1 }) })
     expect(placed.status).toBe(202)
@@ -64,8 +72,11 @@ test('builds one executable that runs alone in an empty folder', async () => {
     console.log(
       `build: ${(statSync(exe).size / 1024 / 1024).toFixed(1)} MB executable, built in ${buildSeconds.toFixed(2)} s, first response ${firstResponseMs.toFixed(0)} ms after start`,
     )
-  } finally {
     proc.kill('SIGTERM')
+    expect(await proc.exited).toBe(0)
+    expect(await new Response(proc.stderr).text()).toContain('SIGTERM: stopping')
+  } finally {
+    proc.kill('SIGKILL')
     await proc.exited
   }
 }, 60_000)

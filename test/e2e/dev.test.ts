@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
-import { startCli, type CliProcess } from '../helpers/cli.ts'
+import { runCli, startCli, type CliProcess } from '../helpers/cli.ts'
 
 const hello = (version: string) => `
 import { greet } from '../../lib/greet.ts'
@@ -140,4 +140,26 @@ describe('motia start', () => {
       project.cleanup()
     }
   })
+
+  test('a bad PORT or log level is refused with one line naming the variable, before anything starts', async () => {
+    const project = makeProject({ 'steps/http/ping.get.step.ts': `export const handler = async () => ({ status: 200 })` })
+    try {
+      const refusals: Array<[Record<string, string>, string]> = [
+        ...['abc', '70000', '-1', '80.5', '65536'].map((port): [Record<string, string>, string] => [
+          { PORT: port },
+          `[motia] PORT must be a whole number from 0 to 65535, got "${port}": fix or unset PORT, or pass --port <n>`,
+        ]),
+        [{ MOTIA_LOG_LEVEL: 'verbose' }, '[motia] MOTIA_LOG_LEVEL must be one of debug, info, warn, error; got "verbose"'],
+        [{ LOG_LEVEL: 'loud' }, '[motia] LOG_LEVEL must be one of debug, info, warn, error; got "loud"'],
+      ]
+      for (const [env, line] of refusals) {
+        for (const command of ['start', 'dev']) {
+          const result = await runCli([command], project.root, env)
+          expect({ env, command, code: result.code, stderr: result.stderr }).toEqual({ env, command, code: 1, stderr: `${line}\n` })
+        }
+      }
+    } finally {
+      project.cleanup()
+    }
+  }, 60_000)
 })

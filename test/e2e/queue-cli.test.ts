@@ -95,6 +95,25 @@ describe('motia enqueue / dlq / state', () => {
     expect(missing.stderr.trim()).toBe('[motia] no value at fulfilled/ghost: see motia state list fulfilled')
   })
 
+  test('replay --all puts every dead letter back, and the running server delivers them', async () => {
+    await runCli(['state', 'set', 'settings', 'broken', 'true'], project.root)
+    const ids = ['all-1', 'all-2', 'all-3']
+    for (const id of ids) await runCli(['enqueue', '-t', 'orders', '--data', JSON.stringify({ id })], project.root)
+    await waitForCli(['dlq', 'list', '--json'], project.root, (out) => JSON.parse(out).length === ids.length)
+    await runCli(['state', 'set', 'settings', 'broken', 'false'], project.root)
+
+    const neither = await runCli(['dlq', 'replay'], project.root)
+    expect({ code: neither.code, stderr: neither.stderr }).toEqual({ code: 1, stderr: '[motia] name the dead letters to replay (motia dlq replay <id...>) or pass --all\n' })
+    const both = await runCli(['dlq', 'replay', 'm1', '--all'], project.root)
+    expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 1, stderr: '[motia] pass either ids or --all, not both\n' })
+
+    const replayed = await runCli(['dlq', 'replay', '--all'], project.root)
+    expect({ code: replayed.code, stdout: replayed.stdout }).toEqual({ code: 0, stdout: `replayed ${ids.length} message(s)\n` })
+    for (const id of ids) await waitForCli(['state', 'get', 'fulfilled', id], project.root, (out) => out.includes(`"${id}"`))
+    expect(JSON.parse((await runCli(['dlq', 'list', '--json'], project.root)).stdout)).toEqual([])
+    expect((await runCli(['dlq', 'replay', '--all'], project.root)).stdout).toBe('replayed 0 message(s)\n')
+  }, 30_000)
+
   test('traces of a production server need the token from the lock file', async () => {
     expect((await server!.fetch('/__motia/traces')).status).toBe(403)
     const { token } = JSON.parse(await Bun.file(`${project.root}/.motia/server.lock`).text()) as { token: string }

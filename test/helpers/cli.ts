@@ -5,6 +5,9 @@ import { repoRoot } from './project.ts'
 
 export interface CliProcess {
   port: number
+  pid: number
+  /** The exit code, or null while the process runs. */
+  exitCode(): number | null
   /** Everything printed so far (stdout and stderr). */
   output(): string
   fetch(path: string, init?: RequestInit): Promise<Response>
@@ -42,6 +45,8 @@ export async function startCli(args: string[], cwd: string, env: Record<string, 
   const base = `http://127.0.0.1:${port}`
   const cli: CliProcess = {
     port,
+    pid: proc.pid,
+    exitCode: () => proc.exitCode,
     output: () => text,
     fetch: (path, init) => fetch(base + path, init),
     async json(path) {
