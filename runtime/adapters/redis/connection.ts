@@ -97,8 +97,3 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): 
   })
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }
-
-/** The key prefix of a project: `motia:<name>:` from its package.json name or folder name. */
-export function projectPrefix(name: string): string {
-  return `motia:${name.replace(/[^A-Za-z0-9._@/-]/g, '_')}:`
-}

@@ -170,7 +170,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
     depth: (topic, step) =>
       call('depth', async () => {
         const name = queueName(topic, step)
-        const [counts, grouped] = await Promise.all([queueOf(name).getJobCountByTypes('wait', 'active', 'delayed', 'prioritized', 'paused'), redis.get(keys.groupDepth(name))])
+        const [counts, grouped] = await Promise.all([queueOf(name).getJobCountByTypes('wait', 'active', 'delayed', 'prioritized'), redis.get(keys.groupDepth(name))])
         return counts + Number(grouped ?? 0)
       }),
 

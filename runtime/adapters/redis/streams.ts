@@ -72,7 +72,7 @@ export async function createRedisStreams(options: RedisStreamsOptions): Promise<
       call('list', async () => {
         const flat = (await redis.eval(LIST, 2, hashOf(stream, groupId), `${hashOf(stream, groupId)}:order`)) as string[]
         const items: Array<{ id: string; data: never }> = []
-        for (let i = 0; i < flat.length; i += 2) items.push({ id: flat[i]!, data: JSON.parse(flat[i + 1]!) })
+        for (let i = 0; i < flat.length; i += 2) items.push({ id: flat[i]!, data: JSON.parse(flat[i + 1]!) as never })
         return items
       }),
     listGroups: (stream) => call('listGroups', () => redis.smembers(`${prefix}stream-groups:${stream}`)),
