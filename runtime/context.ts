@@ -8,6 +8,9 @@ import type { LoadedStep } from './discovery/loaded-step.ts'
 import { createLogger, type Logger, type LogLevel, type LogSink } from './observability/logger.ts'
 import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
+import { dataOf, guardsFor, matchTrigger } from './compat/multi-trigger.ts'
+import { stateChange } from './compat/state.ts'
+import { checkEnqueueMessage } from './topics.ts'
 
 export interface ContextDeps {
   state: StateAdapter
@@ -19,9 +22,9 @@ export interface ContextDeps {
   onStateChange(change: StateChange, traceId: string): void
 }
 
-/** The context for one run of `step` within trace `traceId`, recording into `span`. */
-export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle): FlowContext {
-  return new StepContext(deps, step, trigger, traceId, span)
+/** The context for one run of `step` on `input` within trace `traceId`, recording into `span`. */
+export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown, attempt = 1): FlowContext {
+  return new StepContext(deps, step, trigger, traceId, span, input, attempt)
 }
 
 /**
@@ -42,6 +45,8 @@ class StepContext implements FlowContext {
     readonly trigger: FiredTrigger,
     readonly traceId: string,
     private readonly span: SpanHandle,
+    private readonly input: unknown,
+    readonly attempt: number,
   ) {
     this.flows = definition.flows
     this.step = definition.name
@@ -52,6 +57,7 @@ class StepContext implements FlowContext {
     if (!this.#enqueue) {
       const { deps, definition, span, traceId } = this
       this.#enqueue = async (message) => {
+        checkEnqueueMessage(message)
         if (!definition.enqueues.includes(message.topic)) {
           throw new MotiaError(
             `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
@@ -63,6 +69,23 @@ class StepContext implements FlowContext {
       }
     }
     return this.#enqueue
+  }
+
+  /** Motia 0.x's name for `enqueue`. */
+  get emit(): FlowContext['enqueue'] {
+    return this.enqueue
+  }
+
+  get is(): FlowContext['is'] {
+    return guardsFor(this.trigger.type)
+  }
+
+  get getData(): FlowContext['getData'] {
+    return () => dataOf(this.trigger, this.input) as never
+  }
+
+  get match(): FlowContext['match'] {
+    return (handlers) => matchTrigger(this.step, this.trigger, this.input, handlers as never) as never
   }
 
   get logger(): Logger {
@@ -102,7 +125,7 @@ export function createStateManager(
   const announce = (group: string, key: string, write: StateWrite) => {
     const event = write.newValue === undefined ? 'deleted' : write.oldValue === undefined ? 'created' : 'updated'
     if (event === 'deleted' && write.oldValue === undefined) return
-    changed({ event, group, key, oldValue: write.oldValue, newValue: write.newValue })
+    changed(stateChange(event, group, key, write.oldValue, write.newValue))
   }
   return {
     async get(group, key) {
@@ -129,6 +152,14 @@ export function createStateManager(
     },
     async list(group) {
       record('list', group)
+      return (await adapter.list(group)).map((entry) => entry.value) as never
+    },
+    async getGroup(group) {
+      record('list', group)
+      return (await adapter.list(group)).map((entry) => entry.value) as never
+    },
+    async entries(group) {
+      record('entries', group)
       return adapter.list(group)
     },
     async listGroups() {

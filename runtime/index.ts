@@ -31,6 +31,29 @@ export type {
   TriggerConfig,
 } from './step/types.ts'
 export { defineStep } from './step/types.ts'
+// Motia compatibility: its builders and type names (see docs/migrating-from-motia.md).
+export { api, cron, http, jsonSchema, queue, state, step, stream, type HttpOptions, type QueueBuilderOptions, type StepDefinition } from './compat/builders.ts'
+export type {
+  ApiMiddleware,
+  ApiRequest,
+  ApiResponse,
+  ApiRouteConfig,
+  CronConfig,
+  Enqueue,
+  EventConfig,
+  MatchHandlers,
+  MotiaHttpArgs,
+  MotiaRequest,
+  NoopConfig,
+  QueryParam,
+  ResponseWriter,
+  StateTriggerInput,
+  StreamConfig,
+  StreamTriggerInput,
+  TriggerCondition,
+  TriggerGuards,
+} from './compat/motia-types.ts'
+export { enqueue, logger, stateManager, streams } from './compat/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'
@@ -43,7 +66,7 @@ export type { Logger, LogEntry, LogLevel, LogSink } from './observability/logger
 export type { Span, SpanEvent, Trace, TraceStore, TraceSummary } from './observability/trace-store.ts'
 export { createMemoryTraceStore } from './observability/trace-store.ts'
 export type { StateAdapter, StateManager, StateWrite, UpdateOp } from './adapters/state/types.ts'
-export type { ConsumeOptions, DeadLetter, QueueAdapter, QueueMessage } from './adapters/queue/types.ts'
+export type { AttemptControl, ConsumeOptions, DeadLetter, MessageHandler, QueueAdapter, QueueMessage } from './adapters/queue/types.ts'
 export { createMemoryQueue } from './adapters/queue/memory.ts'
 export { createMemoryState } from './adapters/state/memory.ts'
 export { createSqliteQueue, type SqliteQueueOptions } from './adapters/queue/sqlite.ts'
@@ -53,7 +76,7 @@ export { createMemoryStreams } from './adapters/streams/memory.ts'
 export { createSqliteStreams } from './adapters/streams/sqlite.ts'
 // For adapter authors: the update-op semantics, retry timing and defaults the built-in adapters use.
 export { applyUpdateOps, normalizePath } from './adapters/state/ops.ts'
-export { backoffDelay, queueDefaults } from './adapters/queue/types.ts'
+export { backoffDelay, checkPublishOptions, queueDefaults } from './adapters/queue/types.ts'
 export { errorMessage, isNonRetriable } from './errors.ts'
 // Redis (REDIS_URL switches all of them; `adapters` in motia.config.ts picks them one by one).
 export { redisCronLock, redisQueue, redisState, redisStreams, redisTraces, type RedisAdapterOptions } from './adapters/redis/index.ts'

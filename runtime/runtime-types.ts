@@ -17,6 +17,8 @@ export interface RunOptions {
   traceId?: string
   /** Name of the new trace, e.g. `POST /users`. */
   traceName?: string
+  /** The delivery attempt of a queue message (`ctx.attempt`); 1 when absent. */
+  attempt?: number
   /** Runs around the handler with its context (HTTP middleware uses this). */
   around?: (ctx: FlowContext, next: () => Promise<unknown>) => Promise<unknown>
   /**

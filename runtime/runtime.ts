@@ -20,8 +20,9 @@ import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
 import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
-import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
+import { checkEnqueueMessage, checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
+import { conditionOf, recordSkip } from './compat/conditions.ts'
 
 export interface RuntimeOptions {
   root: string
@@ -67,7 +68,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
   let opened: ResolvedAdapters
   try {
-    opened = await resolveAdapters(root, config, adapters, { reclaimLeases: lock !== undefined, onError: redisErrorLogger(logger) })
+    opened = await resolveAdapters(root, config, adapters, { reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message), onError: redisErrorLogger(logger) })
   } catch (error) {
     lock?.release()
     throw error
@@ -108,6 +109,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return id
   }
 
+  /** Callers check the message first (`checkEnqueueMessage`): ctx.enqueue and runtime.enqueue do. */
   const publish = async (message: EnqueueMessage, traceId: string): Promise<number> => {
     const subscribers = topics.get(message.topic) ?? []
     if (subscribers.length === 0) {
@@ -141,8 +143,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const begin = (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): PendingRun => {
     const traceId = traceFor(step, trigger, runOptions)
     const startedAt = Date.now()
-    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
-    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span)
+    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt, runOptions.attempt)
+    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input, runOptions.attempt)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     running.add(current)
     try {
@@ -156,10 +158,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions?: RunOptions): Promise<unknown> => {
-    if (runOptions?.when) {
-      const traceId = traceFor(step, trigger, runOptions)
+    // A trigger's own `condition` is checked here for every trigger type that runs through `run`.
+    const when = runOptions?.when ?? conditionOf(trigger, input)
+    if (when) {
+      const traceId = traceFor(step, trigger, runOptions ?? {})
       // Span 0 records nothing: what the check reads is not a run of the step.
-      if (!(await runOptions.when(createFlowContext(contextDeps, step, trigger, traceId, 0)))) return undefined
+      if (!(await when(createFlowContext(contextDeps, step, trigger, traceId, 0, input)))) {
+        if (!runOptions?.when) recordSkip(traces, step, trigger, traceId)
+        return undefined
+      }
       runOptions = { ...runOptions, traceId }
     }
     const current = begin(step, trigger, input, runOptions)
@@ -218,6 +225,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     begin,
     startTrace,
     async enqueue(message, opts = {}) {
+      checkEnqueueMessage(message)
       if (!topics.has(message.topic)) {
         throw new MotiaError(`[motia] no step subscribes to topic "${message.topic}"; known topics: ${[...topics.keys()].join(', ') || 'none'}`, {
           code: 'UNKNOWN_TOPIC',

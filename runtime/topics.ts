@@ -2,10 +2,11 @@
  * Which steps subscribe to which topic, and the check every enqueue passes before anything is
  * sent: the data must satisfy the input schema of every subscriber.
  */
-import { ValidationError } from './errors.ts'
+import { MotiaError, ValidationError } from './errors.ts'
+import { checkPublishOptions } from './adapters/queue/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
-import type { FiredTrigger, QueueTriggerConfig } from './step/types.ts'
+import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './step/types.ts'
 
 export interface Subscriber {
   step: LoadedStep
@@ -47,4 +48,27 @@ export async function checkMessage(topic: string, subscribers: readonly Subscrib
       )
     }
   }
+}
+
+/**
+ * Throws a 400 `MotiaError` naming the field, the value and the fix when `message` is not an
+ * enqueue message: an object with a topic, a `delayMs` that is a finite number ≥ 0 and a
+ * `messageGroupId` that is a string. Every way in (ctx.enqueue, runtime.enqueue, the CLI, the
+ * control route) passes here before anything is validated or stored.
+ */
+export function checkEnqueueMessage(message: unknown): asserts message is EnqueueMessage {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    throw new MotiaError(`[motia] enqueue takes one message object, got ${message === null ? 'null' : Array.isArray(message) ? 'an array' : typeof message}: call enqueue({ topic: 'order-placed', data: { id: 1 } })`, {
+      code: 'INVALID_ENQUEUE',
+      status: 400,
+    })
+  }
+  const { topic } = message as { topic?: unknown }
+  if (typeof topic !== 'string' || topic.length === 0) {
+    throw new MotiaError(`[motia] enqueue needs a topic (a non-empty string), got ${JSON.stringify(topic) ?? 'undefined'}: call enqueue({ topic: 'order-placed', data: { id: 1 } })`, {
+      code: 'INVALID_ENQUEUE',
+      status: 400,
+    })
+  }
+  checkPublishOptions(topic, message)
 }

@@ -42,7 +42,7 @@ export async function resolveAdapters(
   root: string,
   config: ResolvedConfig,
   adapters: AdapterChoice,
-  options: { reclaimLeases?: boolean; onError?: (error: Error) => void } = {},
+  options: { reclaimLeases?: boolean; onWarning?: (message: string) => void; onError?: (error: Error) => void } = {},
 ): Promise<ResolvedAdapters> {
   const context = adapterContext(root, config)
   const database = defaultDatabasePath(root)
@@ -57,7 +57,7 @@ export async function resolveAdapters(
   try {
     // One after the other: a Redis that cannot be reached fails the first, with one message.
     const queue = await open(
-      resolveFactory(adapters.queue, viaRedis((r) => r.redisQueue({ onError: options.onError })) ?? (() => createSqliteQueue({ path: database, reclaimLeases: options.reclaimLeases })), context),
+      resolveFactory(adapters.queue, viaRedis((r) => r.redisQueue({ onError: options.onError })) ?? (() => createSqliteQueue({ path: database, reclaimLeases: options.reclaimLeases, onWarning: options.onWarning })), context),
     )
     const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.redisState({})) ?? (() => createSqliteState({ path: database })), context))
     const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.redisTraces({})) ?? (() => createMemoryTraceStore()), context))

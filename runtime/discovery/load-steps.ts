@@ -12,6 +12,9 @@ import type { TriggerType } from '../plugin.ts'
 import { inferFromPath } from './conventions.ts'
 import { mergeTriggers } from './merge.ts'
 import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
+import { adaptStepModule } from '../compat/step-module.ts'
+import { validateCondition } from '../compat/conditions.ts'
+import { describeLoadFailure } from '../compat/missing-imports.ts'
 
 /** Folders searched for steps, relative to the project root. */
 export const stepRoots = ['steps', 'src']
@@ -70,9 +73,9 @@ export async function loadSteps(options: {
   const result: LoadResult = { steps: [], errors: [], warnings: [], kept: [] }
   for (const file of options.files) {
     try {
-      result.steps.push(await loadStep(file, options))
+      result.steps.push(await loadStep(file, options, result.warnings))
     } catch (error) {
-      result.errors.push(asConfigError(error, relative(options.root, file)))
+      result.errors.push(asConfigError(describeLoadFailure(error, file, options.root), relative(options.root, file)))
     }
   }
   rejectDuplicates(result, options.triggerTypes)
@@ -86,11 +89,14 @@ export async function loadSteps(options: {
 async function loadStep(
   file: string,
   options: { root: string; loaders: readonly StepLoader[]; triggerTypes: ReadonlyMap<string, TriggerType> },
+  warnings: string[],
 ): Promise<LoadedStep> {
   const relativePath = relative(options.root, file)
   const loader = options.loaders.find((l) => l.accepts(file))
   if (!loader) throw new ConfigError(`[motia] ${relativePath}: no loader handles this kind of file`, { file: relativePath })
-  const loaded = await loader.load(file)
+  // Motia 1.0 / 0.x shapes are mapped onto ours here (runtime/compat/).
+  const loaded = adaptStepModule(await loader.load(file), relativePath)
+  if (loaded.warning) warnings.push(loaded.warning)
   const config: StepConfig = loaded.config ?? {}
   if (typeof config !== 'object' || config === null) {
     throw new ConfigError(`[motia] ${relativePath}: "config" must be an object, e.g. export const config = { triggers: [...] } satisfies StepConfig`, { file: relativePath })
@@ -106,7 +112,7 @@ async function loadStep(
   const name = config.name ?? inferred.name
   const where = `step "${name}" (${relativePath})`
   const triggers = mergeTriggers(config.triggers ?? [], inferred.trigger)
-  if (triggers.length === 0) {
+  if (triggers.length === 0 && !loaded.virtual) {
     throw new ConfigError(
       `[motia] ${where} has no triggers: add config.triggers (e.g. [{ type: 'queue', topic: 'user-created' }]) or move the file under steps/http, steps/queue, steps/cron or steps/state`,
       { file: relativePath },
@@ -146,6 +152,7 @@ function validateTrigger(trigger: FiredTrigger, step: LoadedStep, types: Readonl
     }
   }
   type.validate?.(trigger as AnyTrigger & { type: string }, step)
+  validateCondition(trigger, step)
 }
 
 function rejectDuplicates(result: LoadResult, types: ReadonlyMap<string, TriggerType>): void {

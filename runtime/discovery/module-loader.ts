@@ -2,17 +2,23 @@ import { readdirSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import type { AnyHandler, StepConfig } from '../step/types.ts'
 import type { StepLoader } from './loaded-step.ts'
+import { invokerOf, noteModuleContextUse } from '../compat/module-context.ts'
 
 /** What a TypeScript or JavaScript step file exports. */
 export interface StepModule {
   config?: StepConfig
   handler?: AnyHandler
+  /** `export default step(config, handler)` (Motia's builder) is read as the two named exports. */
+  default?: { config?: StepConfig; handler?: AnyHandler }
 }
 
 /** Loads TypeScript and JavaScript steps in this process: `config` and `handler` exports. */
 export const moduleLoader: StepLoader = {
   accepts: (file) => /\.(ts|js|mjs)$/.test(file),
-  load: async (file) => fromModule(file, (await import(file)) as StepModule),
+  load: async (file) => {
+    noteModuleContextUse(file)
+    return fromModule(file, (await import(file)) as StepModule)
+  },
 }
 
 /**
@@ -43,12 +49,13 @@ export function forgetProjectModules(root: string): number {
 
 // --- internal ---
 
-function fromModule(file: string, mod: StepModule): Awaited<ReturnType<StepLoader['load']>> {
+function fromModule(file: string, exported: StepModule): Awaited<ReturnType<StepLoader['load']>> {
+  const mod = exported.config === undefined && exported.handler === undefined && exported.default ? exported.default : exported
   const handler = mod.handler
   const language = file.endsWith('.ts') ? 'typescript' : 'javascript'
   if (typeof handler !== 'function') return { config: mod.config, invoke: undefined, language }
   // Not async: the runtime awaits the result inside its try, so a sync throw is caught there too.
-  return { config: mod.config, invoke: (input, ctx) => handler(input, ctx) as Promise<unknown>, language }
+  return { config: mod.config, invoke: invokerOf(handler), language }
 }
 
 /** Folders that hold no module a step imports from the project. */

@@ -65,13 +65,14 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
             {
               topic: message.topic,
               data: message.data,
-              messageGroupId: typeof message.messageGroupId === 'string' ? message.messageGroupId : undefined,
-              delayMs: typeof message.delayMs === 'number' ? message.delayMs : undefined,
+              // Passed as sent (null is JSON for "none"): runtime.enqueue refuses bad values with a 400.
+              messageGroupId: (message.messageGroupId ?? undefined) as string | undefined,
+              delayMs: (message.delayMs ?? undefined) as number | undefined,
             },
             { traceId },
           )
         } catch (error) {
-          if (error instanceof MotiaError) return json({ error: error.message }, error.status >= 500 ? 400 : error.status)
+          if (error instanceof MotiaError) return json({ error: error.message }, error.status === 503 ? 503 : error.status >= 500 ? 400 : error.status)
           throw error
         }
         return json({ traceId, subscribers: runtime.subscribers(message.topic).map((s) => s.step.name) }, 202)

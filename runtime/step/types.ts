@@ -5,6 +5,7 @@
 import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { StateManager } from '../adapters/state/types.ts'
+import type { MatchHandlers, MotiaRequest, ResponseWriter, TriggerCondition, TriggerGuards } from '../compat/motia-types.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -14,8 +15,17 @@ export interface QueueOptions {
   maxRetries?: number
   /** Wait between attempts. Default exponential from 1000 ms. */
   backoff?: { type: 'fixed' | 'exponential'; delayMs: number }
-  /** How long one attempt may hold a message before it is delivered again. Default 30 000 ms. */
+  /**
+   * How long one attempt may hold a message before it is delivered again. Default 30 000 ms, or
+   * `timeoutMs` when that is longer.
+   */
   visibilityTimeoutMs?: number
+  /**
+   * How long one run of the handler may take: then it is cut off, its slot freed, and the message
+   * retried (dead-lettered with "timed out after N ms" after `maxRetries`). What the cut-off run
+   * does later is ignored. Default: `visibilityTimeoutMs`.
+   */
+  timeoutMs?: number
   /** Handler runs in parallel for this step on one instance. Default 10 (1 per group for fifo). */
   concurrency?: number
   /** `fifo` keeps order per `messageGroupId`. Default `standard`. */
@@ -34,6 +44,8 @@ export interface HttpTriggerConfig {
   /** Response body schema per status code. */
   responseSchema?: Readonly<Record<number, Schema>>
   middleware?: ReadonlyArray<Middleware>
+  /** Runs the handler only when true; otherwise the request gets 404 (see docs/triggers/http.md). */
+  condition?: TriggerCondition
 }
 
 export interface QueueTriggerConfig {
@@ -42,6 +54,8 @@ export interface QueueTriggerConfig {
   topic?: string
   input?: Schema
   config?: QueueOptions
+  /** Runs the handler only when true; otherwise the message is acknowledged and skipped. */
+  condition?: TriggerCondition
 }
 
 export interface CronTriggerConfig {
@@ -54,13 +68,15 @@ export interface CronTriggerConfig {
   allowOverlap?: boolean
   /** A run still going after this long is marked failed and no longer holds the next tick. Default 30 000. */
   timeoutMs?: number
+  /** Runs the handler only when true; otherwise the tick is skipped. */
+  condition?: TriggerCondition
 }
 
 export interface StateTriggerConfig {
   type: 'state'
   /** Only changes in this group. */
   group?: string
-  condition?: (input: StateChange, ctx: FlowContext) => boolean | Promise<boolean>
+  condition?: TriggerCondition<StateChange>
 }
 
 export interface StreamTriggerConfig {
@@ -68,7 +84,7 @@ export interface StreamTriggerConfig {
   streamName?: string
   groupId?: string
   itemId?: string
-  condition?: (input: unknown, ctx: FlowContext) => boolean | Promise<boolean>
+  condition?: TriggerCondition
 }
 
 /** Trigger types of plugins outside the core. */
@@ -97,6 +113,10 @@ export interface StepConfig {
   enqueues?: readonly EnqueueDeclaration[]
   /** Documents state groups, topics or other steps this step touches, for the flow graph. */
   virtualEnqueues?: readonly EnqueueDeclaration[]
+  /** Topics this step is drawn as listening to in the flow graph, without a queue trigger. */
+  virtualSubscribes?: readonly string[]
+  /** Files the step reads at run time (Motia bundles them; here they are read from disk as they are). */
+  includeFiles?: readonly string[]
 }
 
 /**
@@ -117,11 +137,19 @@ export interface HttpRequest<Body = unknown, Query = Record<string, string | str
   body: Body
   params: Record<string, string>
   query: Query
+  /** Motia's name for `params`. */
+  pathParams: Record<string, string>
+  /** Motia's name for `query`. */
+  queryParams: Query
   headers: Record<string, string>
   method: string
   path: string
-  /** The raw request, for what the fields above do not cover. */
-  request: Request
+  /** The raw Fetch request, for what the fields above do not cover. */
+  raw: Request
+  /** Motia (≥ 1.0.3) handlers destructure `({ request, response })`: this same request, seen as Motia's. */
+  request: MotiaRequest<Body, Query>
+  /** The imperative response writer of Motia ≥ 1.0.3 (status, headers, stream, close). */
+  response: ResponseWriter
 }
 
 /** A server-sent event, as yielded by a streaming http handler. */
@@ -139,12 +167,19 @@ export interface HttpResponse<Status extends number = number, Body = unknown> {
   body?: Body | AsyncIterable<ServerSentEvent | string>
 }
 
+/** A state change, under our names and Motia's (`group_id`, `item_id`, `old_value`, `new_value`). */
 export interface StateChange<T = unknown> {
   event: 'created' | 'updated' | 'deleted'
   group: string
   key: string
   oldValue: T | undefined
   newValue: T | undefined
+  /** Motia: always `'state'`. */
+  type: 'state'
+  group_id: string
+  item_id: string
+  old_value: T | undefined
+  new_value: T | undefined
 }
 
 export interface CronInput {
@@ -200,9 +235,15 @@ export type EnqueueMessage<Topic extends string = string> = Topic extends unknow
     }
   : never
 
-/** The second argument of every handler, the same for every trigger type and language. */
-export interface FlowContext<Topic extends string = string> {
-  enqueue(message: EnqueueMessage<Topic>): Promise<void>
+/**
+ * The second argument of every handler, the same for every trigger type and language.
+ * `E` is the topics it may enqueue to (or, as in Motia, a union of `{ topic, data }`); `Input` is
+ * the handler's input, which types `match`, `getData` and `is`.
+ */
+export interface FlowContext<E = string, Input = unknown> {
+  enqueue(message: EnqueueMessage<TopicsOf<E>>): Promise<void>
+  /** @deprecated Motia 0.x's name for `enqueue`. */
+  emit(message: EnqueueMessage<TopicsOf<E>>): Promise<void>
   state: StateManager
   logger: Logger
   traceId: string
@@ -211,7 +252,20 @@ export interface FlowContext<Topic extends string = string> {
   flows: readonly string[]
   /** This step's name. */
   step: string
+  /** Type guards on the input by the trigger that fired: `if (ctx.is.http(input)) input.body`. */
+  is: TriggerGuards<Input>
+  /** The payload whatever fired: an http body, queue data, a state or stream change; undefined for cron. */
+  getData(): DataOf<Input>
+  /** Calls the function for the trigger that fired (or `default`); throws when none fits. */
+  match<R = any>(handlers: MatchHandlers<Input, R>): Promise<R | undefined>
+  /** Which delivery of the message this run is: 1 on the first, 2 on the first retry. Always 1 outside queue triggers. */
+  attempt: number
 }
+
+/** Topics from `FlowContext`'s first type parameter: topic names, or Motia's `{ topic, data }` union. */
+type TopicsOf<E> = [E] extends [never] ? never : E extends string ? E : E extends { topic: infer T extends string } ? T : string
+
+type DataOf<Input> = unknown extends Input ? unknown : Input extends HttpRequest<infer B, any> ? B : Input extends CronInput ? undefined : Input
 
 type TriggersOf<C> = C extends { triggers: ReadonlyArray<infer T> } ? T : never
 
@@ -237,6 +291,12 @@ type ResponseOf<T> = T extends { responseSchema: infer R }
 
 type OutputOfTrigger<T> = T extends { type: 'http' } ? ResponseOf<T> : void
 
+/** An http step answers with a response; any other step may return a value, which is ignored. */
+type OutputOf<T> = [Extract<T, { type: 'http' }>] extends [never] ? AnyValue : OutputOfTrigger<T>
+
+/** Any value, spelled with `void` so that a handler returning nothing needs no `return` (JSDoc too). */
+type AnyValue = void | {} | null
+
 type TopicOf<E> = E extends string ? E : E extends { topic: infer T extends string } ? T : never
 
 /** Topics a config may enqueue to. */
@@ -246,7 +306,7 @@ export type EnqueueTopics<C> = C extends { enqueues: ReadonlyArray<infer E> } ? 
 export type HandlerInput<C> = InputOfTrigger<TriggersOf<C>>
 
 /** What the handler must return for this config. */
-export type HandlerOutput<C> = OutputOfTrigger<TriggersOf<C>>
+export type HandlerOutput<C> = OutputOf<TriggersOf<C>>
 
 /**
  * The type of a step's handler, inferred from its config: the http body from `bodySchema`, queue
@@ -260,7 +320,7 @@ export type HandlerOutput<C> = OutputOfTrigger<TriggersOf<C>>
  */
 export type Handlers<C extends StepConfig> = (
   input: HandlerInput<C>,
-  ctx: FlowContext<EnqueueTopics<C>>,
+  ctx: FlowContext<EnqueueTopics<C>, HandlerInput<C>>,
 ) => Promise<HandlerOutput<C>> | HandlerOutput<C>
 
 /** A handler seen from the runtime, with nothing inferred. */

@@ -12,6 +12,8 @@ import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../runtime-types.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
 import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../step/types.ts'
+import { motiaRequest, responseWriter, writtenResponse } from '../compat/http-request.ts'
+import { httpCondition } from '../compat/conditions.ts'
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 
@@ -47,9 +49,10 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
 
     /** Runs the step on a parsed request and answers; a value when the handler returned one. */
     const answer = (req: HttpRequest, traceId: string): Response | Promise<Response> => {
-      const runOptions = middleware.length
-        ? { traceId, around: (ctx: FlowContext, next: () => Promise<unknown>) => compose(middleware, req, ctx, next) }
-        : { traceId }
+      const around = middleware.length ? (ctx: FlowContext, next: () => Promise<unknown>) => compose(middleware, req, ctx, next) : undefined
+      const runOptions = trigger.condition
+        ? { traceId, around: httpCondition(trigger.condition, req, around ?? ((_, next) => next())) }
+        : around ? { traceId, around } : { traceId }
       let current: PendingRun
       try {
         current = runtime.begin(step, trigger, req, runOptions)
@@ -57,12 +60,12 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
         return errorResponse(error, traceId, step.name, logger)
       }
       const result = current.result
-      if (!isThenable(result)) return respond(current, result, traceId)
+      if (!isThenable(result)) return respond(current, result, traceId, req)
       // An async handler that awaited nothing has fulfilled its promise already: answer now,
       // without handing the server a promise to wait on.
-      if (result instanceof Promise && Bun.peek.status(result) === 'fulfilled') return respond(current, Bun.peek(result), traceId)
+      if (result instanceof Promise && Bun.peek.status(result) === 'fulfilled') return respond(current, Bun.peek(result), traceId, req)
       return Promise.resolve(result).then(
-        (output) => respond(current, output, traceId),
+        (output) => respond(current, output, traceId, req),
         (error) => {
           current.fail(error)
           return errorResponse(error, traceId, step.name, logger)
@@ -70,7 +73,9 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       )
     }
 
-    const respond = (current: PendingRun, output: unknown, traceId: string): Response | Promise<Response> => {
+    const respond = (current: PendingRun, output: unknown, traceId: string, req: HttpRequest): Response | Promise<Response> => {
+      // A Motia ≥ 1.0.3 handler answers through `response` and returns nothing.
+      if (output === undefined) output = writtenResponse(req)
       current.succeed(output)
       if (responseChecks && !(output instanceof Response)) return checked(output as HttpResponse | undefined, traceId)
       return reply(output as HttpResponse | Response | undefined, traceId)
@@ -190,7 +195,7 @@ class IncomingRequest implements HttpRequest {
   #query?: HttpRequest['query']
 
   constructor(
-    readonly request: Request,
+    readonly raw: Request,
     readonly body: unknown,
     readonly params: Record<string, string>,
     query?: HttpRequest['query'],
@@ -199,19 +204,36 @@ class IncomingRequest implements HttpRequest {
   }
 
   get query(): HttpRequest['query'] {
-    return (this.#query ??= queryOf(this.request.url))
+    return (this.#query ??= queryOf(this.raw.url))
   }
 
   get method(): string {
-    return this.request.method
+    return this.raw.method
   }
 
   get headers(): Record<string, string> {
-    return (this.#headers ??= this.request.headers.toJSON())
+    return (this.#headers ??= this.raw.headers.toJSON())
+  }
+
+  // Motia's names for the same request (see runtime/compat/README.md).
+  get pathParams(): Record<string, string> {
+    return this.params
+  }
+
+  get queryParams(): HttpRequest['query'] {
+    return this.query
+  }
+
+  get request(): HttpRequest['request'] {
+    return motiaRequest(this)
+  }
+
+  get response(): HttpRequest['response'] {
+    return responseWriter(this)
   }
 
   get path(): string {
-    const url = this.request.url
+    const url = this.raw.url
     const start = url.indexOf('/', url.indexOf('//') + 2)
     const q = url.indexOf('?', start)
     return url.slice(start, q < 0 ? undefined : q)
@@ -255,7 +277,8 @@ function compose(middleware: readonly Middleware[], req: HttpRequest, ctx: FlowC
 
 function errorResponse(error: unknown, traceId: string, step: string, logger: { error: (m: string, f?: Record<string, unknown>) => void }): Response {
   const headers = { 'x-trace-id': traceId }
-  if (error instanceof MotiaError && error.status < 500) {
+  // A 503 (the store cannot take writes) tells the client to retry later; other 5xx stay generic.
+  if (error instanceof MotiaError && (error.status < 500 || error.status === 503)) {
     return json({ error: error.message, ...('issues' in error ? { issues: error.issues } : {}) }, error.status, headers)
   }
   logger.error(`[motia] step "${step}" failed: ${error instanceof Error ? error.message : String(error)}`, { traceId, step, error: error as Error })

@@ -21,9 +21,9 @@
  * BullMQ, with its own key layout and failure modes).
  */
 import { backoffDelay } from '../queue/types.ts'
-import type { MessageHandler } from '../queue/types.ts'
+import type { ConsumeOptions, MessageHandler } from '../queue/types.ts'
 import type { Redis } from './connection.ts'
-import { attempt, deadLetterOf, isFinal, messageOf, tell, type RedisConsumeOptions } from './queue-attempt.ts'
+import { attempt, deadLetterOf, isFinal, messageOf, tell } from './queue-attempt.ts'
 import type { Envelope, QueueKeys } from './queue-keys.ts'
 
 /** Pushes a group copy; the caller then adds a token job for the group. */
@@ -35,7 +35,7 @@ export interface GroupRunner {
   redis: Redis
   keys: QueueKeys
   name: string
-  options: RedisConsumeOptions
+  options: ConsumeOptions
   handler: MessageHandler
   /** Resolves once this consumer stops; the runner finishes the copy in hand and lets go. */
   stopped: () => boolean

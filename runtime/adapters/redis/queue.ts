@@ -20,10 +20,9 @@
  * the publish rejects (the caller answers 503) and the copies already written stay.
  */
 import type { Job, Queue, Worker } from 'bullmq'
-import type { DeadLetter, MessageHandler, QueueAdapter } from '../queue/types.ts'
-import { backoffDelay } from '../queue/types.ts'
+import { backoffDelay, checkPublishOptions, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter } from '../queue/types.ts'
 import { connectRedis, guarded, redisUnavailable, type Redis, type RedisConnectionOptions } from './connection.ts'
-import { attempt, deadLetterOf, isFinal, messageOf, tell, type RedisConsumeOptions } from './queue-attempt.ts'
+import { attempt, deadLetterOf, isFinal, messageOf, tell } from './queue-attempt.ts'
 import { pushGroupCopy, runGroup } from './queue-groups.ts'
 import { groupQueueName, queueKeys, queueName, type Envelope } from './queue-keys.ts'
 
@@ -96,7 +95,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
 
   const newId = () => `m${idPrefix}-${++sequence}`
 
-  const consume = async (consumeOptions: RedisConsumeOptions, handler: MessageHandler) => {
+  const consume = async (consumeOptions: ConsumeOptions, handler: MessageHandler) => {
     const name = queueName(consumeOptions.topic, consumeOptions.step)
     await register(name, consumeOptions.topic, consumeOptions.step)
     // Workers block on their own connections; these may wait for Redis, they are not on a request's path.
@@ -154,6 +153,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
   return {
     publish: (topic, subscribers, data, publishOptions) =>
       call('publish', async () => {
+        checkPublishOptions(topic, publishOptions)
         const enqueuedAt = Date.now()
         const json = JSON.stringify(data) ?? 'null'
         await Promise.all(

@@ -45,7 +45,10 @@ describe('redis state', () => {
     await redis.start()
     let back: unknown
     const deadline = Date.now() + 10_000
-    while (Date.now() < deadline && back === undefined) back = await state.set('g', 'k', 2).catch(() => undefined)
+    while (Date.now() < deadline && back === undefined) {
+      // A failed call rejects at once: pause so the client's reconnect gets its turn.
+      back = await state.set('g', 'k', 2).catch(() => Bun.sleep(50).then(() => undefined))
+    }
     expect(back).toEqual({ oldValue: undefined, newValue: 2 })
     await state.close()
   }, 30_000)

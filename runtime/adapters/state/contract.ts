@@ -8,6 +8,7 @@ import { describe, expect, test } from 'bun:test'
 import { closedAfterEach } from '../../testing/fresh.ts'
 import { MAX_PATH_DEPTH } from './ops.ts'
 import type { StateAdapter, StatePath, UpdateOp } from './types.ts'
+import { createStateManager } from '../../context.ts'
 
 export interface StateContractOptions {
   name: string
@@ -256,6 +257,31 @@ export function testStateAdapter({ name, create }: StateContractOptions): void {
       await state.set(group, key, 'v')
       expect(await state.get(group, key)).toBe('v')
       expect(await state.list(group)).toEqual([{ key, value: 'v' }])
+    })
+  })
+
+  // What handlers see over this adapter (ctx.state), in Motia's shape.
+  describe(`handler state API over ${name}`, () => {
+    const fresh = closedAfterEach(create)
+    const sorted = <T>(values: T[]) => values.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+
+    test('list returns the values of a group (T[]), as in Motia', async () => {
+      const state = createStateManager(await fresh(), () => {}, () => {})
+      await state.set('users', 'a', { name: 'Ann' })
+      await state.set('users', 'b', { name: 'Bob' })
+      expect(sorted(await state.list<{ name: string }>('users'))).toEqual([{ name: 'Ann' }, { name: 'Bob' }])
+      expect(await state.list('empty')).toEqual([])
+    })
+
+    test('getGroup is list under Motia 0.x name; entries keeps the { key, value } pairs', async () => {
+      const state = createStateManager(await fresh(), () => {}, () => {})
+      await state.set('users', 'a', 1)
+      await state.set('users', 'b', 2)
+      expect(sorted(await state.getGroup('users'))).toEqual([1, 2])
+      expect(sorted(await state.entries('users'))).toEqual([
+        { key: 'a', value: 1 },
+        { key: 'b', value: 2 },
+      ])
     })
   })
 }

@@ -51,7 +51,12 @@ export interface StateManager {
   update<T = unknown>(group: string, key: string, ops: readonly UpdateOp[]): Promise<T | undefined>
   /** Removes a key; returns the value it had. */
   delete<T = unknown>(group: string, key: string): Promise<T | undefined>
-  list<T = unknown>(group: string): Promise<Array<{ key: string; value: T }>>
+  /** The values of a group (as in Motia); `entries` has their keys too. */
+  list<T = unknown>(group: string): Promise<T[]>
+  /** Motia's other name for `list`. */
+  getGroup<T = unknown>(group: string): Promise<T[]>
+  /** The `{ key, value }` pairs of a group. */
+  entries<T = unknown>(group: string): Promise<Array<{ key: string; value: T }>>
   listGroups(): Promise<string[]>
   clear(group: string): Promise<void>
 }

@@ -11,7 +11,7 @@ export const config = {
 export const handler: Handlers<typeof config> = async (_tick, { state, logger }) => {
   const now = Date.now()
   let escalated = 0
-  for (const { key, value: ticket } of await state.list<Ticket>('tickets')) {
+  for (const { key, value: ticket } of await state.entries<Ticket>('tickets')) {
     if (ticket.status !== 'triaged' || !ticket.triagedAt) continue
     if (now - ticket.triagedAt < slaMinutes[ticket.priority] * 60_000) continue
     await state.update('tickets', key, [{ type: 'set', path: 'status', value: 'escalated' }])

@@ -9,7 +9,7 @@ export const config = {
 } as const satisfies StepConfig
 
 export const handler: Handlers<typeof config> = async (_req, { state }) => {
-  const tickets = (await state.list<Ticket>('tickets')).map((entry) => entry.value).sort((a, b) => b.openedAt - a.openedAt)
+  const tickets = (await state.list<Ticket>('tickets')).sort((a, b) => b.openedAt - a.openedAt)
   const stats = (await state.get<Record<string, number>>('support', 'stats')) ?? {}
   return { status: 200, body: { tickets, stats } }
 }

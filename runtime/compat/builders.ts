@@ -1,0 +1,92 @@
+/**
+ * Motia 1.0's trigger builders: `http()`, `api()`, `queue()`, `cron()`, `state()`, `stream()`,
+ * plus `step()` and `jsonSchema()`. Each returns the plain trigger object our config takes, with
+ * its literal types kept so `Handlers<typeof config>` infers as for a hand-written trigger.
+ *
+ * @example
+ * export const { config, handler } = step(
+ *   { name: 'CreateOrder', triggers: [http('POST', '/orders', { bodySchema: order })], enqueues: ['order-placed'] },
+ *   async (req, { enqueue }) => { await enqueue({ topic: 'order-placed', data: req.body }); return { status: 201, body: req.body } },
+ * )
+ */
+import { z } from 'zod'
+import type { JsonSchema, Schema } from '../step/schema.ts'
+import type { Handlers, HttpMethod, HttpTriggerConfig, QueueOptions, StepConfig } from '../step/types.ts'
+import type { TriggerCondition } from './motia-types.ts'
+
+/** What `http()` takes besides method and path. */
+export type HttpOptions = Omit<HttpTriggerConfig, 'type' | 'method' | 'path' | 'condition'>
+
+/** Motia's queue options: `input`, and `infrastructure.queue` (mapped onto `config` at load), or ours. */
+export interface QueueBuilderOptions {
+  input?: Schema
+  config?: QueueOptions
+  infrastructure?: {
+    handler?: { timeout?: number; ram?: number; cpu?: number }
+    queue?: { type?: 'fifo' | 'standard'; maxRetries?: number; visibilityTimeout?: number; delaySeconds?: number }
+  }
+}
+
+type Defined<O> = O extends object ? O : {}
+
+/** An http trigger. `condition`, when given, decides per request whether the handler runs. */
+export function http<const M extends HttpMethod, const P extends string, const O extends HttpOptions | undefined = undefined>(
+  method: M,
+  path: P,
+  options?: O,
+  condition?: TriggerCondition,
+): { type: 'http'; method: M; path: P; condition?: TriggerCondition } & Defined<O> {
+  return { type: 'http', method, path, ...options, condition } as never
+}
+
+/** Motia's other name for `http()`. */
+export const api = http
+
+/** A queue trigger on `topic`. */
+export function queue<const T extends string, const O extends QueueBuilderOptions | undefined = undefined>(
+  topic: T,
+  options?: O,
+  condition?: TriggerCondition,
+): { type: 'queue'; topic: T; condition?: TriggerCondition } & Defined<O> {
+  return { type: 'queue', topic, ...options, condition } as never
+}
+
+/** A cron trigger (5, 6 or 7 fields). */
+export function cron<const E extends string>(expression: E, condition?: TriggerCondition): { type: 'cron'; expression: E; condition?: TriggerCondition } {
+  return { type: 'cron', expression, condition }
+}
+
+/** A state trigger: runs after any state write for which `condition` (when given) is true. */
+export function state(condition?: TriggerCondition): { type: 'state'; condition?: TriggerCondition } {
+  return { type: 'state', condition }
+}
+
+/** A stream trigger on `streamName`. */
+export function stream<const S extends string>(streamName: S, condition?: TriggerCondition): { type: 'stream'; streamName: S; condition?: TriggerCondition } {
+  return { type: 'stream', streamName, condition }
+}
+
+/** A step as `step()` returns it; export both members: `export const { config, handler } = step(...)`. */
+export interface StepDefinition<C extends StepConfig> {
+  config: C
+  handler: Handlers<C>
+}
+
+/**
+ * Types a step's config and handler together. Without a handler it returns `{ config, handle }`,
+ * whose `handle(handler)` completes the definition.
+ */
+export function step<const C extends StepConfig>(config: C, handler: Handlers<C>): StepDefinition<C>
+export function step<const C extends StepConfig>(config: C): { config: C; handle(handler: Handlers<C>): StepDefinition<C> }
+export function step<const C extends StepConfig>(config: C, handler?: Handlers<C>) {
+  if (handler) return { config, handler }
+  return { config, handle: (h: Handlers<C>) => ({ config, handler: h }) }
+}
+
+/**
+ * A JSON Schema made from a zod schema (draft-07, as Motia makes it). Validation then follows the
+ * JSON Schema; the handler's input type stays unknown, as for any JSON Schema.
+ */
+export function jsonSchema(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, { target: 'draft-7' }) as JsonSchema
+}

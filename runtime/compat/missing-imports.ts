@@ -1,0 +1,53 @@
+/**
+ * A step file that imports modules which cannot be found fails on the first one; a team copying
+ * its steps from a Motia project then fixes one import per restart. On such a failure this lists
+ * every import of the failing file that does not resolve, each with its fix, in one error.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, relative } from 'node:path'
+import { ConfigError } from '../errors.ts'
+
+/** The error to report for a step file that failed to import: all missing imports, or `error` as it is. */
+export function describeLoadFailure(error: unknown, file: string, root: string): unknown {
+  const failure = error as { code?: string; referrer?: string; specifier?: string } | null
+  if (failure?.code !== 'ERR_MODULE_NOT_FOUND' || typeof failure.referrer !== 'string') return error
+  // The failing import may sit in a helper module the step imports: scan that module.
+  const importer = failure.referrer.startsWith('/') ? failure.referrer : file
+  const missing = missingImports(importer)
+  if (missing.length === 0) return error
+  const where = relative(root, importer)
+  const list = missing.map((spec) => `'${spec}' (${isBare(spec) ? `install it: bun add ${packageName(spec)}` : 'no such file'})`).join(', ')
+  return new ConfigError(`[motia] ${where} imports ${missing.length === 1 ? 'a module' : `${missing.length} modules`} that cannot be found: ${list}`, { file: where, cause: error })
+}
+
+/** The import specifiers of `file` (type-only imports excluded) that do not resolve from its folder. */
+export function missingImports(file: string): string[] {
+  let source: string
+  try {
+    source = readFileSync(file, 'utf8')
+  } catch {
+    return []
+  }
+  const loader = file.endsWith('.ts') ? 'ts' : 'js'
+  const specs = new Set(new Bun.Transpiler({ loader }).scanImports(source).map((i) => i.path))
+  return [...specs].filter((spec) => {
+    if (spec.startsWith('node:') || spec.startsWith('bun:')) return false
+    try {
+      Bun.resolveSync(spec, dirname(file))
+      return false
+    } catch {
+      return true
+    }
+  })
+}
+
+// --- internal ---
+
+function isBare(spec: string): boolean {
+  return !spec.startsWith('.') && !spec.startsWith('/')
+}
+
+function packageName(spec: string): string {
+  const parts = spec.split('/')
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!
+}

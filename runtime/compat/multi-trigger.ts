@@ -1,0 +1,46 @@
+/**
+ * The multi-trigger helpers of the handler context, as Motia names them: `ctx.is.<type>(input)`,
+ * `ctx.getData()` and `ctx.match({ http, queue, cron, state, stream, default })`. They read only
+ * which trigger fired, so they cost nothing until a handler calls them.
+ */
+import { MotiaError } from '../errors.ts'
+import type { FiredTrigger } from '../step/types.ts'
+import type { MatchHandlers, TriggerGuards } from './motia-types.ts'
+
+const types = ['http', 'queue', 'cron', 'state', 'stream'] as const
+
+/** The `ctx.is` object for a trigger type; one shared object per type. */
+export function guardsFor(type: string): TriggerGuards {
+  let guards = guardsByType.get(type)
+  if (!guards) {
+    guards = Object.fromEntries(types.map((t) => [t, () => t === type])) as unknown as TriggerGuards
+    guardsByType.set(type, guards)
+  }
+  return guards
+}
+
+/** `ctx.getData()`: the http body, the queue data, the state/stream change; undefined for cron. */
+export function dataOf(trigger: FiredTrigger, input: unknown): unknown {
+  if (trigger.type === 'http') return (input as { body?: unknown } | undefined)?.body
+  if (trigger.type === 'cron') return undefined
+  return input
+}
+
+/**
+ * `ctx.match(handlers)`: calls the function for the trigger that fired, else `default`. A step
+ * that reaches neither has no code for this trigger; that is a mistake worth an error, not a
+ * silent `undefined` that an http client would see as an empty 200.
+ */
+export async function matchTrigger(step: string, trigger: FiredTrigger, input: unknown, handlers: MatchHandlers<unknown, unknown>): Promise<unknown> {
+  const fn = (handlers as Record<string, ((input?: unknown) => unknown) | undefined>)[trigger.type]
+  if (typeof fn === 'function') return trigger.type === 'cron' ? fn() : fn(input)
+  if (typeof handlers.default === 'function') return handlers.default(input)
+  const given = Object.keys(handlers).join(', ') || 'none'
+  throw new MotiaError(`[motia] step "${step}": ctx.match() has no "${trigger.type}" handler and no default (given: ${given}): add ${trigger.type}: async (input) => { ... } or default`, {
+    code: 'NO_MATCH',
+  })
+}
+
+// --- internal ---
+
+const guardsByType = new Map<string, TriggerGuards>()
