@@ -21,14 +21,17 @@ export interface TestRedis {
 
 export const redisServerBinary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path)) ?? 'redis-server'
 
-/** Starts a redis-server on a free port and resolves once it answers PING. */
-export async function startRedisServer(): Promise<TestRedis> {
+/**
+ * Starts a redis-server on a free port and resolves once it answers PING. `persistent` keeps an
+ * append-only file synced on every write, so data survives `stop()` and `start()`.
+ */
+export async function startRedisServer(options: { persistent?: boolean } = {}): Promise<TestRedis> {
   const port = freePort()
   const dir = mkdtempSync(join(tmpdir(), 'motia-redis-'))
   let proc: Subprocess | undefined
 
   const start = async () => {
-    proc = Bun.spawn([redisServerBinary, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    proc = Bun.spawn([redisServerBinary, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])], {
       stdout: 'ignore',
       stderr: 'pipe',
     })
