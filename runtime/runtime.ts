@@ -58,7 +58,7 @@ export interface Runtime extends MotiaRuntime {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
-  const config = await loadConfig(root, options.flags, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
+  const config = await loadConfig(root, { ...options.flags, mode }, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
   const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
@@ -74,7 +74,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw error
   }
   const { queue, state, traces, cronLock } = opened
-  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
+  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
   const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
@@ -157,17 +157,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return current
   }
 
+  const admit = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): Promise<RunOptions | undefined> => {
+    // A trigger's own `condition` is checked here for every trigger type.
+    const when = runOptions.when ?? conditionOf(trigger, input)
+    if (!when) return runOptions
+    const traceId = traceFor(step, trigger, runOptions)
+    // Span 0 records nothing: what the check reads is not a run of the step.
+    if (await when(createFlowContext(contextDeps, step, trigger, traceId, 0, input))) return { ...runOptions, traceId, when: undefined }
+    if (!runOptions.when) recordSkip(traces, step, trigger, traceId)
+    return undefined
+  }
+
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions?: RunOptions): Promise<unknown> => {
-    // A trigger's own `condition` is checked here for every trigger type that runs through `run`.
-    const when = runOptions?.when ?? conditionOf(trigger, input)
-    if (when) {
-      const traceId = traceFor(step, trigger, runOptions ?? {})
-      // Span 0 records nothing: what the check reads is not a run of the step.
-      if (!(await when(createFlowContext(contextDeps, step, trigger, traceId, 0, input)))) {
-        if (!runOptions?.when) recordSkip(traces, step, trigger, traceId)
-        return undefined
-      }
-      runOptions = { ...runOptions, traceId }
+    if (runOptions?.when || (trigger as { condition?: unknown }).condition) {
+      runOptions = await admit(step, trigger, input, runOptions)
+      if (!runOptions) return undefined
     }
     const current = begin(step, trigger, input, runOptions)
     try {
@@ -223,6 +227,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     subscribers: (topic) => topics.get(topic) ?? [],
     run,
     begin,
+    admit,
     startTrace,
     async enqueue(message, opts = {}) {
       checkEnqueueMessage(message)

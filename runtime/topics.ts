@@ -33,8 +33,8 @@ export function indexTopics(steps: readonly LoadedStep[]): TopicIndex {
 
 /**
  * Throws a `ValidationError` naming the first subscriber whose input schema rejects `data`. Its
- * status is 500: inside a handler this is the step's bug, not the client's, so an HTTP caller
- * gets a generic error and the details go to the log.
+ * status is 400, as documented: data an HTTP handler enqueues usually comes from the request, so
+ * an uncaught rejection answers the client with what is wrong.
  */
 export async function checkMessage(topic: string, subscribers: readonly Subscriber[], data: unknown): Promise<void> {
   for (const { step, validate } of subscribers) {
@@ -44,7 +44,6 @@ export async function checkMessage(topic: string, subscribers: readonly Subscrib
       throw new ValidationError(
         `[motia] enqueue to "${topic}" rejected by the input schema of step "${step.name}" (${step.relativePath}): ${formatIssues(result.issues)}`,
         result.issues,
-        { status: 500 },
       )
     }
   }

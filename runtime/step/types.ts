@@ -39,6 +39,12 @@ export interface HttpTriggerConfig {
   /** `/users/:id`. Inferred from the folder under `steps/http/` when omitted. */
   path?: string
   bodySchema?: Schema
+  /**
+   * Media types the body may have. Default `['application/json']` (which covers `…+json` too);
+   * others get 415. JSON and `application/x-www-form-urlencoded` bodies are parsed into
+   * `req.body`; other listed types are left unread, on `req.request`.
+   */
+  contentTypes?: readonly string[]
   /** A schema for the query object, or a list of documented parameters. */
   queryParams?: Schema | ReadonlyArray<{ name: string; description?: string; required?: boolean }>
   /** Response body schema per status code. */

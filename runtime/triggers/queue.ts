@@ -4,7 +4,7 @@
  * data that no longer fits goes straight to the dead-letter queue. Each delivery is one run of the
  * step, cut off after `config.timeoutMs`; a dead-lettered message logs one warning.
  */
-import { ConfigError, NonRetriableError, errorMessage, isNonRetriable } from '../errors.ts'
+import { ConfigError, NonRetriableError, errorMessage, isNonRetriable, toError } from '../errors.ts'
 import { queueDefaults, type QueueMessage } from '../adapters/queue/types.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../runtime-types.ts'
@@ -80,10 +80,13 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
           if (!result.ok) throw new NonRetriableError(`message on "${topic}" does not match the input schema of "${step.name}": ${formatIssues(result.issues)}`)
           data = result.value
         }
+        // A message the trigger's condition turns down is acknowledged: it was handled by skipping it.
+        const runOptions = await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
+        if (!runOptions) return
         let run: PendingRun | undefined
         let abandoned = false
         try {
-          run = runtime.begin(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
+          run = runtime.begin(step, trigger, data, runOptions)
           const current = run
           // Cut off by the adapter: the span ends now, the run's own outcome no longer counts.
           attempt.onAbandon = (reason) => {
@@ -92,7 +95,9 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
             failed(message, reason)
           }
           run.succeed(await run.result)
-        } catch (error) {
+        } catch (thrown) {
+          // Handlers may throw null, strings or plain objects: the dead letter gets a readable message.
+          const error = toError(thrown)
           run?.fail(error)
           if (!abandoned) failed(message, error)
           throw error

@@ -26,7 +26,7 @@ const steps = {
     export const handler = async (job, { state }) => { await state.set('done', job.id, true) }
   `,
   'steps/http/done.get.step.ts': `
-    export const handler = async (req, { state }) => ({ status: 200, body: (await state.list('done')).map((e) => e.key) })
+    export const handler = async (req, { state }) => ({ status: 200, body: (await state.entries('done')).map((e) => e.key) })
   `,
 }
 

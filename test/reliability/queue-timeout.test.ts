@@ -36,7 +36,7 @@ beforeAll(() => {
       }
     `,
     'steps/http/done.get.step.ts': `
-      export const handler = async (req, { state }) => ({ status: 200, body: Object.fromEntries((await state.list('done')).map((e) => [e.key, e.value])) })
+      export const handler = async (req, { state }) => ({ status: 200, body: Object.fromEntries((await state.entries('done')).map((e) => [e.key, e.value])) })
     `,
   })
 })
