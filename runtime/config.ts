@@ -3,7 +3,7 @@
  * The only place the runtime reads environment variables.
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
 import type { QueueAdapter } from './adapters/queue/types.ts'
 import type { StateAdapter } from './adapters/state/types.ts'
@@ -12,8 +12,20 @@ import type { TraceStore } from './observability/trace-store.ts'
 import type { MotiaPlugin } from './plugin.ts'
 import type { StreamStore } from './adapters/streams/types.ts'
 import type { AuthenticateStream } from './streams/socket.ts'
+import type { CronLock } from './adapters/redis/cron-lock.ts'
+import { checkCors, type CorsOptions } from './http/cors.ts'
+import type { Middleware } from './step/types.ts'
 
-type Factory<T> = T | (() => T | Promise<T>)
+/** What an adapter factory is told: the project's Redis (when `REDIS_URL` is set) and key prefix. */
+export interface AdapterContext {
+  root: string
+  /** `REDIS_URL`, if set. */
+  redisUrl?: string
+  /** The project's key prefix in a shared store: `motia:<package name or folder>:`. */
+  prefix: string
+}
+
+type Factory<T> = T | ((context: AdapterContext) => T | Promise<T>)
 
 /** What `motia.config.ts` exports by default. */
 export interface MotiaConfig {
@@ -24,12 +36,19 @@ export interface MotiaConfig {
     state?: Factory<StateAdapter>
     traces?: Factory<TraceStore>
     streams?: Factory<StreamStore>
+    /** Decides which instance runs a cron tick; only needed with several instances. */
+    cronLock?: Factory<CronLock>
   }
   http?: {
     port?: number
+    /** Interface to listen on. Default `127.0.0.1` under `motia dev`, `0.0.0.0` under `motia start`. */
     host?: string
     /** Largest accepted request body in bytes; larger ones get 413. Default 1 MiB. */
     bodyLimit?: number
+    /** Cross-origin requests from browsers; refused by browsers when left out. See docs/triggers/http.md. */
+    cors?: CorsOptions
+    /** Middleware run around every http step, before the step's own `middleware`. */
+    middleware?: Middleware[]
   }
   logLevel?: LogLevel
   /**
@@ -50,12 +69,16 @@ export interface MotiaConfig {
 export interface ResolvedConfig {
   plugins: MotiaPlugin[]
   adapters: NonNullable<MotiaConfig['adapters']>
-  http: { port: number; host: string; bodyLimit: number }
+  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[] }
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
   authenticateStream?: AuthenticateStream
   streams: { maxBufferedBytes: number }
+  /** `REDIS_URL`: when set, every adapter not named in `adapters` is the Redis one. */
+  redisUrl?: string
+  /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */
+  controlToken?: string
   /** The file it came from, if any. */
   file?: string
 }
@@ -78,16 +101,15 @@ export const configFiles = ['motia.config.ts', 'motia.config.js', 'motia.config.
  */
 export async function loadConfig(
   root: string,
-  flags: { port?: number; host?: string; logFormat?: 'json' | 'pretty' } = {},
+  flags: { port?: number; host?: string; logFormat?: 'json' | 'pretty'; mode?: 'dev' | 'start' | 'test' } = {},
   env: Record<string, string | undefined> = process.env,
   preloaded?: MotiaConfig,
 ): Promise<ResolvedConfig> {
   const file = preloaded ? undefined : configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
   const config = preloaded ?? (file ? await importConfig(file) : {})
-  if (env.REDIS_URL && (!config.adapters?.queue || !config.adapters?.state)) {
-    throw new ConfigError(
-      '[motia] REDIS_URL is set, but this version has no Redis adapters yet: unset REDIS_URL to use the embedded store in .motia/, or set adapters in motia.config.ts',
-    )
+  const redisUrl = env.REDIS_URL?.trim() || undefined
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError(`[motia] REDIS_URL must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset REDIS_URL`)
   }
   const envPort = env.PORT ? Number(env.PORT) : undefined
   if (envPort !== undefined && !(/^\d+$/.test(env.PORT!) && envPort <= 65535)) {
@@ -99,27 +121,38 @@ export async function loadConfig(
     throw new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`)
   }
   const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
+  const where = file ? relative(root, file) : 'motia.config.ts'
+  checkCors(config.http?.cors, where)
+  const middleware = config.http?.middleware ?? []
+  if (!Array.isArray(middleware) || !middleware.every((m) => typeof m === 'function')) {
+    throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
+  }
   return {
     plugins: config.plugins ?? [],
     adapters: config.adapters ?? {},
     http: {
       port: flags.port ?? envPort ?? config.http?.port ?? 3111,
-      host: flags.host ?? env.HOST ?? config.http?.host ?? '0.0.0.0',
+      // Production serves the network; anything else stays on this machine unless asked.
+      host: flags.host ?? env.HOST ?? config.http?.host ?? (flags.mode === 'start' ? '0.0.0.0' : '127.0.0.1'),
       bodyLimit: config.http?.bodyLimit ?? 1024 * 1024,
+      cors: config.http?.cors,
+      middleware,
     },
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
     streams: { maxBufferedBytes: config.streams?.maxBufferedBytes ?? 4 * 1024 * 1024 },
+    redisUrl,
+    controlToken: env.MOTIA_TOKEN || undefined,
     file,
   }
 }
 
 /** Resolves an adapter option that may be an instance or a factory. */
-export async function resolveFactory<T>(value: Factory<T> | undefined, fallback: () => T | Promise<T>): Promise<T> {
+export async function resolveFactory<T>(value: Factory<T> | undefined, fallback: () => T | Promise<T>, context?: AdapterContext): Promise<T> {
   if (value === undefined) return fallback()
-  return typeof value === 'function' ? (value as () => T | Promise<T>)() : value
+  return typeof value === 'function' ? (value as (context?: AdapterContext) => T | Promise<T>)(context) : value
 }
 
 // --- internal ---

@@ -13,6 +13,7 @@ import { stateChange } from './compat/state.ts'
 import { createStreamsContext } from './streams/api.ts'
 import type { StreamHub } from './streams/hub.ts'
 import type { StreamsContext } from './streams/types.ts'
+import { checkEnqueueMessage } from './topics.ts'
 
 export interface ContextDeps {
   state: StateAdapter
@@ -27,8 +28,8 @@ export interface ContextDeps {
 }
 
 /** The context for one run of `step` on `input` within trace `traceId`, recording into `span`. */
-export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown): FlowContext {
-  return new StepContext(deps, step, trigger, traceId, span, input)
+export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown, attempt = 1): FlowContext {
+  return new StepContext(deps, step, trigger, traceId, span, input, attempt)
 }
 
 /**
@@ -51,6 +52,7 @@ class StepContext implements FlowContext {
     readonly traceId: string,
     private readonly span: SpanHandle,
     private readonly input: unknown,
+    readonly attempt: number,
   ) {
     this.flows = definition.flows
     this.step = definition.name
@@ -61,6 +63,7 @@ class StepContext implements FlowContext {
     if (!this.#enqueue) {
       const { deps, definition, span, traceId } = this
       this.#enqueue = async (message) => {
+        checkEnqueueMessage(message)
         if (!definition.enqueues.includes(message.topic)) {
           throw new MotiaError(
             `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,

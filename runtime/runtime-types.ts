@@ -7,6 +7,7 @@ import type { StateAdapter } from './adapters/state/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import type { Logger, LogSink } from './observability/logger.ts'
 import type { TraceStore } from './observability/trace-store.ts'
+import type { CronLock } from './adapters/redis/cron-lock.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
 import type { HttpRouter } from './http/server.ts'
 import type { ResolvedConfig } from './config.ts'
@@ -17,6 +18,8 @@ export interface RunOptions {
   traceId?: string
   /** Name of the new trace, e.g. `POST /users`. */
   traceName?: string
+  /** The delivery attempt of a queue message (`ctx.attempt`); 1 when absent. */
+  attempt?: number
   /** Runs around the handler with its context (HTTP middleware uses this). */
   around?: (ctx: FlowContext, next: () => Promise<unknown>) => Promise<unknown>
   /**
@@ -60,6 +63,8 @@ export interface MotiaRuntime {
   traces: TraceStore
   /** The project's streams (definitions, store, change feed). */
   streams?: StreamHub
+  /** With several instances (Redis): claims each cron tick for exactly one of them. */
+  cronLock?: CronLock
   http: HttpRouter
   /** The steps currently registered. */
   steps(): readonly LoadedStep[]
@@ -74,6 +79,12 @@ export interface MotiaRuntime {
    * error is thrown on.
    */
   begin(step: LoadedStep, trigger: FiredTrigger, input: unknown, options?: RunOptions): PendingRun
+  /**
+   * Checks `options.when`, else the trigger's own `condition`, before a run that goes through
+   * `begin` (`run` does this itself). Resolves the options to run with (the trace fixed), or
+   * undefined when the run is skipped: a skip by the trigger's condition is recorded in the trace.
+   */
+  admit(step: LoadedStep, trigger: FiredTrigger, input: unknown, options?: RunOptions): Promise<RunOptions | undefined>
   /** Enqueues from outside a step (CLI, tests, plugins); starts a trace unless one is given. */
   enqueue(message: EnqueueMessage, options?: { traceId?: string }): Promise<void>
   /** Listens to a runtime event; returns the function that stops listening. */

@@ -4,9 +4,7 @@
  */
 import { relative, resolve } from 'node:path'
 import { ConfigError, MotiaError, errorMessage, toError } from './errors.ts'
-import { createSqliteQueue } from './adapters/queue/sqlite.ts'
-import { defaultDatabasePath } from './adapters/sqlite/database.ts'
-import { createSqliteState } from './adapters/state/sqlite.ts'
+import { redisErrorLogger, resolveAdapters, usesEmbeddedStore, type ResolvedAdapters } from './adapters/resolve.ts'
 import { createFlowContext, type ContextDeps } from './context.ts'
 import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
@@ -16,16 +14,15 @@ import { createHttpServer, type HttpServer } from './http/server.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
 import { newTraceId } from './observability/ids.ts'
-import { createMemoryTraceStore, type SpanHandle, type TraceStore } from './observability/trace-store.ts'
-import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
+import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
+import { loadConfig, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
 import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
-import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
+import { checkEnqueueMessage, checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
 import { conditionOf, recordSkip } from './compat/conditions.ts'
-import { createSqliteStreams } from './adapters/streams/sqlite.ts'
 import { createStreamsFeature, isStreamFile, type StreamsFeature } from './streams/index.ts'
 
 export interface RuntimeOptions {
@@ -64,21 +61,23 @@ export interface Runtime extends MotiaRuntime {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
-  const config = await loadConfig(root, options.flags, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
+  const config = await loadConfig(root, { ...options.flags, mode }, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
   const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
   // The embedded store is the default; one server per project may use it (see project-lock.ts).
-  const embedded = !adapters.queue || !adapters.state
+  // Redis mode takes no lock: any number of instances share one Redis.
+  const embedded = usesEmbeddedStore(config, adapters)
   const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
-  const database = defaultDatabasePath(root)
-  const [queue, state, traces, streamStore] = await Promise.all([
-    resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined })),
-    resolveFactory(adapters.state, () => createSqliteState({ path: database })),
-    resolveFactory(adapters.traces, () => createMemoryTraceStore()),
-    resolveFactory(adapters.streams, () => createSqliteStreams({ path: database })),
-  ])
-  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
+  let opened: ResolvedAdapters
+  try {
+    opened = await resolveAdapters(root, config, adapters, { reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message), onError: redisErrorLogger(logger) })
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+  const { queue, state, traces, cronLock, streams: streamStore } = opened
+  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
   const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
@@ -113,6 +112,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return id
   }
 
+  /** Callers check the message first (`checkEnqueueMessage`): ctx.enqueue and runtime.enqueue do. */
   const publish = async (message: EnqueueMessage, traceId: string): Promise<number> => {
     const subscribers = topics.get(message.topic) ?? []
     if (subscribers.length === 0) {
@@ -161,8 +161,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const begin = (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): PendingRun => {
     const traceId = traceFor(step, trigger, runOptions)
     const startedAt = Date.now()
-    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
-    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input)
+    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt, runOptions.attempt)
+    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input, runOptions.attempt)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     running.add(current)
     try {
@@ -175,17 +175,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return current
   }
 
+  const admit = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): Promise<RunOptions | undefined> => {
+    // A trigger's own `condition` is checked here for every trigger type.
+    const when = runOptions.when ?? conditionOf(trigger, input)
+    if (!when) return runOptions
+    const traceId = traceFor(step, trigger, runOptions)
+    // Span 0 records nothing: what the check reads is not a run of the step.
+    if (await when(createFlowContext(contextDeps, step, trigger, traceId, 0, input))) return { ...runOptions, traceId, when: undefined }
+    if (!runOptions.when) recordSkip(traces, step, trigger, traceId)
+    return undefined
+  }
+
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions?: RunOptions): Promise<unknown> => {
-    // A trigger's own `condition` is checked here for every trigger type that runs through `run`.
-    const when = runOptions?.when ?? conditionOf(trigger, input)
-    if (when) {
-      const traceId = traceFor(step, trigger, runOptions ?? {})
-      // Span 0 records nothing: what the check reads is not a run of the step.
-      if (!(await when(createFlowContext(contextDeps, step, trigger, traceId, 0, input)))) {
-        if (!runOptions?.when) recordSkip(traces, step, trigger, traceId)
-        return undefined
-      }
-      runOptions = { ...runOptions, traceId }
+    if (runOptions?.when || (trigger as { condition?: unknown }).condition) {
+      runOptions = await admit(step, trigger, input, runOptions)
+      if (!runOptions) return undefined
     }
     const current = begin(step, trigger, input, runOptions)
     try {
@@ -236,14 +240,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     traces,
     streams: streaming.hub,
     streaming,
+    cronLock,
     http: server,
     server,
     steps: () => steps,
     subscribers: (topic) => topics.get(topic) ?? [],
     run,
     begin,
+    admit,
     startTrace,
     async enqueue(message, opts = {}) {
+      checkEnqueueMessage(message)
       if (!topics.has(message.topic)) {
         throw new MotiaError(`[motia] no step subscribes to topic "${message.topic}"; known topics: ${[...topics.keys()].join(', ') || 'none'}`, {
           code: 'UNKNOWN_TOPIC',
@@ -261,7 +268,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     async load() {
       if (!setupDone) {
         setupDone = true
-        registerCoreRoutes(runtime, { controlToken: lock?.token })
+        registerCoreRoutes(runtime, { controlToken: lock?.token ?? config.controlToken })
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
       const streamResult = await streaming.load(bundled)
@@ -318,7 +325,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (running.size > 0) logger.warn(`[motia] shutdown: ${describeRuns(running)} still running after shutdownTimeoutMs (${config.shutdownTimeoutMs} ms); stopping anyway`)
       for (const plugin of plugins) await plugin.dispose?.()
       await streaming.close()
-      await Promise.all([queue.close(), state.close(), traces.close(), streamStore.close()])
+      await opened.close()
       lock?.release()
     },
   }

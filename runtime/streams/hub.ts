@@ -4,6 +4,11 @@
  * changes in the order they were made), the definitions currently loaded, and the change feed the
  * WebSocket endpoint and stream triggers listen to.
  *
+ * Two feeds: `onChange` sees this process's writes (stream triggers run where the write was made,
+ * in its trace); `onBroadcast` sees what clients must be told. They are the same, unless the store
+ * shares changes across instances (a `BroadcastStore`, e.g. Redis): then clients hear every
+ * instance's changes from the store's feed, and `send` goes through the store too.
+ *
  * Timestamps are milliseconds that never repeat or go back within a process: Motia's clients drop
  * a change whose timestamp is not newer than the last one they applied.
  */
@@ -23,6 +28,16 @@ export interface StreamChange {
   traceId?: string
 }
 
+/** A store that publishes every instance's changes (Redis); optional capability of a `StreamStore`. */
+export interface BroadcastStore {
+  onChange(listener: (change: BroadcastChange) => void): Promise<() => void>
+  send(stream: string, groupId: string, event: unknown, id?: string): Promise<void>
+}
+
+type BroadcastChange =
+  | { type: 'write'; stream: string; groupId: string; id: string; oldValue?: unknown; newValue?: unknown }
+  | { type: 'event'; stream: string; groupId: string; id?: string; event: unknown }
+
 export interface ItemWrite {
   /** The items before and after, with their ids (null when absent). */
   oldItem: unknown
@@ -41,6 +56,10 @@ export interface StreamHub {
   write(stream: string, groupId: string, id: string, next: (current: unknown) => unknown, traceId?: string): Promise<ItemWrite>
   send(stream: string, groupId: string, id: string | undefined, event: StreamEvent, traceId?: string): void
   onChange(listener: (change: StreamChange) => void): () => void
+  /** Changes clients must hear of (every instance's, with a broadcasting store). */
+  onBroadcast(listener: (change: StreamChange) => void): () => void
+  /** Stops listening to a broadcasting store. */
+  close(): Promise<void>
   /** The next timestamp (strictly greater than every one before). */
   tick(): number
 }
@@ -48,12 +67,14 @@ export interface StreamHub {
 export function createStreamHub(store: StreamStore, onListenerError: (error: unknown) => void): StreamHub {
   let definitions = new Map<string, LoadedStream>()
   const listeners = new Set<(change: StreamChange) => void>()
+  const broadcastListeners = new Set<(change: StreamChange) => void>()
+  const shared = typeof (store as Partial<BroadcastStore>).onChange === 'function' ? (store as StreamStore & BroadcastStore) : undefined
   const locks = new Map<string, Promise<unknown>>()
   let last = 0
 
   const tick = () => (last = Math.max(Date.now(), last + 1))
-  const publish = (change: StreamChange) => {
-    for (const listener of listeners) {
+  const tell = (targets: Set<(change: StreamChange) => void>, change: StreamChange) => {
+    for (const listener of targets) {
       try {
         listener(change)
       } catch (error) {
@@ -61,6 +82,20 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
       }
     }
   }
+  const publish = (change: StreamChange) => {
+    tell(listeners, change)
+    if (!shared) tell(broadcastListeners, change)
+  }
+  const unshare = shared?.onChange((change) => {
+    if (change.type === 'event') {
+      const event = change.event as StreamEvent
+      return tell(broadcastListeners, { streamName: change.stream, groupId: change.groupId, ...(change.id == null ? {} : { id: change.id }), timestamp: tick(), event: { type: 'event', event } })
+    }
+    const type = change.newValue === undefined ? 'delete' : change.oldValue === undefined ? 'create' : 'update'
+    const data = withId(type === 'delete' ? change.oldValue : change.newValue, change.id)
+    tell(broadcastListeners, { streamName: change.stream, groupId: change.groupId, id: change.id, timestamp: tick(), event: { type, data } })
+  })
+  unshare?.catch(onListenerError)
 
   /** Runs `action` after every earlier action on the same item. */
   const serialized = <T>(key: string, action: () => Promise<T>): Promise<T> => {
@@ -106,11 +141,19 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
       })
     },
     send(stream, groupId, id, event, traceId) {
+      if (shared) void shared.send(stream, groupId, event, id).catch(onListenerError)
       publish({ streamName: stream, groupId, ...(id === undefined ? {} : { id }), timestamp: tick(), event: { type: 'event', event }, traceId })
     },
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    onBroadcast(listener) {
+      broadcastListeners.add(listener)
+      return () => broadcastListeners.delete(listener)
+    },
+    async close() {
+      ;(await unshare?.catch(() => undefined))?.()
     },
     tick,
   }

@@ -65,6 +65,7 @@ export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFea
     streams: () => loaded,
     async close() {
       sockets.close()
+      await hub.close()
     },
   }
 }

@@ -99,7 +99,7 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
     setTimeout(() => ws.readyState !== 3 && ws.terminate(), 1000).unref()
   }
 
-  const unsubscribe = hub.onChange((change: StreamChange) => {
+  const unsubscribe = hub.onBroadcast((change: StreamChange) => {
     if (!server) return
     const group = roomOf(change.streamName, change.groupId)
     const item = change.id === undefined ? undefined : roomOf(change.streamName, change.groupId, change.id)
