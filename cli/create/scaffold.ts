@@ -61,7 +61,9 @@ function projectManifest(json: Manifest, name: string): Manifest {
   const scripts = { dev: 'motia dev', start: 'motia start', build: 'motia build', ...(json.scripts as Record<string, string> | undefined) }
   // bun's postinstall puts its binary in node_modules/.bin/bun (used by `bun test`); npm 12 runs a
   // dependency's install script only when allowScripts names it.
-  const allowScripts = { bun: true, ...(json.allowScripts as Record<string, boolean> | undefined) }
+  // msgpackr-extract (BullMQ's optional native msgpack) is refused: its JS fallback works, and its
+  // script would build native code on the user's machine.
+  const allowScripts = { bun: true, 'msgpackr-extract': false, ...(json.allowScripts as Record<string, boolean> | undefined) }
   return { ...json, name, private: true, type: 'module', scripts, dependencies, devDependencies, allowScripts }
 }
 

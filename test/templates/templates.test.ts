@@ -31,7 +31,7 @@ describe.each(templates.map((t) => [t.name, t] as const))('template %s', (_name,
     const manifest = JSON.parse(readFileSync(join(template.dir, 'package.json'), 'utf8'))
     expect(manifest.scripts).toMatchObject({ dev: 'motia dev', test: 'bun test', typecheck: expect.stringMatching(/^tsc --noEmit\b/) })
     expect(Object.keys(manifest.devDependencies).sort()).toEqual(['@types/bun', 'bun', 'typescript'])
-    expect(manifest.allowScripts).toEqual({ bun: true })
+    expect(manifest.allowScripts).toEqual({ bun: true, 'msgpackr-extract': false })
     const config = template.language === 'javascript' ? 'jsconfig.json' : 'tsconfig.json'
     expect(existsSync(join(template.dir, config))).toBe(true)
     const tests = readdirSync(join(template.dir, 'test')).filter((file) => /\.test\.[jt]s$/.test(file))
