@@ -5,9 +5,8 @@
  * a handler that is still running is, by construction, still alive in this process, and one that
  * runs past its `timeoutMs` is cut off, which settles its attempt once and for all.
  */
-import { errorMessage, isNonRetriable } from '../../errors.ts'
 import { maxTimerMs } from '../../timeout.ts'
-import { runAttempt, tell } from './attempt.ts'
+import { deadLetterOf, isFinal, runAttempt, tell } from './attempt.ts'
 import { Deque } from './deque.ts'
 import { backoffDelay, checkPublishOptions, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
 
@@ -46,23 +45,13 @@ export function createMemoryQueue(): QueueAdapter {
   }
 
   const settle = (queue: TopicQueue, consumer: Consumer, message: QueueMessage, error: unknown) => {
-    const { maxRetries, backoff, fifo } = consumer.options
+    const { backoff, fifo } = consumer.options
     if (error === undefined) return queue.release(message)
-    if (!isNonRetriable(error) && message.attempt <= maxRetries) {
+    if (!isFinal(error, message.attempt, consumer.options)) {
       // A fifo group stays held while its head copy waits for the retry, so order is kept.
       return later(queue, { ...message, attempt: message.attempt + 1 }, backoffDelay(backoff, message.attempt), fifo)
     }
-    const letter: DeadLetter = {
-      id: message.id,
-      topic: message.topic,
-      step: message.step,
-      data: message.data,
-      traceId: message.traceId,
-      messageGroupId: message.messageGroupId,
-      attempts: message.attempt,
-      error: errorMessage(error),
-      failedAt: Date.now(),
-    }
+    const letter = deadLetterOf(message, message.attempt, error)
     deadLetters.set(message.id, letter)
     queue.release(message)
     tell(consumer.options.onDeadLetter, letter)
