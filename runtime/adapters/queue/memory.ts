@@ -8,7 +8,7 @@
 import { maxTimerMs } from '../../timeout.ts'
 import { deadLetterOf, isFinal, runAttempt, tell } from './attempt.ts'
 import { Deque } from './deque.ts'
-import { backoffDelay, checkPublishOptions, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
+import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
 
 /**
  * @example
@@ -94,7 +94,7 @@ export function createMemoryQueue(): QueueAdapter {
     },
 
     async deadLetters(filter = {}) {
-      return [...deadLetters.values()].filter((letter) => matches(letter, filter))
+      return [...deadLetters.values()].filter((letter) => matchesFilter(letter, filter))
     },
 
     async replay(ids) {
@@ -110,7 +110,7 @@ export function createMemoryQueue(): QueueAdapter {
     async purge(filter = {}) {
       let removed = 0
       for (const letter of [...deadLetters.values()]) {
-        if (matches(letter, filter)) removed += deadLetters.delete(letter.id) ? 1 : 0
+        if (matchesFilter(letter, filter)) removed += deadLetters.delete(letter.id) ? 1 : 0
       }
       return removed
     },
@@ -249,10 +249,6 @@ class TopicQueue {
 
 function groupOf(message: QueueMessage): string {
   return message.messageGroupId ?? ''
-}
-
-function matches(letter: DeadLetter, filter: { step?: string; topic?: string }): boolean {
-  return (filter.step === undefined || letter.step === filter.step) && (filter.topic === undefined || letter.topic === filter.topic)
 }
 
 function copy<T>(value: T): T {
