@@ -11,8 +11,9 @@
  * BATCH (default 10), 64 requests in flight, timed from the first send to the last arrival. Latency
  * is per message from its POST to the end of the second step, under that full load.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { chainSteps, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
 import { startRedisServer } from '../test/helpers/redis-server.ts'
 
 const repo = resolve(import.meta.dir, '..')
@@ -33,27 +34,7 @@ const latency = `
 const steps: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'bench-queue-redis', type: 'module' }),
   'lib/latency.js': latency,
-  'steps/http/chain.post.step.ts': `
-    export const config = { enqueues: ['hop-one'] }
-    export const handler = async (req, { enqueue }) => {
-      const sends = []
-      for (let i = 0; i < req.body.batch; i++) sends.push(enqueue({ topic: 'hop-one', data: { sentAt: req.body.sentAt } }))
-      await Promise.all(sends)
-      return { status: 202 }
-    }`,
-  'steps/queue/hop-one/forward.step.ts': `
-    export const config = { enqueues: ['hop-two'], triggers: [{ type: 'queue', topic: 'hop-one', config: { concurrency: ${concurrency} } }] }
-    export const handler = async (data, { enqueue }) => { await enqueue({ topic: 'hop-two', data }) }`,
-  'steps/queue/hop-two/arrive.step.ts': `
-    import { record } from '../../../lib/latency.js'
-    export const config = { triggers: [{ type: 'queue', topic: 'hop-two', config: { concurrency: ${concurrency} } }] }
-    export const handler = async (data) => { record(data.sentAt) }`,
-  'steps/http/stats.get.step.ts': `
-    import { stats } from '../../lib/latency.js'
-    export const handler = async () => ({ status: 200, body: stats() })`,
-  'steps/http/reset.post.step.ts': `
-    import { reset } from '../../lib/latency.js'
-    export const handler = async () => { reset(); return { status: 204 } }`,
+  ...chainSteps('lib/latency.js', concurrency),
 }
 
 /** The same chain on BullMQ alone, as a user would write it by hand. */
@@ -95,10 +76,7 @@ interface Result {
 const redis = await startRedisServer()
 const root = join(repo, '.tmp', `bench-queue-redis-${process.pid}`)
 rmSync(root, { recursive: true, force: true })
-for (const [path, content] of Object.entries({ ...steps, 'raw.ts': raw })) {
-  mkdirSync(dirname(join(root, path)), { recursive: true })
-  writeFileSync(join(root, path), content)
-}
+writeProject(root, { ...steps, 'raw.ts': raw })
 const results: Result[] = []
 try {
   results.push(await measure('raw BullMQ', 1, (port) => [process.execPath, join(root, 'raw.ts'), String(port)]))
@@ -130,35 +108,20 @@ async function measure(name: string, count: number, command: (port: number) => s
   )
   const bases = ports.map((port) => `http://127.0.0.1:${port}`)
   try {
-    for (const base of bases) await waitUntil(async () => (await fetch(`${base}/__motia/health`).catch(() => undefined))?.ok === true, 20_000)
+    for (const base of bases) await waitUntil(async () => (await fetch(`${base}/__motia/health`).catch(() => undefined))?.ok === true, 20_000, 50)
     let turn = 0
-    const post = (messages: number) =>
-      fetch(`${bases[turn++ % bases.length]}/chain`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sentAt: performance.timeOrigin + performance.now(), batch: messages }),
-      })
+    const post = (messages: number) => postChain(bases[turn++ % bases.length]!, messages)
     const stats = async () => {
       const all = await Promise.all(bases.map(async (base) => (await (await fetch(`${base}/stats`)).json()) as { count: number; last: number; samples: number[] }))
       return { count: all.reduce((sum, s) => sum + s.count, 0), last: Math.max(...all.map((s) => s.last)), samples: all.flatMap((s) => s.samples) }
     }
     // Warm-up.
     await Promise.all(Array.from({ length: 100 }, () => post(1)))
-    await waitUntil(async () => (await stats()).count >= 100, 30_000)
+    await waitUntil(async () => (await stats()).count >= 100, 30_000, 50)
     for (const base of bases) await fetch(`${base}/reset`, { method: 'POST' })
     const started = performance.timeOrigin + performance.now()
-    let sent = 0
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (sent < total) {
-          const messages = Math.min(batch, total - sent)
-          sent += messages
-          const res = await post(messages)
-          if (res.status !== 202) throw new Error(`${name}: POST /chain answered ${res.status}`)
-        }
-      }),
-    )
-    await waitUntil(async () => (await stats()).count >= total, 180_000)
+    await sendAll({ total, batch, inFlight, name, post })
+    await waitUntil(async () => (await stats()).count >= total, 180_000, 50)
     const done = await stats()
     const seconds = (done.last - started) / 1000
     const sorted = done.samples.sort((a, b) => a - b)
@@ -177,12 +140,4 @@ async function flush(): Promise<void> {
   const client = new Redis(redis.url)
   await client.flushall()
   client.disconnect()
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`bench: condition not met within ${timeoutMs} ms`)
-    await Bun.sleep(50)
-  }
 }

@@ -10,6 +10,7 @@
  * - `<p>group-lock:<queue>:<group>` the runner that holds a group (a token, with a TTL)
  * - `<p>group-depth:<queue>`        counter: copies waiting or running in groups
  */
+import type { QueueMessage } from '../queue/types.ts'
 
 /** The BullMQ queue name of (topic, step): both encoded, since BullMQ refuses `:` in names. */
 export function queueName(topic: string, step: string): string {
@@ -36,14 +37,7 @@ export function queueKeys(prefix: string) {
 export type QueueKeys = ReturnType<typeof queueKeys>
 
 /** What travels in a BullMQ job or a group list: the copy without its attempt number. */
-export interface Envelope {
-  id: string
-  topic: string
-  step: string
-  data: unknown
-  traceId: string
-  messageGroupId?: string
-  enqueuedAt: number
+export interface Envelope extends Omit<QueueMessage, 'attempt'> {
   /** Group copies only: not before this time (a `delayMs`), and attempts already failed. */
   notBefore?: number
   failed?: number

@@ -20,7 +20,7 @@
  * the publish rejects (the caller answers 503) and the copies already written stay.
  */
 import type { Job, Queue, Worker } from 'bullmq'
-import { backoffDelay, checkPublishOptions, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter } from '../queue/types.ts'
+import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter } from '../queue/types.ts'
 import { connectRedis, guarded, redisUnavailable, type Redis, type RedisConnectionOptions } from './connection.ts'
 import { attempt, deadLetterOf, isFinal, messageOf, tell } from './queue-attempt.ts'
 import { pushGroupCopy, runGroup } from './queue-groups.ts'
@@ -177,7 +177,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
     deadLetters: (filter = {}) =>
       call('deadLetters', async () => {
         const letters = Object.values(await redis.hgetall(keys.deadLetters)).map((json) => JSON.parse(json) as DeadLetter)
-        return letters.filter((letter) => matches(letter, filter)).sort((a, b) => a.failedAt - b.failedAt)
+        return letters.filter((letter) => matchesFilter(letter, filter)).sort((a, b) => a.failedAt - b.failedAt)
       }),
 
     replay: (ids) =>
@@ -200,7 +200,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
     purge: (filter = {}) =>
       call('purge', async () => {
         const letters = Object.values(await redis.hgetall(keys.deadLetters)).map((json) => JSON.parse(json) as DeadLetter)
-        const chosen = letters.filter((letter) => matches(letter, filter)).map((letter) => letter.id)
+        const chosen = letters.filter((letter) => matchesFilter(letter, filter)).map((letter) => letter.id)
         return chosen.length ? redis.hdel(keys.deadLetters, ...chosen) : 0
       }),
 
@@ -215,10 +215,6 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
 }
 
 // --- internal ---
-
-function matches(letter: DeadLetter, filter: { step?: string; topic?: string }): boolean {
-  return (filter.step === undefined || letter.step === filter.step) && (filter.topic === undefined || letter.topic === filter.topic)
-}
 
 /** KEYS: the job's BullMQ lock, the dead-letter hash. ARGV: token, id, letter. 1 if stored. */
 const DEAD_LETTER = `

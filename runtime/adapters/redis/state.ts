@@ -103,9 +103,11 @@ async function applyBatch(redis: Redis, hash: string, groupsKey: string, group: 
     const outcomes: Array<{ write?: StateWrite; error?: unknown }> = []
     for (const item of items) {
       try {
-        const next = applyUpdateOps(parse(current), item.ops)
+        // applyUpdateOps works on a clone, so the parsed value can also be the write's oldValue.
+        const before = parse(current)
+        const next = applyUpdateOps(before, item.ops)
         const json = next === undefined ? undefined : JSON.stringify(next)
-        outcomes.push({ write: { oldValue: parse(current), newValue: parse(json) } })
+        outcomes.push({ write: { oldValue: before, newValue: parse(json) } })
         current = json
       } catch (error) {
         outcomes.push({ error })
@@ -128,16 +130,23 @@ function parse(json: string | null | undefined): unknown {
   return json === null || json === undefined ? undefined : JSON.parse(json)
 }
 
+/**
+ * Lua that sets field ARGV[1] of hash KEYS[1] to ARGV[value] when ARGV[has] is '1', else deletes
+ * it, and keeps the groups set KEYS[2] naming group ARGV[group] only while its hash holds a key.
+ */
+const writeField = (value: number, has: number, group: number) => `
+if ARGV[${has}] == '1' then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[${value}])
+  redis.call('SADD', KEYS[2], ARGV[${group}])
+else
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  if redis.call('HLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[${group}]) end
+end`
+
 /** KEYS: hash, groups set. ARGV: field, value, has value, group. Returns the old value. */
 const PUT = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
-if ARGV[3] == '1' then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  redis.call('SADD', KEYS[2], ARGV[4])
-else
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  if redis.call('HLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[4]) end
-end
+${writeField(2, 3, 4)}
 return old`
 
 /** KEYS: hash, groups set. ARGV: field, expected, had value, next, has next, group. 1 if written. */
@@ -148,13 +157,7 @@ if ARGV[3] == '1' then
 elseif current then
   return 0
 end
-if ARGV[5] == '1' then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
-  redis.call('SADD', KEYS[2], ARGV[6])
-else
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  if redis.call('HLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[6]) end
-end
+${writeField(4, 5, 6)}
 return 1`
 
 const LIST = `return redis.call('HGETALL', KEYS[1])`
