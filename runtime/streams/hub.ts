@@ -7,7 +7,8 @@
  * Two feeds: `onChange` sees this process's writes (stream triggers run where the write was made,
  * in its trace); `onBroadcast` sees what clients must be told. They are the same, unless the store
  * shares changes across instances (a `BroadcastStore`, e.g. Redis): then clients hear every
- * instance's changes from the store's feed, and `send` goes through the store too.
+ * instance's changes from the store's feed, `send` goes through the store too, and writes go
+ * through the store's `update` (compare-and-set), so an `update` is atomic across instances.
  *
  * Timestamps are milliseconds that never repeat or go back within a process: Motia's clients drop
  * a change whose timestamp is not newer than the last one they applied.
