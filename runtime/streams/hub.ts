@@ -7,7 +7,8 @@
  * Two feeds: `onChange` sees this process's writes (stream triggers run where the write was made,
  * in its trace); `onBroadcast` sees what clients must be told. They are the same, unless the store
  * shares changes across instances (a `BroadcastStore`, e.g. Redis): then clients hear every
- * instance's changes from the store's feed, and `send` goes through the store too.
+ * instance's changes from the store's feed, `send` goes through the store too, and writes go
+ * through the store's `update` (compare-and-set), so an `update` is atomic across instances.
  *
  * Timestamps are milliseconds that never repeat or go back within a process: Motia's clients drop
  * a change whose timestamp is not newer than the last one they applied.
@@ -32,6 +33,8 @@ export interface StreamChange {
 export interface BroadcastStore {
   onChange(listener: (change: BroadcastChange) => void): Promise<() => void>
   send(stream: string, groupId: string, event: unknown, id?: string): Promise<void>
+  /** Writes `next(current)` atomically across instances (the in-process lock covers one instance only). */
+  update?(stream: string, groupId: string, id: string, next: (current: unknown) => unknown): Promise<{ oldValue?: unknown; newValue?: unknown }>
 }
 
 type BroadcastChange =
@@ -58,6 +61,8 @@ export interface StreamHub {
   onChange(listener: (change: StreamChange) => void): () => void
   /** Changes clients must hear of (every instance's, with a broadcasting store). */
   onBroadcast(listener: (change: StreamChange) => void): () => void
+  /** Resolves once a broadcasting store's feed is subscribed (at once otherwise): serve clients after it. */
+  ready(): Promise<void>
   /** Stops listening to a broadcasting store. */
   close(): Promise<void>
   /** The next timestamp (strictly greater than every one before). */
@@ -126,9 +131,7 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
     },
     write(stream, groupId, id, next, traceId) {
       return serialized(`${stream}\u0000${groupId}\u0000${id}`, async () => {
-        const current = await store.get(stream, groupId, id)
-        const value = await next(current)
-        const written = value === undefined ? await store.delete(stream, groupId, id) : await store.set(stream, groupId, id, value)
+        const written = shared?.update ? await shared.update(stream, groupId, id, next) : await readThenWrite(store, stream, groupId, id, next)
         const oldItem = withId(written.oldValue, id)
         const newItem = withId(written.newValue, id)
         if (written.newValue !== undefined) {
@@ -152,6 +155,7 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
       broadcastListeners.add(listener)
       return () => broadcastListeners.delete(listener)
     },
+    ready: async () => void (await unshare?.catch(() => undefined)),
     async close() {
       ;(await unshare?.catch(() => undefined))?.()
     },
@@ -164,4 +168,12 @@ export function withId(data: unknown, id: string): unknown {
   if (data === undefined || data === null) return null
   if (typeof data === 'object' && !Array.isArray(data)) return { ...(data as object), id }
   return { id, value: data }
+}
+
+// --- internal ---
+
+/** One instance's write: the per-item lock in `write` makes it atomic. */
+async function readThenWrite(store: StreamStore, stream: string, groupId: string, id: string, next: (current: unknown) => unknown) {
+  const value = await next(await store.get(stream, groupId, id))
+  return value === undefined ? store.delete(stream, groupId, id) : store.set(stream, groupId, id, value)
 }

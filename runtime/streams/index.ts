@@ -60,6 +60,8 @@ export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFea
       const result = await loadStreams(root, files, async (file) => (bundled ? bundled.get(file) : import(file)))
       loaded = result.streams
       hub.swap(loaded)
+      // Before the server listens: a client on this instance must hear every change made after it joins.
+      await hub.ready()
       return result
     },
     streams: () => loaded,

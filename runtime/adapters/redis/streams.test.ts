@@ -28,6 +28,26 @@ describe('redis streams fan-out', () => {
     await Promise.all([a.close(), b.close()])
   })
 
+  test('update is atomic across instances: concurrent increments from two stores lose none, one change each', async () => {
+    const prefix = `update${++projects}:`
+    const [a, b] = await Promise.all([createRedisStreams({ url: redis.url, prefix }), createRedisStreams({ url: redis.url, prefix })])
+    const seen: StreamChange[] = []
+    await b.onChange((change) => seen.push(change))
+    const bump = (current: unknown) => ({ n: ((current as { n?: number } | undefined)?.n ?? 0) + 1 })
+    const writes = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).update('c', 'g', 'x', bump)))
+    expect(writes.map((w) => (w.newValue as { n: number }).n).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+    expect(await a.get('c', 'g', 'x')).toEqual({ n: 100 })
+    await waitFor(() => seen.length === 100)
+    expect(seen.map((change) => (change as { newValue: { n: number } }).newValue.n)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+    // A delete of an absent item changes nothing and tells nobody.
+    expect(await a.update('c', 'g', 'none', () => undefined)).toEqual({ oldValue: undefined, newValue: undefined })
+    await a.delete('c', 'g', 'none')
+    await a.set('c', 'g', 'y', 1)
+    await waitFor(() => seen.length === 101)
+    expect(seen[100]).toMatchObject({ id: 'y', newValue: 1 })
+    await Promise.all([a.close(), b.close()])
+  })
+
   test('another prefix (another project) hears nothing', async () => {
     const [a, b] = await Promise.all([createRedisStreams({ url: redis.url, prefix: 'one:' }), createRedisStreams({ url: redis.url, prefix: 'two:' })])
     const seen: StreamChange[] = []

@@ -25,6 +25,11 @@ export interface RedisStreamStore extends StreamStore {
   onChange(listener: (change: StreamChange) => void): Promise<() => void>
   /** Publishes an event to the subscribers of a group (or one item) on every instance; nothing is stored. */
   send(stream: string, groupId: string, event: unknown, id?: string): Promise<void>
+  /**
+   * Writes `next(current)` (undefined deletes), atomically across instances: the write succeeds
+   * only if the item is still the one `next` saw, else it reads again and calls `next` again.
+   */
+  update(stream: string, groupId: string, id: string, next: (current: unknown) => unknown): Promise<StreamWrite>
 }
 
 /**
@@ -48,9 +53,12 @@ export async function createRedisStreams(options: RedisStreamsOptions): Promise<
     return guarded(`streams ${what}`, timeoutMs, action)
   }
 
-  const write = async (stream: string, groupId: string, id: string, next: string | undefined): Promise<StreamWrite> => {
+  /** Writes `next`; with `expected` (the stored JSON, null for none) only if the item is still that: undefined when it is not. */
+  const write = async (stream: string, groupId: string, id: string, next: string | undefined, expected?: string | null): Promise<StreamWrite | undefined> => {
     const change = `{"type":"write","stream":${JSON.stringify(stream)},"groupId":${JSON.stringify(groupId)},"id":${JSON.stringify(id)}`
-    const old = (await redis.eval(WRITE, 4, ...keysOf(stream, groupId), id, next ?? '', next === undefined ? '0' : '1', groupId, change)) as string | null
+    const check = expected === undefined ? '' : expected === null ? '0' : '1'
+    const old = (await redis.eval(WRITE, 4, ...keysOf(stream, groupId), id, next ?? '', next === undefined ? '0' : '1', groupId, change, check, expected ?? '')) as string | null | 0
+    if (old === 0) return undefined
     return { oldValue: parse(old), newValue: parse(next) }
   }
 
@@ -68,6 +76,16 @@ export async function createRedisStreams(options: RedisStreamsOptions): Promise<
     get: (stream, groupId, id) => call('get', async () => parse(await redis.hget(hashOf(stream, groupId), id)) as never),
     set: (stream, groupId, id, data) => call('set', () => write(stream, groupId, id, JSON.stringify(data)) as never),
     delete: (stream, groupId, id) => call('delete', () => write(stream, groupId, id, undefined) as never),
+    update: (stream, groupId, id, next) =>
+      call('update', async () => {
+        // Lock-free: a conflict means another instance wrote in between, so someone always progresses.
+        for (;;) {
+          const stored = await redis.hget(hashOf(stream, groupId), id)
+          const value = await next(parse(stored))
+          const written = await write(stream, groupId, id, value === undefined ? undefined : JSON.stringify(value), stored)
+          if (written) return written
+        }
+      }),
     list: (stream, groupId) =>
       call('list', async () => {
         const flat = (await redis.eval(LIST, 2, hashOf(stream, groupId), `${hashOf(stream, groupId)}:order`)) as string[]
@@ -102,10 +120,15 @@ function parse(json: string | null | undefined): unknown {
 
 /**
  * KEYS: items hash, order zset, groups set, channel. ARGV: id, value, has value, group, the
- * change's opening JSON. Writes, publishes the change, returns the old value.
+ * change's opening JSON, check ('' none, '0' the item must be absent, '1' it must equal the
+ * expected JSON), expected JSON. Writes, publishes the change (none when nothing changed: a
+ * delete of an absent item), returns the old value; 0 when the check fails.
  */
 const WRITE = `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[6] == '0' and old then return 0 end
+if ARGV[6] == '1' and old ~= ARGV[7] then return 0 end
+if ARGV[3] ~= '1' and not old then return old end
 if ARGV[3] == '1' then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   if not old then
