@@ -183,6 +183,11 @@ state
   .action(async (group, opts) => (await import('./commands/state.ts')).list(group, opts))
 
 try {
+  // A first argument that is no built-in command may be one a configured plugin adds.
+  const first = process.argv[2]
+  if (first && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first)) {
+    await (await import('./plugins/commands.ts')).addPluginCommands(program, process.cwd())
+  }
   await program.parseAsync(process.argv)
 } catch (error) {
   const debug = process.argv.includes('--debug')

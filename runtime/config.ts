@@ -3,13 +3,14 @@
  * The only place the runtime reads environment variables.
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { ConfigError } from './errors.ts'
 import type { QueueAdapter } from './adapters/queue/types.ts'
 import type { StateAdapter } from './adapters/state/types.ts'
 import type { LogLevel } from './observability/logger.ts'
 import type { TraceStore } from './observability/trace-store.ts'
 import type { MotiaPlugin } from './plugin.ts'
+import { checkPlugins } from './plugin-host.ts'
 
 type Factory<T> = T | (() => T | Promise<T>)
 
@@ -84,7 +85,7 @@ export async function loadConfig(
   }
   const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
   return {
-    plugins: config.plugins ?? [],
+    plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
     adapters: config.adapters ?? {},
     http: {
       port: flags.port ?? envPort ?? config.http?.port ?? 3111,

@@ -20,6 +20,7 @@ import { createMemoryTraceStore, type SpanHandle, type TraceStore } from './obse
 import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
+import { contextExtender, mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
 import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
 import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
@@ -61,20 +62,22 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
   const config = await loadConfig(root, options.flags, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
-  const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
+  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
+  const logSink = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
   // The embedded store is the default; one server per project may use it (see project-lock.ts).
   const embedded = !adapters.queue || !adapters.state
   const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
   const database = defaultDatabasePath(root)
-  const [queue, state, traces] = await Promise.all([
+  const [queue, state, baseTraces] = await Promise.all([
     resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined })),
     resolveFactory(adapters.state, () => createSqliteState({ path: database })),
     resolveFactory(adapters.traces, () => createMemoryTraceStore()),
   ])
+  const traces = transformTraces(plugins, baseTraces)
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
-  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
+  const extendContext = contextExtender(plugins)
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
   const loaders = bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader]
@@ -143,6 +146,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const startedAt = Date.now()
     const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
     const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input)
+    extendContext?.(ctx)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     running.add(current)
     try {
@@ -240,6 +244,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!setupDone) {
         setupDone = true
         registerCoreRoutes(runtime, { controlToken: lock?.token })
+        mountPluginRoutes(plugins, runtime)
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
       const files = bundled ? [...bundled.keys()].sort() : findStepFiles(root, loaders)
