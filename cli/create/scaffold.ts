@@ -30,10 +30,16 @@ export function scaffold(options: ScaffoldOptions): void {
   if (options.cursor) cpSync(join(templatesRoot, '_cursor'), options.to, { recursive: true, force: true })
   const manifest = join(options.to, 'package.json')
   const json = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>) : {}
-  const dependencies = { ...(json.dependencies as Record<string, string> | undefined), motia: motiaDependency() }
+  // A plugin package (motia as a peer) gets motia for its tests only, so projects keep one copy.
+  const plugin = Boolean((json.peerDependencies as Record<string, string> | undefined)?.motia)
+  const dependencies = { ...(json.dependencies as Record<string, string> | undefined), ...(plugin ? {} : { motia: motiaDependency() }) }
   // Bun comes from npm too, so `npm run dev` works on a machine that has only Node.
-  const devDependencies: Record<string, string> = { ...(json.devDependencies as Record<string, string> | undefined), bun: pkg.dependencies.bun }
+  const devDependencies: Record<string, string> = {
+    ...(json.devDependencies as Record<string, string> | undefined),
+    ...(plugin ? { motia: motiaDependency() } : {}),
+    bun: pkg.dependencies.bun,
+  }
   if (existsSync(join(options.to, 'tsconfig.json'))) devDependencies['@types/bun'] ??= pkg.devDependencies['@types/bun']
   const scripts = { dev: 'motia dev', start: 'motia start', build: 'motia build', ...(json.scripts as Record<string, string> | undefined) }
-  writeFileSync(manifest, `${JSON.stringify({ ...json, name: options.packageName, private: true, type: 'module', scripts, dependencies, devDependencies }, null, 2)}\n`)
+  writeFileSync(manifest, `${JSON.stringify({ ...json, name: options.packageName, private: plugin ? false : true, type: 'module', scripts, dependencies, devDependencies }, null, 2)}\n`)
 }

@@ -41,7 +41,8 @@ test('a compiled executable runs a plugin trigger type', async () => {
   proc = Bun.spawn([join(runDir, 'app')], { cwd: runDir, env: { PATH: '/usr/bin:/bin', PORT: String(port), MOTIA_LOG_FORMAT: 'json' }, stdout: 'pipe', stderr: 'pipe' })
   let out = ''
   void (async () => {
-    for await (const chunk of proc.stdout as ReadableStream<Uint8Array>) out += new TextDecoder().decode(chunk)
+    const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader()
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) out += new TextDecoder().decode(chunk.value)
   })()
   const deadline = Date.now() + 15_000
   while (!out.includes('subscribed to')) {
