@@ -47,7 +47,7 @@ program
   .command('dev')
   .description('run the project with hot reload')
   .option('-p, --port <port>', 'port to listen on (default 3111, or $PORT)', parsePort)
-  .option('-H, --host <host>', 'interface to bind (default 0.0.0.0, or $HOST)')
+  .option('-H, --host <host>', 'interface to bind (default 127.0.0.1, or $HOST; 0.0.0.0 exposes it)')
   .option('-d, --dir <dir>', 'project folder', '.')
   .addHelpText('after', '\nExamples:\n  motia dev\n  motia dev -p 4000\n')
   .action(async (opts) => (await import('./commands/dev.ts')).dev(opts))

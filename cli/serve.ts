@@ -19,10 +19,15 @@ export async function serve(options: ServeOptions): Promise<Runtime> {
   const loaded = await runtime.load()
   const url = await runtime.listen()
   printListing(runtime.steps(), loaded.errors.length, url, options.mode)
-  let stopping = false
+  let stoppingSince = 0
   const shutdown = async (signal: string) => {
-    if (stopping) process.exit(130)
-    stopping = true
+    // One stop can arrive twice a moment apart: from the process group and from the npm
+    // launcher (bin/motia.mjs) passing it on. Only a later signal means "stop now".
+    if (stoppingSince) {
+      if (Date.now() - stoppingSince > 1000) process.exit(130)
+      return
+    }
+    stoppingSince = Date.now()
     process.stderr.write(`\n${signal}: stopping (waiting for running handlers)…\n`)
     await runtime.stop()
     process.exit(0)

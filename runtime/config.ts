@@ -3,13 +3,15 @@
  * The only place the runtime reads environment variables.
  */
 import { existsSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
 import type { QueueAdapter } from './adapters/queue/types.ts'
 import type { StateAdapter } from './adapters/state/types.ts'
 import type { LogLevel } from './observability/logger.ts'
 import type { TraceStore } from './observability/trace-store.ts'
 import type { MotiaPlugin } from './plugin.ts'
+import { checkCors, type CorsOptions } from './http/cors.ts'
+import type { Middleware } from './step/types.ts'
 import { checkPlugins } from './plugin-host.ts'
 
 type Factory<T> = T | (() => T | Promise<T>)
@@ -25,9 +27,14 @@ export interface MotiaConfig {
   }
   http?: {
     port?: number
+    /** Interface to listen on. Default `127.0.0.1` under `motia dev`, `0.0.0.0` under `motia start`. */
     host?: string
     /** Largest accepted request body in bytes; larger ones get 413. Default 1 MiB. */
     bodyLimit?: number
+    /** Cross-origin requests from browsers; refused by browsers when left out. See docs/triggers/http.md. */
+    cors?: CorsOptions
+    /** Middleware run around every http step, before the step's own `middleware`. */
+    middleware?: Middleware[]
   }
   logLevel?: LogLevel
   /** How long shutdown waits for running handlers. Default 10 000 ms. */
@@ -37,7 +44,7 @@ export interface MotiaConfig {
 export interface ResolvedConfig {
   plugins: MotiaPlugin[]
   adapters: NonNullable<MotiaConfig['adapters']>
-  http: { port: number; host: string; bodyLimit: number }
+  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[] }
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
@@ -63,7 +70,7 @@ export const configFiles = ['motia.config.ts', 'motia.config.js', 'motia.config.
  */
 export async function loadConfig(
   root: string,
-  flags: { port?: number; host?: string; logFormat?: 'json' | 'pretty' } = {},
+  flags: { port?: number; host?: string; logFormat?: 'json' | 'pretty'; mode?: 'dev' | 'start' | 'test' } = {},
   env: Record<string, string | undefined> = process.env,
   preloaded?: MotiaConfig,
 ): Promise<ResolvedConfig> {
@@ -84,13 +91,22 @@ export async function loadConfig(
     throw new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`)
   }
   const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
+  const where = file ? relative(root, file) : 'motia.config.ts'
+  checkCors(config.http?.cors, where)
+  const middleware = config.http?.middleware ?? []
+  if (!Array.isArray(middleware) || !middleware.every((m) => typeof m === 'function')) {
+    throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
+  }
   return {
     plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
     adapters: config.adapters ?? {},
     http: {
       port: flags.port ?? envPort ?? config.http?.port ?? 3111,
-      host: flags.host ?? env.HOST ?? config.http?.host ?? '0.0.0.0',
+      // Production serves the network; anything else stays on this machine unless asked.
+      host: flags.host ?? env.HOST ?? config.http?.host ?? (flags.mode === 'start' ? '0.0.0.0' : '127.0.0.1'),
       bodyLimit: config.http?.bodyLimit ?? 1024 * 1024,
+      cors: config.http?.cors,
+      middleware,
     },
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),

@@ -11,6 +11,7 @@ import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './s
 import type { PluginContext } from './plugin.ts'
 import { dataOf, guardsFor, matchTrigger } from './compat/multi-trigger.ts'
 import { stateChange } from './compat/state.ts'
+import { checkEnqueueMessage } from './topics.ts'
 
 export interface ContextDeps {
   state: StateAdapter
@@ -23,9 +24,9 @@ export interface ContextDeps {
 }
 
 /** The context for one run of `step` on `input` within trace `traceId`, recording into `span`. */
-export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown): FlowContext {
+export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown, attempt = 1): FlowContext {
   // Plugins' members (PluginContext) are added by the runtime, see plugin-host.ts.
-  return new StepContext(deps, step, trigger, traceId, span, input) as StepContext & FlowContext
+  return new StepContext(deps, step, trigger, traceId, span, input, attempt) as StepContext & FlowContext
 }
 
 /**
@@ -47,6 +48,7 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
     readonly traceId: string,
     private readonly span: SpanHandle,
     private readonly input: unknown,
+    readonly attempt: number,
   ) {
     this.flows = definition.flows
     this.step = definition.name
@@ -57,6 +59,7 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
     if (!this.#enqueue) {
       const { deps, definition, span, traceId } = this
       this.#enqueue = async (message) => {
+        checkEnqueueMessage(message)
         if (!definition.enqueues.includes(message.topic)) {
           throw new MotiaError(
             `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,

@@ -59,6 +59,20 @@ export class NonRetriableError extends MotiaError {
   }
 }
 
+/**
+ * A handler ran longer than it may: the run counts as failed and whatever the handler does later is
+ * ignored. A queue message is retried, then dead-lettered with this message.
+ */
+export class TimeoutError extends MotiaError {
+  readonly timeoutMs: number
+
+  constructor(timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`, { code: 'TIMEOUT' })
+    this.name = 'TimeoutError'
+    this.timeoutMs = timeoutMs
+  }
+}
+
 /** True for errors that must skip retries, including ones thrown by other copies of this package. */
 export function isNonRetriable(error: unknown): boolean {
   return error instanceof NonRetriableError || (error instanceof Error && error.name === 'NonRetriableError')

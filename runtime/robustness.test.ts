@@ -28,7 +28,7 @@ test('an onStepRun hook that throws is logged and does not fail the run', async 
   expect(app.logs.find((entry) => entry.level === 'error')?.msg).toBe('[motia] onStepRun hook failed: observer broke')
 })
 
-test('data a handler enqueues that a subscriber rejects is a 500 for the client, details in the log', async () => {
+test('data a handler enqueues that a subscriber rejects answers the documented 400 with the issues', async () => {
   project = makeProject({
     'steps/http/send.post.step.ts': `
       export const config = { enqueues: ['jobs'] }
@@ -42,11 +42,11 @@ test('data a handler enqueues that a subscriber rejects is a 500 for the client,
   })
   app = await createTestRuntime({ root: project.root })
   const res = await app.request('POST', '/send', {})
-  expect(res.status).toBe(500)
-  const body = (await res.json()) as { error: string }
-  expect(body.error).toBe('Internal Server Error')
-  expect(JSON.stringify(body)).not.toContain('steps/queue')
-  expect(app.logs.find((entry) => entry.level === 'error')?.msg).toContain('rejected by the input schema of step "Run"')
+  expect(res.status).toBe(400)
+  const body = (await res.json()) as { error: string; issues: Array<{ path: string[] }> }
+  expect(body.error).toContain('enqueue to "jobs" rejected by the input schema of step "Run"')
+  expect(body.issues.map((i) => i.path)).toEqual([['n']])
+  expect(app.logs.filter((entry) => entry.level === 'error')).toEqual([])
 })
 
 test('runtime.run names a new trace after traceName', async () => {

@@ -16,6 +16,8 @@ export interface RunOptions {
   traceId?: string
   /** Name of the new trace, e.g. `POST /users`. */
   traceName?: string
+  /** The delivery attempt of a queue message (`ctx.attempt`); 1 when absent. */
+  attempt?: number
   /** Runs around the handler with its context (HTTP middleware uses this). */
   around?: (ctx: FlowContext, next: () => Promise<unknown>) => Promise<unknown>
   /**
@@ -69,6 +71,12 @@ export interface MotiaRuntime {
    * error is thrown on.
    */
   begin(step: LoadedStep, trigger: FiredTrigger, input: unknown, options?: RunOptions): PendingRun
+  /**
+   * Checks `options.when`, else the trigger's own `condition`, before a run that goes through
+   * `begin` (`run` does this itself). Resolves the options to run with (the trace fixed), or
+   * undefined when the run is skipped: a skip by the trigger's condition is recorded in the trace.
+   */
+  admit(step: LoadedStep, trigger: FiredTrigger, input: unknown, options?: RunOptions): Promise<RunOptions | undefined>
   /** Enqueues from outside a step (CLI, tests, plugins); starts a trace unless one is given. */
   enqueue(message: EnqueueMessage, options?: { traceId?: string }): Promise<void>
   /** Listens to a runtime event; returns the function that stops listening. */

@@ -23,7 +23,7 @@ import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin
 import { contextExtender, mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
 import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
-import { checkMessage, indexTopics, type TopicIndex } from './topics.ts'
+import { checkEnqueueMessage, checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
 import { conditionOf, recordSkip } from './compat/conditions.ts'
 
@@ -61,7 +61,7 @@ export interface Runtime extends MotiaRuntime {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
-  const config = await loadConfig(root, options.flags, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
+  const config = await loadConfig(root, { ...options.flags, mode }, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
   const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
   const logSink = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
   const logger = createLogger(logSink, { level: config.logLevel })
@@ -71,12 +71,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
   const database = defaultDatabasePath(root)
   const [queue, state, baseTraces] = await Promise.all([
-    resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined })),
+    resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message) })),
     resolveFactory(adapters.state, () => createSqliteState({ path: database })),
     resolveFactory(adapters.traces, () => createMemoryTraceStore()),
   ])
   const traces = transformTraces(plugins, baseTraces)
-  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, logger })
+  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
   const extendContext = contextExtender(plugins)
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
@@ -111,6 +111,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return id
   }
 
+  /** Callers check the message first (`checkEnqueueMessage`): ctx.enqueue and runtime.enqueue do. */
   const publish = async (message: EnqueueMessage, traceId: string): Promise<number> => {
     const subscribers = topics.get(message.topic) ?? []
     if (subscribers.length === 0) {
@@ -144,8 +145,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const begin = (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): PendingRun => {
     const traceId = traceFor(step, trigger, runOptions)
     const startedAt = Date.now()
-    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt)
-    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input)
+    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt, runOptions.attempt)
+    const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input, runOptions.attempt)
     extendContext?.(ctx)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     running.add(current)
@@ -159,17 +160,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     return current
   }
 
+  const admit = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions: RunOptions = {}): Promise<RunOptions | undefined> => {
+    // A trigger's own `condition` is checked here for every trigger type.
+    const when = runOptions.when ?? conditionOf(trigger, input)
+    if (!when) return runOptions
+    const traceId = traceFor(step, trigger, runOptions)
+    // Span 0 records nothing: what the check reads is not a run of the step.
+    if (await when(createFlowContext(contextDeps, step, trigger, traceId, 0, input))) return { ...runOptions, traceId, when: undefined }
+    if (!runOptions.when) recordSkip(traces, step, trigger, traceId)
+    return undefined
+  }
+
   const run = async (step: LoadedStep, trigger: FiredTrigger, input: unknown, runOptions?: RunOptions): Promise<unknown> => {
-    // A trigger's own `condition` is checked here for every trigger type that runs through `run`.
-    const when = runOptions?.when ?? conditionOf(trigger, input)
-    if (when) {
-      const traceId = traceFor(step, trigger, runOptions ?? {})
-      // Span 0 records nothing: what the check reads is not a run of the step.
-      if (!(await when(createFlowContext(contextDeps, step, trigger, traceId, 0, input)))) {
-        if (!runOptions?.when) recordSkip(traces, step, trigger, traceId)
-        return undefined
-      }
-      runOptions = { ...runOptions, traceId }
+    if (runOptions?.when || (trigger as { condition?: unknown }).condition) {
+      runOptions = await admit(step, trigger, input, runOptions)
+      if (!runOptions) return undefined
     }
     const current = begin(step, trigger, input, runOptions)
     try {
@@ -224,8 +229,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     subscribers: (topic) => topics.get(topic) ?? [],
     run,
     begin,
+    admit,
     startTrace,
     async enqueue(message, opts = {}) {
+      checkEnqueueMessage(message)
       if (!topics.has(message.topic)) {
         throw new MotiaError(`[motia] no step subscribes to topic "${message.topic}"; known topics: ${[...topics.keys()].join(', ') || 'none'}`, {
           code: 'UNKNOWN_TOPIC',

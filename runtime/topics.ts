@@ -2,10 +2,11 @@
  * Which steps subscribe to which topic, and the check every enqueue passes before anything is
  * sent: the data must satisfy the input schema of every subscriber.
  */
-import { ValidationError } from './errors.ts'
+import { MotiaError, ValidationError } from './errors.ts'
+import { checkPublishOptions } from './adapters/queue/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
-import type { FiredTrigger, QueueTriggerConfig } from './step/types.ts'
+import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './step/types.ts'
 
 export interface Subscriber {
   step: LoadedStep
@@ -32,8 +33,8 @@ export function indexTopics(steps: readonly LoadedStep[]): TopicIndex {
 
 /**
  * Throws a `ValidationError` naming the first subscriber whose input schema rejects `data`. Its
- * status is 500: inside a handler this is the step's bug, not the client's, so an HTTP caller
- * gets a generic error and the details go to the log.
+ * status is 400, as documented: data an HTTP handler enqueues usually comes from the request, so
+ * an uncaught rejection answers the client with what is wrong.
  */
 export async function checkMessage(topic: string, subscribers: readonly Subscriber[], data: unknown): Promise<void> {
   for (const { step, validate } of subscribers) {
@@ -43,8 +44,30 @@ export async function checkMessage(topic: string, subscribers: readonly Subscrib
       throw new ValidationError(
         `[motia] enqueue to "${topic}" rejected by the input schema of step "${step.name}" (${step.relativePath}): ${formatIssues(result.issues)}`,
         result.issues,
-        { status: 500 },
       )
     }
   }
+}
+
+/**
+ * Throws a 400 `MotiaError` naming the field, the value and the fix when `message` is not an
+ * enqueue message: an object with a topic, a `delayMs` that is a finite number ≥ 0 and a
+ * `messageGroupId` that is a string. Every way in (ctx.enqueue, runtime.enqueue, the CLI, the
+ * control route) passes here before anything is validated or stored.
+ */
+export function checkEnqueueMessage(message: unknown): asserts message is EnqueueMessage {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    throw new MotiaError(`[motia] enqueue takes one message object, got ${message === null ? 'null' : Array.isArray(message) ? 'an array' : typeof message}: call enqueue({ topic: 'order-placed', data: { id: 1 } })`, {
+      code: 'INVALID_ENQUEUE',
+      status: 400,
+    })
+  }
+  const { topic } = message as { topic?: unknown }
+  if (typeof topic !== 'string' || topic.length === 0) {
+    throw new MotiaError(`[motia] enqueue needs a topic (a non-empty string), got ${JSON.stringify(topic) ?? 'undefined'}: call enqueue({ topic: 'order-placed', data: { id: 1 } })`, {
+      code: 'INVALID_ENQUEUE',
+      status: 400,
+    })
+  }
+  checkPublishOptions(topic, message)
 }

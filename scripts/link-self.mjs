@@ -1,5 +1,8 @@
 // Links node_modules/motia to this checkout, so the templates and docs examples inside the
 // repository import `motia` exactly as a user's project does (one copy of the runtime).
+// The scripts that need it (test, demo, bench:*) run it first. It is not an install script:
+// then every project depending on motia from a tarball or a folder would carry an install
+// script that npm 12 refuses unless the project allows it.
 import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { basename, join, relative, resolve } from 'node:path'
 import { MotiaError } from '../../runtime/errors.ts'
 import { assertContained, downloadRemote } from '../create/fetch-template.ts'
-import { folderOf, packageNameProblem } from '../create/package-name.ts'
+import { choosePackageManager, type PackageManager } from '../create/package-manager.ts'
+import { folderOf, packageNameProblem, suggestPackageName } from '../create/package-name.ts'
 import { scaffold } from '../create/scaffold.ts'
 import { builtinTemplates, isRemoteSource, type BuiltinTemplate } from '../create/templates.ts'
 import { createProgress } from '../progress.ts'
@@ -25,10 +26,11 @@ export async function create(nameArg: string | undefined, opts: CreateOptions): 
   if (interactive) prompts.intro('motia create')
   const name = nameArg ?? (interactive ? await askName() : missing('a project name: motia create <name> (or "." for this folder)'))
   const { dir, packageName } = target(name)
+  const manager = choosePackageManager({ userAgent: process.env.npm_config_user_agent, which: Bun.which })
   if (existsSync(dir) && !isEmpty(dir) && !opts.force) throw new MotiaError(`[motia] ${relative(process.cwd(), dir) || '.'} is not empty: choose another name, or pass --force to write into it`)
 
   const template = opts.template ?? (interactive ? await askTemplate() : 'starter')
-  const install = opts.install ?? (interactive ? await ask(prompts.confirm({ message: 'Install dependencies now (bun install)?', initialValue: true })) : true)
+  const install = opts.install ?? (interactive ? await ask(prompts.confirm({ message: `Install dependencies now (${manager.install})?`, initialValue: true })) : true)
   const progress = createProgress()
 
   if (isRemoteSource(template)) {
@@ -54,37 +56,45 @@ export async function create(nameArg: string | undefined, opts: CreateOptions): 
   }
   progress.done(`created ${packageName} from ${template} in ${relative(process.cwd(), dir) || '.'}`)
 
-  if (install) await installDependencies(dir)
-  const cd = dir === process.cwd() ? '' : `cd ${relative(process.cwd(), dir)} && `
-  const next = `${cd}${install ? '' : 'bun install && '}bun run dev`
+  if (install) await installDependencies(dir, manager)
+  const cd = dir === process.cwd() ? '' : `cd ${shellWord(relative(process.cwd(), dir))} && `
+  const next = `${cd}${install ? '' : `${manager.install} && `}${manager.run('dev')}`
   if (interactive) prompts.outro(`Next: ${next}`)
   else process.stdout.write(`\nNext: ${next}\n`)
 }
 
 // --- internal ---
 
+/**
+ * The folder and package name `name` stands for: "." is this folder, a path (`../my-app`,
+ * `apps/api`) is that folder named after its last part, anything else is a package name whose
+ * folder is its last part (`@acme/api` → `api`).
+ */
 function target(name: string): { dir: string; packageName: string } {
-  if (name === '.' || name === './') {
-    const dir = process.cwd()
+  if (isPath(name)) {
+    const dir = resolve(name)
     const packageName = basename(dir)
     const problem = packageNameProblem(packageName)
-    if (problem) throw new MotiaError(`[motia] this folder's name "${packageName}" is not a valid npm package name (${problem}): rename it, or create into a new folder with motia create <name>`)
-    return { dir, packageName }
+    if (!problem) return { dir, packageName }
+    if (dir === process.cwd()) {
+      throw new MotiaError(`[motia] this folder's name "${packageName}" is not a valid npm package name (${problem}): rename it, or create into a new folder with motia create ${suggestPackageName(packageName)}`)
+    }
+    const renamed = join(relative(process.cwd(), resolve(dir, '..')), suggestPackageName(packageName))
+    throw new MotiaError(`[motia] the folder name "${packageName}" is not a valid npm package name (${problem}): create into a folder named like "${renamed}" instead`)
   }
   const problem = packageNameProblem(name)
-  if (problem) throw new MotiaError(`[motia] "${name}" is not a valid npm package name: ${problem}. Try "${suggest(name)}"`)
+  if (problem) throw new MotiaError(`[motia] "${name}" is not a valid npm package name: ${problem}. Try "${suggestPackageName(name)}"`)
   return { dir: resolve(folderOf(name)), packageName: name }
 }
 
-function suggest(name: string): string {
-  return (
-    name
-      .trim()
-      .toLowerCase()
-      .replace(/[^a-z0-9-._~@/]+/g, '-')
-      .replace(/^[._-]+/, '')
-      .replace(/-+$/, '') || 'my-motia-app'
-  )
+/** "." or a name with a slash that is not `@scope/name`. */
+function isPath(name: string): boolean {
+  return name === '.' || name === './' || (/[\\/]/.test(name) && !/^@[^/\\]+\/[^/\\]+$/.test(name))
+}
+
+/** Quotes a path for the printed next steps when a shell would split or expand it. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
 }
 
 function isEmpty(dir: string): boolean {
@@ -112,8 +122,9 @@ async function askName(): Promise<string> {
       defaultValue: 'my-motia-app',
       validate: (value) => {
         if (!value || value === '.' || value === './') return undefined
-        const problem = packageNameProblem(value)
-        return problem ? `npm would reject it: ${problem}` : undefined
+        const name = isPath(value) ? basename(resolve(value)) : value
+        const problem = packageNameProblem(name)
+        return problem ? `npm would reject "${name}": ${problem} (try "${suggestPackageName(name)}")` : undefined
       },
     }),
   )
@@ -138,15 +149,17 @@ async function askTemplate(): Promise<string> {
   return ask(prompts.text({ message: 'Template source', placeholder: 'gh:owner/repo/path', validate: (v) => (v && /^[\w+.-]+:/.test(v) ? undefined : 'e.g. gh:owner/repo/path') }))
 }
 
-async function installDependencies(dir: string): Promise<void> {
+async function installDependencies(dir: string, manager: PackageManager): Promise<void> {
   const progress = createProgress()
-  progress.phase('installing dependencies (bun install)')
-  const proc = Bun.spawn([process.execPath, 'install'], { cwd: dir, stdout: 'pipe', stderr: 'pipe', env: { ...process.env, BUN_BE_BUN: '1' } })
+  progress.phase(`installing dependencies (${manager.install})`)
+  // bun installs with the binary running us; npm, pnpm and yarn come from PATH.
+  const command = manager.name === 'bun' ? [process.execPath, 'install'] : [Bun.which(manager.name) ?? manager.name, 'install']
+  const proc = Bun.spawn(command, { cwd: dir, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', env: { ...process.env, BUN_BE_BUN: '1' } })
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) {
     progress.failed('install failed')
-    const reason = `${err}\n${out}`.split('\n').map((l) => l.trim()).find((l) => /error/i.test(l)) ?? `bun install exited with ${code}`
-    throw new MotiaError(`[motia] installing dependencies failed: ${reason}. The project is written; run bun install in it yourself`)
+    const reason = `${err}\n${out}`.split('\n').map((l) => l.trim()).find((l) => /error/i.test(l)) ?? `${manager.install} exited with ${code}`
+    throw new MotiaError(`[motia] installing dependencies failed: ${reason}. The project is written; run ${manager.install} in it yourself`)
   }
   progress.done('dependencies installed')
 }

@@ -88,10 +88,11 @@ export function createOtelBridge(): OtelBridge {
           remember(names, id, name)
           store.begin(id, name, entry, at)
         },
-        startSpan(traceId, step, trigger, at) {
-          const inner = store.startSpan(traceId, step, trigger, at)
+        startSpan(traceId, step, trigger, at, attempt) {
+          const inner = store.startSpan(traceId, step, trigger, at, attempt)
           const span = startSpan(traceId, step, trigger, at)
           if (!span) return inner
+          if (attempt !== undefined) span.setAttribute('motia.attempt', attempt)
           const handle = -++handles // negative: never clashes with the inner store's handles
           spans.set(handle, { inner, span, traceId })
           remember(latest, `${traceId}\0${step}`, span)

@@ -1,8 +1,9 @@
 /**
  * The runtime's own endpoints under `/__motia`: health, traces, and `POST /__motia/enqueue` for the
- * CLI. The enqueue endpoint answers only callers that send the token from `.motia/server.lock`,
- * i.e. someone who can read the project folder. Traces hold state keys and log lines, so under
- * `motia start` they need that token too; in `motia dev` they are open, for the developer.
+ * CLI. Every one but health is a control route: it answers only callers that send the token from
+ * `.motia/server.lock` (someone who can read the project folder) whenever the server is in
+ * production (`motia start`) or listens beyond this machine. A `motia dev` on loopback, where
+ * only the developer can reach it, leaves traces open. The enqueue endpoint always needs the token.
  */
 import { MotiaError } from '../errors.ts'
 import type { MotiaRuntime } from '../runtime-types.ts'
@@ -11,21 +12,20 @@ import { json } from './server.ts'
 export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToken?: string } = {}): void {
   const started = Date.now()
   const { controlToken } = options
-  const refused = (request: Request) =>
-    runtime.mode === 'start' && (!controlToken || request.headers.get('x-motia-token') !== controlToken)
-      ? json({ error: 'traces of a production server need the x-motia-token header from .motia/server.lock' }, 403)
-      : undefined
+  const { host } = runtime.config.http
+  const why = runtime.mode === 'start' ? 'under motia start' : `while the server listens on ${host}, beyond this machine`
+  const open = runtime.mode !== 'start' && isLoopback(host)
+  runtime.http.guardControl((request) => (open ? undefined : checkToken(request, controlToken, why)))
   runtime.http.route({
     method: 'GET',
     path: '/__motia/health',
+    open: true,
     handler: () => json({ status: 'ok', uptimeMs: Date.now() - started, steps: runtime.steps().length }),
   })
   runtime.http.route({
     method: 'GET',
     path: '/__motia/traces',
     handler: (request) => {
-      const denied = refused(request)
-      if (denied) return denied
       const limit = Number(new URL(request.url).searchParams.get('limit') ?? 100)
       return json({ traces: runtime.traces.list({ limit: Number.isFinite(limit) && limit > 0 ? limit : 100 }) })
     },
@@ -33,9 +33,7 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
   runtime.http.route({
     method: 'GET',
     path: '/__motia/traces/:id',
-    handler: (request, params) => {
-      const denied = refused(request)
-      if (denied) return denied
+    handler: (_request, params) => {
       const trace = runtime.traces.get(params.id!)
       return trace ? json(trace) : json({ error: `no trace "${params.id}"` }, 404)
     },
@@ -44,32 +42,55 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
     runtime.http.route({
       method: 'POST',
       path: '/__motia/enqueue',
-      handler: async (request) => {
-        if (request.headers.get('x-motia-token') !== controlToken) return json({ error: 'missing or wrong x-motia-token' }, 403)
-        let message: { topic?: unknown; data?: unknown; messageGroupId?: unknown; delayMs?: unknown }
-        try {
-          message = (await request.json()) as typeof message
-        } catch {
-          return json({ error: 'body must be JSON: { "topic": "...", "data": ... }' }, 400)
-        }
-        if (typeof message.topic !== 'string') return json({ error: '"topic" must be a string' }, 400)
-        const traceId = runtime.startTrace(`enqueue ${message.topic}`, 'enqueue')
-        try {
-          await runtime.enqueue(
-            {
-              topic: message.topic,
-              data: message.data,
-              messageGroupId: typeof message.messageGroupId === 'string' ? message.messageGroupId : undefined,
-              delayMs: typeof message.delayMs === 'number' ? message.delayMs : undefined,
-            },
-            { traceId },
-          )
-        } catch (error) {
-          if (error instanceof MotiaError) return json({ error: error.message }, error.status >= 500 ? 400 : error.status)
-          throw error
-        }
-        return json({ traceId, subscribers: runtime.subscribers(message.topic).map((s) => s.step.name) }, 202)
-      },
+      // The guard opens the other control routes on loopback in dev; this one never is open.
+      handler: async (request) => checkToken(request, controlToken, 'always') ?? enqueue(runtime, request),
     })
   }
+}
+
+// --- internal ---
+
+/** `127.0.0.1` and the rest of 127/8, `::1` and `localhost`: only this machine can connect. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+function checkToken(request: Request, token: string | undefined, why: string): Response | undefined {
+  if (!token) {
+    return json({ error: `the /__motia/ control routes are closed ${why}: this server has no control token (.motia/server.lock is written only with the embedded store)` }, 403)
+  }
+  if (request.headers.get('x-motia-token') === token) return undefined
+  return json({ error: `missing or wrong x-motia-token header: the /__motia/ control routes need it ${why}; send the token from .motia/server.lock` }, 403)
+}
+
+type Message = { topic?: unknown; data?: unknown; messageGroupId?: unknown; delayMs?: unknown }
+
+async function enqueue(runtime: MotiaRuntime, request: Request): Promise<Response> {
+  let message: Message
+  try {
+    message = (await request.json()) as Message
+  } catch {
+    return json({ error: 'body must be JSON: { "topic": "...", "data": ... }' }, 400)
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return json({ error: 'body must be a JSON object: { "topic": "...", "data": ... }' }, 400)
+  }
+  if (typeof message.topic !== 'string') return json({ error: '"topic" must be a string' }, 400)
+  const traceId = runtime.startTrace(`enqueue ${message.topic}`, 'enqueue')
+  try {
+    await runtime.enqueue(
+      {
+        topic: message.topic,
+        data: message.data,
+        // Passed as sent (null is JSON for "none"): runtime.enqueue refuses bad values with a 400.
+        messageGroupId: (message.messageGroupId ?? undefined) as string | undefined,
+        delayMs: (message.delayMs ?? undefined) as number | undefined,
+      },
+      { traceId },
+    )
+  } catch (error) {
+    if (error instanceof MotiaError) return json({ error: error.message }, error.status)
+    throw error
+  }
+  return json({ traceId, subscribers: runtime.subscribers(message.topic).map((s) => s.step.name) }, 202)
 }

@@ -40,6 +40,11 @@ export function toResponse(output: HttpResponse | Response | undefined, traceId:
   return new Response(JSON.stringify(body), { status, headers })
 }
 
+/** A JSON response with the right content type. */
+export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+}
+
 /** Formats one server-sent event. Strings are sent as they are; other data as JSON. */
 export function formatEvent(item: ServerSentEvent | string): string {
   if (typeof item === 'string') return `data: ${item.replace(/\n/g, '\ndata: ')}\n\n`

@@ -2,12 +2,20 @@
  * The HTTP server: one Elysia app for the life of the process, listening through Elysia (which
  * hands its routes to Bun's native router). Hot reload adds and removes routes while serving:
  * Elysia cannot drop a route, so each route shape is mounted once and dispatches to whatever step
- * currently owns it, answering 404 when none does. Shapes use neutral parameter names
- * (`/users/:p0`), so a step may rename its parameter without clashing with the old mount.
+ * currently owns it, answering as an unknown route (404/405) when none does. Shapes use neutral
+ * parameter names (`/users/:p0`), so a step may rename its parameter without clashing with the
+ * old mount.
+ *
+ * What only some routes need is decided when the route is mounted, not per request: the check of
+ * percent-encoding (routes with parameters), the control token (`/__motia/` routes) and CORS
+ * (when configured). Requests no route takes go to `unrouted.ts`.
  */
 import { Elysia } from 'elysia'
 import type { Server } from 'bun'
 import type { Logger } from '../observability/logger.ts'
+import { createCors, type CorsOptions } from './cors.ts'
+import { json } from './response.ts'
+import { createUnrouted, isControlPath, isWellEncoded, pathOf, shapePattern, standardMethods, type RouteIndex } from './unrouted.ts'
 
 export type RouteHandler = (request: Request, params: Record<string, string>) => Response | Promise<Response>
 
@@ -20,13 +28,23 @@ export interface Route {
    * server need not watch it (one promise fewer per request). Otherwise errors become a 500.
    */
   handlesErrors?: boolean
+  /**
+   * A route under `/__motia/` is a control route: it answers only callers the control guard lets
+   * through (see `guardControl`). `open` exempts it (health, endpoints meant for clients).
+   */
+  open?: boolean
 }
+
+/** Decides whether a request may use a control route: `undefined` to let it through, or the refusal. */
+export type ControlGuard = (request: Request) => Response | undefined
 
 export interface HttpRouter {
   /** Adds a route; returns the function that removes it. */
   route(route: Route): () => void
   /** Answers a request without a socket (tests, compiled entries). */
   handle(request: Request): Promise<Response>
+  /** Sets the check that every control route (under `/__motia/`, not `open`) runs first. */
+  guardControl(guard: ControlGuard): void
 }
 
 export interface HttpServer extends HttpRouter {
@@ -37,10 +55,24 @@ export interface HttpServer extends HttpRouter {
   stop(force?: boolean): Promise<void>
 }
 
-/** Creates the server. Bodies over `bodyLimit` bytes are refused with 413 by Bun itself. */
-export function createHttpServer(options: { bodyLimit: number; logger: Logger }): HttpServer {
-  const owners = new Map<string, { route: Route; names: string[] }>()
+export { json }
+
+export interface HttpServerOptions {
+  /** Bodies over this many bytes are refused with 413 by Bun itself. */
+  bodyLimit: number
+  logger: Logger
+  /** CORS for every route outside `/__motia/`; none when absent. */
+  cors?: CorsOptions
+}
+
+/** Creates the server. */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const owners = new Map<string, Owner>()
   const mounted = new Set<string>()
+  const cors = options.cors && createCors(options.cors)
+  let guard: ControlGuard | undefined
+  const index = createRouteIndex(owners)
+  const unrouted = createUnrouted(index, cors)
   // No onError hook: with one, Elysia composes every route as an async function awaiting its
   // handler, a promise per request. Unknown routes fall to the catch-all below instead, and
   // errors of handlers that do not answer their own are answered by `failed`.
@@ -51,29 +83,53 @@ export function createHttpServer(options: { bodyLimit: number; logger: Logger })
   }
 
   const mount = (key: string, method: string, shape: string) => {
-    // Written so that Elysia composes it as a plain function, not one awaiting it per request:
-    // Elysia reads a handler's source and takes any `return f(…)` or `=> f(…)` for async, and so
-    // it does any `parse` option. None is needed: Elysia parses no body for a handler that never
-    // reads `c.body`, and the http trigger reads the request itself.
-    const dispatch = (c: { request: Request; params: Record<string, string> }) => {
+    const control = isControlPath(shape)
+    const run = layered(shape, method, (request, params) => {
       const owner = owners.get(key)
-      let response: Response | Promise<Response>
-      if (!owner) response = notFound()
-      else {
-        try {
-          const { route } = owner
-          response = route.handler(c.request, owner.names.length ? renameParams(c.params, owner.names) : c.params)
-          if (!route.handlesErrors && response instanceof Promise) response = response.catch(failed)
-        } catch (error) {
-          response = failed(error)
-        }
+      if (!owner) return unrouted(request)
+      const { route } = owner
+      if (control && guard && !route.open) {
+        const denied = guard(request)
+        if (denied) return denied
       }
+      try {
+        const response = route.handler(request, owner.names.length ? renameParams(params, owner.names) : params)
+        return !route.handlesErrors && response instanceof Promise ? response.catch(failed) : response
+      } catch (error) {
+        return failed(error)
+      }
+    })
+    // Written so that Elysia composes it as a plain function, not one awaiting it per request:
+    // Elysia reads a handler's source and takes any `return f(…)` or `=> f(…)` (or the words for
+    // asynchrony) for async, and a handler passing its whole context on for one that reads the
+    // body. Neither is needed: the http trigger reads the request itself.
+    const dispatch = (c: { request: Request; params: Record<string, string> }) => {
+      const response = run(c.request, c.params)
       return response
     }
     app.route(method, shape, dispatch)
   }
 
-  app.all('/*', notFound, { parse: 'none' })
+  /** Wraps a route's handler in the checks its shape and method need, and only those. */
+  const layered = (shape: string, method: string, inner: Handle): Handle => {
+    let handle = inner
+    if (/[:*]/.test(shape)) {
+      // Bun decodes parameters leniently (`%E0%A4%A` becomes U+FFFD); a path that does not decode is refused.
+      const decoded = handle
+      handle = (request, params) => (hasReplacement(params) && !isWellEncoded(pathOf(request.url)) ? unrouted(request) : decoded(request, params))
+    }
+    if (cors && !isControlPath(shape)) {
+      const bare = handle
+      const decorate = (request: Request, response: Response | Promise<Response>) =>
+        response instanceof Promise ? response.then((r) => cors.decorate(request, r)) : cors.decorate(request, response)
+      handle =
+        method === 'OPTIONS' ? (request, params) => (cors.isPreflight(request) ? unrouted(request) : decorate(request, bare(request, params)))
+        : (request, params) => decorate(request, bare(request, params))
+    }
+    return handle
+  }
+
+  app.all('/*', (c: { request: Request }) => unrouted(c.request), { parse: 'none' })
 
   return {
     route(route) {
@@ -85,15 +141,22 @@ export function createHttpServer(options: { bodyLimit: number; logger: Logger })
         // Elysia composes its handler once; a route added later needs a fresh one.
         if (app.server) app.compile()
       }
-      const owner = { route, names }
+      const owner = { route, names, shape }
       owners.set(key, owner)
+      index.changed()
       return () => {
         if (owners.get(key) === owner) owners.delete(key)
+        index.changed()
       }
     },
     handle: (request) => app.handle(request),
+    guardControl(next) {
+      guard = next
+    },
     listen({ port, host }) {
-      app.listen({ port, hostname: host, maxRequestBodySize: options.bodyLimit, development: false })
+      // Elysia turns on reusePort, with which Bun lets a second server bind the same port and the
+      // kernel splits connections between them. A server must own its port: a taken one is refused.
+      app.listen({ port, hostname: host, maxRequestBodySize: options.bodyLimit, development: false, reusePort: false })
       return app.server as Server<undefined>
     },
     url: () => app.server?.url.toString(),
@@ -103,15 +166,45 @@ export function createHttpServer(options: { bodyLimit: number; logger: Logger })
   }
 }
 
-/** A JSON response with the right content type. */
-export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
-}
-
 // --- internal ---
 
-function notFound(): Response {
-  return json({ error: 'Not Found' }, 404)
+type Handle = (request: Request, params: Record<string, string>) => Response | Promise<Response>
+
+interface Owner {
+  route: Route
+  names: string[]
+  shape: string
+}
+
+/** Which methods own which paths, for 405 and 501; rebuilt on first use after routes change. */
+function createRouteIndex(owners: Map<string, Owner>): RouteIndex & { changed(): void } {
+  let shapes: Array<{ pattern: RegExp; methods: Set<string> }> | undefined
+  const build = () => {
+    const byShape = new Map<string, Set<string>>()
+    for (const { route, shape } of owners.values()) byShape.set(shape, (byShape.get(shape) ?? new Set()).add(route.method))
+    return [...byShape].map(([shape, methods]) => ({ pattern: shapePattern(shape), methods }))
+  }
+  return {
+    changed: () => void (shapes = undefined),
+    allowed(path) {
+      const methods = new Set<string>()
+      for (const entry of (shapes ??= build())) if (entry.pattern.test(path)) for (const m of entry.methods) methods.add(m)
+      if (methods.size === 0) return []
+      if (methods.has('GET')) methods.add('HEAD')
+      methods.add('OPTIONS')
+      return [...standardMethods].filter((m) => methods.has(m)).concat([...methods].filter((m) => !standardMethods.has(m)))
+    },
+    implements: (method) => [...owners.values()].some((o) => o.route.method === method),
+  }
+}
+
+/** A parameter Bun decoded leniently (U+FFFD), or one Elysia's own router could not decode (null). */
+function hasReplacement(params: Record<string, string>): boolean {
+  for (const key in params) {
+    const value = params[key] as string | null
+    if (value === null || value.includes('\uFFFD')) return true
+  }
+  return false
 }
 
 /** `/users/:id/posts/:postId` → `/users/:p0/posts/:p1` and `['id', 'postId']`. */

@@ -81,7 +81,7 @@ function serializeErrors(fields: Record<string, unknown>): Record<string, unknow
     if (value instanceof Error) {
       out ??= { ...fields }
       out[key] = { name: value.name, message: value.message, stack: value.stack }
-    } else if (key === 'error' && value !== undefined) {
+    } else if (key === 'error' && value !== undefined && typeof value !== 'string') {
       // Whatever a handler threw (null, a bigint, a circular object) must not break the sink.
       out ??= { ...fields }
       out[key] = { message: errorMessage(value) }

@@ -30,6 +30,8 @@ export interface Span {
   durationMs?: number
   status: 'running' | 'ok' | 'error'
   error?: string
+  /** The delivery attempt of a queue message, when the run had one. */
+  attempt?: number
   events: SpanEvent[]
   /** Events recorded but not kept: past `maxEvents`, or dropped to stay within `maxBytes`. */
   eventsDropped?: number
@@ -62,7 +64,7 @@ export interface TraceStore {
   /** Records a trace started at `startedAt`; `id` comes from `newTraceId()`. */
   begin(id: string, name: string, entry: string, startedAt: number): void
   /** Records a step run starting within trace `traceId`. */
-  startSpan(traceId: string, step: string, trigger: string, startedAt: number): SpanHandle
+  startSpan(traceId: string, step: string, trigger: string, startedAt: number, attempt?: number): SpanHandle
   addEvent(span: SpanHandle, event: SpanEvent): void
   /** Ends the span: `error` is the failure's message, absent when the run succeeded. */
   endSpan(span: SpanHandle, endedAt: number, error?: string): void
@@ -71,17 +73,24 @@ export interface TraceStore {
   close(): Promise<void>
 }
 
-/** Summarises a trace: running while any span runs, error if any span failed. */
+/**
+ * Summarises a trace: running while any span runs, error if a failure was not recovered. Each
+ * retry of a queue message (a span with attempt > 1) follows one failed span, so a trace whose
+ * failed attempts were all retried succeeded, its failed attempts still listed as spans.
+ */
 export function summarize(trace: Trace): TraceSummary {
   let end = trace.startedAt
-  let status: TraceSummary['status'] = 'ok'
+  let running = false
+  let failures = 0
   const steps = new Set<string>()
   for (const span of trace.spans) {
     steps.add(span.step)
-    if (span.status === 'running') status = 'running'
-    else if (span.status === 'error' && status !== 'running') status = 'error'
+    if (span.status === 'running') running = true
+    else if (span.status === 'error') failures++
+    if ((span.attempt ?? 1) > 1) failures--
     end = Math.max(end, span.endedAt ?? span.startedAt)
   }
+  const status = running ? 'running' : failures > 0 ? 'error' : 'ok'
   return { id: trace.id, name: trace.name, entry: trace.entry, startedAt: trace.startedAt, durationMs: end - trace.startedAt, status, steps: [...steps] }
 }
 
@@ -140,6 +149,7 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
   const spanStep: string[] = new Array(spanCapacity).fill('')
   const spanTrigger: string[] = new Array(spanCapacity).fill('')
   const spanError: Array<string | undefined> = new Array(spanCapacity).fill(undefined)
+  const spanAttempt = new Uint32Array(spanCapacity)
   const spanEvents: Array<SpanEvent[] | undefined> = new Array(spanCapacity).fill(undefined)
   const spanBytes = new Float64Array(spanCapacity)
   const spanDropped = new Uint32Array(spanCapacity)
@@ -179,6 +189,7 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
     }
     if (error !== undefined) span.error = error
     if (spanDropped[slot]! > 0) span.eventsDropped = spanDropped[slot]!
+    if (spanAttempt[slot]! > 0) span.attempt = spanAttempt[slot]!
     return span
   }
 
@@ -237,7 +248,7 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
       traceName[slot] = name
       traceEntry[slot] = entry
     },
-    startSpan(traceId, step, trigger, startedAt) {
+    startSpan(traceId, step, trigger, startedAt, attempt = 0) {
       const trace = traceSlot(localTraceNumber(traceId))
       if (trace < 0 || traceSpans[trace]! >= maxSpans) return 0
       traceSpans[trace]!++
@@ -253,6 +264,7 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
       spanStep[slot] = step
       spanTrigger[slot] = trigger
       spanError[slot] = undefined
+      spanAttempt[slot] = attempt
       spanEvents[slot] = undefined
       return handle
     },

@@ -16,8 +16,17 @@ export interface QueueOptions {
   maxRetries?: number
   /** Wait between attempts. Default exponential from 1000 ms. */
   backoff?: { type: 'fixed' | 'exponential'; delayMs: number }
-  /** How long one attempt may hold a message before it is delivered again. Default 30 000 ms. */
+  /**
+   * How long one attempt may hold a message before it is delivered again. Default 30 000 ms, or
+   * `timeoutMs` when that is longer.
+   */
   visibilityTimeoutMs?: number
+  /**
+   * How long one run of the handler may take: then it is cut off, its slot freed, and the message
+   * retried (dead-lettered with "timed out after N ms" after `maxRetries`). What the cut-off run
+   * does later is ignored. Default: `visibilityTimeoutMs`.
+   */
+  timeoutMs?: number
   /** Handler runs in parallel for this step on one instance. Default 10 (1 per group for fifo). */
   concurrency?: number
   /** `fifo` keeps order per `messageGroupId`. Default `standard`. */
@@ -31,6 +40,12 @@ export interface HttpTriggerConfig {
   /** `/users/:id`. Inferred from the folder under `steps/http/` when omitted. */
   path?: string
   bodySchema?: Schema
+  /**
+   * Media types the body may have. Default `['application/json']` (which covers `…+json` too);
+   * others get 415. JSON and `application/x-www-form-urlencoded` bodies are parsed into
+   * `req.body`; other listed types are left unread, on `req.request`.
+   */
+  contentTypes?: readonly string[]
   /** A schema for the query object, or a list of documented parameters. */
   queryParams?: Schema | ReadonlyArray<{ name: string; description?: string; required?: boolean }>
   /** Response body schema per status code. */
@@ -250,6 +265,8 @@ export interface FlowContext<E = string, Input = unknown> extends PluginContext 
   getData(): DataOf<Input>
   /** Calls the function for the trigger that fired (or `default`); throws when none fits. */
   match<R = any>(handlers: MatchHandlers<Input, R>): Promise<R | undefined>
+  /** Which delivery of the message this run is: 1 on the first, 2 on the first retry. Always 1 outside queue triggers. */
+  attempt: number
 }
 
 /** Topics from `FlowContext`'s first type parameter: topic names, or Motia's `{ topic, data }` union. */

@@ -52,11 +52,14 @@ async function runTick(step: LoadedStep, trigger: CronTriggerConfig, runtime: Mo
   const traceId = runtime.startTrace(`cron ${step.name}`, 'cron')
   const fields = { traceId, step: step.name, scheduledAt: scheduledAt.toISOString() }
   const failed = (error: Error) => runtime.logger.error(`[motia] cron step "${step.name}" failed: ${error.message}`, { ...fields, error })
+  const input = { scheduledAt }
   let pending: PendingRun
   try {
-    pending = runtime.begin(step, trigger as FiredTrigger, { scheduledAt }, { traceId })
+    const runOptions = await runtime.admit(step, trigger as FiredTrigger, input, { traceId })
+    if (!runOptions) return
+    pending = runtime.begin(step, trigger as FiredTrigger, input, runOptions)
   } catch (thrown) {
-    // `begin` has failed the run already.
+    // `begin` has failed the run already; a condition that throws is reported the same way.
     return failed(toError(thrown))
   }
   let timer: ReturnType<typeof setTimeout> | undefined

@@ -49,7 +49,33 @@ const steps = {
     })
   `,
   'steps/http/form.post.step.ts': `
-    export const handler = async (req) => ({ status: 200, body: req.body })
+    export const config = { triggers: [{ type: 'http', contentTypes: ['application/json', 'application/x-www-form-urlencoded'] }] }
+    export const handler = async (req) => ({ status: 200, body: { body: req.body, nullProto: Object.getPrototypeOf(req.body) === null } })
+  `,
+  'steps/http/echo.post.step.ts': `
+    export const handler = async (req) => ({ status: 200, body: { body: req.body ?? null } })
+  `,
+  'steps/http/raw.post.step.ts': `
+    export const config = { triggers: [{ type: 'http', contentTypes: ['text/*', 'application/octet-stream'] }] }
+    export const handler = async (req) => ({ status: 200, body: { body: req.body ?? null, text: await req.raw.text() } })
+  `,
+  'steps/http/keys.get.step.ts': `
+    export const handler = async (req) => ({
+      status: 200,
+      body: {
+        query: req.query,
+        own: Object.keys(req.query),
+        queryProto: Object.getPrototypeOf(req.query) === null,
+        protoHeader: req.headers['__proto__'] ?? null,
+        inheritedHeader: typeof req.headers.constructor,
+        clean: ({}).x === undefined && typeof ({}).constructor === 'function',
+      },
+    })
+  `,
+  'steps/http/keys-checked.get.step.ts': `
+    import { z } from 'zod'
+    export const config = { triggers: [{ type: 'http', queryParams: z.object({ constructor: z.string(), tag: z.array(z.string()) }) }] }
+    export const handler = async (req) => ({ status: 200, body: { tag: req.query.tag } })
   `,
   'steps/http/plain.get.step.ts': `
     export const handler = (req) => ({ status: 200, body: { sync: true, q: req.query.q } })
@@ -158,10 +184,41 @@ describe('http trigger', () => {
     expect(trace.spans.map((s) => [s.status, s.error])).toEqual([['error', 'thrown before any await']])
   })
 
-  test('a known path with another method answers 404', async () => {
+  test('a known path with another method answers 405 with Allow', async () => {
     const res = await app.request('PATCH', '/plain')
-    expect(res.status).toBe(404)
-    expect(await res.json()).toEqual({ error: 'Not Found' })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+    expect(await res.json()).toEqual({ error: 'Method Not Allowed: /plain answers GET, HEAD, OPTIONS' })
+  })
+
+  test('the Allow header of a parameterised path lists every method that owns it', async () => {
+    const res = await app.request('DELETE', '/users')
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS')
+    expect((await app.request('PUT', '/users/7/')).headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+  })
+
+  test('OPTIONS on a known path answers 204 with Allow; on an unknown one 404', async () => {
+    const res = await app.request('OPTIONS', '/users/7')
+    expect(res.status).toBe(204)
+    expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS')
+    expect((await app.request('OPTIONS', '/nope')).status).toBe(404)
+  })
+
+  test('a method no route implements answers 501', async () => {
+    const res = await app.request('PROPFIND', '/plain')
+    expect(res.status).toBe(501)
+    expect(await res.json()).toEqual({ error: 'Not Implemented: this server does not answer PROPFIND requests' })
+  })
+
+  test('a path with malformed percent-encoding answers 400, on a route with parameters or not', async () => {
+    for (const path of ['/users/%E0%A4%A', '/users/%zz', '/nope/%C0%AF']) {
+      const res = await app.request('GET', path)
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { error: string }).error).toContain('malformed percent-encoding')
+    }
+    // Well-formed escapes, a literal replacement character included, still reach the step.
+    expect(await (await app.request('GET', '/users/%EF%BF%BD%20x')).json()).toMatchObject({ id: '\uFFFD x' })
   })
 
   test('a MotiaError with a 4xx status answers that status', async () => {
@@ -196,9 +253,60 @@ describe('http trigger', () => {
     expect(await res.text()).toBe('event: tick\nid: 1\ndata: {"n":1}\n\ndata: plain text\n\n')
   })
 
-  test('form bodies are parsed into an object', async () => {
-    const res = await app.request('POST', '/form', 'a=1&b=two', { 'content-type': 'application/x-www-form-urlencoded' })
-    expect(await res.json()).toEqual({ a: '1', b: 'two' })
+  test('form bodies are parsed into an object when the route lists the type', async () => {
+    const res = await app.request('POST', '/form', 'a=1&b=two&b=3&__proto__=x', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' })
+    expect(await res.json()).toEqual({ body: { a: '1', b: ['two', '3'], ['__proto__']: 'x' }, nullProto: true })
+  })
+
+  test('a body of a type the route does not accept answers 415 naming the accepted types', async () => {
+    for (const type of ['text/plain;charset=json', 'text/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'json', '']) {
+      const res = await app.request('POST', '/echo', '{"a":1}', type ? { 'content-type': type } : {})
+      expect(res.status).toBe(415)
+      const { error } = (await res.json()) as { error: string }
+      expect(error).toContain('accepts application/json bodies (and any +json type)')
+      expect(error).toContain(type ? `got content-type "${type}"` : 'got no content-type')
+    }
+    const form = await app.request('POST', '/form', 'hello', { 'content-type': 'text/plain' })
+    expect(form.status).toBe(415)
+    expect(((await form.json()) as { error: string }).error).toContain('accepts application/json, application/x-www-form-urlencoded bodies')
+  })
+
+  test('JSON media types, +json ones and parameters included, are parsed', async () => {
+    for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'application/problem+json', 'application/vnd.api+json;v=1']) {
+      const res = await app.request('POST', '/echo', '{"a":1}', { 'content-type': type })
+      expect(await res.json()).toEqual({ body: { a: 1 } })
+    }
+  })
+
+  test('an empty body needs no content type', async () => {
+    const res = await app.request('POST', '/echo')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ body: null })
+    expect((await app.request('POST', '/echo', '', { 'content-type': 'text/plain' })).status).toBe(200)
+  })
+
+  test('a listed type that is neither JSON nor a form is left unread for the handler', async () => {
+    const res = await app.request('POST', '/raw', 'line one\nline two', { 'content-type': 'text/csv' })
+    expect(await res.json()).toEqual({ body: null, text: 'line one\nline two' })
+    expect((await app.request('POST', '/raw', '{}', { 'content-type': 'application/json' })).status).toBe(415)
+  })
+
+  test('query names and header names are own keys of null-prototype objects', async () => {
+    const res = await app.request('GET', '/keys?__proto__=x&constructor=y&toString=z&tag=a&tag=b&hasOwnProperty=h', undefined, JSON.parse('{"__proto__":"p"}'))
+    expect(await res.json()).toEqual({
+      query: { ['__proto__']: 'x', constructor: 'y', toString: 'z', tag: ['a', 'b'], hasOwnProperty: 'h' },
+      own: ['__proto__', 'constructor', 'toString', 'tag', 'hasOwnProperty'],
+      queryProto: true,
+      protoHeader: 'p',
+      inheritedHeader: 'undefined',
+      clean: true,
+    })
+  })
+
+  test('a query schema validates the null-prototype query', async () => {
+    const res = await app.request('GET', '/keys-checked?constructor=y&tag=a&tag=b')
+    expect(await res.json()).toEqual({ tag: ['a', 'b'] })
+    expect((await app.request('GET', '/keys-checked?tag=a&tag=b')).status).toBe(400)
   })
 
   test('a handler returning nothing answers 204', async () => {
@@ -209,4 +317,77 @@ describe('http trigger', () => {
     const res = await app.request('GET', '/__motia/health')
     expect(await res.json()).toMatchObject({ status: 'ok', steps: Object.keys(steps).length })
   })
+})
+
+describe('project middleware (http.middleware in motia.config.ts)', () => {
+  let other: TempProject
+  let site: TestRuntime
+
+  beforeAll(async () => {
+    other = makeProject({
+      'motia.config.ts': `
+        const seen = []
+        export default {
+          http: {
+            middleware: [
+              async (req, ctx, next) => {
+                if (req.headers['x-block']) return { status: 403, body: { error: 'blocked by the project' } }
+                const res = await next()
+                return { ...res, headers: { ...res.headers, 'x-project': ctx.trigger.type } }
+              },
+            ],
+          },
+        }
+      `,
+      'steps/http/own.get.step.ts': `
+        const mine = async (req, ctx, next) => { const res = await next(); return { ...res, headers: { ...res.headers, 'x-step': 'own' } } }
+        export const config = { triggers: [{ type: 'http', middleware: [mine] }] }
+        export const handler = async () => ({ status: 200, body: { ok: true } })
+      `,
+      'steps/http/plain.get.step.ts': `export const handler = () => ({ status: 200, body: { plain: true } })`,
+    })
+    site = await createTestRuntime({ root: other.root })
+  })
+
+  afterAll(async () => {
+    await site.stop()
+    other.cleanup()
+  })
+
+  test('wraps every http step, around the step\'s own middleware', async () => {
+    const own = await site.request('GET', '/own')
+    expect(own.headers.get('x-project')).toBe('http')
+    expect(own.headers.get('x-step')).toBe('own')
+    const plain = await site.request('GET', '/plain')
+    expect(await plain.json()).toEqual({ plain: true })
+    expect(plain.headers.get('x-project')).toBe('http')
+  })
+
+  test('can answer for every step before it runs', async () => {
+    for (const path of ['/own', '/plain']) {
+      const res = await site.request('GET', path, undefined, { 'x-block': '1' })
+      expect(res.status).toBe(403)
+      expect(await res.json()).toEqual({ error: 'blocked by the project' })
+    }
+  })
+})
+
+test('http.middleware that is not a list of functions stops the load with one line', async () => {
+  const bad = makeProject({ 'motia.config.ts': `export default { http: { middleware: ['auth'] } }` })
+  try {
+    await expect(createTestRuntime({ root: bad.root })).rejects.toThrow('[motia] motia.config.ts: http.middleware must be a list of functions (req, ctx, next) => response')
+  } finally {
+    bad.cleanup()
+  }
+})
+
+test('contentTypes that are not media types stop the load naming the step', async () => {
+  const bad = makeProject({ 'steps/http/up.post.step.ts': `export const config = { triggers: [{ type: 'http', contentTypes: ['json'] }] }\nexport const handler = async () => ({ status: 200 })` })
+  const app = await createTestRuntime({ root: bad.root })
+  try {
+    expect(app.logs.some((l) => l.level === 'error' && l.msg.includes('step "PostUp"') && l.msg.includes('contentTypes must be a non-empty list of media types'))).toBe(true)
+  } finally {
+    await app.stop()
+    bad.cleanup()
+  }
 })

@@ -1,13 +1,16 @@
 /**
  * The `http` trigger: a route on the project's Elysia server. Parses and validates the request,
- * runs the step (through its middleware) and turns its result into a response.
+ * runs the step (through the project's middleware, then its own) and turns its result into a
+ * response.
  *
- * Invalid JSON → 400, schema violation → 400 with the issues, handler error → 500 with a generic
- * body (the stack goes to the log only), and every response carries `x-trace-id`.
+ * A body of a type the route does not accept → 415, invalid JSON → 400, schema violation → 400
+ * with the issues, handler error → 500 with a generic body (the stack goes to the log only), and
+ * every response carries `x-trace-id`.
  */
 import { ConfigError, MotiaError } from '../errors.ts'
 import { json } from '../http/server.ts'
 import { isAsyncIterable, toResponse } from '../http/response.ts'
+import { createBodyPolicy, headersOf, isMediaRange, jsonOnly, queryOf, readBody, type BodyPolicy } from '../http/request.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../runtime-types.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
@@ -33,6 +36,13 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     if (trigger.bodySchema !== undefined && !isSchema(trigger.bodySchema)) {
       throw new ConfigError(`[motia] ${where}: bodySchema must be a zod (Standard Schema) or JSON Schema object`, { file: step.relativePath })
     }
+    const types = trigger.contentTypes
+    if (types !== undefined && !(Array.isArray(types) && types.length > 0 && types.every(isMediaRange))) {
+      throw new ConfigError(
+        `[motia] ${where}: contentTypes must be a non-empty list of media types such as ['application/json', 'application/x-www-form-urlencoded'] or 'text/*', got ${JSON.stringify(types)}`,
+        { file: step.relativePath },
+      )
+    }
   },
   key: (trigger) => `route ${trigger.method} ${trigger.path?.replace(/:\w+/g, ':')}`,
   register(step, trigger, runtime) {
@@ -41,7 +51,9 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     const validateBody = trigger.bodySchema ? compileSchema(trigger.bodySchema) : undefined
     const validateQuery = trigger.queryParams && !Array.isArray(trigger.queryParams) ? compileSchema(trigger.queryParams as never) : undefined
     const responseChecks = compileResponses(trigger.responseSchema)
-    const middleware = trigger.middleware ?? []
+    const bodyPolicy = trigger.contentTypes ? createBodyPolicy(trigger.contentTypes) : jsonOnly
+    const projectMiddleware = runtime.config.http.middleware
+    const middleware = projectMiddleware.length ? [...projectMiddleware, ...(trigger.middleware ?? [])] : (trigger.middleware ?? [])
     const traceName = `${method} ${path}`
     // Nothing to read or check before the handler runs: the request is wrapped as it is.
     const simple = !validateBody && !validateQuery && bodyless.has(method)
@@ -104,7 +116,7 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     const parseThenAnswer = async (request: Request, params: Record<string, string>, traceId: string): Promise<Response> => {
       let parsed: HttpRequest | Response
       try {
-        parsed = await readRequest(request, params, validateBody, validateQuery)
+        parsed = await readRequest(request, params, bodyPolicy, validateBody, validateQuery)
       } catch (error) {
         return errorResponse(error, traceId, step.name, logger)
       }
@@ -153,24 +165,15 @@ const bodyless = new Set(['GET', 'HEAD', 'OPTIONS'])
 async function readRequest(
   request: Request,
   params: Record<string, string>,
+  bodyPolicy: BodyPolicy,
   validateBody: Validate | undefined,
   validateQuery: Validate | undefined,
 ): Promise<HttpRequest | Response> {
   let body: unknown
   if (!bodyless.has(request.method)) {
-    const text = await request.text()
-    const type = request.headers.get('content-type') ?? ''
-    if (text.length > 0) {
-      if (type === '' || type.includes('json')) {
-        try {
-          body = JSON.parse(text)
-        } catch {
-          return json({ error: 'Invalid JSON body' }, 400)
-        }
-      } else if (type.startsWith('application/x-www-form-urlencoded')) {
-        body = Object.fromEntries(new URLSearchParams(text))
-      } else body = text
-    }
+    const read = await readBody(request, bodyPolicy)
+    if (read instanceof Response) return read
+    body = read.body
   }
   if (validateBody) {
     const result = await validateBody(body)
@@ -212,7 +215,7 @@ class IncomingRequest implements HttpRequest {
   }
 
   get headers(): Record<string, string> {
-    return (this.#headers ??= this.raw.headers.toJSON())
+    return (this.#headers ??= headersOf(this.raw.headers))
   }
 
   // Motia's names for the same request (see runtime/compat/README.md).
@@ -244,20 +247,6 @@ class IncomingRequest implements HttpRequest {
   }
 }
 
-function queryOf(url: string): HttpRequest['query'] {
-  const q = url.indexOf('?')
-  return q < 0 ? {} : parseQuery(url.slice(q + 1))
-}
-
-function parseQuery(search: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  for (const [key, value] of new URLSearchParams(search)) {
-    const existing = out[key]
-    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
-  }
-  return out
-}
-
 /** Runs middleware in order; each calls `next()` to go on, or returns a response to stop. */
 function compose(middleware: readonly Middleware[], req: HttpRequest, ctx: FlowContext, last: () => Promise<unknown>): Promise<unknown> {
   const dispatch = (i: number): Promise<HttpResponse> => {
@@ -277,7 +266,8 @@ function compose(middleware: readonly Middleware[], req: HttpRequest, ctx: FlowC
 
 function errorResponse(error: unknown, traceId: string, step: string, logger: { error: (m: string, f?: Record<string, unknown>) => void }): Response {
   const headers = { 'x-trace-id': traceId }
-  if (error instanceof MotiaError && error.status < 500) {
+  // A 503 (the store cannot take writes) tells the client to retry later; other 5xx stay generic.
+  if (error instanceof MotiaError && (error.status < 500 || error.status === 503)) {
     return json({ error: error.message, ...('issues' in error ? { issues: error.issues } : {}) }, error.status, headers)
   }
   logger.error(`[motia] step "${step}" failed: ${error instanceof Error ? error.message : String(error)}`, { traceId, step, error: error as Error })

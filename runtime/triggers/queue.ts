@@ -1,11 +1,14 @@
 /**
  * The `queue` trigger: consumes the (topic, step) queue of the configured adapter. Data is
  * validated against `input` again on delivery (a schema may have changed since the enqueue);
- * data that no longer fits goes straight to the dead-letter queue.
+ * data that no longer fits goes straight to the dead-letter queue. Each delivery is one run of the
+ * step, cut off after `config.timeoutMs`; a dead-lettered message logs one warning.
  */
-import { ConfigError, NonRetriableError, errorMessage, isNonRetriable } from '../errors.ts'
-import { queueDefaults } from '../adapters/queue/types.ts'
+import { ConfigError, NonRetriableError, errorMessage, isNonRetriable, toError } from '../errors.ts'
+import { queueDefaults, type QueueMessage } from '../adapters/queue/types.ts'
 import { defineTrigger } from '../plugin.ts'
+import type { PendingRun } from '../runtime-types.ts'
+import { maxTimerMs } from '../timeout.ts'
 import { compileSchema, formatIssues, isSchema } from '../step/schema.ts'
 import type { QueueTriggerConfig } from '../step/types.ts'
 
@@ -19,7 +22,7 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
     if (trigger.input !== undefined && !isSchema(trigger.input)) {
       throw new ConfigError(`[motia] ${where}: input must be a zod (Standard Schema) or JSON Schema object`, { file: step.relativePath })
     }
-    const options = ['maxRetries', 'concurrency', 'visibilityTimeoutMs', 'backoff', 'type']
+    const options = ['maxRetries', 'concurrency', 'visibilityTimeoutMs', 'timeoutMs', 'backoff', 'type']
     for (const key of Object.keys(trigger)) {
       if (['type', 'topic', 'input', 'config', 'index', 'condition'].includes(key)) continue
       const hint = options.includes(key) ? `queue options go in config, e.g. { type: 'queue', topic: '${trigger.topic}', config: { ${key}: ... } }` : 'a queue trigger takes topic, input and config'
@@ -30,6 +33,12 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
     if (c.maxRetries !== undefined && !(Number.isInteger(c.maxRetries) && c.maxRetries >= 0)) throw bad('maxRetries', 'a whole number ≥ 0')
     if (c.concurrency !== undefined && !(Number.isInteger(c.concurrency) && c.concurrency >= 1)) throw bad('concurrency', 'a whole number ≥ 1')
     if (c.visibilityTimeoutMs !== undefined && !(c.visibilityTimeoutMs > 0)) throw bad('visibilityTimeoutMs', 'a positive number of ms')
+    if (c.timeoutMs !== undefined && !(typeof c.timeoutMs === 'number' && c.timeoutMs > 0 && c.timeoutMs <= maxTimerMs)) {
+      throw bad('timeoutMs', `a positive number of ms, at most ${maxTimerMs} (about 24 days)`)
+    }
+    if (c.timeoutMs !== undefined && c.visibilityTimeoutMs !== undefined && c.timeoutMs > c.visibilityTimeoutMs) {
+      throw bad('timeoutMs', `at most config.visibilityTimeoutMs (${c.visibilityTimeoutMs}), or the message is delivered again while the first run still goes on: raise visibilityTimeoutMs or lower timeoutMs`)
+    }
     if (c.backoff && !(['fixed', 'exponential'].includes(c.backoff.type) && c.backoff.delayMs >= 0)) {
       throw bad('backoff', "{ type: 'fixed' | 'exponential', delayMs: number ≥ 0 }")
     }
@@ -40,29 +49,57 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
     const c = trigger.config ?? {}
     const validate = trigger.input ? compileSchema(trigger.input) : undefined
     const logger = runtime.logger
+    // The lease outlasts the run: a longer timeout lengthens the default visibility timeout.
+    const visibilityTimeoutMs = c.visibilityTimeoutMs ?? Math.max(queueDefaults.visibilityTimeoutMs, c.timeoutMs ?? 0)
+    const timeoutMs = c.timeoutMs ?? visibilityTimeoutMs
+    const failed = (message: QueueMessage, error: unknown) => {
+      const fields = { traceId: message.traceId, step: step.name, topic, attempt: message.attempt, messageId: message.id }
+      if (isNonRetriable(error)) logger.error(`[motia] step "${step.name}" refused a message on "${topic}": ${errorMessage(error)}`, fields)
+      else logger.error(`[motia] step "${step.name}" failed on "${topic}" (attempt ${message.attempt}): ${errorMessage(error)}`, { ...fields, error: error as Error })
+    }
     return runtime.queue.consume(
       {
         topic,
         step: step.name,
         maxRetries: c.maxRetries ?? queueDefaults.maxRetries,
         backoff: c.backoff ?? queueDefaults.backoff,
-        visibilityTimeoutMs: c.visibilityTimeoutMs ?? queueDefaults.visibilityTimeoutMs,
+        visibilityTimeoutMs,
+        timeoutMs,
         concurrency: c.concurrency ?? queueDefaults.concurrency,
         fifo: c.type === 'fifo',
+        onDeadLetter: (letter) =>
+          logger.warn(
+            `[motia] step "${step.name}" dead-lettered a message on "${topic}" after ${letter.attempts} attempt(s): ${letter.error} (replay it with motia dlq replay ${letter.id})`,
+            { traceId: letter.traceId, step: step.name, topic, attempts: letter.attempts, error: letter.error, messageId: letter.id },
+          ),
       },
-      async (message) => {
+      async (message, attempt) => {
         let data = message.data
         if (validate) {
           const result = await validate(data)
           if (!result.ok) throw new NonRetriableError(`message on "${topic}" does not match the input schema of "${step.name}": ${formatIssues(result.issues)}`)
           data = result.value
         }
+        // A message the trigger's condition turns down is acknowledged: it was handled by skipping it.
+        const runOptions = await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
+        if (!runOptions) return
+        let run: PendingRun | undefined
+        let abandoned = false
         try {
-          await runtime.run(step, trigger, data, { traceId: message.traceId })
-        } catch (error) {
-          const fields = { traceId: message.traceId, step: step.name, topic, attempt: message.attempt, messageId: message.id }
-          if (isNonRetriable(error)) logger.error(`[motia] step "${step.name}" refused a message on "${topic}": ${errorMessage(error)}`, fields)
-          else logger.error(`[motia] step "${step.name}" failed on "${topic}" (attempt ${message.attempt}): ${errorMessage(error)}`, { ...fields, error: error as Error })
+          run = runtime.begin(step, trigger, data, runOptions)
+          const current = run
+          // Cut off by the adapter: the span ends now, the run's own outcome no longer counts.
+          attempt.onAbandon = (reason) => {
+            abandoned = true
+            current.fail(reason)
+            failed(message, reason)
+          }
+          run.succeed(await run.result)
+        } catch (thrown) {
+          // Handlers may throw null, strings or plain objects: the dead letter gets a readable message.
+          const error = toError(thrown)
+          run?.fail(error)
+          if (!abandoned) failed(message, error)
           throw error
         }
       },

@@ -33,7 +33,7 @@ const project = makeProject({
   `,
   'steps/http/arrived.get.step.ts': `
     export const handler = async (req, { state }) => {
-      const entries = await state.list('arrived')
+      const entries = await state.entries('arrived')
       return { status: 200, body: { keys: entries.length, total: entries.reduce((sum, e) => sum + e.value, 0) } }
     }
   `,

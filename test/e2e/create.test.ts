@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { packageNameProblem } from '../../cli/create/package-name.ts'
 import { builtinTemplates } from '../../cli/create/templates.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 import { runCli, startCli } from '../helpers/cli.ts'
@@ -23,7 +24,7 @@ describe('built-in templates', () => {
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
       expect(manifest.name).toBe(`app-${template}`)
       // A plugin package (templates/plugin) has motia as a peer, and for its own tests as a dev dependency.
-      expect(manifest.dependencies?.motia ?? manifest.devDependencies.motia).toBe(`link:${repoRoot}`)
+      expect(manifest.dependencies?.motia ?? manifest.devDependencies.motia).toBe(`file:${repoRoot}`)
       expect(existsSync(join(dir, 'template.json'))).toBe(false)
       expect(existsSync(join(dir, 'README.md'))).toBe(true)
       const server = await startCli(['dev', '--port', String(freePort())], dir)
@@ -56,12 +57,13 @@ describe('built-in templates', () => {
 })
 
 describe('install', () => {
-  test('a created project installs and runs right away, outside this checkout', async () => {
+  test('a created project installs with bun (as bunx motia create does) and runs right away, outside this checkout', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'motia-create-'))
     try {
-      const result = await runCli(['create', 'installed-app'], outside)
+      const result = await runCli(['create', 'installed-app'], outside, { npm_config_user_agent: 'bun/1.4.5 npm/? node/v24.0.0 linux x64' })
       expect(result.stderr).toBe('')
       expect(result.stdout).toContain('✓ dependencies installed')
+      expect(result.stdout).toContain('Next: cd installed-app && bun run dev')
       const dir = join(outside, 'installed-app')
       expect(existsSync(join(dir, 'node_modules/.bin/motia'))).toBe(true)
       const port = freePort()
@@ -100,16 +102,30 @@ describe('refusals, in one line each', () => {
     expect(existsSync(join(workspace.root, 'busy/steps'))).toBe(true)
   })
 
-  test('names npm would reject', async () => {
+  test('names npm would reject, with a suggestion npm accepts', async () => {
     for (const [name, problem] of [
       ['My App', 'it has uppercase letters'],
       ['.hidden', 'it starts with "." or "_"'],
       ['fs', '"fs" is a Node.js core module'],
+      ['node_modules', '"node_modules" is reserved'],
+      ['x'.repeat(215), 'it is longer than 214 characters'],
+      ['Ünïcödé Äpp', 'it has uppercase letters'],
     ]) {
       const result = await runCli(['create', name!, '--no-install'], workspace.root)
       expect(result.code).toBe(1)
       expect(result.stderr).toStartWith(`[motia] "${name}" is not a valid npm package name: ${problem}.`)
+      const suggestion = /Try "([^"]*)"/.exec(result.stderr)?.[1]
+      expect({ name, problem: packageNameProblem(suggestion ?? '') }).toEqual({ name, problem: undefined })
     }
+  })
+
+  test('a path creates that folder, named after its last part', async () => {
+    const result = await runCli(['create', 'nested/path-app', '--no-install'], workspace.root)
+    expect(result.code).toBe(0)
+    expect(JSON.parse(readFileSync(join(workspace.root, 'nested/path-app/package.json'), 'utf8')).name).toBe('path-app')
+    expect(result.stdout).toMatch(/Next: cd nested\/path-app && \w+ install && \w+ run dev/)
+    const refused = await runCli(['create', 'nested/Bad Name', '--no-install'], workspace.root)
+    expect(refused.stderr).toBe('[motia] the folder name "Bad Name" is not a valid npm package name (it has uppercase letters): create into a folder named like "nested/bad-name" instead\n')
   })
 
   test('missing name without a terminal names what is missing', async () => {
@@ -180,7 +196,7 @@ describe('remote templates through giget', () => {
     const result = await runCli(['create', 'from-registry', '-t', `motia:good-${tag}`, '--no-install'], workspace.root, env)
     expect(result.stderr).toBe('')
     const dir = join(workspace.root, 'from-registry')
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'from-registry', dependencies: { zod: '^4.1.0', motia: `link:${repoRoot}` } })
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'from-registry', dependencies: { zod: '^4.1.0', motia: `file:${repoRoot}` } })
     const app = await startCli(['dev', '--port', String(freePort())], dir)
     try {
       expect(await app.json('/ping')).toEqual({ pong: 'remote' })

@@ -51,7 +51,7 @@ describe('motia dev', () => {
   test('prints the registered steps and the URL', () => {
     expect(cli.output()).toContain('GET    /hello')
     expect(cli.output()).toContain('queue  jobs')
-    expect(cli.output()).toContain(`http://localhost:${cli.port}`)
+    expect(cli.output()).toContain(`http://127.0.0.1:${cli.port}`)
   })
 
   test('serves a step over a real port', async () => {

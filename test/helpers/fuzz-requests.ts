@@ -162,14 +162,20 @@ function rawRequest(rng: Prng, n: number): FuzzRequest {
   if (kind <= 3) {
     method = rng.pick(['FOO', 'get', 'Post', 'PURGE', 'BREW', 'M-SEARCH', 'PROPFIND', 'X'.repeat(rng.int(20, 200)), 'G3T', 'DELET'])
     text = `${method} ${target} HTTP/1.1\r\n${close}\r\n`
-    expect = [{ rule: 'an unknown method gets an answer (400/405/501), not a closed connection', statuses: [400, 405, 501], mustAnswer: true, serverErrors: [501] }]
+    // Bun 1.4.5's HTTP parser closes the connection on a method token outside its own list before
+    // any of our code runs (oven-sh/bun#6556, documented in docs/triggers/http.md): for those the
+    // server must only survive. Methods it parses reach the router and must be answered.
+    expect = bunParsesMethod(method)
+      ? [{ rule: 'an unknown method gets an answer (400/405/501), not a closed connection', statuses: [400, 405, 501], mustAnswer: true, serverErrors: [501] }]
+      : [{ rule: "a method Bun's parser refuses gets no server error", serverErrors: [] }]
   } else if (kind <= 5) {
     const path = weirdPath(rng)
     const query = rng.chance(0.5) ? weirdQuery(rng) : ''
     text = `GET ${path}${query} HTTP/1.1\r\n${close}\r\n`
     // Only a target of URI characters is well-formed; other bytes may be refused by closing.
     if (/^[\w\-.~:/?#[\]@!$&'()*+,;=%]*$/.test(path + query) && (path + query).length < 4000) {
-      const badPercent = percentProblem(path)
+      // The server sees the target after dot segments are resolved (`/%%%/a/../../b` is `/b`).
+      const badPercent = percentProblem(resolvedPath(path))
       expect = [badPercent ? { rule: badPercent, statuses: [400], mustAnswer: true } : { rule: 'a well-formed request gets an answer', mustAnswer: true }]
     }
   } else if (kind <= 7) {
@@ -358,6 +364,16 @@ function weirdBody(rng: Prng, path: string): { body: Uint8Array<ArrayBuffer>; ki
 
 function voteOption(rng: Prng): string {
   return rng.pick(['a', 'b', '日本', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '0', '7', '100000', 'a.100000', 'a.b', '', '-1', 'x'.repeat(64), 'a..b', '__proto__.polluted', 'constructor.prototype.polluted'])
+}
+
+/** The path with dot segments resolved, as the server reads it from the request line. */
+function resolvedPath(path: string): string {
+  return URL.parse(`http://fuzz${path}`)?.pathname ?? path
+}
+
+/** Methods Bun's HTTP parser knows (others close the connection unanswered, see above). */
+function bunParsesMethod(method: string): boolean {
+  return ['PURGE', 'M-SEARCH', 'PROPFIND'].includes(method)
 }
 
 /** Why the path's percent-encoding is wrong, as a rule name; undefined when it decodes. */

@@ -196,6 +196,8 @@ function check(request: FuzzRequest, answer: Answer): string[] {
   const allowed5xx = [503, ...request.expect.flatMap((e) => e.serverErrors ?? [])]
   if (status !== undefined && status >= 500 && !allowed5xx.includes(status)) broken.push('no server error except 503 (storage) and protocol refusals')
   if (answer.body && /\n\s+at .+:\d+:\d+/.test(answer.body)) broken.push('no stack trace in a response')
+  // A request head past Bun's limit is refused with 431 before any route sees it: a documented answer.
+  if (status === 431 && headBytes(request) > 8 * 1024) return broken
   for (const e of request.expect) {
     if (e.mustAnswer && status === undefined) broken.push(e.rule)
     else if (e.statuses && status !== undefined && status !== 503 && !e.statuses.includes(status)) broken.push(e.rule)
@@ -203,6 +205,10 @@ function check(request: FuzzRequest, answer: Answer): string[] {
     else if (e.query && status === 200 && !sameQuery(answer.body, e.query)) broken.push(e.rule)
   }
   return broken
+}
+
+function headBytes(request: FuzzRequest): number {
+  return request.target.length + request.headers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
 }
 
 function sameQuery(body: string | undefined, expected: Record<string, string | string[]>): boolean {

@@ -36,7 +36,7 @@ describe('motia dev: a queue step whose import chain fails to load', () => {
         export const handler = async (req, { enqueue }) => { await enqueue({ topic: 'jobs', data: req.body }); return { status: 202 } }
       `,
       'steps/http/done.get.step.ts': `
-        export const handler = async (req, { state }) => ({ status: 200, body: Object.fromEntries((await state.list('done')).map((e) => [e.key, e.value])) })
+        export const handler = async (req, { state }) => ({ status: 200, body: Object.fromEntries((await state.entries('done')).map((e) => [e.key, e.value])) })
       `,
     })
     cli = await startCli(['dev', '--port', String(freePort())], project.root)

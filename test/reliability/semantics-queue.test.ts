@@ -45,7 +45,10 @@ describe.each(adapterKinds)('queue semantics (%s)', (kind) => {
       { wrapQueue: spy },
     )
     const byStep = Object.fromEntries(seen.map((options) => [options.step, options]))
-    expect(byStep.Custom).toEqual({ topic: 'custom', step: 'Custom', maxRetries: 7, backoff: { type: 'fixed', delayMs: 1234 }, visibilityTimeoutMs: 4321, concurrency: 3, fifo: true })
+    const { onDeadLetter, ...custom } = byStep.Custom!
+    expect(typeof onDeadLetter).toBe('function')
+    // timeoutMs defaults to the visibility timeout.
+    expect(custom).toEqual({ topic: 'custom', step: 'Custom', maxRetries: 7, backoff: { type: 'fixed', delayMs: 1234 }, visibilityTimeoutMs: 4321, timeoutMs: 4321, concurrency: 3, fifo: true })
     expect(byStep.Plain).toMatchObject({ topic: 'plain', backoff: { type: 'exponential', delayMs: 1000 }, fifo: false })
   })
 

@@ -2,7 +2,7 @@
  * Every built-in template loads cleanly, type-checks, and does what its README says.
  */
 import { afterEach, describe, expect, test } from 'bun:test'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { builtinTemplates } from '../../cli/create/templates.ts'
 import { createTestRuntime, type TestRuntime } from '../../runtime/testing/index.ts'
@@ -27,6 +27,18 @@ describe.each(templates.map((t) => [t.name, t] as const))('template %s', (_name,
     expect(readFileSync(join(template.dir, '.gitignore'), 'utf8')).toContain('.motia/')
   })
 
+  test('has typecheck and test scripts that work with only Node and npm, and an example test', () => {
+    const manifest = JSON.parse(readFileSync(join(template.dir, 'package.json'), 'utf8'))
+    expect(manifest.scripts).toMatchObject({ dev: 'motia dev', test: 'bun test', typecheck: expect.stringMatching(/^tsc --noEmit\b/) })
+    expect(Object.keys(manifest.devDependencies).sort()).toEqual(['@types/bun', 'bun', 'typescript'])
+    expect(manifest.allowScripts).toEqual({ bun: true })
+    const config = template.language === 'javascript' ? 'jsconfig.json' : 'tsconfig.json'
+    expect(existsSync(join(template.dir, config))).toBe(true)
+    const tests = readdirSync(join(template.dir, 'test')).filter((file) => /\.test\.[jt]s$/.test(file))
+    expect(tests).toHaveLength(1)
+    expect(readFileSync(join(template.dir, 'test', tests[0]!), 'utf8')).toContain("from 'motia/testing'")
+  })
+
   test('every step loads with no error or warning', async () => {
     app = await createTestRuntime({ root: template.dir })
     expect(app.logs.filter((entry) => entry.level === 'error' || entry.level === 'warn')).toEqual([])
@@ -39,7 +51,7 @@ describe.each(templates.map((t) => [t.name, t] as const))('template %s', (_name,
     writeFileSync(
       config,
       JSON.stringify({
-        extends: existsSync(join(template.dir, 'tsconfig.json')) ? './tsconfig.json' : undefined,
+        extends: ['tsconfig.json', 'jsconfig.json'].filter((file) => existsSync(join(template.dir, file))).map((file) => `./${file}`)[0],
         compilerOptions: {
           target: 'ESNext',
           module: 'Preserve',
@@ -53,7 +65,7 @@ describe.each(templates.map((t) => [t.name, t] as const))('template %s', (_name,
           checkJs: true,
           typeRoots: [join(repoRoot, 'node_modules/@types')],
         },
-        include: ['steps', 'lib', '*.ts'],
+        include: ['steps', 'lib', 'test', '*.ts'],
       }),
     )
     try {

@@ -2,11 +2,14 @@
  * The in-memory QueueAdapter: the reference implementation of the contract in `types.ts`, used by
  * unit tests and selectable in `motia.config.ts`. It lives as long as the process, so it survives
  * hot reloads (consumers come and go, copies wait) but not a restart. Leases do not expire here:
- * a handler that is still running is, by construction, still alive in this process.
+ * a handler that is still running is, by construction, still alive in this process, and one that
+ * runs past its `timeoutMs` is cut off, which settles its attempt once and for all.
  */
 import { errorMessage, isNonRetriable } from '../../errors.ts'
+import { maxTimerMs } from '../../timeout.ts'
+import { runAttempt, tell } from './attempt.ts'
 import { Deque } from './deque.ts'
-import { backoffDelay, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
+import { backoffDelay, checkPublishOptions, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
 
 /**
  * @example
@@ -31,11 +34,14 @@ export function createMemoryQueue(): QueueAdapter {
   const later = (queue: TopicQueue, message: QueueMessage, delayMs: number, front = false) => {
     if (delayMs <= 0) return queue.add(message, front)
     queue.waiting++
+    // A delay past setTimeout's range is waited out in steps: one long timer would fire at once.
+    const step = Math.min(delayMs, maxTimerMs)
     const timer = setTimeout(() => {
       timers.delete(timer)
       queue.waiting--
-      queue.add(message, front)
-    }, delayMs)
+      if (delayMs > step) later(queue, message, delayMs - step, front)
+      else queue.add(message, front)
+    }, step)
     timers.add(timer)
   }
 
@@ -46,7 +52,7 @@ export function createMemoryQueue(): QueueAdapter {
       // A fifo group stays held while its head copy waits for the retry, so order is kept.
       return later(queue, { ...message, attempt: message.attempt + 1 }, backoffDelay(backoff, message.attempt), fifo)
     }
-    deadLetters.set(message.id, {
+    const letter: DeadLetter = {
       id: message.id,
       topic: message.topic,
       step: message.step,
@@ -56,8 +62,10 @@ export function createMemoryQueue(): QueueAdapter {
       attempts: message.attempt,
       error: errorMessage(error),
       failedAt: Date.now(),
-    })
+    }
+    deadLetters.set(message.id, letter)
     queue.release(message)
+    tell(consumer.options.onDeadLetter, letter)
   }
 
   const assertOpen = () => {
@@ -67,6 +75,7 @@ export function createMemoryQueue(): QueueAdapter {
   return {
     async publish(topic, subscribers, data, options) {
       assertOpen()
+      checkPublishOptions(topic, options)
       const enqueuedAt = Date.now()
       for (const step of subscribers) {
         const message: QueueMessage = {
@@ -245,16 +254,7 @@ class TopicQueue {
       if (consumer.stopped && consumer.running === 0) for (const resolve of consumer.idle.splice(0)) resolve()
       consumer.settle(this, consumer, message, error)
     }
-    let result: Promise<void>
-    try {
-      result = consumer.handler(message)
-    } catch (error) {
-      return done(error ?? new Error('handler threw undefined'))
-    }
-    result.then(
-      () => done(undefined),
-      (error: unknown) => done(error ?? new Error('handler rejected with undefined')),
-    )
+    runAttempt(consumer.handler, message, consumer.options, done)
   }
 }
 

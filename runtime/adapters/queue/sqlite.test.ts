@@ -59,15 +59,17 @@ describe('sqlite queue durability', () => {
     const path = tempDb()
     const queue = createSqliteQueue({ path })
     const attempts: number[] = []
-    const hang = new Promise<void>(() => {})
-    await queue.consume(consumeOptions('slow', 'a', { visibilityTimeoutMs: 100, concurrency: 2 }), async (message) => {
+    const hang = Promise.withResolvers<void>()
+    // A handler timeout past the lease: the lease runs out first, as when a process dies.
+    await queue.consume(consumeOptions('slow', 'a', { visibilityTimeoutMs: 100, timeoutMs: 60_000, concurrency: 2 }), async (message) => {
       attempts.push(message.attempt)
-      if (message.attempt === 1) await hang
+      if (message.attempt === 1) await hang.promise
     })
     await queue.publish('slow', ['a'], 1, { traceId: 't' })
     await waitFor(() => attempts.length === 2)
     expect(attempts).toEqual([1, 2])
-    // The hung first attempt never settles; leave the adapter to the process exit.
+    hang.resolve()
+    await queue.close()
   })
 
   test('reclaimLeases makes copies leased by a dead process visible at once', async () => {
@@ -90,14 +92,17 @@ describe('sqlite queue durability', () => {
     const path = tempDb()
     const queue = createSqliteQueue({ path })
     const seen: number[] = []
-    await queue.consume(consumeOptions('crashy', 'a', { visibilityTimeoutMs: 50, maxRetries: 1, concurrency: 5 }), async (message) => {
+    const hang = Promise.withResolvers<void>()
+    await queue.consume(consumeOptions('crashy', 'a', { visibilityTimeoutMs: 50, timeoutMs: 60_000, maxRetries: 1, concurrency: 5 }), async (message) => {
       seen.push(message.attempt)
-      await new Promise(() => {})
+      await hang.promise
     })
     await queue.publish('crashy', ['a'], 1, { traceId: 't-crash' })
     await waitFor(async () => (await queue.deadLetters()).length === 1)
     expect(seen).toEqual([1, 2])
     expect((await queue.deadLetters())[0]).toMatchObject({ attempts: 3, traceId: 't-crash', error: expect.stringContaining('lease expired 2 times') })
+    hang.resolve()
+    await queue.close()
   })
 
   test('dead letters persist across a restart with error, attempts and trace id', async () => {

@@ -4,16 +4,20 @@
  * Every copy is a row. Taking a copy leases it: `visible_at` moves to the end of the step's
  * visibility timeout and `attempt` goes up, so a copy whose process died comes back by itself when
  * the lease runs out (or at once on the next start, see `reclaimLeases`). Retries and delays are
- * stored the same way, so they fire after a restart; nothing lives only in a timer.
+ * stored the same way, so they fire after a restart; nothing lives only in a timer. Every report
+ * of an attempt names the attempt, so a superseded one changes nothing.
  *
  * Writes (publishes, acks, retries, dead-lettering) are gathered for one turn of the event loop
  * and committed in one transaction, then consumers with room lease a batch each. A publish resolves
- * only after its transaction committed.
+ * only after its transaction committed. A batch that fails is written again one write at a time,
+ * so only the write that cannot be stored fails; acks, retries and dead letters that cannot be
+ * stored (disk full, I/O error) wait and are written once the store takes writes again.
  */
-import type { Database, Statement } from 'bun:sqlite'
 import { errorMessage, isNonRetriable } from '../../errors.ts'
-import { openDatabase } from '../sqlite/database.ts'
-import { backoffDelay, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
+import { isStoreFailure, openDatabase, storeUnavailable, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
+import { runAttempt, tell } from './attempt.ts'
+import { commit, encode, letterOf, prepare, toDeadLetter, toMessage, type DeadRow, type Row, type Statements, type Write } from './sqlite-store.ts'
+import { backoffDelay, checkPublishOptions, type ConsumeOptions, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
 
 export interface SqliteQueueOptions {
   /** The database file; `.motia/motia.db` in a project. `:memory:` for a private, volatile one. */
@@ -25,6 +29,8 @@ export interface SqliteQueueOptions {
   reclaimLeases?: boolean
   /** How often an idle consumer looks for copies written by another process (the CLI). Default 200 ms. */
   pollIntervalMs?: number
+  /** Told, once each, when the store stops taking writes (disk full, I/O error) and when it takes them again. */
+  onWarning?: (message: string) => void
 }
 
 /**
@@ -33,16 +39,25 @@ export interface SqliteQueueOptions {
  */
 export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
   const shared = openDatabase(options.path)
-  const sql = prepare(shared.db)
+  const sql = prepareOrRefuse(shared)
   const owner = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`
   const pollIntervalMs = options.pollIntervalMs ?? 200
   const consumers = new Set<Consumer>()
+  const outage = createOutage(shared.path, options.onWarning)
   let pending: Write[] = []
   let tickQueued = false
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
   let flushed: Array<() => void> = []
   let closed = false
 
-  if (options.reclaimLeases) sql.reclaim.run({ now: Date.now(), owner })
+  if (options.reclaimLeases) {
+    // Best effort: without it, leases of a dead process still run out by themselves.
+    try {
+      sql.reclaim.run({ now: Date.now(), owner })
+    } catch (error) {
+      outage.down(error)
+    }
+  }
 
   const schedule = () => {
     if (tickQueued || closed) return
@@ -54,20 +69,51 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
     tickQueued = false
     const writes = pending
     pending = []
-    if (writes.length > 0) {
-      try {
-        commit(sql, shared.db, writes)
-      } catch (error) {
-        for (const write of writes) {
-          if (write.kind === 'publish') write.reject(error)
-          else pending.push(write)
-        }
-        if (pending.length > 0) setTimeout(schedule, 100)
-      }
-      for (const write of writes) if (write.kind === 'publish') write.resolve()
-    }
+    if (writes.length > 0) flush(writes)
     for (const done of flushed.splice(0)) done()
     for (const consumer of consumers) if (consumer.hungry) lease(consumer)
+  }
+
+  const flush = (writes: Write[]) => {
+    try {
+      commit(sql, shared.db, writes)
+      return settled(writes, true)
+    } catch {
+      // Written again one by one below, so that only what cannot be stored fails.
+    }
+    let failure: unknown
+    for (const write of writes) {
+      try {
+        commit(sql, shared.db, [write])
+        settled([write], false)
+      } catch (error) {
+        failure = error
+        if (write.kind === 'publish') write.reject(isStoreFailure(error) ? storeUnavailable(shared.path, error, `the message to "${write.topic}" was not enqueued`) : error)
+        else pending.push(write)
+      }
+    }
+    if (failure !== undefined && (pending.length > 0 || isStoreFailure(failure))) outage.down(failure)
+    if (pending.length > 0 && !retryTimer && !closed) {
+      retryTimer = setTimeout(() => {
+        retryTimer = undefined
+        schedule()
+      }, outage.delay())
+    }
+  }
+
+  /** After a commit: publishes resolve, dead letters are announced; a full batch proves the store writable. */
+  const settled = (writes: readonly Write[], whole: boolean) => {
+    let grew = false
+    for (const write of writes) {
+      if (write.kind === 'publish') {
+        grew = true
+        write.resolve()
+      } else if (write.kind === 'dead' && write.stored) {
+        grew = true
+        tell(write.onDeadLetter, letterOf(write.row, write.error, Date.now()))
+      }
+    }
+    if (whole && grew) outage.up()
   }
 
   const lease = (consumer: Consumer) => {
@@ -75,54 +121,72 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
     if (consumer.stopped || room <= 0) return
     const now = Date.now()
     const { topic, step, visibilityTimeoutMs, maxRetries, fifo } = consumer.options
-    const rows = (fifo ? sql.leaseFifo : sql.lease).all({ topic, step, now, until: now + visibilityTimeoutMs, owner, limit: room }) as Row[]
+    let rows: Row[]
+    try {
+      rows = (fifo ? sql.leaseFifo : sql.lease).all({ topic, step, now, until: now + visibilityTimeoutMs, owner, limit: room }) as Row[]
+    } catch (error) {
+      // The store cannot take the lease: this consumer tries again after a growing pause.
+      outage.down(error)
+      return wakeIn(consumer, outage.delay())
+    }
     rows.sort((a, b) => a.seq - b.seq)
     if (rows.length < room) {
       consumer.hungry = false
       wakeLater(consumer)
     }
     for (const row of rows) {
-      const message = toMessage(row)
+      let message: QueueMessage
+      try {
+        message = toMessage(row)
+      } catch (error) {
+        deadLetter(consumer, row, `the stored data is not valid JSON (${errorMessage(error)}); it was not written by motia`)
+        continue
+      }
       // Earlier attempts never reported back: their process died or the lease ran out.
       if (message.attempt > maxRetries + 1) {
-        pending.push({ kind: 'dead', row, error: `lease expired ${message.attempt - 1} times: the handler crashed its process or ran longer than visibilityTimeoutMs (${visibilityTimeoutMs} ms)` })
-        schedule()
+        deadLetter(consumer, row, `lease expired ${message.attempt - 1} times: the handler crashed its process or ran longer than visibilityTimeoutMs (${visibilityTimeoutMs} ms)`)
         continue
       }
       run(consumer, row, message)
     }
   }
 
+  const deadLetter = (consumer: Consumer, row: Row, error: string) => {
+    pending.push({ kind: 'dead', row, error, onDeadLetter: consumer.options.onDeadLetter })
+    schedule()
+  }
+
   const run = (consumer: Consumer, row: Row, message: QueueMessage) => {
     consumer.running++
-    const done = (error: unknown) => {
+    runAttempt(consumer.handler, message, consumer.options, (error) => {
       consumer.running--
       settle(consumer, row, message, error)
       if (consumer.stopped && consumer.running === 0) for (const resolve of consumer.idle.splice(0)) resolve()
-    }
-    try {
-      consumer.handler(message).then(
-        () => done(undefined),
-        (error: unknown) => done(error ?? new Error('handler rejected with undefined')),
-      )
-    } catch (error) {
-      done(error ?? new Error('handler threw undefined'))
-    }
+    })
   }
 
   const settle = (consumer: Consumer, row: Row, message: QueueMessage, error: unknown) => {
     if (error === undefined) pending.push({ kind: 'ack', row })
     else if (!isNonRetriable(error) && message.attempt <= consumer.options.maxRetries) {
       pending.push({ kind: 'retry', row, visibleAt: Date.now() + backoffDelay(consumer.options.backoff, message.attempt) })
-    } else pending.push({ kind: 'dead', row, error: errorMessage(error) })
+    } else pending.push({ kind: 'dead', row, error: errorMessage(error), onDeadLetter: consumer.options.onDeadLetter })
     if (!consumer.stopped) consumer.hungry = true
     schedule()
   }
 
   const wakeLater = (consumer: Consumer) => {
+    let next: number | null = null
+    try {
+      next = (sql.nextVisible.get({ topic: consumer.options.topic, step: consumer.options.step }) as { at: number | null }).at
+    } catch {
+      // Unreadable for now: poll.
+    }
+    wakeIn(consumer, next === null ? pollIntervalMs : Math.max(1, Math.min(pollIntervalMs, next - Date.now())))
+  }
+
+  const wakeIn = (consumer: Consumer, delay: number) => {
+    consumer.hungry = false
     clearTimeout(consumer.timer)
-    const next = sql.nextVisible.get({ topic: consumer.options.topic, step: consumer.options.step }) as { at: number | null }
-    const delay = next.at === null ? pollIntervalMs : Math.max(1, Math.min(pollIntervalMs, next.at - Date.now()))
     consumer.timer = setTimeout(() => {
       consumer.hungry = true
       schedule()
@@ -135,7 +199,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
     }
   }
 
-  /** Resolves once every write queued so far is committed. */
+  /** Resolves once every write queued so far was tried (written, or kept for a retry). */
   const drain = () =>
     pending.length === 0 && !tickQueued ? Promise.resolve() : new Promise<void>((resolve) => {
       flushed.push(resolve)
@@ -156,9 +220,23 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
     if (closed) throw new Error('[motia] the sqlite queue is closed')
   }
 
+  /** Runs a store operation of the CLI's tools, turning store failures into a one-line 503. */
+  const guarded = <T>(what: string, action: () => T): T => {
+    try {
+      return action()
+    } catch (error) {
+      throw isStoreFailure(error) ? storeUnavailable(shared.path, error, what) : error
+    }
+  }
+
   return {
     publish(topic, subscribers, data, publishOptions) {
-      assertOpen()
+      try {
+        assertOpen()
+        checkPublishOptions(topic, publishOptions)
+      } catch (error) {
+        return Promise.reject(error)
+      }
       if (subscribers.length === 0) return Promise.resolve()
       return new Promise<void>((resolve, reject) => {
         pending.push({ kind: 'publish', topic, subscribers, data: encode(data), options: publishOptions, resolve, reject })
@@ -189,12 +267,14 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
       await drain()
       const letters = ids === 'all' ? (sql.deadLetters.all({ step: null, topic: null }) as DeadRow[]) : ids.flatMap((id) => (sql.deadLetter.get({ id }) as DeadRow | null) ?? [])
       const now = Date.now()
-      shared.db.transaction(() => {
-        for (const letter of letters) {
-          sql.insert.run({ topic: letter.topic, step: letter.step, group: letter.group_id, data: letter.data, trace: letter.trace_id, now, visible: now })
-          sql.deleteDead.run({ id: letter.id })
-        }
-      }).immediate()
+      guarded('nothing was replayed', () =>
+        shared.db.transaction(() => {
+          for (const letter of letters) {
+            sql.insert.run({ topic: letter.topic, step: letter.step, group: letter.group_id, data: letter.data, trace: letter.trace_id, now, visible: now })
+            sql.deleteDead.run({ id: letter.id })
+          }
+        }).immediate(),
+      )
       for (const letter of letters) wake(letter.topic, [letter.step])
       schedule()
       return letters.length
@@ -202,7 +282,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
 
     async purge(filter = {}) {
       await drain()
-      return sql.purge.run({ step: filter.step ?? null }).changes
+      return guarded('nothing was purged', () => sql.purge.run({ step: filter.step ?? null }).changes)
     },
 
     async close() {
@@ -210,6 +290,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
       await Promise.all([...consumers].map(stopConsumer))
       await drain()
       closed = true
+      clearTimeout(retryTimer)
       shared.release()
     },
   }
@@ -228,166 +309,36 @@ interface Consumer {
   timer?: ReturnType<typeof setTimeout>
 }
 
-interface Row {
-  seq: number
-  topic: string
-  step: string
-  group_id: string | null
-  data: string | null
-  trace_id: string
-  attempt: number
-  enqueued_at: number
-}
-
-interface DeadRow {
-  id: string
-  topic: string
-  step: string
-  group_id: string | null
-  data: string | null
-  trace_id: string
-  attempts: number
-  error: string
-  failed_at: number
-}
-
-type Write =
-  | {
-      kind: 'publish'
-      topic: string
-      subscribers: readonly string[]
-      data: string | null
-      options: { traceId: string; messageGroupId?: string; delayMs?: number }
-      resolve: () => void
-      reject: (error: unknown) => void
-    }
-  | { kind: 'ack'; row: Row }
-  | { kind: 'retry'; row: Row; visibleAt: number }
-  | { kind: 'dead'; row: Row; error: string }
-
-const schema = `
-CREATE TABLE IF NOT EXISTS motia_queue (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  topic TEXT NOT NULL,
-  step TEXT NOT NULL,
-  group_id TEXT,
-  data TEXT,
-  trace_id TEXT NOT NULL,
-  attempt INTEGER NOT NULL DEFAULT 0,
-  enqueued_at INTEGER NOT NULL,
-  visible_at INTEGER NOT NULL,
-  lease TEXT
-);
-CREATE INDEX IF NOT EXISTS motia_queue_ready ON motia_queue (topic, step, visible_at, seq);
-CREATE INDEX IF NOT EXISTS motia_queue_groups ON motia_queue (topic, step, group_id, seq);
-CREATE TABLE IF NOT EXISTS motia_dead_letters (
-  id TEXT PRIMARY KEY,
-  topic TEXT NOT NULL,
-  step TEXT NOT NULL,
-  group_id TEXT,
-  data TEXT,
-  trace_id TEXT NOT NULL,
-  attempts INTEGER NOT NULL,
-  error TEXT NOT NULL,
-  failed_at INTEGER NOT NULL
-);
-`
-
-const leaseColumns = 'RETURNING seq, topic, step, group_id, data, trace_id, attempt, enqueued_at'
-
-function prepare(db: Database) {
-  db.run(schema)
-  const statement = (text: string): Statement => db.prepare(text)
+/**
+ * Whether the store takes writes, and how long to wait before trying again while it does not:
+ * from 50 ms, doubling up to 5 s. Each change is told once.
+ */
+function createOutage(path: string, warn: ((message: string) => void) | undefined) {
+  let delay = 0
   return {
-    insert: statement(
-      'INSERT INTO motia_queue (topic, step, group_id, data, trace_id, enqueued_at, visible_at) VALUES (:topic, :step, :group, :data, :trace, :now, :visible)',
-    ),
-    lease: statement(`UPDATE motia_queue SET visible_at = :until, lease = :owner, attempt = attempt + 1
-      WHERE seq IN (SELECT seq FROM motia_queue WHERE topic = :topic AND step = :step AND visible_at <= :now ORDER BY visible_at, seq LIMIT :limit)
-      ${leaseColumns}`),
-    // A fifo copy is leasable only at the head of its group: a running or retrying head holds the group.
-    leaseFifo: statement(`UPDATE motia_queue SET visible_at = :until, lease = :owner, attempt = attempt + 1
-      WHERE seq IN (
-        SELECT seq FROM motia_queue WHERE visible_at <= :now AND seq IN (
-          SELECT MIN(seq) FROM motia_queue WHERE topic = :topic AND step = :step GROUP BY group_id
-        ) ORDER BY seq LIMIT :limit)
-      ${leaseColumns}`),
-    retry: statement('UPDATE motia_queue SET visible_at = :visible, lease = NULL WHERE seq = :seq AND attempt = :attempt'),
-    dead: statement(`INSERT OR REPLACE INTO motia_dead_letters (id, topic, step, group_id, data, trace_id, attempts, error, failed_at)
-      VALUES (:id, :topic, :step, :group, :data, :trace, :attempts, :error, :now)`),
-    remove: statement('DELETE FROM motia_queue WHERE seq = :seq AND attempt = :attempt'),
-    reclaim: statement('UPDATE motia_queue SET visible_at = :now, lease = NULL WHERE lease IS NOT NULL AND lease != :owner'),
-    nextVisible: statement('SELECT MIN(visible_at) AS at FROM motia_queue WHERE topic = :topic AND step = :step'),
-    depth: statement('SELECT COUNT(*) AS n FROM motia_queue WHERE topic = :topic AND step = :step'),
-    deadLetters: statement(`SELECT * FROM motia_dead_letters
-      WHERE (:step IS NULL OR step = :step) AND (:topic IS NULL OR topic = :topic) ORDER BY failed_at, id`),
-    deadLetter: statement('SELECT * FROM motia_dead_letters WHERE id = :id'),
-    deleteDead: statement('DELETE FROM motia_dead_letters WHERE id = :id'),
-    purge: statement('DELETE FROM motia_dead_letters WHERE (:step IS NULL OR step = :step)'),
-  }
-}
-
-type Statements = ReturnType<typeof prepare>
-
-function commit(sql: Statements, db: Database, writes: readonly Write[]): void {
-  const now = Date.now()
-  db.transaction(() => {
-    for (const write of writes) {
-      if (write.kind === 'publish') {
-        const { traceId, messageGroupId, delayMs } = write.options
-        for (const step of write.subscribers) {
-          sql.insert.run({ topic: write.topic, step, group: messageGroupId ?? null, data: write.data, trace: traceId, now, visible: now + (delayMs ?? 0) })
-        }
-      } else {
-        // Matching the attempt makes a late report harmless once the copy was leased again.
-        const { seq, attempt } = write.row
-        if (write.kind === 'ack') sql.remove.run({ seq, attempt })
-        else if (write.kind === 'retry') sql.retry.run({ seq, attempt, visible: write.visibleAt })
-        else {
-          const row = write.row
-          sql.dead.run({ id: idOf(row.seq), topic: row.topic, step: row.step, group: row.group_id, data: row.data, trace: row.trace_id, attempts: row.attempt, error: write.error, now })
-          sql.remove.run({ seq, attempt })
-        }
+    down(error: unknown) {
+      if (delay > 0) {
+        delay = Math.min(delay * 2, 5000)
+        return
       }
-    }
-  }).immediate()
-}
-
-function toMessage(row: Row): QueueMessage {
-  return {
-    id: idOf(row.seq),
-    topic: row.topic,
-    step: row.step,
-    data: decode(row.data),
-    traceId: row.trace_id,
-    messageGroupId: row.group_id ?? undefined,
-    attempt: row.attempt,
-    enqueuedAt: row.enqueued_at,
+      delay = 50
+      warn?.(`[motia] the queue store ${path} cannot take writes (${errorMessage(error)}): enqueues answer 503 and consumers pause until it can; free disk space or fix the file's permissions`)
+    },
+    up() {
+      if (delay === 0) return
+      delay = 0
+      warn?.(`[motia] the queue store ${path} takes writes again: consumers resume`)
+    },
+    /** The pause before the next try. */
+    delay: () => (delay > 0 ? delay : 50),
   }
 }
 
-function toDeadLetter(row: DeadRow): DeadLetter {
-  return {
-    id: row.id,
-    topic: row.topic,
-    step: row.step,
-    data: decode(row.data),
-    traceId: row.trace_id,
-    messageGroupId: row.group_id ?? undefined,
-    attempts: row.attempts,
-    error: row.error,
-    failedAt: row.failed_at,
+function prepareOrRefuse(shared: SharedDatabase): Statements {
+  try {
+    return prepare(shared.db)
+  } catch (error) {
+    shared.release()
+    throw unusableStore(shared.path, error)
   }
-}
-
-function idOf(seq: number): string {
-  return `m${seq}`
-}
-
-function encode(data: unknown): string | null {
-  return data === undefined ? null : JSON.stringify(data)
-}
-
-function decode(text: string | null): unknown {
-  return text === null ? undefined : JSON.parse(text)
 }

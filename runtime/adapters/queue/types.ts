@@ -12,6 +12,15 @@
  *   dead-lettered).
  * - `delayMs` holds a copy back at least that long.
  * - Copies published while nobody consumes wait in their queue (hot reload loses nothing).
+ * - A publish fails alone: options that break the rules of `checkPublishOptions` are refused with a
+ *   400 `MotiaError` before anything is stored, and one publish that cannot be stored does not fail
+ *   the others written with it.
+ * - A handler still running after `timeoutMs` is cut off: the attempt fails with "timed out after
+ *   N ms" (retried, then dead-lettered), its concurrency slot is freed and `onAbandon` is called.
+ * - Late outcomes are ignored: once an attempt was cut off, or its copy was delivered again after
+ *   its lease ran out, whatever that attempt reports later (success, failure, dead-lettering)
+ *   changes nothing.
+ * - `onDeadLetter` hears of every copy the consumer dead-lettered, once, after it was stored.
  *
  * Not guaranteed
  * - Exactly-once: handlers must tolerate a redelivery.
@@ -20,6 +29,8 @@
  * Lifecycle: created once per process by the runtime; `consume` returns a function that stops
  * taking new copies and resolves when the running ones finished; `close()` stops everything.
  */
+
+import { MotiaError } from '../../errors.ts'
 
 export interface QueueMessage<T = unknown> {
   /** Unique per copy. */
@@ -47,8 +58,12 @@ export interface ConsumeOptions {
   maxRetries: number
   backoff: { type: 'fixed' | 'exponential'; delayMs: number }
   visibilityTimeoutMs: number
+  /** How long one attempt may run before it is cut off. Default `visibilityTimeoutMs`. */
+  timeoutMs?: number
   concurrency: number
   fifo: boolean
+  /** Told of each copy this consumer moved to the dead-letter queue, after it was stored. */
+  onDeadLetter?: (letter: DeadLetter) => void
 }
 
 export interface DeadLetter {
@@ -63,7 +78,15 @@ export interface DeadLetter {
   failedAt: number
 }
 
-export type MessageHandler = (message: QueueMessage) => Promise<void>
+/**
+ * Runs one attempt. `attempt.onAbandon`, when the handler sets it, is called if the adapter gives
+ * up on the attempt (it timed out); the handler's own outcome is ignored from then on.
+ */
+export type MessageHandler = (message: QueueMessage, attempt: AttemptControl) => Promise<void>
+
+export interface AttemptControl {
+  onAbandon?: (reason: Error) => void
+}
 
 export interface QueueAdapter {
   /** Puts a copy of `data` in the queue of each of `subscribers` (step names) on `topic`. */
@@ -88,8 +111,44 @@ export const queueDefaults = {
   concurrency: 10,
 } as const
 
+/**
+ * Throws a 400 `MotiaError` when publish options break the rules every adapter keeps: `delayMs` a
+ * finite number ≥ 0, `messageGroupId` a string. Adapters call it before storing anything.
+ */
+export function checkPublishOptions(topic: string, options: { delayMs?: unknown; messageGroupId?: unknown }): void {
+  const { delayMs, messageGroupId } = options
+  if (delayMs !== undefined && !(typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0)) {
+    const fix = typeof delayMs === 'string' && Number.isFinite(Number(delayMs)) && Number(delayMs) >= 0 ? `delayMs: ${Number(delayMs)}` : 'delayMs: 5000'
+    throw invalidOption(topic, 'delayMs', 'a finite number of milliseconds ≥ 0', delayMs, `pass a number, e.g. ${fix}, or leave it out`)
+  }
+  if (messageGroupId !== undefined && typeof messageGroupId !== 'string') {
+    const fix = typeof messageGroupId === 'number' ? `messageGroupId: '${messageGroupId}'` : "messageGroupId: 'order-42'"
+    throw invalidOption(topic, 'messageGroupId', 'a string', messageGroupId, `pass a string, e.g. ${fix}, or leave it out`)
+  }
+}
+
 /** Delay before attempt `attempt + 1`, after attempt number `attempt` failed. */
 export function backoffDelay(backoff: ConsumeOptions['backoff'], attempt: number): number {
   if (backoff.type === 'fixed') return backoff.delayMs
   return backoff.delayMs * 2 ** Math.max(0, attempt - 1)
+}
+
+// --- internal ---
+
+function invalidOption(topic: string, field: string, rule: string, value: unknown, fix: string): MotiaError {
+  return new MotiaError(`[motia] enqueue to "${topic}": ${field} must be ${rule}, got ${describeValue(value)}: ${fix}`, { code: 'INVALID_ENQUEUE', status: 400 })
+}
+
+/** A short, unambiguous rendering of a bad value: `"5000" (a string)`, `NaN`, `{"a":1} (an object)`. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === null) return String(value)
+  let text: string
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))
+  } catch {
+    text = Object.prototype.toString.call(value)
+  }
+  if (text.length > 60) text = `${text.slice(0, 57)}...`
+  const kind = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
+  return `${text} (${kind})`
 }

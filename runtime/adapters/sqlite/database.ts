@@ -9,6 +9,7 @@
 import { Database } from 'bun:sqlite'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { MotiaError, errorMessage } from '../../errors.ts'
 
 export interface SharedDatabase {
   db: Database
@@ -22,18 +23,15 @@ export function defaultDatabasePath(root: string): string {
   return resolve(root, '.motia', 'motia.db')
 }
 
-/** Opens (or shares) the database at `path`, creating its folder. `:memory:` gives a private one. */
+/**
+ * Opens (or shares) the database at `path`, creating its folder. `:memory:` gives a private one.
+ * A file that is not a readable SQLite database is refused with a `MotiaError` naming it and the fix.
+ */
 export function openDatabase(path: string): SharedDatabase {
   const key = path === ':memory:' ? `:memory:${++privateCount}` : resolve(path)
   let entry = open.get(key)
   if (!entry) {
-    if (path !== ':memory:') mkdirSync(dirname(key), { recursive: true })
-    const db = new Database(path === ':memory:' ? ':memory:' : key, { create: true, strict: true })
-    db.run('PRAGMA journal_mode = WAL')
-    db.run('PRAGMA synchronous = NORMAL')
-    db.run('PRAGMA busy_timeout = 5000')
-    db.run('PRAGMA foreign_keys = OFF')
-    entry = { db, users: 0 }
+    entry = { db: connect(path === ':memory:' ? ':memory:' : key), users: 0 }
     open.set(key, entry)
   }
   entry.users++
@@ -65,7 +63,52 @@ export function settled<T>(isClosed: () => boolean, what: string, action: () => 
   }
 }
 
+/**
+ * True for SQLite errors that say the store cannot be used right now (disk full, I/O error, locked,
+ * read-only, damaged), as opposed to a statement or a row that is wrong.
+ */
+export function isStoreFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && storeFailureCodes.test(code)
+}
+
+/** The 503 a write answers while the store at `path` cannot take it; `what` says what was lost. */
+export function storeUnavailable(path: string, error: unknown, what: string): MotiaError {
+  return new MotiaError(
+    `[motia] ${what}: the store ${path} cannot take writes right now (${errorMessage(error)}); free disk space or fix the file's permissions, then retry`,
+    { code: 'STORE_UNAVAILABLE', status: 503, cause: error },
+  )
+}
+
+/** The one-line refusal of a database file that cannot be opened or read. */
+export function unusableStore(path: string, error: unknown): MotiaError {
+  return new MotiaError(
+    `[motia] cannot open the store ${path} (${errorMessage(error)}): move it away to start with an empty store (mv ${path} ${path}.broken; its messages, dead letters and state stay in the moved file), or restore it from a backup`,
+    { code: 'STORE_UNUSABLE', cause: error },
+  )
+}
+
 // --- internal ---
+
+const storeFailureCodes = /^SQLITE_(FULL|IOERR|READONLY|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|NOMEM|PROTOCOL|PERM)/
+
+/** Opens and sets up one connection; reading the schema proves the file is a database. */
+function connect(file: string): Database {
+  let db: Database | undefined
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+    db = new Database(file, { create: true, strict: true })
+    db.run('PRAGMA journal_mode = WAL')
+    db.run('PRAGMA synchronous = NORMAL')
+    db.run('PRAGMA busy_timeout = 5000')
+    db.run('PRAGMA foreign_keys = OFF')
+    db.query('SELECT count(*) FROM sqlite_master').get()
+    return db
+  } catch (error) {
+    db?.close()
+    throw unusableStore(file, error)
+  }
+}
 
 const open = new Map<string, { db: Database; users: number }>()
 let privateCount = 0

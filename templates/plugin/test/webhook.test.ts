@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'bun:test'
 import { createTestRuntime, type TestRuntime } from 'motia/testing'
-import { webhookOptionsSchema } from './index.ts'
+import { webhookOptionsSchema } from '../src/index.ts'
 
 // The package folder is a Motia project too: motia.config.ts registers this plugin and steps/
 // holds an example step that uses its trigger type.

@@ -1,0 +1,197 @@
+/**
+ * The tables and statements of the embedded queue, and the one function that writes a batch.
+ * `sqlite.ts` decides what to write and when; this file only knows how.
+ */
+import type { Database, Statement } from 'bun:sqlite'
+import type { DeadLetter, QueueMessage } from './types.ts'
+
+export interface Row {
+  seq: number
+  topic: string
+  step: string
+  group_id: string | null
+  data: string | null
+  trace_id: string
+  attempt: number
+  enqueued_at: number
+}
+
+export interface DeadRow {
+  id: string
+  topic: string
+  step: string
+  group_id: string | null
+  data: string | null
+  trace_id: string
+  attempts: number
+  error: string
+  failed_at: number
+}
+
+export type Write =
+  | {
+      kind: 'publish'
+      topic: string
+      subscribers: readonly string[]
+      data: string | null
+      options: { traceId: string; messageGroupId?: string; delayMs?: number }
+      resolve: () => void
+      reject: (error: unknown) => void
+    }
+  | { kind: 'ack'; row: Row }
+  | { kind: 'retry'; row: Row; visibleAt: number }
+  | {
+      kind: 'dead'
+      row: Row
+      error: string
+      onDeadLetter?: (letter: DeadLetter) => void
+      /** Set by `commit`: false when the attempt was superseded and nothing was dead-lettered. */
+      stored?: boolean
+    }
+
+export type Statements = ReturnType<typeof prepare>
+
+const schema = `
+CREATE TABLE IF NOT EXISTS motia_queue (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic TEXT NOT NULL,
+  step TEXT NOT NULL,
+  group_id TEXT,
+  data TEXT,
+  trace_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  enqueued_at INTEGER NOT NULL,
+  visible_at INTEGER NOT NULL,
+  lease TEXT
+);
+CREATE INDEX IF NOT EXISTS motia_queue_ready ON motia_queue (topic, step, visible_at, seq);
+CREATE INDEX IF NOT EXISTS motia_queue_groups ON motia_queue (topic, step, group_id, seq);
+CREATE TABLE IF NOT EXISTS motia_dead_letters (
+  id TEXT PRIMARY KEY,
+  topic TEXT NOT NULL,
+  step TEXT NOT NULL,
+  group_id TEXT,
+  data TEXT,
+  trace_id TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  failed_at INTEGER NOT NULL
+);
+`
+
+const leaseColumns = 'RETURNING seq, topic, step, group_id, data, trace_id, attempt, enqueued_at'
+
+/** Creates the tables if needed and prepares every statement the queue runs. */
+export function prepare(db: Database) {
+  db.run(schema)
+  const statement = (text: string): Statement => db.prepare(text)
+  return {
+    insert: statement(
+      'INSERT INTO motia_queue (topic, step, group_id, data, trace_id, enqueued_at, visible_at) VALUES (:topic, :step, :group, :data, :trace, :now, :visible)',
+    ),
+    lease: statement(`UPDATE motia_queue SET visible_at = :until, lease = :owner, attempt = attempt + 1
+      WHERE seq IN (SELECT seq FROM motia_queue WHERE topic = :topic AND step = :step AND visible_at <= :now ORDER BY visible_at, seq LIMIT :limit)
+      ${leaseColumns}`),
+    // A fifo copy is leasable only at the head of its group: a running or retrying head holds the group.
+    leaseFifo: statement(`UPDATE motia_queue SET visible_at = :until, lease = :owner, attempt = attempt + 1
+      WHERE seq IN (
+        SELECT seq FROM motia_queue WHERE visible_at <= :now AND seq IN (
+          SELECT MIN(seq) FROM motia_queue WHERE topic = :topic AND step = :step GROUP BY group_id
+        ) ORDER BY seq LIMIT :limit)
+      ${leaseColumns}`),
+    retry: statement('UPDATE motia_queue SET visible_at = :visible, lease = NULL WHERE seq = :seq AND attempt = :attempt'),
+    // Copies the row as it is stored, and only while `attempt` still holds it: a superseded attempt
+    // dead-letters nothing.
+    dead: statement(`INSERT OR REPLACE INTO motia_dead_letters (id, topic, step, group_id, data, trace_id, attempts, error, failed_at)
+      SELECT :id, topic, step, group_id, data, trace_id, attempt, :error, :now FROM motia_queue WHERE seq = :seq AND attempt = :attempt`),
+    remove: statement('DELETE FROM motia_queue WHERE seq = :seq AND attempt = :attempt'),
+    reclaim: statement('UPDATE motia_queue SET visible_at = :now, lease = NULL WHERE lease IS NOT NULL AND lease != :owner'),
+    nextVisible: statement('SELECT MIN(visible_at) AS at FROM motia_queue WHERE topic = :topic AND step = :step'),
+    depth: statement('SELECT COUNT(*) AS n FROM motia_queue WHERE topic = :topic AND step = :step'),
+    deadLetters: statement(`SELECT * FROM motia_dead_letters
+      WHERE (:step IS NULL OR step = :step) AND (:topic IS NULL OR topic = :topic) ORDER BY failed_at, id`),
+    deadLetter: statement('SELECT * FROM motia_dead_letters WHERE id = :id'),
+    deleteDead: statement('DELETE FROM motia_dead_letters WHERE id = :id'),
+    purge: statement('DELETE FROM motia_dead_letters WHERE (:step IS NULL OR step = :step)'),
+  }
+}
+
+/** Writes `writes` in one transaction: all of them or, when it throws, none. */
+export function commit(sql: Statements, db: Database, writes: readonly Write[]): void {
+  const now = Date.now()
+  db.transaction(() => {
+    for (const write of writes) {
+      if (write.kind === 'publish') {
+        const { traceId, messageGroupId, delayMs } = write.options
+        for (const step of write.subscribers) {
+          sql.insert.run({ topic: write.topic, step, group: messageGroupId ?? null, data: write.data, trace: traceId, now, visible: now + (delayMs ?? 0) })
+        }
+        continue
+      }
+      // Matching the attempt makes a late report harmless once the copy was leased again.
+      const { seq, attempt } = write.row
+      if (write.kind === 'ack') sql.remove.run({ seq, attempt })
+      else if (write.kind === 'retry') sql.retry.run({ seq, attempt, visible: write.visibleAt })
+      else {
+        write.stored = sql.dead.run({ id: idOf(seq), seq, attempt, error: write.error, now }).changes > 0
+        sql.remove.run({ seq, attempt })
+      }
+    }
+  }).immediate()
+}
+
+/** The message of a leased row; throws when its stored data is not JSON. */
+export function toMessage(row: Row): QueueMessage {
+  return {
+    id: idOf(row.seq),
+    topic: row.topic,
+    step: row.step,
+    data: decode(row.data),
+    traceId: row.trace_id,
+    messageGroupId: row.group_id ?? undefined,
+    attempt: row.attempt,
+    enqueuedAt: row.enqueued_at,
+  }
+}
+
+/** A dead letter as listed; data that is not JSON is shown as the text that was stored. */
+export function toDeadLetter(row: DeadRow): DeadLetter {
+  return {
+    id: row.id,
+    topic: row.topic,
+    step: row.step,
+    data: decodeOrText(row.data),
+    traceId: row.trace_id,
+    messageGroupId: row.group_id ?? undefined,
+    attempts: row.attempts,
+    error: row.error,
+    failedAt: row.failed_at,
+  }
+}
+
+/** The dead letter that a `dead` write of `row` stores. */
+export function letterOf(row: Row, error: string, failedAt: number): DeadLetter {
+  return toDeadLetter({ id: idOf(row.seq), topic: row.topic, step: row.step, group_id: row.group_id, data: row.data, trace_id: row.trace_id, attempts: row.attempt, error, failed_at: failedAt })
+}
+
+export function encode(data: unknown): string | null {
+  return data === undefined ? null : JSON.stringify(data)
+}
+
+// --- internal ---
+
+function idOf(seq: number): string {
+  return `m${seq}`
+}
+
+function decode(text: string | null): unknown {
+  return text === null ? undefined : JSON.parse(text)
+}
+
+function decodeOrText(text: string | null): unknown {
+  try {
+    return decode(text)
+  } catch {
+    return text
+  }
+}
