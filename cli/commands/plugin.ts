@@ -30,7 +30,9 @@ export async function add(spec: string, opts: AddOptions): Promise<void> {
   const progress = createProgress()
   try {
     const missing = parsed.kind === 'first-party' ? parsed.install.filter((name) => !resolvable(packageName(name), root)) : parsed.install
-    if (parsed.kind === 'first-party' && !resolvable('motia', root)) missing.unshift('motia')
+    if (parsed.kind === 'first-party' && !resolvable('motia', root)) {
+      throw new MotiaError(`[motia] ${root} does not resolve the motia package, which holds the first-party plugins: add motia to the project's dependencies and install them first`)
+    }
     if (missing.length > 0 && opts.install !== false) {
       const manager = detectPackageManager(root)
       progress.phase(`installing ${missing.join(' ')} (${manager})`)

@@ -31,9 +31,10 @@ afterEach(async () => {
   project?.cleanup()
 })
 
+const connectionName = `motia-test-${crypto.randomUUID().slice(0, 8)}`
 const configFile = `
   import { amqpPlugin } from 'motia/plugins/amqp'
-  export default { shutdownTimeoutMs: 300, plugins: [amqpPlugin({ url: '${url}', reconnectMs: 100 })] }
+  export default { shutdownTimeoutMs: 300, plugins: [amqpPlugin({ url: '${url}', reconnectMs: 100, connectionName: '${connectionName}' })] }
 `
 
 async function start(): Promise<TestRuntime> {
@@ -136,3 +137,35 @@ test('steps publish through an exchange with ctx.amqp, continuing the trace', as
   expect(await app.runtime.state.get('shipped', 'o9')).toEqual({ traceId })
   expect(app.runtime.traces.get(traceId)!.spans.map((s) => s.step)).toEqual(['Place', 'Ship'])
 })
+
+test('consumers start again after the broker closed the connection', async () => {
+  project = makeProject({
+    'motia.config.ts': configFile,
+    'steps/work.step.ts': `
+      export const config = { triggers: [{ type: 'amqp', queue: '${'$'}{QUEUE}' }] }
+      export const handler = async (job, { state }) => { await state.set('done', job.id, true) }
+    `.replace('${QUEUE}', queue),
+  })
+  const app = await start()
+  await closeConnection(connectionName)
+  await app.waitFor(() => app.logs.some((l) => l.msg.includes('reconnected to')), 15_000)
+  expect(app.logs.some((l) => l.msg.includes('lost the broker'))).toBe(true)
+  await send({ id: 'after' })
+  await app.waitFor(async () => (await app.runtime.state.get('done', 'after')) === true, 10_000)
+})
+
+/** Closes the named client connection from the broker's side, as a broker restart would. */
+async function closeConnection(name: string): Promise<void> {
+  const run = async (args: string[]) => {
+    const proc = Bun.spawn(['rabbitmqctl', '-q', ...args], { stdout: 'pipe', stderr: 'pipe' })
+    const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited])
+    if (code !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} exited with ${code}`)
+    return out
+  }
+  const pids = (await run(['list_connections', 'pid', 'client_properties']))
+    .split('\n')
+    .filter((line) => line.includes(name))
+    .map((line) => line.split('\t')[0]!)
+  expect(pids.length).toBeGreaterThan(0)
+  for (const pid of pids) await run(['close_connection', pid, 'test: broker going away'])
+}

@@ -51,6 +51,8 @@ declare module 'motia' {
 export const amqpOptionsSchema = z.object({
   url: z.string().regex(/^amqps?:\/\//, 'must be a broker URL such as amqp://localhost:5672'),
   reconnectMs: z.number().int().positive().optional(),
+  /** How the connection is named in RabbitMQ's management UI and `rabbitmqctl list_connections`. */
+  connectionName: z.string().min(1).optional(),
 })
 
 export type AmqpOptions = Partial<z.input<typeof amqpOptionsSchema>>
@@ -98,6 +100,8 @@ export function amqpPlugin(options: AmqpOptions = {}) {
       broker.logger = runtime.logger
       return broker.consume(async (connection) => {
         const channel = await connection.createChannel()
+        // A channel error closes the channel; without a listener it would end the process.
+        channel.on('error', (error: Error) => runtime.logger.warn(`[amqp] step "${step.name}": channel error on "${t.queue}": ${error.message}`))
         await channel.assertQueue(t.queue, { durable: true, ...(t.deadLetterExchange ? { deadLetterExchange: t.deadLetterExchange } : {}) })
         if (t.exchange) {
           await channel.assertExchange(t.exchange, t.exchangeType ?? 'topic', { durable: true })
@@ -134,7 +138,7 @@ export default amqpPlugin
 type Stop = () => Promise<void>
 
 /** One connection, reopened when lost; consumers are started on it and again after a reconnect. */
-function createBroker(settings: { url: string; reconnectMs: number }) {
+function createBroker(settings: { url: string; reconnectMs: number; connectionName?: string }) {
   let connection: Promise<ChannelModel> | undefined
   let publishing: Promise<ConfirmChannel> | undefined
   let closing = false
@@ -146,7 +150,12 @@ function createBroker(settings: { url: string; reconnectMs: number }) {
       return connection
     },
     publishChannel(): Promise<ConfirmChannel> {
-      publishing ??= broker.connect().then((c) => c.createConfirmChannel())
+      publishing ??= broker.connect().then(async (c) => {
+        const channel = await c.createConfirmChannel()
+        channel.on('error', (error: Error) => broker.logger?.warn(`[amqp] publish channel error: ${error.message}`))
+        channel.on('close', () => (publishing = undefined))
+        return channel
+      })
       return publishing
     },
     async consume(start: (c: ChannelModel) => Promise<Stop>): Promise<Stop> {
@@ -168,7 +177,7 @@ function createBroker(settings: { url: string; reconnectMs: number }) {
 
   async function open(): Promise<ChannelModel> {
     const amqp = await import('amqplib')
-    const c = await amqp.connect(settings.url)
+    const c = await amqp.connect(settings.url, { clientProperties: { connection_name: settings.connectionName ?? 'motia' } })
     c.on('error', (error: Error) => broker.logger?.warn(`[amqp] connection error: ${error.message}`))
     c.on('close', () => {
       if (closing) return
