@@ -3,6 +3,7 @@ import { connect, type MqttClient } from 'mqtt'
 import { createTestRuntime, waitFor, type TestRuntime } from 'motia/testing'
 import { makeProject, type TempProject } from '../../test/helpers/project.ts'
 import { startMosquitto, type Broker } from '../../test/helpers/mosquitto.ts'
+import { runCli } from '../../test/helpers/cli.ts'
 
 let broker: Broker
 let project: TempProject
@@ -170,3 +171,22 @@ test('mqtt options are validated by the plugin schema', async () => {
   const error = await createTestRuntime({ root: project.root }).catch((e: Error) => e)
   expect((error as Error).message).toContain('plugin "mqtt" has invalid options in motia.config.ts: url: must be a broker URL such as mqtt://localhost:1883')
 })
+
+test('motia mqtt publish sends a message from the shell', async () => {
+  project = makeProject({
+    'motia.config.ts': config(),
+    'steps/temp.step.ts': `
+      export const config = { triggers: [{ type: 'mqtt', topic: 'temp' }] }
+      export const handler = async (payload, { state }) => { await state.set('temp', String(payload.n), payload) }
+    `,
+  })
+  const app = await start()
+  await subscribed(app, 1)
+  const sent = await runCli(['mqtt', 'publish', 'temp', '{"n":5}'], project.root)
+  expect(sent.stderr).toBe('')
+  expect(sent.stdout).toBe('published to temp\n')
+  await app.waitFor(async () => (await app.runtime.state.get('temp', '5')) !== undefined, 10_000)
+  const wrong = await runCli(['mqtt', 'send', 'temp'], project.root)
+  expect(wrong.code).toBe(1)
+  expect(wrong.stderr).toBe('[motia] [mqtt] usage: motia mqtt publish <topic> <payload> (payload as JSON or text)\n')
+}, 30_000)
