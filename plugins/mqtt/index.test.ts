@@ -190,3 +190,21 @@ test('motia mqtt publish sends a message from the shell', async () => {
   expect(wrong.code).toBe(1)
   expect(wrong.stderr).toBe('[motia] [mqtt] usage: motia mqtt publish <topic> <payload> (payload as JSON or text)\n')
 }, 30_000)
+
+test('a reloaded mqtt step unsubscribes the old code: each message runs the new handler once', async () => {
+  const step = (version: number) => `
+    export const config = { triggers: [{ type: 'mqtt', topic: 'temp' }] }
+    export const handler = async (payload, { state }) => { await state.set('runs', String(payload.n) + '-v${version}', true) }
+  `
+  project = makeProject({ 'motia.config.ts': config(), 'steps/temp.step.ts': step(1) })
+  const app = await start()
+  await subscribed(app, 1)
+  project.write('steps/temp.step.ts', step(2))
+  await app.runtime.reload()
+  await subscribed(app, 1, 2)
+  const pub = await publisher()
+  await pub.publishAsync('temp', JSON.stringify({ n: 1 }), { qos: 1 })
+  await app.waitFor(async () => (await app.runtime.state.get('runs', '1-v2')) === true, 10_000)
+  await Bun.sleep(200) // an old subscription would add a v1 run here
+  expect((await app.runtime.state.list('runs')).map((e) => e.key)).toEqual(['1-v2'])
+})
