@@ -7,6 +7,7 @@ import type { StateAdapter } from './adapters/state/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import type { Logger, LogSink } from './observability/logger.ts'
 import type { TraceStore } from './observability/trace-store.ts'
+import type { CronLock } from './adapters/redis/cron-lock.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
 import type { HttpRouter } from './http/server.ts'
 import type { ResolvedConfig } from './config.ts'
@@ -57,6 +58,8 @@ export interface MotiaRuntime {
   queue: QueueAdapter
   state: StateAdapter
   traces: TraceStore
+  /** With several instances (Redis): claims each cron tick for exactly one of them. */
+  cronLock?: CronLock
   http: HttpRouter
   /** The steps currently registered. */
   steps(): readonly LoadedStep[]

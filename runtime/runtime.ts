@@ -4,9 +4,7 @@
  */
 import { relative, resolve } from 'node:path'
 import { ConfigError, MotiaError, errorMessage, toError } from './errors.ts'
-import { createSqliteQueue } from './adapters/queue/sqlite.ts'
-import { defaultDatabasePath } from './adapters/sqlite/database.ts'
-import { createSqliteState } from './adapters/state/sqlite.ts'
+import { redisErrorLogger, resolveAdapters, usesEmbeddedStore, type ResolvedAdapters } from './adapters/resolve.ts'
 import { createFlowContext, type ContextDeps } from './context.ts'
 import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
@@ -16,8 +14,8 @@ import { createHttpServer, type HttpServer } from './http/server.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
 import { newTraceId } from './observability/ids.ts'
-import { createMemoryTraceStore, type SpanHandle, type TraceStore } from './observability/trace-store.ts'
-import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
+import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
+import { loadConfig, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
 import { contextExtender, mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
@@ -67,14 +65,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
   // The embedded store is the default; one server per project may use it (see project-lock.ts).
-  const embedded = !adapters.queue || !adapters.state
+  // Redis mode takes no lock: any number of instances share one Redis.
+  const embedded = usesEmbeddedStore(config, adapters)
   const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
-  const database = defaultDatabasePath(root)
-  const [queue, state, baseTraces] = await Promise.all([
-    resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message) })),
-    resolveFactory(adapters.state, () => createSqliteState({ path: database })),
-    resolveFactory(adapters.traces, () => createMemoryTraceStore()),
-  ])
+  let opened: ResolvedAdapters
+  try {
+    opened = await resolveAdapters(root, config, adapters, { reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message), onError: redisErrorLogger(logger) })
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+  const { queue, state, traces: baseTraces, cronLock } = opened
   const traces = transformTraces(plugins, baseTraces)
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
   const extendContext = contextExtender(plugins)
@@ -223,6 +224,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     queue,
     state,
     traces,
+    cronLock,
     http: server,
     server,
     steps: () => steps,
@@ -250,7 +252,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     async load() {
       if (!setupDone) {
         setupDone = true
-        registerCoreRoutes(runtime, { controlToken: lock?.token })
+        registerCoreRoutes(runtime, { controlToken: lock?.token ?? config.controlToken })
         mountPluginRoutes(plugins, runtime)
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
@@ -301,7 +303,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (timedOut) await server.stop(true)
       if (running.size > 0) logger.warn(`[motia] shutdown: ${describeRuns(running)} still running after shutdownTimeoutMs (${config.shutdownTimeoutMs} ms); stopping anyway`)
       for (const plugin of plugins) await plugin.dispose?.()
-      await Promise.all([queue.close(), state.close(), traces.close()])
+      await opened.close()
       lock?.release()
     },
   }
