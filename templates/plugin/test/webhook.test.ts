@@ -1,13 +1,13 @@
 import { afterEach, expect, test } from 'bun:test'
 import { createTestRuntime, type TestRuntime } from 'motia/testing'
-import { webhookOptionsSchema } from '../src/index.ts'
+import { webhookOptionsSchema, type WebhookOptions } from '../src/index.ts'
+import projectConfig from '../motia.config.ts'
 
 // The package folder is a Motia project too: motia.config.ts registers this plugin and steps/
 // holds an example step that uses its trigger type.
 const root = `${import.meta.dir}/..`
-const token = 'test-token-0123456789'
-// motia.config.ts reads it when the first test loads the project.
-process.env.WEBHOOK_TOKEN = token
+// The token the example project's config was made with (WEBHOOK_TOKEN, or its placeholder).
+const { token } = projectConfig.plugins![0]!.options as WebhookOptions
 let app: TestRuntime | undefined
 
 afterEach(async () => {
