@@ -3,7 +3,7 @@
  * The only place the runtime reads environment variables.
  */
 import { existsSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
 import type { QueueAdapter } from './adapters/queue/types.ts'
 import type { StateAdapter } from './adapters/state/types.ts'
@@ -15,6 +15,7 @@ import type { AuthenticateStream } from './streams/socket.ts'
 import type { CronLock } from './adapters/redis/cron-lock.ts'
 import { checkCors, type CorsOptions } from './http/cors.ts'
 import type { Middleware } from './step/types.ts'
+import { checkPlugins } from './plugin-host.ts'
 
 /** What an adapter factory is told: the project's Redis (when `REDIS_URL` is set) and key prefix. */
 export interface AdapterContext {
@@ -128,7 +129,7 @@ export async function loadConfig(
     throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
   }
   return {
-    plugins: config.plugins ?? [],
+    plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
     adapters: config.adapters ?? {},
     http: {
       port: flags.port ?? envPort ?? config.http?.port ?? 3111,

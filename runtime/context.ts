@@ -8,6 +8,7 @@ import type { LoadedStep } from './discovery/loaded-step.ts'
 import { createLogger, type Logger, type LogLevel, type LogSink } from './observability/logger.ts'
 import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
+import type { PluginContext } from './plugin.ts'
 import { dataOf, guardsFor, matchTrigger } from './compat/multi-trigger.ts'
 import { stateChange } from './compat/state.ts'
 import { createStreamsContext } from './streams/api.ts'
@@ -29,7 +30,8 @@ export interface ContextDeps {
 
 /** The context for one run of `step` on `input` within trace `traceId`, recording into `span`. */
 export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown, attempt = 1): FlowContext {
-  return new StepContext(deps, step, trigger, traceId, span, input, attempt)
+  // Plugins' members (PluginContext) are added by the runtime, see plugin-host.ts.
+  return new StepContext(deps, step, trigger, traceId, span, input, attempt) as StepContext & FlowContext
 }
 
 /**
@@ -37,7 +39,7 @@ export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: 
  * them, and a context is made for every request and message. Getters live on the prototype and
  * survive destructuring (`async (req, { logger }) => …`).
  */
-class StepContext implements FlowContext {
+class StepContext implements Omit<FlowContext, keyof PluginContext> {
   readonly flows: readonly string[]
   readonly step: string
   #enqueue?: FlowContext['enqueue']

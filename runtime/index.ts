@@ -57,7 +57,19 @@ export { enqueue, logger, stateManager, streams } from './compat/module-context.
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'
-export { definePlugin, defineTrigger, type MotiaPlugin, type PluginHooks, type StepRun, type TriggerType, type Unregister } from './plugin.ts'
+export {
+  definePlugin,
+  defineTrigger,
+  type MotiaPlugin,
+  type PluginCommand,
+  type PluginContext,
+  type PluginHooks,
+  type PluginRoute,
+  type StepRun,
+  type TriggerType,
+  type Unregister,
+} from './plugin.ts'
+export { describePlugin, type PluginSummary } from './plugin-host.ts'
 export { defineConfig, type MotiaConfig, type ResolvedConfig } from './config.ts'
 export type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts'

@@ -18,6 +18,7 @@ import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import { loadConfig, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
+import { contextExtender, mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
 import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
 import { checkEnqueueMessage, checkMessage, indexTopics, type TopicIndex } from './topics.ts'
@@ -62,7 +63,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
   const config = await loadConfig(root, { ...options.flags, mode }, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
-  const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
+  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
+  const logSink = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
   // The embedded store is the default; one server per project may use it (see project-lock.ts).
@@ -76,9 +78,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     lock?.release()
     throw error
   }
-  const { queue, state, traces, cronLock, streams: streamStore } = opened
+  const { queue, state, traces: baseTraces, cronLock, streams: streamStore } = opened
+  const traces = transformTraces(plugins, baseTraces)
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
-  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
+  const extendContext = contextExtender(plugins)
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
   const loaders = bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader]
@@ -163,6 +166,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const startedAt = Date.now()
     const span = traces.startSpan(traceId, step.name, trigger.type, startedAt, runOptions.attempt)
     const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input, runOptions.attempt)
+    extendContext?.(ctx)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     running.add(current)
     try {
@@ -269,6 +273,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!setupDone) {
         setupDone = true
         registerCoreRoutes(runtime, { controlToken: lock?.token ?? config.controlToken })
+        mountPluginRoutes(plugins, runtime)
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
       const streamResult = await streaming.load(bundled)
