@@ -85,6 +85,29 @@ describe('Motia 0.x configs', () => {
     expect(res.status).toBe(400)
   })
 
+  test("0.x streams.<name>.set answers the stored item, as 0.x did (a 1.0 step's answers { new_value, old_value }); the rest of the context is intact", async () => {
+    const t = await start({
+      'steps/note.stream.ts': `import { z } from 'zod'\nexport const config = { name: 'note', schema: z.object({ text: z.string() }), baseConfig: { storageType: 'default' } }`,
+      'steps/old.step.ts': `
+        export const config = { type: 'api', name: 'Old', path: '/old', method: 'POST', emits: ['noted'] }
+        export const handler = async (req, { streams, state, emit, traceId }) => {
+          const item = await streams.note.set('g', 'a', { text: req.body.text })
+          await state.set('old', 'traceId', typeof traceId)
+          await emit({ topic: 'noted', data: {} })
+          return { status: 200, body: { item, got: await streams.note.get('g', 'a') } }
+        }
+      `,
+      'steps/new.step.ts': `
+        export const config = { name: 'New', triggers: [{ type: 'http', method: 'POST', path: '/new' }] }
+        export const handler = async (req, { streams }) => ({ status: 200, body: await streams.note.set('g', 'a', { text: req.body.text }) })
+      `,
+    })
+    const old = await t.request('POST', '/old', { text: 'one' })
+    expect(await old.json()).toEqual({ item: { text: 'one', id: 'a' }, got: { text: 'one', id: 'a' } })
+    expect(await t.runtime.state.get('old', 'traceId')).toBe('string')
+    expect(await (await t.request('POST', '/new', { text: 'two' })).json()).toEqual({ new_value: { text: 'two', id: 'a' }, old_value: { text: 'one', id: 'a' } })
+  })
+
   test('an event step without subscribes is refused with the fix', async () => {
     const t = await start({ 'steps/x.step.ts': `export const config = { type: 'event', name: 'X', subscribes: [] }\nexport const handler = async () => {}` })
     expect(messages(t, 'error').join('\n')).toContain("steps/x.step.ts (Motia 0.x event step): subscribes must list the topics it listens to, e.g. subscribes: ['order-placed']")

@@ -64,7 +64,7 @@ export type ApiMiddleware = Middleware
 /** Motia's state-trigger input: our `StateChange`, which carries Motia's field names too. */
 export type StateTriggerInput<T = unknown> = StateChange<T>
 
-/** Motia's stream-trigger input (the stream trigger itself arrives with streams). */
+/** Motia's stream-trigger input: what a step with a `stream` trigger receives (docs/triggers/stream.md). */
 export interface StreamTriggerInput<T = unknown> {
   type: 'stream'
   timestamp: number

@@ -1,12 +1,12 @@
 /**
  * Type tests for Motia-style step files, checked by `tsc --noEmit`: builders keep inference, the
- * multi-trigger helpers narrow, Motia's type names and config fields are accepted, and queue or
- * cron handlers may return a value.
+ * multi-trigger helpers narrow, Motia's type names and config fields are accepted, queue or cron
+ * handlers may return a value, and streams are written and triggered as Motia writes them.
  */
 import { z } from 'zod'
-import type { ApiRequest, ApiResponse, ApiRouteConfig, EventConfig, FlowContext, Handlers, StateTriggerInput, StepConfig, TriggerCondition } from '../index.ts'
+import type { ApiRequest, ApiResponse, ApiRouteConfig, EventConfig, FlowContext, Handlers, StateTriggerInput, StepConfig, StreamConfig, StreamTriggerInput, TriggerCondition } from '../index.ts'
 import { api, cron, http, jsonSchema, queue, state, step, stream } from '../index.ts'
-import { enqueue, logger, stateManager } from '../index.ts'
+import { enqueue, logger, stateManager, streams } from '../index.ts'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 function assertType<T extends true>(): T | undefined {
@@ -95,4 +95,39 @@ export async function moduleLevel(): Promise<void> {
   await enqueue({ topic: 'anything', data: {} })
   const values = await stateManager.list<{ n: number }>('g')
   assertType<Equal<typeof values, { n: number }[]>>()
+}
+
+// a stream definition as Motia writes it (baseConfig included), and Motia 1.0's onJoin/onLeave
+export const chatStream: StreamConfig = {
+  name: 'chat',
+  schema: z.object({ text: z.string() }),
+  baseConfig: { storageType: 'default' },
+  onJoin: async (subscription, ctx) => {
+    ctx.logger.info('joined', { groupId: subscription.groupId })
+    return { unauthorized: false }
+  },
+  onLeave: async () => {},
+}
+
+// a stream trigger's handler gets Motia's StreamTriggerInput, in a config object and with stream()
+const onChat = {
+  name: 'OnChat',
+  triggers: [{ type: 'stream', streamName: 'chat', groupId: 'lobby', condition: (input: StreamTriggerInput) => input.event.type !== 'delete' }],
+} as const satisfies StepConfig
+export const onChatHandler: Handlers<typeof onChat> = async (input, ctx) => {
+  assertType<Equal<typeof input, StreamTriggerInput>>()
+  assertType<Equal<typeof input.event.type, 'create' | 'update' | 'delete'>>()
+  const { new_value, old_value } = await ctx.streams.chat!.set(input.groupId, input.id, { text: 'seen' })
+  assertType<Equal<typeof new_value.id, string>>()
+  void old_value
+}
+export const onChatBuilt = step({ name: 'OnChatBuilt', triggers: [stream('chat')] }, async (input, ctx) => {
+  assertType<Equal<typeof input.streamName, string>>()
+  return ctx.match({ stream: async (change) => assertType<Equal<typeof change.groupId, string>>() })
+})
+
+// module-level streams, as ctx.streams
+export async function moduleStreams(): Promise<void> {
+  const items = await streams.chat!.getGroup('lobby')
+  assertType<Equal<(typeof items)[number]['id'], string>>()
 }

@@ -8,6 +8,7 @@
 import { ConfigError } from '../errors.ts'
 import type { StepInvoker, StepLoader } from '../discovery/loaded-step.ts'
 import type { StepConfig } from '../step/types.ts'
+import { withLegacyStreams } from './streams-0x.ts'
 
 type Loaded = Awaited<ReturnType<StepLoader['load']>>
 
@@ -63,7 +64,8 @@ function fromLegacy(loaded: Loaded, config: Record<string, unknown>, relativePat
   // 0.x cron handlers take the context first: handler(ctx).
   const invoke: StepInvoker | undefined =
     type === 'cron' && loaded.invoke ? (_input, ctx) => loaded.invoke!(ctx, ctx) : type === 'noop' ? (loaded.invoke ?? (async () => undefined)) : loaded.invoke
-  return { ...loaded, config: mapped, invoke, virtual: type === 'noop', warning }
+  // 0.x's streams.<name>.set answered the item, not { new_value, old_value }.
+  return { ...loaded, config: mapped, invoke: invoke && withLegacyStreams(invoke), virtual: type === 'noop', warning }
 }
 
 function legacyTriggers(type: string, config: Record<string, unknown>, where: string): { triggers: StepConfig['triggers']; equivalent: string } {

@@ -7,7 +7,7 @@ import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { StateManager } from '../adapters/state/types.ts'
 import type { StreamsContext } from '../streams/types.ts'
-import type { MatchHandlers, MotiaRequest, ResponseWriter, TriggerCondition, TriggerGuards } from '../compat/motia-types.ts'
+import type { MatchHandlers, MotiaRequest, ResponseWriter, StreamTriggerInput, TriggerCondition, TriggerGuards } from '../compat/motia-types.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
 
@@ -293,7 +293,9 @@ type InputOfTrigger<T> = T extends { type: 'http' }
       ? CronInput
       : T extends { type: 'state' }
         ? StateChange
-        : unknown
+        : T extends { type: 'stream' }
+          ? StreamTriggerInput
+          : unknown
 
 type ResponseOf<T> = T extends { responseSchema: infer R }
   ? { [S in keyof R & number]: HttpResponse<S, InferSchema<R[S]>> }[keyof R & number]

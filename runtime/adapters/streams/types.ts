@@ -1,6 +1,6 @@
 /**
  * StreamStore: the durable half of streams. Items of a stream are JSON values addressed by
- * (stream, groupId, id); clients subscribe to an item or a group (the streams feature adds the
+ * (stream, groupId, id); clients subscribe to an item or a group (runtime/streams/ adds the
  * WebSocket fan-out on top of this store).
  *
  * Guarantees
