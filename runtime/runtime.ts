@@ -43,6 +43,8 @@ export interface RuntimeOptions {
    * compiled executables pass them so that no file is scanned or imported at run time.
    */
   bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig }
+  /** Plugins added unless the project's config lists one of the same name (`motia dev` adds the console). */
+  defaultPlugins?: MotiaPlugin[]
 }
 
 export interface Runtime extends MotiaRuntime {
@@ -61,7 +63,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
   const config = await loadConfig(root, { ...options.flags, mode }, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
-  const logSink = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
+  const listeners = new Map<string, Set<(...args: never[]) => void>>()
+  const output = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
+  // Log lines reach `on('log')` listeners only while there are some: a lookup per line otherwise.
+  const logSink: LogSink = (entry) => {
+    output(entry)
+    if (listeners.get('log')?.size) emit('log', entry)
+  }
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
   // The embedded store is the default; one server per project may use it (see project-lock.ts).
@@ -74,11 +82,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     resolveFactory(adapters.traces, () => createMemoryTraceStore()),
   ])
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
-  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
+  const configured = new Set(config.plugins.map((p) => p.name))
+  const defaults = (options.defaultPlugins ?? []).filter((p) => !configured.has(p.name))
+  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins, ...defaults]
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
   const loaders = bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader]
-  const listeners = new Map<string, Set<(...args: never[]) => void>>()
   const wrappers = plugins.flatMap((p) => (p.hooks?.wrapHandler ? [p.hooks.wrapHandler] : []))
   const observers = plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
 
@@ -280,6 +289,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return url
     },
     async stop() {
+      // Long-lived responses (event streams) end now, so that closing the server need not wait for them.
+      emit('stop')
       // Everything below shares one deadline: open requests (an event stream never ends by
       // itself), running handlers and consumers.
       let timedOut = false
