@@ -5,6 +5,7 @@
  * the load; rounds alternate and the median is reported.
  *
  *   bun bench/console.ts              # 5 s per run, 3 rounds
+ *   NO_LIVE=1 bun bench/console.ts    # the console on but nobody watching
  * Target: with the console open and live, throughput drops less than 5%.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -56,7 +57,7 @@ async function measure(side: 'off' | 'on', path: string, script?: string): Promi
       await Bun.sleep(50)
     }
     const live = new AbortController()
-    if (side === 'on') {
+    if (side === 'on' && !process.env.NO_LIVE) {
       // What an open console does: the live stream, and the trace list refreshed while runs arrive.
       void fetch(`${base}/__motia/api/live?events=log,run`, { signal: live.signal }).then((r) => r.body?.pipeTo(new WritableStream()).catch(() => {}), () => {})
       void (async () => {
