@@ -11,8 +11,9 @@
  * (RATE messages/s, one per request, "moderate load"), measured per message from the POST to the
  * end of the last step on the shared wall clock.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { chainSteps, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
 
 const repo = resolve(import.meta.dir, '..')
 const total = Number(process.env.N ?? 20_000)
@@ -22,32 +23,7 @@ const batch = Number(process.env.BATCH ?? 10)
 const inFlight = 64
 
 const steps: Record<string, string> = {
-  'steps/http/chain.post.step.ts': `
-    export const config = { enqueues: ['hop-one'] }
-    export const handler = async (req, { enqueue }) => {
-      const sends = []
-      for (let i = 0; i < req.body.batch; i++) sends.push(enqueue({ topic: 'hop-one', data: { sentAt: req.body.sentAt } }))
-      await Promise.all(sends)
-      return { status: 202 }
-    }
-  `,
-  'steps/queue/hop-one/forward.step.ts': `
-    export const config = { enqueues: ['hop-two'], triggers: [{ type: 'queue', topic: 'hop-one', config: { concurrency: 100 } }] }
-    export const handler = async (data, { enqueue }) => { await enqueue({ topic: 'hop-two', data }) }
-  `,
-  'steps/queue/hop-two/arrive.step.ts': `
-    import { record } from '../../../lib/latency.ts'
-    export const config = { triggers: [{ type: 'queue', topic: 'hop-two', config: { concurrency: 100 } }] }
-    export const handler = async (data) => { record(data.sentAt) }
-  `,
-  'steps/http/stats.get.step.ts': `
-    import { stats } from '../../lib/latency.ts'
-    export const handler = async () => ({ status: 200, body: stats() })
-  `,
-  'steps/http/reset.post.step.ts': `
-    import { reset } from '../../lib/latency.ts'
-    export const handler = async () => { reset(); return { status: 204 } }
-  `,
+  ...chainSteps('lib/latency.ts', 100),
   'lib/latency.ts': `
     const now = () => performance.timeOrigin + performance.now()
     let samples: number[] = []
@@ -97,10 +73,7 @@ console.log('\nA message passes both queue steps; "queue hops/s" counts each ste
 async function measure(adapter: string, config: string): Promise<Result> {
   const root = join(repo, '.tmp', `bench-queue-${adapter}-${process.pid}`)
   rmSync(root, { recursive: true, force: true })
-  for (const [path, content] of Object.entries({ ...steps, 'motia.config.ts': config })) {
-    mkdirSync(dirname(join(root, path)), { recursive: true })
-    writeFileSync(join(root, path), content)
-  }
+  writeProject(root, { ...steps, 'motia.config.ts': config })
   const port = 20_000 + Math.floor(Math.random() * 20_000)
   const server = Bun.spawn([process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port)], {
     cwd: root,
@@ -111,12 +84,7 @@ async function measure(adapter: string, config: string): Promise<Result> {
   const base = `http://127.0.0.1:${port}`
   try {
     await waitUntil(async () => (await fetch(`${base}/__motia/health`).catch(() => undefined))?.ok === true, 15_000)
-    const post = (messages = 1) =>
-      fetch(`${base}/chain`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sentAt: performance.timeOrigin + performance.now(), batch: messages }),
-      })
+    const post = (messages = 1) => postChain(base, messages)
     const stats = async () => (await (await fetch(`${base}/stats`)).json()) as { count: number; last: number; p50: number; p99: number }
 
     // Warm-up, then the full-load phase.
@@ -124,17 +92,7 @@ async function measure(adapter: string, config: string): Promise<Result> {
     await waitUntil(async () => (await stats()).count >= 500, 30_000)
     await fetch(`${base}/reset`, { method: 'POST' })
     const started = performance.timeOrigin + performance.now()
-    let sent = 0
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (sent < total) {
-          const messages = Math.min(batch, total - sent)
-          sent += messages
-          const res = await post(messages)
-          if (res.status !== 202) throw new Error(`POST /chain answered ${res.status}`)
-        }
-      }),
-    )
+    await sendAll({ total, batch, inFlight, name: adapter, post })
     await waitUntil(async () => (await stats()).count >= total, 120_000)
     const full = await stats()
     const seconds = (full.last - started) / 1000
@@ -159,13 +117,5 @@ async function measure(adapter: string, config: string): Promise<Result> {
     server.kill('SIGTERM')
     await server.exited
     rmSync(root, { recursive: true, force: true })
-  }
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`bench: condition not met within ${timeoutMs} ms`)
-    await Bun.sleep(20)
   }
 }

@@ -120,6 +120,37 @@ generate
   )
   .action(async (opts) => (await import('./commands/generate.ts')).step(opts))
 
+const plugin = program
+  .command('plugin')
+  .description('add, list and remove plugins (trigger types, hooks, commands)')
+  .addHelpText('after', '\nExamples:\n  motia plugin add mqtt --option url=mqtt://localhost:1883\n  motia plugin list\n  motia plugin remove mqtt\n')
+plugin
+  .command('add')
+  .description('install a plugin and add it to motia.config.ts')
+  .argument('<spec>', 'first-party name (mqtt, amqp, otel), npm package, .tgz file or ./path')
+  .option('-o, --option <key=value|json>', 'a plugin option (repeatable), or all of them as a JSON object', (value: string, all: string[] = []) => [...all, value])
+  .option('--no-install', 'do not install packages (they are there already)')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .addHelpText(
+    'after',
+    `\nExamples:\n  motia plugin add mqtt --option url=mqtt://localhost:1883\n  motia plugin add otel --option '{"endpoint":"http://localhost:4318"}'\n  motia plugin add motia-plugin-webhook\n  motia plugin add ./plugins/audit.ts\n`,
+  )
+  .action(async (spec, opts) => (await import('./commands/plugin.ts')).add(spec, opts))
+plugin
+  .command('list')
+  .description('list the configured plugins with their trigger types and hooks')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print JSON')
+  .addHelpText('after', '\nExample:\n  motia plugin list\n')
+  .action(async (opts) => (await import('./commands/plugin.ts')).list(opts))
+plugin
+  .command('remove')
+  .description('take a plugin out of motia.config.ts (by its name, package or path)')
+  .argument('<name>')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .addHelpText('after', '\nExample:\n  motia plugin remove mqtt\n')
+  .action(async (name, opts) => (await import('./commands/plugin.ts')).remove(name, opts))
+
 const dlq = program
   .command('dlq')
   .description('inspect and replay dead-lettered messages')
@@ -206,6 +237,11 @@ state
   .action(async (group, opts) => (await import('./commands/state.ts')).list(group, opts))
 
 try {
+  // A first argument that is no built-in command may be one a configured plugin adds.
+  const first = process.argv[2]
+  if (first && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first)) {
+    await (await import('./plugins/commands.ts')).addPluginCommands(program, process.cwd())
+  }
   await program.parseAsync(process.argv)
 } catch (error) {
   const debug = process.argv.includes('--debug')

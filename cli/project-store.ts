@@ -1,8 +1,8 @@
 /**
  * The project's stores, opened from the CLI without starting a server: the adapters named in
- * `motia.config.ts`, or the embedded store in `.motia/`. Safe while a server runs on the same
- * project (SQLite in WAL mode serves many processes); the server notices new copies within its
- * poll interval.
+ * `motia.config.ts`, the Redis ones when `REDIS_URL` is set, or the embedded store in `.motia/`.
+ * Safe while servers run on the same project (SQLite in WAL mode serves many processes, Redis
+ * any number of clients); an embedded server notices new copies within its poll interval.
  */
 import { existsSync } from 'node:fs'
 import { createSqliteQueue } from '../runtime/adapters/queue/sqlite.ts'
@@ -10,7 +10,8 @@ import type { QueueAdapter } from '../runtime/adapters/queue/types.ts'
 import { defaultDatabasePath } from '../runtime/adapters/sqlite/database.ts'
 import { createSqliteState } from '../runtime/adapters/state/sqlite.ts'
 import type { StateAdapter } from '../runtime/adapters/state/types.ts'
-import { loadConfig, resolveFactory } from '../runtime/config.ts'
+import { adapterContext, usesEmbeddedStore } from '../runtime/adapters/resolve.ts'
+import { loadConfig, resolveFactory, type AdapterContext, type ResolvedConfig } from '../runtime/config.ts'
 import { MotiaError } from '../runtime/errors.ts'
 
 export interface ProjectStores {
@@ -23,18 +24,28 @@ export interface ProjectStores {
 export async function openProjectStores(root: string): Promise<ProjectStores> {
   const config = await loadConfig(root, {}, process.env)
   const database = defaultDatabasePath(root)
-  if ((!config.adapters.queue || !config.adapters.state) && !existsSync(database)) {
+  if (usesEmbeddedStore(config, config.adapters) && !existsSync(database)) {
     throw new MotiaError(`[motia] no store yet in ${root}/.motia: run \`motia dev\` or \`motia start\` in the project first (or pass --dir <project>)`)
   }
-  const [queue, state] = await Promise.all([
-    resolveFactory(config.adapters.queue, () => createSqliteQueue({ path: database })),
-    resolveFactory(config.adapters.state, () => createSqliteState({ path: database })),
-  ])
+  const queue = await openProjectQueue(root, config)
+  let state: StateAdapter
+  try {
+    state = await resolveFactory(config.adapters.state, await redisOr(root, config, (r) => r.redisState(), () => createSqliteState({ path: database })), adapterContext(root, config))
+  } catch (error) {
+    await queue.close()
+    throw error
+  }
   return {
     queue,
     state,
     close: async () => void (await Promise.all([queue.close(), state.close()])),
   }
+}
+
+/** The project's queue: the one in motia.config.ts, else Redis when REDIS_URL is set, else the embedded store. */
+export async function openProjectQueue(root: string, config: ResolvedConfig): Promise<QueueAdapter> {
+  const fallback = await redisOr(root, config, (r) => r.redisQueue(), () => createSqliteQueue({ path: defaultDatabasePath(root) }))
+  return resolveFactory(config.adapters.queue, fallback, adapterContext(root, config))
 }
 
 /** Runs `action` with the project's stores and closes them afterwards. */
@@ -45,4 +56,15 @@ export async function withProjectStores<T>(root: string, action: (stores: Projec
   } finally {
     await stores.close()
   }
+}
+
+// --- internal ---
+
+type RedisFactories = typeof import('../runtime/adapters/redis/index.ts')
+
+/** The Redis adapter when REDIS_URL is set (imported only then), else `embedded`. */
+async function redisOr<T>(root: string, config: ResolvedConfig, pick: (redis: RedisFactories) => (context: AdapterContext) => Promise<T>, embedded: () => T): Promise<() => T | Promise<T>> {
+  if (!config.redisUrl) return embedded
+  const factory = pick(await import('../runtime/adapters/redis/index.ts'))
+  return () => factory(adapterContext(root, config))
 }

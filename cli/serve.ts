@@ -23,7 +23,7 @@ export async function serve(options: ServeOptions): Promise<Runtime> {
   const url = await runtime.listen()
   const configured = runtime.config.plugins.find((p) => p.name === 'console') as ConsolePlugin | undefined
   const ui = (configured ?? defaultPlugins[0])?.console
-  printListing(runtime.steps(), loaded.errors.length, url, options.mode, ui?.enabled ? ui.path : undefined)
+  printListing(runtime.steps(), loaded.errors.length, url, options.mode, runtime.streaming.streams(), ui?.enabled ? ui.path : undefined)
   let stoppingSince = 0
   const shutdown = async (signal: string) => {
     // One stop can arrive twice a moment apart: from the process group and from the npm
@@ -44,7 +44,14 @@ export async function serve(options: ServeOptions): Promise<Runtime> {
 
 // --- internal ---
 
-function printListing(steps: readonly LoadedStep[], failed: number, url: string, mode: string, consolePath?: string): void {
+function printListing(
+  steps: readonly LoadedStep[],
+  failed: number,
+  url: string,
+  mode: string,
+  streams: ReadonlyArray<{ name: string; relativePath: string }>,
+  consolePath?: string,
+): void {
   const lines = steps.flatMap((step) =>
     step.triggers.map((t) => {
       const what =
@@ -55,6 +62,7 @@ function printListing(steps: readonly LoadedStep[], failed: number, url: string,
       return `  ${what.padEnd(40)} ${step.name}  ${dim(step.relativePath)}`
     }),
   )
+  for (const stream of streams) lines.push(`  ${`stream ${stream.name}`.padEnd(40)} ${'(ws: / or /__motia/streams)'}  ${dim(stream.relativePath)}`)
   if (failed > 0) lines.push(`  (${failed} step file(s) failed to load: see the errors above; fix them and they load)`)
   else if (lines.length === 0) lines.push('  (no steps yet: add one under steps/, e.g. steps/http/hello.get.step.ts)')
   const shown = url.replace('0.0.0.0', 'localhost')

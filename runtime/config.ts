@@ -3,17 +3,30 @@
  * The only place the runtime reads environment variables.
  */
 import { existsSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
 import type { QueueAdapter } from './adapters/queue/types.ts'
 import type { StateAdapter } from './adapters/state/types.ts'
 import type { LogLevel } from './observability/logger.ts'
 import type { TraceStore } from './observability/trace-store.ts'
 import type { MotiaPlugin } from './plugin.ts'
+import type { StreamStore } from './adapters/streams/types.ts'
+import type { AuthenticateStream } from './streams/socket.ts'
+import type { CronLock } from './adapters/redis/cron-lock.ts'
 import { checkCors, type CorsOptions } from './http/cors.ts'
 import type { Middleware } from './step/types.ts'
+import { checkPlugins } from './plugin-host.ts'
 
-type Factory<T> = T | (() => T | Promise<T>)
+/** What an adapter factory is told: the project's Redis (when `REDIS_URL` is set) and key prefix. */
+export interface AdapterContext {
+  root: string
+  /** `REDIS_URL`, if set. */
+  redisUrl?: string
+  /** The project's key prefix in a shared store: `motia:<package name or folder>:`. */
+  prefix: string
+}
+
+type Factory<T> = T | ((context: AdapterContext) => T | Promise<T>)
 
 /** What `motia.config.ts` exports by default. */
 export interface MotiaConfig {
@@ -23,6 +36,9 @@ export interface MotiaConfig {
     queue?: Factory<QueueAdapter>
     state?: Factory<StateAdapter>
     traces?: Factory<TraceStore>
+    streams?: Factory<StreamStore>
+    /** Decides which instance runs a cron tick; only needed with several instances. */
+    cronLock?: Factory<CronLock>
   }
   http?: {
     port?: number
@@ -36,6 +52,17 @@ export interface MotiaConfig {
     middleware?: Middleware[]
   }
   logLevel?: LogLevel
+  /**
+   * Turns a stream WebSocket's upgrade request (headers, query, subprotocols) into the auth context
+   * that `canAccess`/`onJoin` get. Throwing (or returning false) refuses it with 401 before the
+   * upgrade; null or undefined admits it without an auth context. See docs/streams.md.
+   */
+  authenticateStream?: AuthenticateStream
+  /** Stream WebSocket limits. */
+  streams?: {
+    /** Bytes a connection may have waiting before it is closed as a slow consumer. Default 4 MiB. */
+    maxBufferedBytes?: number
+  }
   /** How long shutdown waits for running handlers. Default 10 000 ms. */
   shutdownTimeoutMs?: number
 }
@@ -47,6 +74,12 @@ export interface ResolvedConfig {
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
+  authenticateStream?: AuthenticateStream
+  streams: { maxBufferedBytes: number }
+  /** `REDIS_URL`: when set, every adapter not named in `adapters` is the Redis one. */
+  redisUrl?: string
+  /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */
+  controlToken?: string
   /** The file it came from, if any. */
   file?: string
 }
@@ -75,10 +108,9 @@ export async function loadConfig(
 ): Promise<ResolvedConfig> {
   const file = preloaded ? undefined : configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
   const config = preloaded ?? (file ? await importConfig(file) : {})
-  if (env.REDIS_URL && (!config.adapters?.queue || !config.adapters?.state)) {
-    throw new ConfigError(
-      '[motia] REDIS_URL is set, but this version has no Redis adapters yet: unset REDIS_URL to use the embedded store in .motia/, or set adapters in motia.config.ts',
-    )
+  const redisUrl = env.REDIS_URL?.trim() || undefined
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError(`[motia] REDIS_URL must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset REDIS_URL`)
   }
   const envPort = env.PORT ? Number(env.PORT) : undefined
   if (envPort !== undefined && !(/^\d+$/.test(env.PORT!) && envPort <= 65535)) {
@@ -97,7 +129,7 @@ export async function loadConfig(
     throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
   }
   return {
-    plugins: config.plugins ?? [],
+    plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
     adapters: config.adapters ?? {},
     http: {
       port: flags.port ?? envPort ?? config.http?.port ?? 3111,
@@ -110,14 +142,18 @@ export async function loadConfig(
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
+    authenticateStream: config.authenticateStream,
+    streams: { maxBufferedBytes: config.streams?.maxBufferedBytes ?? 4 * 1024 * 1024 },
+    redisUrl,
+    controlToken: env.MOTIA_TOKEN || undefined,
     file,
   }
 }
 
 /** Resolves an adapter option that may be an instance or a factory. */
-export async function resolveFactory<T>(value: Factory<T> | undefined, fallback: () => T | Promise<T>): Promise<T> {
+export async function resolveFactory<T>(value: Factory<T> | undefined, fallback: () => T | Promise<T>, context?: AdapterContext): Promise<T> {
   if (value === undefined) return fallback()
-  return typeof value === 'function' ? (value as () => T | Promise<T>)() : value
+  return typeof value === 'function' ? (value as (context?: AdapterContext) => T | Promise<T>)(context) : value
 }
 
 // --- internal ---

@@ -8,8 +8,12 @@ import type { LoadedStep } from './discovery/loaded-step.ts'
 import { createLogger, type Logger, type LogLevel, type LogSink } from './observability/logger.ts'
 import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
+import type { PluginContext } from './plugin.ts'
 import { dataOf, guardsFor, matchTrigger } from './compat/multi-trigger.ts'
 import { stateChange } from './compat/state.ts'
+import { createStreamsContext } from './streams/api.ts'
+import type { StreamHub } from './streams/hub.ts'
+import type { StreamsContext } from './streams/types.ts'
 import { checkEnqueueMessage } from './topics.ts'
 
 export interface ContextDeps {
@@ -20,11 +24,14 @@ export interface ContextDeps {
   /** Validates and publishes; returns how many subscribers got a copy. */
   publish(message: EnqueueMessage, traceId: string): Promise<number>
   onStateChange(change: StateChange, traceId: string): void
+  /** The project's streams, for `ctx.streams`. */
+  streams?: StreamHub
 }
 
 /** The context for one run of `step` on `input` within trace `traceId`, recording into `span`. */
 export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown, attempt = 1): FlowContext {
-  return new StepContext(deps, step, trigger, traceId, span, input, attempt)
+  // Plugins' members (PluginContext) are added by the runtime, see plugin-host.ts.
+  return new StepContext(deps, step, trigger, traceId, span, input, attempt) as StepContext & FlowContext
 }
 
 /**
@@ -32,12 +39,13 @@ export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: 
  * them, and a context is made for every request and message. Getters live on the prototype and
  * survive destructuring (`async (req, { logger }) => …`).
  */
-class StepContext implements FlowContext {
+class StepContext implements Omit<FlowContext, keyof PluginContext> {
   readonly flows: readonly string[]
   readonly step: string
   #enqueue?: FlowContext['enqueue']
   #logger?: Logger
   #state?: StateManager
+  #streams?: StreamsContext
 
   constructor(
     private readonly deps: ContextDeps,
@@ -110,6 +118,15 @@ class StepContext implements FlowContext {
       )
     }
     return this.#state
+  }
+
+  get streams(): StreamsContext {
+    if (!this.#streams) {
+      const { deps, span, traceId } = this
+      if (!deps.streams) throw new MotiaError('[motia] streams are not set up in this runtime', { code: 'NO_STREAMS' })
+      this.#streams = createStreamsContext(deps.streams, (op, stream, groupId, id) => deps.traces.addEvent(span, { type: 'stream', op, stream, groupId, id, at: Date.now() }), traceId)
+    }
+    return this.#streams
   }
 }
 

@@ -57,7 +57,19 @@ export { enqueue, logger, stateManager, streams } from './compat/module-context.
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'
-export { definePlugin, defineTrigger, type MotiaPlugin, type PluginHooks, type StepRun, type TriggerType, type Unregister } from './plugin.ts'
+export {
+  definePlugin,
+  defineTrigger,
+  type MotiaPlugin,
+  type PluginCommand,
+  type PluginContext,
+  type PluginHooks,
+  type PluginRoute,
+  type StepRun,
+  type TriggerType,
+  type Unregister,
+} from './plugin.ts'
+export { describePlugin, type PluginSummary } from './plugin-host.ts'
 export { defineConfig, type MotiaConfig, type ResolvedConfig } from './config.ts'
 export type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts'
@@ -72,9 +84,29 @@ export { createMemoryState } from './adapters/state/memory.ts'
 export { createSqliteQueue, type SqliteQueueOptions } from './adapters/queue/sqlite.ts'
 export { createSqliteState, type SqliteStateOptions } from './adapters/state/sqlite.ts'
 export type { StreamItem, StreamStore, StreamWrite } from './adapters/streams/types.ts'
+export type {
+  StreamEvent,
+  StreamHandle,
+  StreamHookContext,
+  StreamItemOf,
+  StreamJoinResult,
+  Streams,
+  StreamsContext,
+  StreamSetResult,
+  StreamSubscription,
+} from './streams/types.ts'
+export type { StreamAuthRequest } from './streams/socket.ts'
 export { createMemoryStreams } from './adapters/streams/memory.ts'
 export { createSqliteStreams } from './adapters/streams/sqlite.ts'
 // For adapter authors: the update-op semantics, retry timing and defaults the built-in adapters use.
 export { applyUpdateOps, normalizePath } from './adapters/state/ops.ts'
 export { backoffDelay, checkPublishOptions, queueDefaults } from './adapters/queue/types.ts'
 export { errorMessage, isNonRetriable } from './errors.ts'
+// Redis (REDIS_URL switches all of them; `adapters` in motia.config.ts picks them one by one).
+export { redisCronLock, redisQueue, redisState, redisStreams, redisTraces, type RedisAdapterOptions } from './adapters/redis/index.ts'
+export { createRedisQueue, type RedisQueueOptions } from './adapters/redis/queue.ts'
+export { createRedisState } from './adapters/redis/state.ts'
+export { createRedisStreams, type RedisStreamStore, type StreamChange } from './adapters/redis/streams.ts'
+export { createRedisTraceStore, type SharedTraceStore } from './adapters/redis/traces.ts'
+export { createRedisCronLock, type CronLock } from './adapters/redis/cron-lock.ts'
+export type { AdapterContext } from './config.ts'

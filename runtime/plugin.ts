@@ -7,6 +7,9 @@ import type { Schema } from './step/schema.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import type { FiredTrigger, FlowContext } from './step/types.ts'
 import type { MotiaRuntime } from './runtime-types.ts'
+import type { LogSink } from './observability/logger.ts'
+import type { TraceStore } from './observability/trace-store.ts'
+import type { ResolvedConfig } from './config.ts'
 
 /** Stops what `register` started. May be async (e.g. waits for in-flight handlers). */
 export type Unregister = () => void | Promise<void>
@@ -55,12 +58,67 @@ export interface PluginHooks {
   onStepRun?(run: StepRun, outcome: { ok: true; output: unknown; durationMs: number } | { ok: false; error: unknown; durationMs: number }): void
   /** Around each handler call: call `next()` to run the handler (or the next wrapper). */
   wrapHandler?(run: StepRun, next: () => Promise<unknown>): Promise<unknown>
+  /**
+   * Once at start: returns the trace store the runtime records into, usually one that forwards to
+   * `store` (an exporter). Plugins are applied in order, the last one outermost.
+   */
+  transformTraces?(store: TraceStore): TraceStore
+  /** Once at start: returns the sink every log entry goes to, usually one that forwards to `sink`. */
+  transformLogSink?(sink: LogSink): LogSink
+}
+
+/**
+ * Members plugins add to every handler's context. Empty here: a plugin declares its members by
+ * augmenting this interface, and `FlowContext` extends it.
+ *
+ * @example
+ * declare module 'motia' {
+ *   interface PluginContext { mqtt: { publish(topic: string, payload: unknown): Promise<void> } }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface PluginContext {}
+
+/** A route a plugin serves on the project's HTTP server. */
+export interface PluginRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  path: string
+  handler(request: Request, params: Record<string, string>, runtime: MotiaRuntime): Response | Promise<Response>
+}
+
+/**
+ * A `motia <name>` command. It runs in the project folder with the loaded config; it does not
+ * start the runtime (a command that needs it calls `createRuntime` itself).
+ */
+export interface PluginCommand {
+  name: string
+  description: string
+  /** Shown in `--help`, e.g. `<topic> <json>`. */
+  usage?: string
+  run(args: string[], env: { root: string; config: ResolvedConfig; log(line: string): void }): void | Promise<void>
 }
 
 export interface MotiaPlugin {
   name: string
+  /**
+   * The options the plugin was made with, checked against `optionsSchema` when the config loads
+   * (`motia plugin add` checks them too). A factory plugin stores what it was called with here.
+   */
+  options?: unknown
+  /** A synchronous zod / Standard Schema or JSON Schema for `options`. */
+  optionsSchema?: Schema
   triggers?: TriggerType<any>[]
   hooks?: PluginHooks
+  /**
+   * Members added to every handler's context, built on first use in a run:
+   * `context: { mqtt: (ctx) => client }` gives handlers `ctx.mqtt`. Declare their types by
+   * augmenting `PluginContext`.
+   */
+  context?: Record<string, (ctx: FlowContext) => unknown>
+  /** Routes served on the project's HTTP server from the first load on (not reloaded). */
+  routes?: PluginRoute[]
+  /** Commands added to the `motia` CLI. */
+  commands?: PluginCommand[]
   /** Called once when the runtime starts, before steps are registered. */
   setup?(runtime: MotiaRuntime): void | Promise<void>
   /** Called once at shutdown, after triggers were unregistered. */

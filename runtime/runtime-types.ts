@@ -7,9 +7,11 @@ import type { StateAdapter } from './adapters/state/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import type { LogEntry, Logger, LogSink } from './observability/logger.ts'
 import type { TraceStore } from './observability/trace-store.ts'
+import type { CronLock } from './adapters/redis/cron-lock.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
 import type { HttpRouter } from './http/server.ts'
 import type { ResolvedConfig } from './config.ts'
+import type { StreamChange, StreamHub } from './streams/hub.ts'
 
 export interface RunOptions {
   /** Continue this trace; a new one starts when absent. */
@@ -42,6 +44,8 @@ export interface PendingRun {
 export interface RuntimeEvents {
   /** A state write made through a step's context or the runtime. */
   'state:change': (change: StateChange, origin: { traceId: string }) => void
+  /** A stream item was created, updated or deleted, or an event was sent (`origin.traceId`: the writer's trace, if any). */
+  'stream:change': (change: StreamChange, origin: { traceId?: string }) => void
   /** Steps were (re)loaded. */
   'steps:loaded': (steps: readonly LoadedStep[]) => void
   /** A log line, a step's or the framework's, as written to the log sink. */
@@ -61,6 +65,10 @@ export interface MotiaRuntime {
   queue: QueueAdapter
   state: StateAdapter
   traces: TraceStore
+  /** The project's streams (definitions, store, change feed). */
+  streams?: StreamHub
+  /** With several instances (Redis): claims each cron tick for exactly one of them. */
+  cronLock?: CronLock
   http: HttpRouter
   /** The steps currently registered. */
   steps(): readonly LoadedStep[]

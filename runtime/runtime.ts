@@ -4,9 +4,7 @@
  */
 import { relative, resolve } from 'node:path'
 import { ConfigError, MotiaError, errorMessage, toError } from './errors.ts'
-import { createSqliteQueue } from './adapters/queue/sqlite.ts'
-import { defaultDatabasePath } from './adapters/sqlite/database.ts'
-import { createSqliteState } from './adapters/state/sqlite.ts'
+import { redisErrorLogger, resolveAdapters, usesEmbeddedStore, type ResolvedAdapters } from './adapters/resolve.ts'
 import { createFlowContext, type ContextDeps } from './context.ts'
 import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
@@ -16,15 +14,17 @@ import { createHttpServer, type HttpServer } from './http/server.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createLogger, jsonSink, prettySink, type LogSink } from './observability/logger.ts'
 import { newTraceId } from './observability/ids.ts'
-import { createMemoryTraceStore, type SpanHandle, type TraceStore } from './observability/trace-store.ts'
-import { loadConfig, resolveFactory, type MotiaConfig } from './config.ts'
+import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
+import { loadConfig, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
 import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
+import { contextExtender, mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
 import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
 import { checkEnqueueMessage, checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
 import { conditionOf, recordSkip } from './compat/conditions.ts'
+import { createStreamsFeature, isStreamFile, type StreamsFeature } from './streams/index.ts'
 
 export interface RuntimeOptions {
   root: string
@@ -56,6 +56,8 @@ export interface Runtime extends MotiaRuntime {
   /** Stops accepting work, lets running handlers finish (bounded), closes adapters. */
   stop(): Promise<void>
   server: HttpServer
+  /** Stream definitions, the WebSocket endpoint and the change feed. */
+  streaming: StreamsFeature
 }
 
 /** Creates a runtime for the project at `root`. Adapters default to the embedded store in `.motia/`. */
@@ -63,8 +65,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
   const config = await loadConfig(root, { ...options.flags, mode }, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
+  const configured = new Set(config.plugins.map((p) => p.name))
+  const defaults = (options.defaultPlugins ?? []).filter((p) => !configured.has(p.name))
+  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins, ...defaults]
   const listeners = new Map<string, Set<(...args: never[]) => void>>()
-  const output = options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink())
+  const output = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
   // Log lines reach `on('log')` listeners only while there are some: a lookup per line otherwise.
   const logSink: LogSink = (entry) => {
     output(entry)
@@ -73,18 +78,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
   // The embedded store is the default; one server per project may use it (see project-lock.ts).
-  const embedded = !adapters.queue || !adapters.state
+  // Redis mode takes no lock: any number of instances share one Redis.
+  const embedded = usesEmbeddedStore(config, adapters)
   const lock = embedded && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
-  const database = defaultDatabasePath(root)
-  const [queue, state, traces] = await Promise.all([
-    resolveFactory(adapters.queue, () => createSqliteQueue({ path: database, reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message) })),
-    resolveFactory(adapters.state, () => createSqliteState({ path: database })),
-    resolveFactory(adapters.traces, () => createMemoryTraceStore()),
-  ])
+  let opened: ResolvedAdapters
+  try {
+    opened = await resolveAdapters(root, config, adapters, { reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message), onError: redisErrorLogger(logger) })
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+  const { queue, state, traces: baseTraces, cronLock, streams: streamStore } = opened
+  const traces = transformTraces(plugins, baseTraces)
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
-  const configured = new Set(config.plugins.map((p) => p.name))
-  const defaults = (options.defaultPlugins ?? []).filter((p) => !configured.has(p.name))
-  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins, ...defaults]
+  const extendContext = contextExtender(plugins)
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
   const loaders = bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader]
@@ -139,6 +146,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onStateChange: (change, traceId) => emit('state:change', change, { traceId }),
   }
 
+  // Streams: the hub feeds stream triggers through 'stream:change'; the socket endpoint is mounted on the server.
+  const streaming = createStreamsFeature({
+    root,
+    store: streamStore,
+    logger,
+    traces,
+    startTrace: (name, entry) => startTrace(name, entry),
+    context: (step, traceId, span) => createFlowContext(contextDeps, step, step.triggers[0]!, traceId, span),
+    authenticate: config.authenticateStream,
+    maxBufferedBytes: config.streams.maxBufferedBytes,
+  })
+  contextDeps.streams = streaming.hub
+  streaming.hub.onChange((change) => emit('stream:change', change, { traceId: change.traceId }))
+  server.websocket(streaming.sockets)
+
   const settled = (run: ActiveRun) => {
     running.delete(run)
     if (running.size === 0) idle?.()
@@ -153,6 +175,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const startedAt = Date.now()
     const span = traces.startSpan(traceId, step.name, trigger.type, startedAt, runOptions.attempt)
     const ctx = createFlowContext(contextDeps, step, trigger, traceId, span, input, runOptions.attempt)
+    extendContext?.(ctx)
     const current = new ActiveRun(runBook, step, trigger, input, ctx, span, startedAt)
     running.add(current)
     try {
@@ -228,6 +251,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     queue,
     state,
     traces,
+    streams: streaming.hub,
+    streaming,
+    cronLock,
     http: server,
     server,
     steps: () => steps,
@@ -255,10 +281,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     async load() {
       if (!setupDone) {
         setupDone = true
-        registerCoreRoutes(runtime, { controlToken: lock?.token })
+        registerCoreRoutes(runtime, { controlToken: lock?.token ?? config.controlToken })
+        mountPluginRoutes(plugins, runtime)
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
-      const files = bundled ? [...bundled.keys()].sort() : findStepFiles(root, loaders)
+      const streamResult = await streaming.load(bundled)
+      for (const error of streamResult.errors) {
+        if (mode === 'start') throw error
+        logger.error(error.message)
+      }
+      const files = bundled ? [...bundled.keys()].filter((file) => !isStreamFile(file)).sort() : findStepFiles(root, loaders)
       if (!bundled) {
         for (const file of unsupportedStepFiles(root, loaders)) {
           logger.warn(`[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file (Python steps need the Python runner, not part of this version)`)
@@ -298,6 +330,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       // an unreferenced deadline would let the process end here, skipping dispose and the lock.
       let timer: ReturnType<typeof setTimeout> | undefined
       const timeout = new Promise<void>((r) => (timer = setTimeout(() => r(void (timedOut = true)), config.shutdownTimeoutMs)))
+      streaming.sockets.close()
       const closing = server.stop()
       const stopping = registrations.map((unregister) => unregister())
       registrations = []
@@ -307,7 +340,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (timedOut) await server.stop(true)
       if (running.size > 0) logger.warn(`[motia] shutdown: ${describeRuns(running)} still running after shutdownTimeoutMs (${config.shutdownTimeoutMs} ms); stopping anyway`)
       for (const plugin of plugins) await plugin.dispose?.()
-      await Promise.all([queue.close(), state.close(), traces.close()])
+      await streaming.close()
+      await opened.close()
       lock?.release()
     },
   }

@@ -26,7 +26,7 @@ function keepTypesCurrent(runtime: Runtime): void {
   const refresh = (steps: readonly LoadedStep[]) => {
     if (!existsSync(file) && !existsSync(join(runtime.root, 'tsconfig.json'))) return
     try {
-      if (writeIfChanged(file, generateTypes(steps, runtime.root))) runtime.logger.info(`updated ${typesFile}`)
+      if (writeIfChanged(file, generateTypes(steps, runtime.root, runtime.streaming.streams()))) runtime.logger.info(`updated ${typesFile}`)
     } catch (error) {
       runtime.logger.warn(`[motia] could not write ${typesFile}: ${(error as Error).message}`)
     }

@@ -1,13 +1,11 @@
 import { resolve } from 'node:path'
-import { createSqliteQueue } from '../../runtime/adapters/queue/sqlite.ts'
-import { defaultDatabasePath } from '../../runtime/adapters/sqlite/database.ts'
-import { resolveFactory } from '../../runtime/config.ts'
 import { MotiaError } from '../../runtime/errors.ts'
 import { newTraceId } from '../../runtime/observability/ids.ts'
 import { readProjectLock } from '../../runtime/project-lock.ts'
 import { checkMessage, indexTopics } from '../../runtime/topics.ts'
 import { fail, parseJsonArgument, printJson } from '../output.ts'
 import { loadProjectSteps } from '../project-steps.ts'
+import { openProjectQueue } from '../project-store.ts'
 
 interface EnqueueOptions {
   topic: string
@@ -62,7 +60,7 @@ async function direct(root: string, message: { topic: string; data: unknown; mes
     throw new MotiaError(`[motia] no step subscribes to topic "${message.topic}"; known topics: ${known.join(', ') || 'none'}`)
   }
   await checkMessage(message.topic, subscribers, message.data)
-  const queue = await resolveFactory(config.adapters.queue, () => createSqliteQueue({ path: defaultDatabasePath(root) }))
+  const queue = await openProjectQueue(root, config)
   const traceId = newTraceId()
   const names = subscribers.map((s) => s.step.name)
   try {

@@ -22,9 +22,9 @@ interface OutputOptions {
 export async function types(opts: OutputOptions): Promise<void> {
   const root = resolve(opts.dir)
   const out = resolve(root, opts.out)
-  const steps = await stepsOf(root)
+  const loaded = await projectOf(root)
   mkdirSync(dirname(out), { recursive: true })
-  const wrote = writeIfChanged(out, generateTypes(steps, dirname(out)))
+  const wrote = writeIfChanged(out, generateTypes(loaded.steps, dirname(out), loaded.streams))
   process.stdout.write(`${wrote ? 'wrote' : 'unchanged:'} ${shown(out)}\n`)
 }
 
@@ -61,10 +61,14 @@ export async function step(opts: StepFlags & { dir: string }): Promise<void> {
 
 /** The project's steps; a step that fails to load would be missing from the output, so it stops the command. */
 async function stepsOf(root: string): Promise<LoadedStep[]> {
+  return (await projectOf(root)).steps
+}
+
+async function projectOf(root: string) {
   if (!existsSync(root)) throw new MotiaError(`[motia] ${shown(root)} does not exist: pass the project folder with --dir`)
   const loaded = await loadProjectSteps(root)
   if (loaded.errors.length > 0) throw new MotiaError(loaded.errors.map((error) => error.message).join('\n'))
-  return loaded.steps
+  return loaded
 }
 
 function shown(path: string): string {

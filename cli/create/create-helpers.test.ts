@@ -122,7 +122,7 @@ describe('scaffold', () => {
     writeFileSync(join(from, 'package.json'), JSON.stringify({ name: 't', scripts: { test: 'bun test' }, dependencies: { zod: '^4.1.0' } }))
     scaffold({ from, to, packageName: 'my-app', cursor: false })
     const manifest = JSON.parse(readFileSync(join(to, 'package.json'), 'utf8'))
-    expect(manifest).toMatchObject({ name: 'my-app', private: true, scripts: { dev: 'motia dev', test: 'bun test' }, allowScripts: { bun: true } })
+    expect(manifest).toMatchObject({ name: 'my-app', private: true, scripts: { dev: 'motia dev', test: 'bun test' }, allowScripts: { bun: true, 'msgpackr-extract': false } })
     expect(Object.keys(manifest.devDependencies).sort()).toEqual(['@types/bun', 'bun', 'typescript'])
     expect(manifest.dependencies).toEqual({ zod: '^4.1.0', motia: motiaDependency() })
   })

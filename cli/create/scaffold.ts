@@ -50,19 +50,25 @@ type Manifest = Record<string, unknown>
 
 /** The template's package.json, made into the new project's. */
 function projectManifest(json: Manifest, name: string): Manifest {
-  const dependencies = { ...(json.dependencies as Record<string, string> | undefined), motia: motiaDependency() }
+  // A plugin package (motia as a peer, templates/plugin) gets motia for its own tests only, so
+  // the projects that use it keep one copy of the runtime.
+  const plugin = Boolean((json.peerDependencies as Record<string, string> | undefined)?.motia)
+  const dependencies = { ...(json.dependencies as Record<string, string> | undefined), ...(plugin ? {} : { motia: motiaDependency() }) }
   // Bun comes from npm too, so `npm run dev` and `npm test` work on a machine that has only Node.
   const devDependencies = {
     bun: pkg.dependencies.bun,
     typescript: pkg.devDependencies.typescript,
     '@types/bun': pkg.devDependencies['@types/bun'],
     ...(json.devDependencies as Record<string, string> | undefined),
+    ...(plugin ? { motia: motiaDependency() } : {}),
   }
   const scripts = { dev: 'motia dev', start: 'motia start', build: 'motia build', ...(json.scripts as Record<string, string> | undefined) }
   // bun's postinstall puts its binary in node_modules/.bin/bun (used by `bun test`); npm 12 runs a
   // dependency's install script only when allowScripts names it.
-  const allowScripts = { bun: true, ...(json.allowScripts as Record<string, boolean> | undefined) }
-  return { ...json, name, private: true, type: 'module', scripts, dependencies, devDependencies, allowScripts }
+  // msgpackr-extract (BullMQ's optional native msgpack) is refused: its JS fallback works, and its
+  // script would build native code on the user's machine.
+  const allowScripts = { bun: true, 'msgpackr-extract': false, ...(json.allowScripts as Record<string, boolean> | undefined) }
+  return { ...json, name, private: !plugin, type: 'module', scripts, dependencies, devDependencies, allowScripts }
 }
 
 /**

@@ -28,8 +28,42 @@ export function motiaRequest(req: HttpRequest): MotiaRequest {
 /** The response writer of `req`, made on first use; the same one on every later read. */
 export function responseWriter(req: HttpRequest): ResponseWriter {
   let writer = writers.get(req)
-  if (!writer) writers.set(req, (writer = new Writer()))
+  if (!writer) writers.set(req, (writer = new Writer(() => commits.get(req)?.(writer!.toResponse()))))
   return writer
+}
+
+/**
+ * The answer of a handler that is still running: the response its writer starts streaming (on the
+ * first `stream.write` or `close`), so a handler can push server-sent events before it returns;
+ * otherwise what `settle` makes of its output once it returns. Used only for handlers whose
+ * promise was pending, so a handler that answers at once pays nothing for it.
+ */
+export function answerWhenWritten<T>(req: HttpRequest, pending: PromiseLike<unknown>, settle: (output: unknown) => T | Promise<T>, failed: (error: unknown) => T | Promise<T>): Promise<T | Response> {
+  return new Promise<T | Response>((resolve) => {
+    let answered = false
+    const commit = (response: Response) => {
+      answered = true
+      resolve(response)
+    }
+    // The handler runs synchronously up to its first await: it may have written already.
+    const writer = writers.get(req)
+    if (writer?.committed) commit(writer.toResponse())
+    else commits.set(req, commit)
+    pending.then(
+      (output) => {
+        commits.delete(req)
+        const settled = settle(output)
+        if (!answered) resolve(settled)
+      },
+      (error) => {
+        commits.delete(req)
+        // The stream was sent already: end it, so the client is not left waiting.
+        if (answered) writers.get(req)?.close()
+        const settled = failed(error)
+        if (!answered) resolve(settled)
+      },
+    )
+  })
 }
 
 /**
@@ -43,6 +77,8 @@ export function writtenResponse(req: unknown): Response | undefined {
 // --- internal ---
 
 const writers = new WeakMap<HttpRequest, Writer>()
+/** Who answers a still-running handler's request once its writer commits (see answerWhenWritten). */
+const commits = new WeakMap<HttpRequest, (response: Response) => void>()
 const encoder = new TextEncoder()
 
 class Writer implements ResponseWriter {
@@ -51,10 +87,20 @@ class Writer implements ResponseWriter {
   #pending: Uint8Array[] = []
   #controller?: ReadableStreamDefaultController<Uint8Array>
   #closed = false
+  #response?: Response
+  #committed = false
+
+  /** Whether the response started (a chunk was written, or it was closed). */
+  get committed(): boolean {
+    return this.#committed
+  }
+
+  constructor(private readonly commit: () => void) {}
 
   readonly stream = {
     write: (chunk: string | Uint8Array): boolean => {
       if (this.#closed) return false
+      this.#commit()
       const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk
       if (this.#controller) this.#controller.enqueue(bytes)
       else this.#pending.push(bytes)
@@ -73,10 +119,19 @@ class Writer implements ResponseWriter {
   close(): void {
     if (this.#closed) return
     this.#closed = true
+    this.#commit()
     this.#controller?.close()
   }
 
+  #commit(): void {
+    if (this.#committed) return
+    this.#committed = true
+    this.commit()
+  }
+
+  /** The response, made once: status and headers are fixed from then on. */
   toResponse(): Response {
+    if (this.#response) return this.#response
     const body = new ReadableStream<Uint8Array>({
       start: (controller) => {
         for (const bytes of this.#pending) controller.enqueue(bytes)
@@ -85,6 +140,6 @@ class Writer implements ResponseWriter {
         else this.#controller = controller
       },
     })
-    return new Response(body, { status: this.#status, headers: this.#headers })
+    return (this.#response = new Response(body, { status: this.#status, headers: this.#headers }))
   }
 }

@@ -15,6 +15,7 @@ import type { StateManager } from '../adapters/state/types.ts'
 import type { StepInvoker } from '../discovery/loaded-step.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { AnyHandler, FlowContext } from '../step/types.ts'
+import type { StreamsContext } from '../streams/types.ts'
 
 /** The invoker of an in-process handler: binds the module-level context to the run. */
 export function invokerOf(handler: AnyHandler): StepInvoker {
@@ -72,17 +73,13 @@ export const stateManager: StateManager = {
   clear: (group) => current('stateManager').state.clear(group),
 }
 
-/** The running step's streams (`ctx.streams`), once the project defines streams. */
-export const streams: Record<string, unknown> = new Proxy(
-  {},
-  {
-    get(_, name) {
-      const all = (current('streams') as { streams?: Record<string | symbol, unknown> }).streams
-      if (!all) throw new MotiaError(`[motia] streams from 'motia' used, but this version has no streams yet`, { code: 'NO_STREAMS' })
-      return all[name]
-    },
+/** The running step's streams (`ctx.streams`): `streams.todo.set(...)` inside a handler. */
+export const streams: StreamsContext = new Proxy({} as StreamsContext, {
+  get(_, name) {
+    if (typeof name !== 'string' || name === 'then' || name === 'toJSON') return undefined
+    return (current('streams').streams as Record<string, unknown>)[name]
   },
-)
+})
 
 // --- internal ---
 

@@ -3,24 +3,11 @@
  * with one deprecation warning each and behave as they did; files that match no shape, or import
  * what cannot be found, get one error that says what and how to fix it.
  */
-import { afterEach, describe, expect, test } from 'bun:test'
-import { createTestRuntime, type TestRuntime } from '../testing/index.ts'
-import { makeProject, type TempProject } from '../../test/helpers/project.ts'
+import { describe, expect, test } from 'bun:test'
+import type { TestRuntime } from '../testing/index.ts'
+import { testRuntimeEachTest } from '../../test/helpers/runtime.ts'
 
-let project: TempProject | undefined
-let app: TestRuntime | undefined
-
-afterEach(async () => {
-  await app?.stop()
-  project?.cleanup()
-  app = undefined
-})
-
-async function start(files: Record<string, string>) {
-  project = makeProject(files)
-  app = await createTestRuntime({ root: project.root })
-  return app
-}
+const { start } = testRuntimeEachTest()
 
 const messages = (t: TestRuntime, level: string) => t.logs.filter((l) => l.level === level).map((l) => l.msg)
 

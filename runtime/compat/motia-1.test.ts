@@ -3,25 +3,12 @@
  * builders, conditions on every trigger, both http handler shapes, the multi-trigger helpers,
  * the state API and state-trigger input, module-level context.
  */
-import { afterEach, describe, expect, test } from 'bun:test'
-import { createTestRuntime, type TestRuntime } from '../testing/index.ts'
-import { makeProject, type TempProject } from '../../test/helpers/project.ts'
+import { describe, expect, test } from 'bun:test'
+import type { TestRuntime } from '../testing/index.ts'
+import { testRuntimeEachTest } from '../../test/helpers/runtime.ts'
 import { moduleContextEnabled } from './module-context.ts'
 
-let project: TempProject | undefined
-let app: TestRuntime | undefined
-
-afterEach(async () => {
-  await app?.stop()
-  project?.cleanup()
-  app = undefined
-})
-
-async function start(files: Record<string, string>) {
-  project = makeProject(files)
-  app = await createTestRuntime({ root: project.root })
-  return app
-}
+const { start } = testRuntimeEachTest()
 
 const errorsOf = (t: TestRuntime) => t.logs.filter((l) => l.level === 'error').map((l) => l.msg)
 

@@ -74,13 +74,8 @@ export interface StreamTriggerInput<T = unknown> {
   event: { type: 'create' | 'update' | 'delete'; data: T }
 }
 
-/** What a `*.stream.ts` file exports as `config` in Motia. */
-export interface StreamConfig {
-  name: string
-  schema: Schema
-  baseConfig?: { storageType: 'default' }
-  canAccess?: (subscription: { groupId: string; id?: string }, authContext: unknown) => boolean | Promise<boolean>
-}
+/** What a `*.stream.ts` file exports as `config` (Motia's shape; see runtime/streams/types.ts). */
+export type { StreamConfig } from '../streams/types.ts'
 
 /** Motia's `Enqueue` declaration (a topic, or `{ topic, label, conditional }`). */
 export type Enqueue = EnqueueDeclaration

@@ -8,6 +8,8 @@
 import { MotiaError } from '../errors.ts'
 import type { MotiaRuntime } from '../runtime-types.ts'
 import { json } from './server.ts'
+import type { Trace } from '../observability/trace-store.ts'
+import type { SharedTraceStore } from '../adapters/redis/traces.ts'
 
 export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToken?: string } = {}): void {
   const started = Date.now()
@@ -27,15 +29,19 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
     path: '/__motia/traces',
     handler: (request) => {
       const limit = Number(new URL(request.url).searchParams.get('limit') ?? 100)
-      return json({ traces: runtime.traces.list({ limit: Number.isFinite(limit) && limit > 0 ? limit : 100 }) })
+      const options = { limit: Number.isFinite(limit) && limit > 0 ? limit : 100 }
+      const shared = runtime.traces as Partial<SharedTraceStore>
+      // A shared store (Redis) reads every instance's spans.
+      return shared.fetchList ? shared.fetchList(options).then((traces) => json({ traces })) : json({ traces: runtime.traces.list(options) })
     },
   })
   runtime.http.route({
     method: 'GET',
     path: '/__motia/traces/:id',
     handler: (_request, params) => {
-      const trace = runtime.traces.get(params.id!)
-      return trace ? json(trace) : json({ error: `no trace "${params.id}"` }, 404)
+      const found = (trace: Trace | undefined) => (trace ? json(trace) : json({ error: `no trace "${params.id}"` }, 404))
+      const shared = runtime.traces as Partial<SharedTraceStore>
+      return shared.fetch ? shared.fetch(params.id!).then(found) : found(runtime.traces.get(params.id!))
     },
   })
   if (controlToken) {

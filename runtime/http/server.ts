@@ -11,7 +11,7 @@
  * (when configured). Requests no route takes go to `unrouted.ts`.
  */
 import { Elysia } from 'elysia'
-import type { Server } from 'bun'
+import type { Server, WebSocketHandler } from 'bun'
 import type { Logger } from '../observability/logger.ts'
 import { createCors, type CorsOptions } from './cors.ts'
 import { json } from './response.ts'
@@ -47,7 +47,18 @@ export interface HttpRouter {
   guardControl(guard: ControlGuard): void
 }
 
+/** A WebSocket endpoint sharing the HTTP port (streams): where it upgrades, and its socket handlers. */
+export interface WebSocketEndpoint {
+  upgrade(request: Request, server: Server<any>): Response | undefined | Promise<Response | undefined>
+  websocket: WebSocketHandler<any>
+}
+
+/** Where WebSocket upgrades are accepted (Motia's clients connect to the root). */
+export const websocketPaths = ['/', '/__motia/streams']
+
 export interface HttpServer extends HttpRouter {
+  /** Accepts WebSocket upgrades at `websocketPaths`; other routes never look at upgrade headers. */
+  websocket(endpoint: WebSocketEndpoint): void
   listen(options: { port: number; host: string }): Server<undefined>
   /** The listening URL, once listening. */
   url(): string | undefined
@@ -73,6 +84,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let guard: ControlGuard | undefined
   const index = createRouteIndex(owners)
   const unrouted = createUnrouted(index, cors)
+  let sockets: WebSocketEndpoint | undefined
   // No onError hook: with one, Elysia composes every route as an async function awaiting its
   // handler, a promise per request. Unknown routes fall to the catch-all below instead, and
   // errors of handlers that do not answer their own are answered by `failed`.
@@ -107,8 +119,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const response = run(c.request, c.params)
       return response
     }
-    app.route(method, shape, dispatch)
+    app.route(method, shape, sockets && method === 'GET' && websocketPaths.includes(shape) ? upgrading(sockets, dispatch) : dispatch)
   }
+
+  /** Only the WebSocket paths pay for the upgrade check, decided when they are mounted. */
+  const upgrading = (endpoint: WebSocketEndpoint, dispatch: (c: { request: Request; params: Record<string, string> }) => Response | Promise<Response>) =>
+    function upgradeOrDispatch(c: { request: Request; params: Record<string, string> }) {
+      if (c.request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return dispatch(c)
+      return endpoint.upgrade(c.request, app.server as Server<any>)
+    }
 
   /** Wraps a route's handler in the checks its shape and method need, and only those. */
   const layered = (shape: string, method: string, inner: Handle): Handle => {
@@ -132,6 +151,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   app.all('/*', (c: { request: Request }) => unrouted(c.request), { parse: 'none' })
 
   return {
+    websocket(endpoint) {
+      sockets = endpoint
+      for (const path of websocketPaths) {
+        const key = `GET ${path}`
+        if (!mounted.has(key)) {
+          mounted.add(key)
+          mount(key, 'GET', path)
+        }
+      }
+    },
     route(route) {
       const { shape, names } = shapeOf(route.path)
       const key = `${route.method} ${shape}`
@@ -156,7 +185,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     listen({ port, host }) {
       // Elysia turns on reusePort, with which Bun lets a second server bind the same port and the
       // kernel splits connections between them. A server must own its port: a taken one is refused.
-      app.listen({ port, hostname: host, maxRequestBodySize: options.bodyLimit, development: false, reusePort: false })
+      app.listen({ port, hostname: host, maxRequestBodySize: options.bodyLimit, development: false, reusePort: false, ...(sockets ? { websocket: sockets.websocket } : {}) })
       return app.server as Server<undefined>
     },
     url: () => app.server?.url.toString(),

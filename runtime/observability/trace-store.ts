@@ -18,6 +18,7 @@ import { localTraceNumber, spanIdOf, traceIdOf } from './ids.ts'
 export type SpanEvent =
   | { type: 'state'; op: string; group: string; key?: string; at: number }
   | { type: 'enqueue'; topic: string; subscribers: number; at: number }
+  | { type: 'stream'; op: string; stream: string; groupId: string; id?: string; at: number }
   | { type: 'log'; level: string; msg: string; at: number; fields?: Record<string, unknown> }
 
 export interface Span {

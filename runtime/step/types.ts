@@ -2,9 +2,11 @@
  * The Step model: what a step file exports (`config`, `handler`) and the types that infer a
  * handler's input, output and allowed enqueues from its config.
  */
+import type { PluginContext } from '../plugin.ts'
 import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { StateManager } from '../adapters/state/types.ts'
+import type { StreamsContext } from '../streams/types.ts'
 import type { MatchHandlers, MotiaRequest, ResponseWriter, TriggerCondition, TriggerGuards } from '../compat/motia-types.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
@@ -246,11 +248,13 @@ export type EnqueueMessage<Topic extends string = string> = Topic extends unknow
  * `E` is the topics it may enqueue to (or, as in Motia, a union of `{ topic, data }`); `Input` is
  * the handler's input, which types `match`, `getData` and `is`.
  */
-export interface FlowContext<E = string, Input = unknown> {
+export interface FlowContext<E = string, Input = unknown> extends PluginContext {
   enqueue(message: EnqueueMessage<TopicsOf<E>>): Promise<void>
   /** @deprecated Motia 0.x's name for `enqueue`. */
   emit(message: EnqueueMessage<TopicsOf<E>>): Promise<void>
   state: StateManager
+  /** `streams.<name>`: get, set, update, delete, getGroup/list, listGroups, send (see docs/streams.md). */
+  streams: StreamsContext
   logger: Logger
   traceId: string
   /** Which trigger fired (for steps with several). */

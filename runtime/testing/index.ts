@@ -13,6 +13,7 @@ import { createRuntime, type Runtime } from '../runtime.ts'
 import type { LogEntry } from '../observability/logger.ts'
 import { createMemoryQueue } from '../adapters/queue/memory.ts'
 import { createMemoryState } from '../adapters/state/memory.ts'
+import { createMemoryStreams } from '../adapters/streams/memory.ts'
 import { waitFor } from './wait.ts'
 
 export { waitFor }
@@ -39,7 +40,7 @@ export async function createTestRuntime(options: { root: string; env?: Record<st
     mode: 'test',
     logSink: (e) => logs.push(e),
     env: options.env ?? {},
-    adapters: { queue: createMemoryQueue, state: createMemoryState },
+    adapters: { queue: createMemoryQueue, state: createMemoryState, streams: createMemoryStreams },
   })
   await runtime.load()
   return {

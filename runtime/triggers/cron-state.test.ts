@@ -1,21 +1,7 @@
-import { afterEach, describe, expect, test } from 'bun:test'
-import { createTestRuntime, type TestRuntime } from '../testing/index.ts'
-import { makeProject, type TempProject } from '../../test/helpers/project.ts'
+import { describe, expect, test } from 'bun:test'
+import { testRuntimeEachTest } from '../../test/helpers/runtime.ts'
 
-let project: TempProject | undefined
-let app: TestRuntime | undefined
-
-afterEach(async () => {
-  await app?.stop()
-  project?.cleanup()
-  app = undefined
-})
-
-async function start(files: Record<string, string>) {
-  project = makeProject(files)
-  app = await createTestRuntime({ root: project.root })
-  return app
-}
+const { start, current } = testRuntimeEachTest()
 
 describe('cron trigger', () => {
   test('a 6-field expression ticks every second; ticks never overlap unless allowed', async () => {
@@ -37,7 +23,7 @@ describe('cron trigger', () => {
     })
     type Runs = { runs: number; maxParallel: number }
     const runs = async (name: string) => (await runtime.state.get<Runs>('cron', name))?.runs ?? 0
-    await app!.waitFor(async () => (await runs('overlapping')) >= 4 && (await runs('exclusive')) >= 2, 15_000)
+    await current().waitFor(async () => (await runs('overlapping')) >= 4 && (await runs('exclusive')) >= 2, 15_000)
     const exclusive = (await runtime.state.get<Runs>('cron', 'exclusive'))!
     const overlapping = (await runtime.state.get<Runs>('cron', 'overlapping'))!
     expect(exclusive.maxParallel).toBe(1)
@@ -52,7 +38,7 @@ describe('cron trigger', () => {
         export const handler = async (tick, { state, trigger }) => { await state.set('tick', 'last', { at: tick.scheduledAt.toISOString(), type: trigger.type }) }
       `,
     })
-    await app!.waitFor(async () => (await runtime.state.get('tick', 'last')) !== undefined, 5000)
+    await current().waitFor(async () => (await runtime.state.get('tick', 'last')) !== undefined, 5000)
     const last = (await runtime.state.get<{ at: string; type: string }>('tick', 'last'))!
     expect(last.type).toBe('cron')
     expect(new Date(last.at).getMilliseconds()).toBe(0)
@@ -66,7 +52,7 @@ describe('cron trigger', () => {
         export const handler = async (tick, { state }) => { await state.set('plain', 'last', tick.scheduledAt.toISOString()) }
       `,
     })
-    await app!.waitFor(async () => (await runtime.state.get('plain', 'last')) !== undefined, 5000)
+    await current().waitFor(async () => (await runtime.state.get('plain', 'last')) !== undefined, 5000)
     expect(new Date((await runtime.state.get<string>('plain', 'last'))!).getMilliseconds()).toBe(0)
   })
 
@@ -85,7 +71,7 @@ describe('cron trigger', () => {
       export const handler = async (tick, { state }) => { await state.set('zoned', '${name}', tick.scheduledAt.toISOString()) }
     `
     const { runtime } = await start({ 'steps/cron/in-zone.step.ts': step('in-zone', zone), 'steps/cron/elsewhere.step.ts': step('elsewhere', other) })
-    await app!.waitFor(async () => (await runtime.state.get('zoned', 'in-zone')) !== undefined, 5000)
+    await current().waitFor(async () => (await runtime.state.get('zoned', 'in-zone')) !== undefined, 5000)
     await Bun.sleep(1200)
     expect(await runtime.state.get('zoned', 'elsewhere')).toBeUndefined()
     const at = new Date((await runtime.state.get<string>('zoned', 'in-zone'))!)
@@ -125,10 +111,10 @@ describe('state trigger', () => {
 
   test("fires after set and delete with old and new values, in the writer's trace", async () => {
     const { runtime } = await start(files)
-    const res = await app!.request('PUT', '/orders/o1', { total: 5 })
-    await app!.request('PUT', '/orders/o1', { total: 7 })
-    await app!.request('PUT', '/orders/o1', 'null', { 'content-type': 'application/json' })
-    await app!.waitFor(async () => Object.keys((await runtime.state.get<object>('changes', 'all')) ?? {}).length === 3)
+    const res = await current().request('PUT', '/orders/o1', { total: 5 })
+    await current().request('PUT', '/orders/o1', { total: 7 })
+    await current().request('PUT', '/orders/o1', 'null', { 'content-type': 'application/json' })
+    await current().waitFor(async () => Object.keys((await runtime.state.get<object>('changes', 'all')) ?? {}).length === 3)
     const changes = (await runtime.state.get<Record<string, { old: unknown; new: unknown; traceId: string }>>('changes', 'all'))!
     expect(changes['created:o1']).toMatchObject({ old: null, new: { total: 5 }, traceId: res.headers.get('x-trace-id')! })
     expect(changes['updated:o1']).toMatchObject({ old: { total: 5 }, new: { total: 7 } })
@@ -137,9 +123,9 @@ describe('state trigger', () => {
 
   test('condition decides which changes run the step; a change that fails it records no span', async () => {
     const { runtime } = await start(files)
-    const small = await app!.request('PUT', '/orders/small', { total: 5 })
-    const large = await app!.request('PUT', '/orders/large', { total: 500 })
-    await app!.waitFor(async () => (await runtime.state.get('big', 'large')) === true)
+    const small = await current().request('PUT', '/orders/small', { total: 5 })
+    const large = await current().request('PUT', '/orders/large', { total: 500 })
+    await current().waitFor(async () => (await runtime.state.get('big', 'large')) === true)
     await Bun.sleep(20)
     expect(await runtime.state.get('big', 'small')).toBeUndefined()
     const stepsOf = (res: Response) => runtime.traces.get(res.headers.get('x-trace-id')!)!.spans.map((s) => s.step).sort()

@@ -49,6 +49,7 @@ type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown } | '
 
 /** One tick: a trace, a span, and an outcome within `timeoutMs`. Never throws. */
 async function runTick(step: LoadedStep, trigger: CronTriggerConfig, runtime: MotiaRuntime, scheduledAt: Date, timeoutMs: number): Promise<void> {
+  if (runtime.cronLock && !(await claimTick(runtime, step, scheduledAt))) return
   const traceId = runtime.startTrace(`cron ${step.name}`, 'cron')
   const fields = { traceId, step: step.name, scheduledAt: scheduledAt.toISOString() }
   const failed = (error: Error) => runtime.logger.error(`[motia] cron step "${step.name}" failed: ${error.message}`, { ...fields, error })
@@ -84,5 +85,15 @@ async function runTick(step: LoadedStep, trigger: CronTriggerConfig, runtime: Mo
     const error = toError(outcome.error)
     pending.fail(error)
     failed(error)
+  }
+}
+
+/** With several instances, the one whose claim wins runs the tick; when the claim fails, nobody here does. */
+async function claimTick(runtime: MotiaRuntime, step: LoadedStep, scheduledAt: Date): Promise<boolean> {
+  try {
+    return await runtime.cronLock!.claim(step.name, scheduledAt.getTime())
+  } catch (error) {
+    runtime.logger.warn(`[motia] cron step "${step.name}" skipped its tick of ${scheduledAt.toISOString()}: ${toError(error).message}`, { step: step.name })
+    return false
   }
 }

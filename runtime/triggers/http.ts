@@ -15,7 +15,7 @@ import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../runtime-types.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
 import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../step/types.ts'
-import { motiaRequest, responseWriter, writtenResponse } from '../compat/http-request.ts'
+import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../compat/http-request.ts'
 import { httpCondition } from '../compat/conditions.ts'
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
@@ -76,7 +76,10 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       // An async handler that awaited nothing has fulfilled its promise already: answer now,
       // without handing the server a promise to wait on.
       if (result instanceof Promise && Bun.peek.status(result) === 'fulfilled') return respond(current, Bun.peek(result), traceId, req)
-      return Promise.resolve(result).then(
+      // Still running: a handler writing through `response` is answered at its first write.
+      return answerWhenWritten(
+        req,
+        result as PromiseLike<unknown>,
         (output) => respond(current, output, traceId, req),
         (error) => {
           current.fail(error)

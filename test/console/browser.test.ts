@@ -77,7 +77,8 @@ describe('console in Chromium', () => {
       for (const [i, id] of pages.entries()) {
         await page.evaluate((hash) => (location.hash = hash), `#/${id}`)
         await page.waitForSelector(`nav a[href="#/${id}"][aria-current="page"]`)
-        await page.waitForLoadState('networkidle').catch(() => {})
+        // Live pages keep a stream open, so "network idle" never comes: wait for the content instead.
+        await page.waitForFunction(() => !/Loading|Connecting/.test(document.querySelector('main')?.textContent ?? 'Loading'))
         if (id === 'flows') await page.waitForSelector('[data-testid="flow-graph"][data-rendered="yes"] .react-flow__node')
         await page.screenshot({ path: join(shots, `${id}${suffix}${i % 2 && !suffix ? '-light' : ''}.png`) })
         // Alternate themes with the keyboard shortcut, so both are exercised on real pages.

@@ -23,7 +23,8 @@ describe('built-in templates', () => {
       const dir = join(workspace.root, `app-${template}`)
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
       expect(manifest.name).toBe(`app-${template}`)
-      expect(manifest.dependencies.motia).toBe(`file:${repoRoot}`)
+      // A plugin package (templates/plugin) has motia as a peer, and for its own tests as a dev dependency.
+      expect(manifest.dependencies?.motia ?? manifest.devDependencies.motia).toBe(`file:${repoRoot}`)
       expect(existsSync(join(dir, 'template.json'))).toBe(false)
       expect(existsSync(join(dir, 'README.md'))).toBe(true)
       const server = await startCli(['dev', '--port', String(freePort())], dir)

@@ -14,6 +14,8 @@ import { createSqliteQueue } from '../../runtime/adapters/queue/sqlite.ts'
 import { defaultDatabasePath } from '../../runtime/adapters/sqlite/database.ts'
 import type { QueueAdapter } from '../../runtime/adapters/queue/types.ts'
 import type { LogEntry } from '../../runtime/observability/logger.ts'
+import { createTestRuntime, type TestRuntime } from '../../runtime/testing/index.ts'
+import { afterEach } from 'bun:test'
 import { makeProject, type TempProject } from './project.ts'
 
 export type AdapterKind = 'memory' | 'sqlite'
@@ -49,6 +51,37 @@ export async function bootRuntime(
   let stopped: Promise<void> | undefined
   const stopRuntime = () => (stopped ??= runtime.stop())
   return { runtime, project, logs, stopRuntime, stop: () => stopRuntime().finally(() => project.cleanup()) }
+}
+
+/**
+ * For a test file: `start(files)` writes `files` into a new project and loads it with
+ * `createTestRuntime` (in-memory adapters, no socket); `current()` is the runtime the running test
+ * started. After each test that runtime is stopped and its project removed.
+ *
+ * @example
+ * const { start, current } = testRuntimeEachTest()
+ * const { runtime } = await start({ 'steps/http/ping.get.step.ts': '...' })
+ * await current().waitFor(...)
+ */
+export function testRuntimeEachTest(): { start(files: Record<string, string>): Promise<TestRuntime>; current(): TestRuntime } {
+  let project: TempProject | undefined
+  let app: TestRuntime | undefined
+  afterEach(async () => {
+    await app?.stop()
+    project?.cleanup()
+    app = project = undefined
+  })
+  return {
+    async start(files) {
+      project = makeProject(files)
+      app = await createTestRuntime({ root: project.root })
+      return app
+    },
+    current() {
+      if (!app) throw new Error('no test runtime started in this test: call start(files) first')
+      return app
+    },
+  }
 }
 
 // --- internal ---

@@ -1,24 +1,11 @@
 /**
  * Cron runs that hang, overlap or can never happen: issue #9 points 12 (cron part) and 17.
  */
-import { afterEach, describe, expect, test } from 'bun:test'
-import { createTestRuntime, type TestRuntime } from '../../runtime/testing/index.ts'
-import { makeProject, type TempProject } from '../helpers/project.ts'
+import { describe, expect, test } from 'bun:test'
+import type { TestRuntime } from '../../runtime/testing/index.ts'
+import { testRuntimeEachTest } from '../helpers/runtime.ts'
 
-let project: TempProject | undefined
-let app: TestRuntime | undefined
-
-afterEach(async () => {
-  await app?.stop()
-  project?.cleanup()
-  app = project = undefined
-})
-
-async function start(files: Record<string, string>): Promise<TestRuntime> {
-  project = makeProject(files)
-  app = await createTestRuntime({ root: project.root })
-  return app
-}
+const { start, current } = testRuntimeEachTest()
 
 const spansOf = (app: TestRuntime, step: string) =>
   app.runtime.traces
@@ -37,13 +24,13 @@ describe('cron runs', () => {
         }
       `,
     })
-    await app!.waitFor(async () => ((await runtime.state.get<{ starts: number }>('cron', 'hang'))?.starts ?? 0) >= 3, 8000)
-    const failed = spansOf(app!, 'Hang').filter((s) => s.status === 'error')
+    await current().waitFor(async () => ((await runtime.state.get<{ starts: number }>('cron', 'hang'))?.starts ?? 0) >= 3, 8000)
+    const failed = spansOf(current(), 'Hang').filter((s) => s.status === 'error')
     expect(failed.length).toBeGreaterThanOrEqual(2)
     for (const span of failed) expect(span.error).toBe('timed out after 300 ms')
-    const logged = app!.logs.filter((e) => e.level === 'error' && e.msg.startsWith('[motia] cron step "Hang" timed out after 300 ms'))
+    const logged = current().logs.filter((e) => e.level === 'error' && e.msg.startsWith('[motia] cron step "Hang" timed out after 300 ms'))
     expect(logged.length).toBeGreaterThanOrEqual(2)
-    expect(app!.logs.some((e) => e.msg.includes('skipped its tick'))).toBe(false)
+    expect(current().logs.some((e) => e.msg.includes('skipped its tick'))).toBe(false)
   })
 
   test('a tick that finds the previous run still going is skipped and logged with the step and the time', async () => {
@@ -60,8 +47,8 @@ describe('cron runs', () => {
         }
       `,
     })
-    await app!.waitFor(() => app!.logs.filter((e) => e.msg.includes('skipped its tick')).length >= 2, 8000)
-    const skipped = app!.logs.filter((e) => e.level === 'warn' && e.msg.includes('skipped its tick'))
+    await current().waitFor(() => current().logs.filter((e) => e.msg.includes('skipped its tick')).length >= 2, 8000)
+    const skipped = current().logs.filter((e) => e.level === 'warn' && e.msg.includes('skipped its tick'))
     expect(skipped[0]!.msg).toMatch(/^\[motia\] cron step "Slow" skipped its tick of \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z: the run of \d{4}-.+Z is still going/)
     expect(skipped[0]).toMatchObject({ step: 'Slow' })
     expect((await runtime.state.get<{ maxParallel: number }>('cron', 'slow'))!.maxParallel).toBe(1)
@@ -74,9 +61,9 @@ describe('cron runs', () => {
         export const handler = async () => { throw null }
       `,
     })
-    await app!.waitFor(() => spansOf(app!, 'Odd').some((s) => s.status === 'error'), 5000)
-    expect(spansOf(app!, 'Odd')[0]!.error).toBe('null was thrown (throw an Error to give a message and a stack)')
-    expect(app!.logs.some((e) => e.msg === '[motia] cron step "Odd" failed: null was thrown (throw an Error to give a message and a stack)')).toBe(true)
+    await current().waitFor(() => spansOf(current(), 'Odd').some((s) => s.status === 'error'), 5000)
+    expect(spansOf(current(), 'Odd')[0]!.error).toBe('null was thrown (throw an Error to give a message and a stack)')
+    expect(current().logs.some((e) => e.msg === '[motia] cron step "Odd" failed: null was thrown (throw an Error to give a message and a stack)')).toBe(true)
   })
 })
 
@@ -93,7 +80,7 @@ describe('cron schedules at load', () => {
       `,
     })
     expect(runtime.steps().map((s) => s.name)).toEqual(['Fine'])
-    expect(app!.logs.some((e) => e.level === 'error' && e.msg.startsWith('[motia] step "Zoned" (steps/cron/zoned.step.ts): unknown timezone "Europe/Pariss"'))).toBe(true)
+    expect(current().logs.some((e) => e.level === 'error' && e.msg.startsWith('[motia] step "Zoned" (steps/cron/zoned.step.ts): unknown timezone "Europe/Pariss"'))).toBe(true)
   })
 
   test('a schedule that can never fire loads with a warning', async () => {
@@ -104,7 +91,7 @@ describe('cron schedules at load', () => {
       `,
     })
     expect(runtime.steps().map((s) => s.name)).toEqual(['Never'])
-    expect(app!.logs.some((e) => e.level === 'warn' && e.msg.includes('cron expression "0 0 30 2 *" never fires'))).toBe(true)
+    expect(current().logs.some((e) => e.level === 'warn' && e.msg.includes('cron expression "0 0 30 2 *" never fires'))).toBe(true)
   })
 
   test('Quartz-style 0/1 seconds run', async () => {
@@ -114,7 +101,7 @@ describe('cron schedules at load', () => {
         export const handler = async (tick, { state }) => { await state.set('cron', 'quartz', true) }
       `,
     })
-    await app!.waitFor(async () => (await runtime.state.get('cron', 'quartz')) === true, 4000)
+    await current().waitFor(async () => (await runtime.state.get('cron', 'quartz')) === true, 4000)
     expect(await runtime.state.get('cron', 'quartz')).toBe(true)
   })
 })

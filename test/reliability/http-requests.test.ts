@@ -8,7 +8,7 @@ import { createMemoryQueue } from '../../runtime/adapters/queue/memory.ts'
 import { createMemoryState } from '../../runtime/adapters/state/memory.ts'
 import type { LogEntry } from '../../runtime/observability/logger.ts'
 import { createRuntime, type Runtime } from '../../runtime/runtime.ts'
-import { rawRequest, requestText } from './http-raw.ts'
+import { rawRequest, requestText } from '../helpers/raw-http.ts'
 
 let project: TempProject
 let runtime: Runtime

@@ -395,7 +395,8 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       const first = deferred()
       const second = deferred()
       const runs: number[] = []
-      await queue.consume(consumeOptions(topic, 'a', { timeoutMs: 40, maxRetries: 1 }), async (message) => {
+      // Long enough that the second attempt is still running when the test looks, on a slow store too.
+      await queue.consume(consumeOptions(topic, 'a', { timeoutMs: 400, maxRetries: 1 }), async (message) => {
         runs.push(message.attempt)
         if (message.attempt === 1) return first.promise
         await second.promise

@@ -5,11 +5,10 @@
  * a handler that is still running is, by construction, still alive in this process, and one that
  * runs past its `timeoutMs` is cut off, which settles its attempt once and for all.
  */
-import { errorMessage, isNonRetriable } from '../../errors.ts'
 import { maxTimerMs } from '../../timeout.ts'
-import { runAttempt, tell } from './attempt.ts'
+import { deadLetterOf, isFinal, runAttempt, tell } from './attempt.ts'
 import { Deque } from './deque.ts'
-import { backoffDelay, checkPublishOptions, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
+import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
 
 /**
  * @example
@@ -46,23 +45,13 @@ export function createMemoryQueue(): QueueAdapter {
   }
 
   const settle = (queue: TopicQueue, consumer: Consumer, message: QueueMessage, error: unknown) => {
-    const { maxRetries, backoff, fifo } = consumer.options
+    const { backoff, fifo } = consumer.options
     if (error === undefined) return queue.release(message)
-    if (!isNonRetriable(error) && message.attempt <= maxRetries) {
+    if (!isFinal(error, message.attempt, consumer.options)) {
       // A fifo group stays held while its head copy waits for the retry, so order is kept.
       return later(queue, { ...message, attempt: message.attempt + 1 }, backoffDelay(backoff, message.attempt), fifo)
     }
-    const letter: DeadLetter = {
-      id: message.id,
-      topic: message.topic,
-      step: message.step,
-      data: message.data,
-      traceId: message.traceId,
-      messageGroupId: message.messageGroupId,
-      attempts: message.attempt,
-      error: errorMessage(error),
-      failedAt: Date.now(),
-    }
+    const letter = deadLetterOf(message, message.attempt, error)
     deadLetters.set(message.id, letter)
     queue.release(message)
     tell(consumer.options.onDeadLetter, letter)
@@ -109,7 +98,7 @@ export function createMemoryQueue(): QueueAdapter {
     },
 
     async deadLetters(filter = {}) {
-      return [...deadLetters.values()].filter((letter) => matches(letter, filter))
+      return [...deadLetters.values()].filter((letter) => matchesFilter(letter, filter))
     },
 
     async replay(ids) {
@@ -125,7 +114,7 @@ export function createMemoryQueue(): QueueAdapter {
     async purge(filter = {}) {
       let removed = 0
       for (const letter of [...deadLetters.values()]) {
-        if (matches(letter, filter)) removed += deadLetters.delete(letter.id) ? 1 : 0
+        if (matchesFilter(letter, filter)) removed += deadLetters.delete(letter.id) ? 1 : 0
       }
       return removed
     },
@@ -268,10 +257,6 @@ class TopicQueue {
 
 function groupOf(message: QueueMessage): string {
   return message.messageGroupId ?? ''
-}
-
-function matches(letter: DeadLetter, filter: { step?: string; topic?: string }): boolean {
-  return (filter.step === undefined || letter.step === filter.step) && (filter.topic === undefined || letter.topic === filter.topic)
 }
 
 function copy<T>(value: T): T {

@@ -13,9 +13,9 @@
  * so only the write that cannot be stored fails; acks, retries and dead letters that cannot be
  * stored (disk full, I/O error) wait and are written once the store takes writes again.
  */
-import { errorMessage, isNonRetriable } from '../../errors.ts'
+import { errorMessage } from '../../errors.ts'
 import { isStoreFailure, openDatabase, storeUnavailable, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
-import { runAttempt, tell } from './attempt.ts'
+import { isFinal, runAttempt, tell } from './attempt.ts'
 import { commit, encode, letterOf, prepare, toDeadLetter, toMessage, type DeadRow, type Row, type Statements, type Write } from './sqlite-store.ts'
 import { backoffDelay, checkPublishOptions, type ConsumeOptions, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
 
@@ -167,7 +167,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
 
   const settle = (consumer: Consumer, row: Row, message: QueueMessage, error: unknown) => {
     if (error === undefined) pending.push({ kind: 'ack', row })
-    else if (!isNonRetriable(error) && message.attempt <= consumer.options.maxRetries) {
+    else if (!isFinal(error, message.attempt, consumer.options)) {
       pending.push({ kind: 'retry', row, visibleAt: Date.now() + backoffDelay(consumer.options.backoff, message.attempt) })
     } else pending.push({ kind: 'dead', row, error: errorMessage(error), onDeadLetter: consumer.options.onDeadLetter })
     if (!consumer.stopped) consumer.hungry = true

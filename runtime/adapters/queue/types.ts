@@ -142,6 +142,11 @@ export function backoffDelay(backoff: ConsumeOptions['backoff'], attempt: number
   return backoff.delayMs * 2 ** Math.max(0, attempt - 1)
 }
 
+/** True when `letter` passes `filter` (as `deadLetters` and `purge` take it): every field given matches. */
+export function matchesFilter(letter: DeadLetter, filter: { step?: string; topic?: string }): boolean {
+  return (filter.step === undefined || letter.step === filter.step) && (filter.topic === undefined || letter.topic === filter.topic)
+}
+
 // --- internal ---
 
 function invalidOption(topic: string, field: string, rule: string, value: unknown, fix: string): MotiaError {

@@ -1,0 +1,99 @@
+/**
+ * Connections to Redis, shared by the Redis adapters. ioredis is imported here, lazily, so a
+ * project without Redis never loads it.
+ *
+ * Every connection fails fast instead of queueing: a command sent while Redis is away rejects at
+ * once (`enableOfflineQueue: false`, one retry per request), so an HTTP call that needs Redis is
+ * answered 503 within `commandTimeoutMs` rather than hanging. The client keeps reconnecting by
+ * itself in the background (ioredis' retry strategy, capped at one attempt a second).
+ */
+import type { Redis, RedisOptions } from 'ioredis'
+import { MotiaError, errorMessage } from '../../errors.ts'
+
+export interface RedisConnectionOptions {
+  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. */
+  url: string
+  /**
+   * Namespace of every key this project writes, so several projects share one Redis safely.
+   * The runtime passes `motia:<project name>:`; the default is `motia:`.
+   */
+  prefix?: string
+  /** How long the first connection may take before start-up fails. Default 5000 ms. */
+  connectTimeoutMs?: number
+  /** How long one call may wait for Redis before it fails with a 503. Default 5000 ms. */
+  commandTimeoutMs?: number
+}
+
+export type { Redis }
+
+/** Opens a connection and waits until it is ready; throws a `REDIS_UNAVAILABLE` error if it cannot. */
+export async function connectRedis(options: RedisConnectionOptions, name: string, extra: RedisOptions = {}): Promise<Redis> {
+  const { Redis } = await import('ioredis')
+  const client = new Redis(options.url, {
+    lazyConnect: true,
+    connectionName: `motia:${name}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: options.connectTimeoutMs ?? 5000,
+    retryStrategy: (times) => Math.min(times * 100, 1000),
+    ...extra,
+  })
+  // Without a listener ioredis prints every failed reconnect; the adapters report outages themselves.
+  client.on('error', () => {})
+  try {
+    await withDeadline(client.connect(), options.connectTimeoutMs ?? 5000, 'connect')
+  } catch (error) {
+    client.disconnect()
+    throw new MotiaError(`[motia] cannot reach Redis at ${redactUrl(options.url)}: ${errorMessage(error)}; start Redis or fix REDIS_URL`, {
+      code: 'REDIS_UNAVAILABLE',
+      status: 503,
+      cause: error,
+    })
+  }
+  return client
+}
+
+/** The error an operation raises when Redis does not answer: HTTP triggers turn it into a 503. */
+export function redisUnavailable(what: string, error: unknown): MotiaError {
+  if (error instanceof MotiaError && error.code === 'REDIS_UNAVAILABLE') return error
+  return new MotiaError(`[motia] Redis is unavailable (${what}): ${errorMessage(error)}; retry when Redis is back`, {
+    code: 'REDIS_UNAVAILABLE',
+    status: 503,
+    cause: error,
+  })
+}
+
+/**
+ * Runs `action` against Redis with a deadline; connection trouble becomes a `REDIS_UNAVAILABLE`
+ * error. Errors that Redis itself answered (a script's refusal, a wrong type) pass through.
+ */
+export async function guarded<T>(what: string, timeoutMs: number, action: () => Promise<T>): Promise<T> {
+  try {
+    return await withDeadline(action(), timeoutMs, what)
+  } catch (error) {
+    if (isConnectionError(error)) throw redisUnavailable(what, error)
+    throw error
+  }
+}
+
+/** True for errors that say Redis could not be reached, rather than that it refused a command. */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof MotiaError) return error.code === 'REDIS_UNAVAILABLE'
+  if (!(error instanceof Error)) return false
+  if (error.name === 'ReplyError') return /LOADING|READONLY|MASTERDOWN|BUSY/.test(error.message)
+  return true
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+}
+
+/** Resolves as `promise` does, or rejects after `ms` milliseconds. */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms (${what})`)), ms)
+  })
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+}

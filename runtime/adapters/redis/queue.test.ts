@@ -1,0 +1,12 @@
+import { afterAll, beforeAll } from 'bun:test'
+import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
+import { testQueueAdapter } from '../queue/contract.ts'
+import { createRedisQueue } from './queue.ts'
+
+let redis: TestRedis
+let projects = 0
+beforeAll(async () => void (redis = await startRedisServer()))
+afterAll(() => redis.cleanup())
+
+// Each adapter gets a prefix of its own: a fresh, empty queue on the shared server.
+testQueueAdapter({ name: 'redis (BullMQ)', create: () => createRedisQueue({ url: redis.url, prefix: `test${++projects}:` }) })

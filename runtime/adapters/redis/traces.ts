@@ -1,0 +1,160 @@
+/**
+ * A TraceStore shared through Redis, so that `/__motia/traces/:id` on any instance shows every
+ * span of a trace, wherever its steps ran.
+ *
+ * Writes stay off the request's path: `begin`, `startSpan` and `endSpan` queue a write and return;
+ * the queue is flushed in one pipeline every `flushMs` (or sooner when it grows). A trace is a
+ * hash (`<p>trace:<id>`: field `meta`, and one field per span) that expires `ttlMs` after its last
+ * write; `<p>traces` is a sorted set of trace ids by start time, trimmed to the newest `capacity`.
+ * So Redis holds at most the traces of the last `ttlMs`, each span with at most `maxEvents` events
+ * of clipped strings. Writes lost while Redis is away are dropped (traces are diagnostics).
+ *
+ * The sync `get`/`list` answer from this instance's own recent writes; `fetch`/`fetchList` read
+ * the shared view (the HTTP routes use those).
+ */
+import { clipEvent, clipText } from '../../observability/clip.ts'
+import { summarize, type Span, type SpanEvent, type SpanHandle, type Trace, type TraceStore, type TraceSummary } from '../../observability/trace-store.ts'
+import { connectRedis, type RedisConnectionOptions } from './connection.ts'
+
+export interface RedisTraceStoreOptions extends RedisConnectionOptions {
+  /** Traces listed, newest first. Default 1000. */
+  capacity?: number
+  /** How long a trace is kept after its last write. Default 1 hour. */
+  ttlMs?: number
+  /** Events kept per span. Default 200. */
+  maxEvents?: number
+  /** Longer strings in events are cut to this many characters. Default 2048. */
+  maxStringLength?: number
+  /** How often queued writes are sent. Default 50 ms. */
+  flushMs?: number
+}
+
+export interface SharedTraceStore extends TraceStore {
+  fetch(id: string): Promise<Trace | undefined>
+  fetchList(options?: { limit?: number }): Promise<TraceSummary[]>
+}
+
+/**
+ * @example
+ * const traces = await createRedisTraceStore({ url: process.env.REDIS_URL!, prefix: 'motia:shop:' })
+ */
+export async function createRedisTraceStore(options: RedisTraceStoreOptions): Promise<SharedTraceStore> {
+  const redis = await connectRedis(options, 'traces')
+  const prefix = options.prefix ?? 'motia:'
+  const capacity = options.capacity ?? 1000
+  const ttlMs = options.ttlMs ?? 60 * 60_000
+  const maxEvents = options.maxEvents ?? 200
+  const maxString = options.maxStringLength ?? 2048
+  const indexKey = `${prefix}traces`
+  const traceKey = (id: string) => `${prefix}trace:${id}`
+  const spanPrefix = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 8)}`
+  // Spans still running here, by handle; bounded so that a leak of unended spans cannot grow it.
+  const running = new Map<SpanHandle, Span>()
+  // This instance's recent traces, for the sync reads (oldest first, trimmed).
+  const recent = new Map<string, Trace>()
+  let pending: Array<[string, string, string, number?]> = []
+  let lastHandle = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let closed = false
+
+  const remember = (trace: Trace) => {
+    recent.set(trace.id, trace)
+    if (recent.size > 200) recent.delete(recent.keys().next().value!)
+  }
+
+  const flush = async () => {
+    timer = undefined
+    const writes = pending
+    pending = []
+    if (writes.length === 0 || closed) return
+    const pipeline = redis.pipeline()
+    const touched = new Set<string>()
+    for (const [id, field, value, startedAt] of writes) {
+      pipeline.hset(traceKey(id), field, value)
+      touched.add(id)
+      if (startedAt !== undefined) pipeline.zadd(indexKey, startedAt, id)
+    }
+    for (const id of touched) pipeline.pexpire(traceKey(id), ttlMs)
+    pipeline.zremrangebyrank(indexKey, 0, -(capacity + 1))
+    await pipeline.exec().catch(() => undefined)
+  }
+
+  const queue = (id: string, field: string, value: unknown, startedAt?: number) => {
+    pending.push([id, field, JSON.stringify(value), startedAt])
+    if (pending.length >= 1000) void flush()
+    else timer ??= setTimeout(flush, options.flushMs ?? 50)
+  }
+
+  const writeSpan = (span: Span) => queue(span.traceId, `span:${span.id}`, span)
+
+  return {
+    begin(id, name, entry, startedAt) {
+      remember({ id, name, entry, startedAt, spans: [] })
+      queue(id, 'meta', { name, entry, startedAt }, startedAt)
+    },
+    startSpan(traceId, step, trigger, startedAt) {
+      if (running.size >= 10_000) return 0
+      const handle = ++lastHandle
+      const span: Span = { id: `${spanPrefix}${handle.toString(16)}`, traceId, step, trigger, startedAt, status: 'running', events: [] }
+      running.set(handle, span)
+      recent.get(traceId)?.spans.push(span)
+      writeSpan(span)
+      return handle
+    },
+    addEvent(handle, event: SpanEvent) {
+      const span = running.get(handle)
+      if (!span) return
+      if (span.events.length < maxEvents) span.events.push(clipEvent(event, maxString))
+      else span.eventsDropped = (span.eventsDropped ?? 0) + 1
+    },
+    endSpan(handle, endedAt, error) {
+      const span = running.get(handle)
+      if (!span) return
+      running.delete(handle)
+      span.endedAt = endedAt
+      span.durationMs = endedAt - span.startedAt
+      span.status = error === undefined ? 'ok' : 'error'
+      if (error !== undefined) span.error = clipText(String(error), maxString)
+      writeSpan(span)
+    },
+    get: (id) => recent.get(id),
+    list: ({ limit = 100 } = {}) => [...recent.values()].reverse().slice(0, limit).map(summarize),
+    async fetch(id) {
+      await flush()
+      return traceOf(id, await redis.hgetall(traceKey(id)))
+    },
+    async fetchList({ limit = 100 } = {}) {
+      await flush()
+      const ids = await redis.zrevrange(indexKey, 0, limit - 1)
+      const pipeline = redis.pipeline()
+      for (const id of ids) pipeline.hgetall(traceKey(id))
+      const results = (await pipeline.exec()) ?? []
+      return ids.flatMap((id, i) => {
+        const trace = traceOf(id, results[i]?.[1] as Record<string, string> | undefined)
+        return trace ? [summarize(trace)] : []
+      })
+    },
+    async close() {
+      if (closed) return
+      if (timer) clearTimeout(timer)
+      await flush()
+      closed = true
+      running.clear()
+      recent.clear()
+      redis.disconnect()
+    },
+  }
+}
+
+// --- internal ---
+
+/** Builds a trace from its hash; spans in start order. */
+function traceOf(id: string, fields: Record<string, string> | undefined): Trace | undefined {
+  if (!fields || Object.keys(fields).length === 0) return undefined
+  const meta = fields.meta ? (JSON.parse(fields.meta) as { name: string; entry: string; startedAt: number }) : undefined
+  const spans = Object.entries(fields)
+    .filter(([field]) => field.startsWith('span:'))
+    .map(([, json]) => JSON.parse(json) as Span)
+    .sort((a, b) => a.startedAt - b.startedAt)
+  return { id, name: meta?.name ?? '(started elsewhere)', entry: meta?.entry ?? 'unknown', startedAt: meta?.startedAt ?? spans[0]?.startedAt ?? 0, spans }
+}

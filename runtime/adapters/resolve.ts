@@ -1,0 +1,113 @@
+/**
+ * Which adapters a project runs on: the ones named in `motia.config.ts` (or passed by a test),
+ * else the Redis ones when `REDIS_URL` is set, else the embedded store in `.motia/` (queue, state,
+ * streams) and memory traces. The Redis modules are imported only when Redis is chosen.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { resolveFactory, type AdapterContext, type ResolvedConfig } from '../config.ts'
+import { createMemoryTraceStore, type TraceStore } from '../observability/trace-store.ts'
+import { createSqliteQueue } from './queue/sqlite.ts'
+import type { QueueAdapter } from './queue/types.ts'
+import type { CronLock } from './redis/cron-lock.ts'
+import { defaultDatabasePath } from './sqlite/database.ts'
+import { createSqliteState } from './state/sqlite.ts'
+import type { StateAdapter } from './state/types.ts'
+import { createSqliteStreams } from './streams/sqlite.ts'
+import type { StreamStore } from './streams/types.ts'
+
+export interface ResolvedAdapters {
+  queue: QueueAdapter
+  state: StateAdapter
+  traces: TraceStore
+  /** Stream items; the Redis store also shares every instance's changes (see streams/hub.ts). */
+  streams: StreamStore
+  /** Set with several instances (Redis): claims each cron tick for one of them. */
+  cronLock?: CronLock
+  /** True when the queue or the state is the embedded store, which one server per project may use. */
+  embedded: boolean
+  close(): Promise<void>
+}
+
+export type AdapterChoice = ResolvedConfig['adapters']
+
+/** True when the queue or the state will be the embedded store: the caller then takes the project lock. */
+export function usesEmbeddedStore(config: ResolvedConfig, adapters: AdapterChoice): boolean {
+  return !config.redisUrl && (!adapters.queue || !adapters.state)
+}
+
+/** The context adapter factories get: the Redis URL and the project's key prefix. */
+export function adapterContext(root: string, config: ResolvedConfig): AdapterContext {
+  return { root, redisUrl: config.redisUrl, prefix: `motia:${projectName(root)}:` }
+}
+
+/** Opens the project's adapters. `reclaimLeases` is passed to the embedded queue (see sqlite.ts). */
+export async function resolveAdapters(
+  root: string,
+  config: ResolvedConfig,
+  adapters: AdapterChoice,
+  options: { reclaimLeases?: boolean; onWarning?: (message: string) => void; onError?: (error: Error) => void } = {},
+): Promise<ResolvedAdapters> {
+  const context = adapterContext(root, config)
+  const database = defaultDatabasePath(root)
+  const redis = config.redisUrl ? await import('./redis/index.ts') : undefined
+  const viaRedis = <T>(pick: (r: NonNullable<typeof redis>) => (c: AdapterContext) => Promise<T>) => (redis ? () => pick(redis)(context) : undefined)
+  const opened: Array<{ close(): Promise<void> }> = []
+  const open = async <T extends { close(): Promise<void> }>(value: Promise<T>): Promise<T> => {
+    const adapter = await value
+    opened.push(adapter)
+    return adapter
+  }
+  try {
+    // One after the other: a Redis that cannot be reached fails the first, with one message.
+    const queue = await open(
+      resolveFactory(adapters.queue, viaRedis((r) => r.redisQueue({ onError: options.onError })) ?? (() => createSqliteQueue({ path: database, reclaimLeases: options.reclaimLeases, onWarning: options.onWarning })), context),
+    )
+    const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.redisState({})) ?? (() => createSqliteState({ path: database })), context))
+    const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.redisTraces({})) ?? (() => createMemoryTraceStore()), context))
+    const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.redisStreams({})) ?? (() => createSqliteStreams({ path: database })), context))
+    const lockFactory = adapters.cronLock ?? (redis ? redis.redisCronLock({}) : undefined)
+    const cronLock = lockFactory ? await open(resolveFactory(lockFactory, () => undefined as never, context)) : undefined
+    return {
+      queue,
+      state,
+      traces,
+      streams,
+      cronLock,
+      embedded: usesEmbeddedStore(config, adapters),
+      close: async () => void (await Promise.all(opened.map((adapter) => adapter.close()))),
+    }
+  } catch (error) {
+    await Promise.all(opened.map((adapter) => adapter.close().catch(() => undefined)))
+    throw error
+  }
+}
+
+/**
+ * Logs Redis trouble seen outside a request (a worker that lost its connection) once per outage,
+ * not once per retry: the first error warns, the rest are quiet for a minute.
+ */
+export function redisErrorLogger(logger: { warn(message: string, fields?: Record<string, unknown>): void }): (error: Error) => void {
+  let quietUntil = 0
+  return (error) => {
+    if (Date.now() < quietUntil) return
+    quietUntil = Date.now() + 60_000
+    logger.warn(`[motia] Redis: ${error.message}; consumers pause and reconnect by themselves`)
+  }
+}
+
+// --- internal ---
+
+/** The project's name for key prefixes: package.json's `name`, else the folder's. */
+function projectName(root: string): string {
+  const manifest = join(root, 'package.json')
+  if (existsSync(manifest)) {
+    try {
+      const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name
+      if (typeof name === 'string' && name) return name.replace(/[^A-Za-z0-9._@/-]/g, '_')
+    } catch {
+      // A broken package.json is someone else's error to report.
+    }
+  }
+  return basename(root).replace(/[^A-Za-z0-9._@/-]/g, '_')
+}

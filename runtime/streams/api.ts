@@ -1,0 +1,98 @@
+/**
+ * `ctx.streams.<name>`: the handler-facing stream API over the hub. Writes are validated against
+ * the stream's schema before anything is stored; every operation is recorded on the run's span.
+ */
+import { MotiaError, ValidationError } from '../errors.ts'
+import { applyUpdateOps } from '../adapters/state/ops.ts'
+import { formatIssues } from '../step/schema.ts'
+import type { LoadedStream } from './definitions.ts'
+import { withId, type StreamHub } from './hub.ts'
+import type { StreamHandle, StreamsContext } from './types.ts'
+
+/** Called for every operation, to put it on the span. */
+export type RecordStreamOp = (op: string, stream: string, groupId: string, id?: string) => void
+
+/**
+ * The `streams` member of a context: a handle per stream name, made on first use. An unknown name
+ * throws a `MotiaError` listing the streams that exist.
+ */
+export function createStreamsContext(hub: StreamHub, record: RecordStreamOp, traceId?: string): StreamsContext {
+  const handles = new Map<string, StreamHandle>()
+  return new Proxy({} as StreamsContext, {
+    get(_, name) {
+      if (typeof name !== 'string' || name === 'then' || name === 'toJSON') return undefined
+      let handle = handles.get(name)
+      if (!handle) {
+        hub.definition(name)
+        handles.set(name, (handle = createHandle(hub, name, record, traceId)))
+      }
+      return handle
+    },
+    has: (_, name) => typeof name === 'string' && hub.has(name),
+    ownKeys: () => hub.names(),
+    getOwnPropertyDescriptor: (target, name) =>
+      typeof name === 'string' && hub.has(name) ? { enumerable: true, configurable: true, value: (target as Record<string, unknown>)[name] } : undefined,
+  })
+}
+
+// --- internal ---
+
+function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, traceId: string | undefined): StreamHandle {
+  // The definition is looked up per write, so a hot-reloaded schema applies at once.
+  const check = async (value: unknown, groupId: string, id: string): Promise<unknown> => {
+    const stream: LoadedStream = hub.definition(name)
+    const result = await stream.validate(value)
+    if (!result.ok) {
+      throw new ValidationError(`[motia] stream "${name}" (${stream.relativePath}): item ${groupId}/${id} does not match the schema: ${formatIssues(result.issues)}`, result.issues)
+    }
+    return result.value
+  }
+  const key = (groupId: unknown, id?: unknown) => {
+    if (typeof groupId !== 'string' || groupId === '' || (id !== undefined && (typeof id !== 'string' || id === ''))) {
+      throw new MotiaError(`[motia] stream "${name}": groupId and id must be non-empty strings (got ${JSON.stringify(groupId)}, ${JSON.stringify(id)})`, { code: 'STREAM_KEY_INVALID', status: 400 })
+    }
+  }
+  const result = (write: { oldItem: unknown; newItem: unknown }) => ({ new_value: write.newItem, old_value: write.oldItem }) as never
+
+  return {
+    async get(groupId, id) {
+      key(groupId, id)
+      record('get', name, groupId, id)
+      return withId(await hub.store.get(name, groupId, id), id) as never
+    },
+    async set(groupId, id, data) {
+      key(groupId, id)
+      record('set', name, groupId, id)
+      const value = await check(data, groupId, id)
+      return result(await hub.write(name, groupId, id, () => value, traceId))
+    },
+    async update(groupId, id, ops) {
+      key(groupId, id)
+      record('update', name, groupId, id)
+      return result(await hub.write(name, groupId, id, (current) => check(applyUpdateOps(current, ops), groupId, id), traceId))
+    },
+    async delete(groupId, id) {
+      key(groupId, id)
+      record('delete', name, groupId, id)
+      return (await hub.write(name, groupId, id, () => undefined, traceId)).oldItem as never
+    },
+    async getGroup(groupId) {
+      key(groupId)
+      record('getGroup', name, groupId)
+      return (await hub.store.list(name, groupId)).map((item) => withId(item.data, item.id)) as never
+    },
+    list(groupId) {
+      return this.getGroup(groupId)
+    },
+    async listGroups() {
+      record('listGroups', name, '*')
+      return hub.store.listGroups(name)
+    },
+    async send(channel, event) {
+      key(channel?.groupId, channel?.id)
+      if (typeof event?.type !== 'string') throw new MotiaError(`[motia] stream "${name}": send takes an event { type: string, data }`, { code: 'STREAM_EVENT_INVALID', status: 400 })
+      record('send', name, channel.groupId, channel.id)
+      hub.send(name, channel.groupId, channel.id, { type: event.type, data: event.data }, traceId)
+    },
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Streams in a runtime: the hub over the store, the definitions (loaded with the steps and
+ * reloaded with them), the WebSocket endpoint and the contexts of stream hooks. `runtime.ts`
+ * creates one and calls it at load, at listen and at stop; nothing here runs per HTTP request.
+ */
+import { relative } from 'node:path'
+import type { StreamStore } from '../adapters/streams/types.ts'
+import type { LoadedStep } from '../discovery/loaded-step.ts'
+import type { Logger } from '../observability/logger.ts'
+import type { SpanHandle, TraceStore } from '../observability/trace-store.ts'
+import type { FlowContext } from '../step/types.ts'
+import { errorMessage, type ConfigError } from '../errors.ts'
+import { findStreamFiles, isStreamFile, loadStreams, type LoadedStream } from './definitions.ts'
+import { createStreamHub, type StreamHub } from './hub.ts'
+import { createStreamSockets, type AuthenticateStream, type StreamSockets } from './socket.ts'
+import type { StreamHookContext } from './types.ts'
+
+export interface StreamsFeatureOptions {
+  root: string
+  store: StreamStore
+  logger: Logger
+  traces: TraceStore
+  startTrace(name: string, entry: string): string
+  /** A step context for a stream hook (the runtime's `createFlowContext`). */
+  context(step: LoadedStep, traceId: string, span: SpanHandle): FlowContext
+  authenticate?: AuthenticateStream
+  maxBufferedBytes: number
+}
+
+export interface StreamsFeature {
+  hub: StreamHub
+  sockets: StreamSockets
+  /** Loads the stream files (`bundled` instead of the disk in a compiled executable); swaps the definitions. */
+  load(bundled?: ReadonlyMap<string, unknown>): Promise<{ streams: LoadedStream[]; errors: ConfigError[] }>
+  streams(): readonly LoadedStream[]
+  close(): Promise<void>
+}
+
+export { isStreamFile }
+
+export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFeature {
+  const { root, logger, traces } = options
+  const hub = createStreamHub(options.store, (error) => logger.error(`[motia] stream change listener failed: ${errorMessage(error)}`, { error: error as Error }))
+  let loaded: LoadedStream[] = []
+
+  const hookContext = (name: string) => {
+    const traceId = options.startTrace(`stream ${name}`, 'stream')
+    const span = traces.startSpan(traceId, name, 'stream', Date.now())
+    const step = hookStep(root, name)
+    const ctx = options.context(step, traceId, span) as unknown as StreamHookContext
+    return { ctx, end: (error?: unknown) => traces.endSpan(span, Date.now(), error === undefined ? undefined : errorMessage(error)) }
+  }
+  const sockets = createStreamSockets({ hub, logger, authenticate: options.authenticate, hookContext, maxBufferedBytes: options.maxBufferedBytes })
+
+  return {
+    hub,
+    sockets,
+    async load(bundled) {
+      const files = bundled ? [...bundled.keys()].filter(isStreamFile).sort() : findStreamFiles(root)
+      const result = await loadStreams(root, files, async (file) => (bundled ? bundled.get(file) : import(file)))
+      loaded = result.streams
+      hub.swap(loaded)
+      // Before the server listens: a client on this instance must hear every change made after it joins.
+      await hub.ready()
+      return result
+    },
+    streams: () => loaded,
+    async close() {
+      sockets.close()
+      await hub.close()
+    },
+  }
+}
+
+// --- internal ---
+
+/** The pseudo step a hook's context belongs to, so its logs and span name the stream. */
+function hookStep(root: string, name: string): LoadedStep {
+  return {
+    name,
+    file: root,
+    relativePath: relative(root, root),
+    language: 'typescript',
+    config: {},
+    triggers: [{ type: 'stream', streamName: name.split(' ')[1], index: 0 }],
+    flows: [],
+    enqueues: [],
+    invoke: async () => undefined,
+  } as LoadedStep
+}

@@ -1,0 +1,51 @@
+/**
+ * Motia's stream wire protocol (see docs/streams.md). Client → server frames are checked here;
+ * server → client frames are built here, so their shape lives in one place.
+ */
+import type { StreamSubscription } from './types.ts'
+
+/** A client's `join` or `leave`. */
+export interface ClientFrame {
+  type: 'join' | 'leave'
+  data: StreamSubscription & { subscriptionId: string }
+}
+
+/** Parses one client frame; answers the frame or a one-line description of what is wrong. */
+export function parseClientFrame(text: string | Buffer): ClientFrame | string {
+  if (typeof text !== 'string') return 'frames are JSON text, not binary'
+  let frame: unknown
+  try {
+    frame = JSON.parse(text)
+  } catch {
+    return 'a frame must be JSON: {"type":"join","data":{"streamName","groupId","id"?,"subscriptionId"}}'
+  }
+  const { type, data } = (frame ?? {}) as { type?: unknown; data?: Record<string, unknown> }
+  if (type !== 'join' && type !== 'leave') return `unknown frame type ${JSON.stringify(type)}: send "join" or "leave"`
+  if (typeof data !== 'object' || data === null) return `a ${type} frame needs data: { streamName, groupId, id?, subscriptionId }`
+  for (const field of ['streamName', 'groupId'] as const) {
+    if (typeof data[field] !== 'string' || data[field] === '') return `${type}: data.${field} must be a non-empty string`
+  }
+  if (data.id !== undefined && data.id !== null && (typeof data.id !== 'string' || data.id === '')) return `${type}: data.id, when given, must be a non-empty string`
+  if (data.subscriptionId !== undefined && typeof data.subscriptionId !== 'string') return `${type}: data.subscriptionId must be a string`
+  const sub = { streamName: data.streamName as string, groupId: data.groupId as string, subscriptionId: (data.subscriptionId as string | undefined) ?? '' }
+  return { type, data: typeof data.id === 'string' ? { ...sub, id: data.id } : sub }
+}
+
+/** The room of a subscription: its group, or one item of the group. */
+export function roomOf(streamName: string, groupId: string, id?: string): string {
+  return id === undefined ? `${streamName}\u0000${groupId}` : `${streamName}\u0000${groupId}\u0000${id}`
+}
+
+/** The snapshot a join is answered with. */
+export function syncFrame(sub: StreamSubscription, timestamp: number, data: unknown): string {
+  return JSON.stringify({ streamName: sub.streamName, groupId: sub.groupId, ...(sub.id === undefined ? {} : { id: sub.id }), timestamp, event: { type: 'sync', data } })
+}
+
+/**
+ * An error frame. With a subscription it carries its address (and `subscriptionId`), so a client
+ * can tell which join was refused; Motia's clients ignore event types they do not know.
+ */
+export function errorFrame(code: string, message: string, sub?: StreamSubscription & { subscriptionId?: string }): string {
+  const address = sub ? { streamName: sub.streamName, groupId: sub.groupId, ...(sub.id === undefined ? {} : { id: sub.id }), subscriptionId: sub.subscriptionId } : {}
+  return JSON.stringify({ ...address, timestamp: Date.now(), event: { type: 'error', data: { code, message } } })
+}
