@@ -182,6 +182,29 @@ dlq
   .addHelpText('after', '\nExamples:\n  motia dlq purge\n  motia dlq purge --step SendEmail\n')
   .action(async (opts) => (await import('./commands/dlq.ts')).purge(opts))
 
+program
+  .command('logs')
+  .description('print the running server\'s recent log lines; --follow for new ones as they come')
+  .option('-f, --follow', 'keep printing new lines')
+  .option('--trace <id>', 'only lines of this trace')
+  .option('-s, --step <step>', 'only lines of this step')
+  .option('-l, --level <level>', 'this level and above: debug, info, warn, error')
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print one JSON object a line')
+  .addHelpText('after', '\nExamples:\n  motia logs --follow\n  motia logs --trace 67ae80a6f73be7d616d5000000000001\n  motia logs -s SendEmail -l warn\n')
+  .action(async (opts) => (await import('./commands/logs.ts')).logs(opts))
+
+program
+  .command('traces')
+  .description('list the running server\'s recent traces, newest first')
+  .option('-s, --step <step>', 'only traces in which this step ran')
+  .option('--failed', 'only failed traces')
+  .option('-n, --limit <n>', 'how many (default 50)', parseCount('--limit'))
+  .option('-d, --dir <dir>', 'project folder', '.')
+  .option('--json', 'print JSON')
+  .addHelpText('after', '\nExamples:\n  motia traces\n  motia traces --step SendEmail --failed\n')
+  .action(async (opts) => (await import('./commands/traces.ts')).traces(opts))
+
 const state = program
   .command('state')
   .description('read and write the project state')

@@ -4,6 +4,7 @@
  */
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
 import type { LoadedStep } from '../runtime/discovery/loaded-step.ts'
+import { consolePlugin, type ConsolePlugin } from '../plugins/console/index.ts'
 
 export interface ServeOptions {
   root: string
@@ -15,10 +16,14 @@ export interface ServeOptions {
 }
 
 export async function serve(options: ServeOptions): Promise<Runtime> {
-  const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle })
+  // The console is on in dev unless motia.config.ts lists it (e.g. consolePlugin({ enabled: false })).
+  const defaultPlugins = options.mode === 'dev' ? [consolePlugin()] : []
+  const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle, defaultPlugins })
   const loaded = await runtime.load()
   const url = await runtime.listen()
-  printListing(runtime.steps(), loaded.errors.length, url, options.mode, runtime.streaming.streams())
+  const configured = runtime.config.plugins.find((p) => p.name === 'console') as ConsolePlugin | undefined
+  const ui = (configured ?? defaultPlugins[0])?.console
+  printListing(runtime.steps(), loaded.errors.length, url, options.mode, runtime.streaming.streams(), ui?.enabled ? ui.path : undefined)
   let stoppingSince = 0
   const shutdown = async (signal: string) => {
     // One stop can arrive twice a moment apart: from the process group and from the npm
@@ -39,7 +44,14 @@ export async function serve(options: ServeOptions): Promise<Runtime> {
 
 // --- internal ---
 
-function printListing(steps: readonly LoadedStep[], failed: number, url: string, mode: string, streams: ReadonlyArray<{ name: string; relativePath: string }>): void {
+function printListing(
+  steps: readonly LoadedStep[],
+  failed: number,
+  url: string,
+  mode: string,
+  streams: ReadonlyArray<{ name: string; relativePath: string }>,
+  consolePath?: string,
+): void {
   const lines = steps.flatMap((step) =>
     step.triggers.map((t) => {
       const what =
@@ -55,7 +67,8 @@ function printListing(steps: readonly LoadedStep[], failed: number, url: string,
   else if (lines.length === 0) lines.push('  (no steps yet: add one under steps/, e.g. steps/http/hello.get.step.ts)')
   const shown = url.replace('0.0.0.0', 'localhost')
   const count = failed > 0 ? `${steps.length} step(s), ${failed} failed to load` : `${steps.length} step(s)`
-  process.stdout.write(`\nmotia ${mode}: ${count}\n${lines.join('\n')}\n\n  ➜ ${shown}\n\n`)
+  const link = consolePath ? `  ➜ console: ${new URL(consolePath, shown).href}\n` : ''
+  process.stdout.write(`\nmotia ${mode}: ${count}\n${lines.join('\n')}\n\n  ➜ ${shown}\n${link}\n`)
 }
 
 function dim(text: string): string {

@@ -78,7 +78,7 @@ export type { Logger, LogEntry, LogLevel, LogSink } from './observability/logger
 export type { Span, SpanEvent, Trace, TraceStore, TraceSummary } from './observability/trace-store.ts'
 export { createMemoryTraceStore } from './observability/trace-store.ts'
 export type { StateAdapter, StateManager, StateWrite, UpdateOp } from './adapters/state/types.ts'
-export type { AttemptControl, ConsumeOptions, DeadLetter, MessageHandler, QueueAdapter, QueueMessage } from './adapters/queue/types.ts'
+export type { AttemptControl, ConsumeOptions, DeadLetter, MessageHandler, QueueAdapter, QueueMessage, QueueStats } from './adapters/queue/types.ts'
 export { createMemoryQueue } from './adapters/queue/memory.ts'
 export { createMemoryState } from './adapters/state/memory.ts'
 export { createSqliteQueue, type SqliteQueueOptions } from './adapters/queue/sqlite.ts'

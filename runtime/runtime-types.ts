@@ -5,7 +5,7 @@
 import type { QueueAdapter } from './adapters/queue/types.ts'
 import type { StateAdapter } from './adapters/state/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
-import type { Logger, LogSink } from './observability/logger.ts'
+import type { LogEntry, Logger, LogSink } from './observability/logger.ts'
 import type { TraceStore } from './observability/trace-store.ts'
 import type { CronLock } from './adapters/redis/cron-lock.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './step/types.ts'
@@ -48,6 +48,10 @@ export interface RuntimeEvents {
   'stream:change': (change: StreamChange, origin: { traceId?: string }) => void
   /** Steps were (re)loaded. */
   'steps:loaded': (steps: readonly LoadedStep[]) => void
+  /** A log line, a step's or the framework's, as written to the log sink. */
+  log: (entry: LogEntry) => void
+  /** The runtime begins to stop: end long-lived responses (event streams) now. */
+  stop: () => void
 }
 
 export interface MotiaRuntime {

@@ -43,6 +43,8 @@ export interface RuntimeOptions {
    * compiled executables pass them so that no file is scanned or imported at run time.
    */
   bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig }
+  /** Plugins added unless the project's config lists one of the same name (`motia dev` adds the console). */
+  defaultPlugins?: MotiaPlugin[]
 }
 
 export interface Runtime extends MotiaRuntime {
@@ -63,8 +65,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const root = resolve(options.root)
   const mode = options.mode ?? 'dev'
   const config = await loadConfig(root, { ...options.flags, mode }, options.env, options.bundle?.config ?? (options.bundle ? {} : undefined))
-  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins]
-  const logSink = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
+  const configured = new Set(config.plugins.map((p) => p.name))
+  const defaults = (options.defaultPlugins ?? []).filter((p) => !configured.has(p.name))
+  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins, ...defaults]
+  const listeners = new Map<string, Set<(...args: never[]) => void>>()
+  const output = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
+  // Log lines reach `on('log')` listeners only while there are some: a lookup per line otherwise.
+  const logSink: LogSink = (entry) => {
+    output(entry)
+    if (listeners.get('log')?.size) emit('log', entry)
+  }
   const logger = createLogger(logSink, { level: config.logLevel })
   const adapters = { ...config.adapters, ...options.adapters }
   // The embedded store is the default; one server per project may use it (see project-lock.ts).
@@ -85,7 +95,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
   const loaders = bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader]
-  const listeners = new Map<string, Set<(...args: never[]) => void>>()
   const wrappers = plugins.flatMap((p) => (p.hooks?.wrapHandler ? [p.hooks.wrapHandler] : []))
   const observers = plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
 
@@ -312,6 +321,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return url
     },
     async stop() {
+      // Long-lived responses (event streams) end now, so that closing the server need not wait for them.
+      emit('stop')
       // Everything below shares one deadline: open requests (an event stream never ends by
       // itself), running handlers and consumers.
       let timedOut = false

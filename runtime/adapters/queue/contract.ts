@@ -243,6 +243,21 @@ export function testQueueAdapter({ name, create }: QueueContractOptions): void {
       expect(await queue.depth(topic, 'b')).toBe(1)
     })
 
+    test('stats, when the adapter has it, tell waiting, running and delayed copies apart', async () => {
+      const queue = await fresh()
+      if (!queue.stats) return
+      const topic = uniqueTopic()
+      const release = deferred()
+      await queue.consume(consumeOptions(topic, 'a', { concurrency: 1 }), () => release.promise)
+      await queue.publish(topic, ['a'], 1, { traceId: 't' })
+      await queue.publish(topic, ['a'], 2, { traceId: 't' })
+      await queue.publish(topic, ['a'], 3, { traceId: 't', delayMs: 60_000 })
+      await waitFor(async () => (await queue.stats!(topic, 'a')).inFlight === 1)
+      expect(await queue.stats(topic, 'a')).toEqual({ waiting: 1, inFlight: 1, delayed: 1 })
+      expect(await queue.stats(topic, 'b')).toEqual({ waiting: 0, inFlight: 0, delayed: 0 })
+      release.resolve()
+    })
+
     test('replay puts dead letters back with a fresh attempt count', async () => {
       const queue = await fresh()
       const topic = uniqueTopic()

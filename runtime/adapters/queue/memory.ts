@@ -8,7 +8,7 @@
 import { maxTimerMs } from '../../timeout.ts'
 import { deadLetterOf, isFinal, runAttempt, tell } from './attempt.ts'
 import { Deque } from './deque.ts'
-import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
+import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
 
 /**
  * @example
@@ -91,6 +91,10 @@ export function createMemoryQueue(): QueueAdapter {
 
     async depth(topic, step) {
       return queues.get(`${topic}\u0000${step}`)?.depth() ?? 0
+    },
+
+    async stats(topic, step) {
+      return queues.get(`${topic}\u0000${step}`)?.stats() ?? { waiting: 0, inFlight: 0, delayed: 0 }
     },
 
     async deadLetters(filter = {}) {
@@ -191,6 +195,10 @@ class TopicQueue {
 
   depth(): number {
     return this.ready + this.waiting + this.running
+  }
+
+  stats(): QueueStats {
+    return { waiting: this.ready, inFlight: this.running, delayed: this.waiting }
   }
 
   // --- internal ---

@@ -108,6 +108,12 @@ export function prepare(db: Database) {
     reclaim: statement('UPDATE motia_queue SET visible_at = :now, lease = NULL WHERE lease IS NOT NULL AND lease != :owner'),
     nextVisible: statement('SELECT MIN(visible_at) AS at FROM motia_queue WHERE topic = :topic AND step = :step'),
     depth: statement('SELECT COUNT(*) AS n FROM motia_queue WHERE topic = :topic AND step = :step'),
+    // A leased copy is running; an unleased one is waiting, or delayed while not yet visible.
+    stats: statement(`SELECT
+        COALESCE(SUM(lease IS NULL AND visible_at <= :now), 0) AS waiting,
+        COALESCE(SUM(lease IS NOT NULL), 0) AS inFlight,
+        COALESCE(SUM(lease IS NULL AND visible_at > :now), 0) AS delayed
+      FROM motia_queue WHERE topic = :topic AND step = :step`),
     deadLetters: statement(`SELECT * FROM motia_dead_letters
       WHERE (:step IS NULL OR step = :step) AND (:topic IS NULL OR topic = :topic) ORDER BY failed_at, id`),
     deadLetter: statement('SELECT * FROM motia_dead_letters WHERE id = :id'),

@@ -17,7 +17,7 @@ import { errorMessage } from '../../errors.ts'
 import { isStoreFailure, openDatabase, storeUnavailable, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
 import { isFinal, runAttempt, tell } from './attempt.ts'
 import { commit, encode, letterOf, prepare, toDeadLetter, toMessage, type DeadRow, type Row, type Statements, type Write } from './sqlite-store.ts'
-import { backoffDelay, checkPublishOptions, type ConsumeOptions, type MessageHandler, type QueueAdapter, type QueueMessage } from './types.ts'
+import { backoffDelay, checkPublishOptions, type ConsumeOptions, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
 
 export interface SqliteQueueOptions {
   /** The database file; `.motia/motia.db` in a project. `:memory:` for a private, volatile one. */
@@ -256,6 +256,11 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
     async depth(topic, step) {
       await drain()
       return (sql.depth.get({ topic, step }) as { n: number }).n
+    },
+
+    async stats(topic, step) {
+      await drain()
+      return sql.stats.get({ topic, step, now: Date.now() }) as QueueStats
     },
 
     async deadLetters(filter = {}) {

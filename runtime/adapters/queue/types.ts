@@ -95,12 +95,21 @@ export interface QueueAdapter {
   consume(options: ConsumeOptions, handler: MessageHandler): Promise<() => Promise<void>>
   /** Copies waiting or running per (topic, step). */
   depth(topic: string, step: string): Promise<number>
+  /** Optional: the copies of a (topic, step) by where they are; the console shows it when present. */
+  stats?(topic: string, step: string): Promise<QueueStats>
   deadLetters(filter?: { step?: string; topic?: string }): Promise<DeadLetter[]>
   /** Puts dead letters back in their queue with a fresh attempt count; returns how many. */
   replay(ids: readonly string[] | 'all'): Promise<number>
   /** Deletes dead letters; returns how many. */
   purge(filter?: { step?: string }): Promise<number>
   close(): Promise<void>
+}
+
+/** Copies of one (topic, step): ready to run, running now, held back by a delay or a retry backoff. */
+export interface QueueStats {
+  waiting: number
+  inFlight: number
+  delayed: number
 }
 
 /** Defaults applied to `QueueOptions` a step leaves out. */

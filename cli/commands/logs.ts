@@ -1,0 +1,44 @@
+import { prettySink, type LogEntry } from '../../runtime/observability/logger.ts'
+import { fail } from '../output.ts'
+import { serverApi } from '../server-api.ts'
+
+interface LogsOptions {
+  dir: string
+  follow?: boolean
+  trace?: string
+  step?: string
+  level?: string
+  json?: boolean
+}
+
+/** `motia logs`: the running server's recent log lines, then (`--follow`) new ones as they are written. */
+export async function logs(opts: LogsOptions): Promise<void> {
+  if (opts.level && !['debug', 'info', 'warn', 'error'].includes(opts.level)) fail(`--level must be debug, info, warn or error; got "${opts.level}"`)
+  const server = serverApi(opts.dir)
+  const query = new URLSearchParams({ ...(opts.trace && { traceId: opts.trace }), ...(opts.step && { step: opts.step }), ...(opts.level && { level: opts.level }) })
+  const print = opts.json ? (entry: LogEntry) => process.stdout.write(`${JSON.stringify(entry)}\n`) : prettySink()
+  // Follow first, print what arrives after the recent lines: no line is missed in between.
+  const early: LogEntry[] = []
+  let ready = false
+  const seen = new Set<string>()
+  const following = opts.follow
+    ? server.follow(`/live?events=log&${query}`, (event, data) => {
+        if (event !== 'log') return
+        if (ready) print(data as LogEntry)
+        else early.push(data as LogEntry)
+      })
+    : undefined
+  const recent = await server.get<{ logs: LogEntry[] }>(`/logs?limit=1000&${query}`)
+  for (const entry of recent.logs) {
+    print(entry)
+    seen.add(JSON.stringify(entry))
+  }
+  if (!following) {
+    if (recent.logs.length === 0 && !opts.json) process.stderr.write('(no log lines yet: steps write them with ctx.logger)\n')
+    return
+  }
+  for (const entry of early) if (!seen.has(JSON.stringify(entry))) print(entry)
+  ready = true
+  await following
+  fail(`the server at ${server.url} stopped`)
+}

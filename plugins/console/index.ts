@@ -1,0 +1,49 @@
+/**
+ * The console: a web UI at `/__motia/` over a JSON API at `/__motia/api/` (see docs/console.md).
+ * `motia dev` adds it by default; `motia start` and compiled executables serve it only when
+ * `motia.config.ts` lists it, and then its API needs the control token like every control route.
+ *
+ * @example
+ * // motia.config.ts: the console under motia start too (behind the token)
+ * import consolePlugin from 'motia/plugins/console'
+ * export default defineConfig({ plugins: [consolePlugin()] })
+ */
+import type { MotiaPlugin } from 'motia'
+import { registerApi } from './api/routes.ts'
+import { createRunStats } from './api/run-stats.ts'
+import { registerAssets, type Assets } from './assets.ts'
+import { consolePath } from './path.ts'
+
+export { consolePath }
+
+export interface ConsoleOptions {
+  /** `false` turns the console off (also under `motia dev`). Default true. */
+  enabled?: boolean
+  /** Log lines kept for the Logs page and `motia logs`. Default 2000. */
+  logCapacity?: number
+}
+
+/** A console plugin carries whether it is on, so that `motia dev` can print its link. */
+export type ConsolePlugin = MotiaPlugin & { console: { enabled: boolean; path: string } }
+
+/** The console plugin; its name is `console`, so a configured one replaces the one `motia dev` adds. */
+export function consolePlugin(options: ConsoleOptions = {}): ConsolePlugin {
+  const enabled = options.enabled !== false
+  const stats = createRunStats()
+  let dispose: (() => void) | undefined
+  let assets: Assets | undefined
+  const plugin: MotiaPlugin = {
+    name: 'console',
+    hooks: enabled ? { onStepRun: stats.record, onStepsLoaded: (steps) => assets?.redirectRoot(steps) } : undefined,
+    setup: enabled
+      ? (runtime) => {
+          dispose = registerApi(runtime, stats, { logCapacity: options.logCapacity ?? 2000 })
+          assets = registerAssets(runtime)
+        }
+      : undefined,
+    dispose: () => dispose?.(),
+  }
+  return { ...plugin, console: { enabled, path: consolePath } }
+}
+
+export default consolePlugin

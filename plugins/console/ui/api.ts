@@ -1,0 +1,207 @@
+/** The console's client of `/__motia/api/`: the token, JSON calls and the live event stream. */
+
+const tokenKey = 'motia-console-token'
+
+export class AuthError extends Error {}
+
+export function token(): string {
+  return localStorage.getItem(tokenKey) ?? ''
+}
+
+export function setToken(value: string): void {
+  if (value) localStorage.setItem(tokenKey, value)
+  else localStorage.removeItem(tokenKey)
+}
+
+function headers(extra?: HeadersInit): Headers {
+  const h = new Headers(extra)
+  if (token()) h.set('x-motia-token', token())
+  return h
+}
+
+/** Calls the API; a 403 throws `AuthError` (the app then asks for the token), other failures an Error with the server's message. */
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(`/__motia/api${path}`, { ...init, headers: headers(init.headers) })
+  const body = (await res.json().catch(() => ({}))) as T & { error?: string }
+  if (res.status === 403) throw new AuthError(body.error ?? 'forbidden')
+  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`)
+  return body
+}
+
+export const send = <T>(path: string, method: string, body?: unknown) =>
+  api<T>(path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+
+export type LiveEvent = { event: 'log'; data: LogEntry } | { event: 'run'; data: RunRecord }
+
+/**
+ * Follows `/__motia/api/live` (server-sent events read through fetch, so the token can be sent as
+ * a header) and reconnects after 2 s when it drops. Returns the function that stops it.
+ */
+export function live(events: string, onEvent: (event: LiveEvent) => void, onState?: (connected: boolean) => void): () => void {
+  let stopped = false
+  let controller: AbortController | undefined
+  const connect = async () => {
+    while (!stopped) {
+      controller = new AbortController()
+      try {
+        const res = await fetch(`/__motia/api/live?events=${events}`, { headers: headers(), signal: controller.signal })
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`)
+        onState?.(true)
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+        let buffer = ''
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          buffer += chunk.value
+          let end: number
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end)
+            buffer = buffer.slice(end + 2)
+            const event = /^event: (.*)$/m.exec(block)?.[1]
+            const data = /^data: (.*)$/m.exec(block)?.[1]
+            if ((event === 'log' || event === 'run') && data) onEvent({ event, data: JSON.parse(data) } as LiveEvent)
+          }
+        }
+      } catch {
+        // dropped, refused or stopped: retried below unless stopped
+      }
+      onState?.(false)
+      if (!stopped) await new Promise((r) => setTimeout(r, 2000))
+    }
+  }
+  void connect()
+  return () => {
+    stopped = true
+    controller?.abort()
+  }
+}
+
+export interface LogEntry {
+  time: number
+  level: 'debug' | 'info' | 'warn' | 'error'
+  msg: string
+  traceId?: string
+  step?: string
+  [field: string]: unknown
+}
+
+export interface RunRecord {
+  step: string
+  traceId: string
+  ok: boolean
+  durationMs: number
+  at: number
+  error?: string
+}
+
+export interface StepNode {
+  id: string
+  kind: 'step'
+  name: string
+  file: string
+  description?: string
+  flows: string[]
+  types: string[]
+  triggers: string[]
+  config: unknown
+  stats: { runs: number; errors: number; last?: RunRecord }
+}
+
+export interface TopicNode {
+  id: string
+  kind: 'topic'
+  name: string
+  flows: string[]
+}
+
+export interface FlowGraph {
+  flows: string[]
+  nodes: Array<StepNode | TopicNode>
+  edges: Array<{ id: string; source: string; target: string; kind: string; virtual: boolean; label?: string; conditional?: boolean }>
+}
+
+export interface Endpoint {
+  step: string
+  file: string
+  method: string
+  path: string
+  description?: string
+  flows: string[]
+  contentTypes: string[]
+  bodySchema?: JsonSchema
+  query: Array<{ name: string; required: boolean; description?: string }>
+  responseSchema: Record<string, JsonSchema>
+}
+
+export interface JsonSchema {
+  type?: string | string[]
+  properties?: Record<string, JsonSchema>
+  required?: string[]
+  items?: JsonSchema
+  enum?: unknown[]
+  const?: unknown
+  anyOf?: JsonSchema[]
+  default?: unknown
+  format?: string
+  minLength?: number
+  minimum?: number
+  maximum?: number
+  additionalProperties?: boolean | JsonSchema
+}
+
+export interface TraceSummary {
+  id: string
+  name: string
+  entry: string
+  startedAt: number
+  durationMs: number
+  status: 'running' | 'ok' | 'error'
+  steps: string[]
+}
+
+export type SpanEvent =
+  | { type: 'state'; op: string; group: string; key?: string; at: number }
+  | { type: 'enqueue'; topic: string; subscribers: number; at: number }
+  | { type: 'log'; level: string; msg: string; at: number; fields?: Record<string, unknown> }
+
+export interface Span {
+  id: string
+  step: string
+  trigger: string
+  startedAt: number
+  endedAt?: number
+  durationMs?: number
+  status: 'running' | 'ok' | 'error'
+  error?: string
+  attempt?: number
+  events: SpanEvent[]
+  eventsDropped?: number
+  queuedAt?: number
+}
+
+export interface Trace {
+  id: string
+  name: string
+  entry: string
+  startedAt: number
+  spans: Span[]
+}
+
+export interface QueueRow {
+  topic: string
+  step: string
+  waiting?: number
+  inFlight?: number
+  delayed?: number
+  depth: number
+  deadLettered: number
+}
+
+export interface DeadLetter {
+  id: string
+  topic: string
+  step: string
+  data: unknown
+  traceId: string
+  attempts: number
+  error: string
+  failedAt: number
+}

@@ -1,0 +1,71 @@
+/** Just enough JSON Schema for the request form: a sample value, and the common checks. */
+import type { JsonSchema } from './api.ts'
+
+/** A value that fits the schema, for the editor to start from. */
+export function sampleOf(schema: JsonSchema, depth = 0): unknown {
+  if (schema.default !== undefined) return schema.default
+  if (schema.const !== undefined) return schema.const
+  if (schema.enum?.length) return schema.enum[0]
+  if (schema.anyOf?.length) return sampleOf(schema.anyOf[0]!, depth)
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type
+  if (depth > 6) return null
+  switch (type) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sampleOf(v, depth + 1)]))
+    case 'array':
+      return schema.items ? [sampleOf(schema.items, depth + 1)] : []
+    case 'string':
+      return schema.format === 'email' ? 'ada@example.com' : schema.format === 'date-time' ? new Date(0).toISOString() : ''
+    case 'number':
+    case 'integer':
+      return schema.minimum ?? 0
+    case 'boolean':
+      return false
+    case 'null':
+      return null
+    default:
+      return {}
+  }
+}
+
+/** Problems of `value` against `schema`, each naming its path: `body.name: required`. */
+export function validate(schema: JsonSchema, value: unknown, path = 'body'): string[] {
+  if (schema.anyOf) return schema.anyOf.some((s) => validate(s, value, path).length === 0) ? [] : [`${path}: matches none of the allowed shapes`]
+  if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) return [`${path}: must be ${JSON.stringify(schema.const)}`]
+  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) return [`${path}: must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`]
+  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type]
+  if (types.length && !types.some((t) => isType(t, value))) return [`${path}: must be ${types.join(' or ')}, got ${kind(value)}`]
+  const out: string[] = []
+  if (isType('object', value)) {
+    const object = value as Record<string, unknown>
+    for (const name of schema.required ?? []) if (!(name in object)) out.push(`${path}.${name}: required`)
+    for (const [name, sub] of Object.entries(schema.properties ?? {})) if (name in object) out.push(...validate(sub, object[name], `${path}.${name}`))
+    if (schema.additionalProperties === false) for (const name of Object.keys(object)) if (!(name in (schema.properties ?? {}))) out.push(`${path}.${name}: not allowed`)
+  }
+  if (Array.isArray(value) && schema.items) value.forEach((item, i) => out.push(...validate(schema.items!, item, `${path}[${i}]`)))
+  if (typeof value === 'string' && schema.minLength !== undefined && value.length < schema.minLength) out.push(`${path}: at least ${schema.minLength} character(s)`)
+  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) out.push(`${path}: at least ${schema.minimum}`)
+  if (typeof value === 'number' && schema.maximum !== undefined && value > schema.maximum) out.push(`${path}: at most ${schema.maximum}`)
+  return out
+}
+
+// --- internal ---
+
+function isType(type: string, value: unknown): boolean {
+  switch (type) {
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value)
+    case 'array':
+      return Array.isArray(value)
+    case 'integer':
+      return Number.isInteger(value)
+    case 'null':
+      return value === null
+    default:
+      return typeof value === type
+  }
+}
+
+function kind(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
+}

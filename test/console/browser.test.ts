@@ -1,0 +1,151 @@
+/**
+ * The console in real Chromium (Debian's, driven by playwright-core) against a real `motia dev`:
+ * every page loads without console errors, and the journeys of issue #14 work end to end.
+ * Screenshots go to `.screenshots/console/` (ignored by git).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startCli, type CliProcess } from '../helpers/cli.ts'
+import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
+
+const chromiumPath = '/usr/bin/chromium'
+const shots = join(repoRoot, '.screenshots/console')
+const pages = ['flows', 'endpoints', 'traces', 'logs', 'state', 'queues', 'streams']
+
+const files = {
+  'steps/create-order.step.ts': `import { z } from 'zod'
+export const config = { name: 'CreateOrder', flows: ['orders'], triggers: [{ type: 'http', method: 'POST', path: '/orders', bodySchema: z.object({ item: z.string(), quantity: z.number().int().min(1) }) }], enqueues: ['order-created'] }
+export const handler = async (req, ctx) => {
+  ctx.logger.info('order for ' + req.body.item)
+  await ctx.enqueue({ topic: 'order-created', data: req.body })
+  return { status: 201, body: { ok: true } }
+}`,
+  'steps/ship.step.ts': `export const config = { name: 'Ship', flows: ['orders'], triggers: [{ type: 'queue', topic: 'order-created', config: { maxRetries: 0 } }] }
+export const handler = async (data, ctx) => {
+  if (data.item === 'broken' && (await ctx.state.get('settings', 'allowBroken')) !== true) throw new Error('cannot ship broken')
+  ctx.logger.info('shipped ' + data.item)
+}`,
+  'steps/read-setting.step.ts': `export const config = { name: 'ReadSetting', triggers: [{ type: 'http', method: 'GET', path: '/settings/:key' }] }
+export const handler = async (req, ctx) => ({ status: 200, body: { value: (await ctx.state.get('settings', req.pathParams.key)) ?? null } })`,
+}
+
+let project: TempProject
+let cli: CliProcess
+let browser: Browser
+let base: string
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does this)`)
+  mkdirSync(shots, { recursive: true })
+  project = makeProject(files)
+  cli = await startCli(['dev', '--port', String(freePort())], project.root)
+  base = `http://127.0.0.1:${cli.port}`
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+}, 30_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await cli?.stop()
+  project?.cleanup()
+})
+
+/** A page that records console errors and uncaught exceptions. */
+async function open(path: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport })
+  const errors: string[] = []
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(base + path)
+  return { page, errors }
+}
+
+const post = (item: string) => fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item, quantity: 1 }) })
+
+describe('console in Chromium', () => {
+  test('the banner links the console and / redirects to it', async () => {
+    expect(cli.output()).toContain(`console: http://127.0.0.1:${cli.port}/__motia/`)
+    const res = await fetch(base, { redirect: 'manual' })
+    expect(res.headers.get('location')).toBe('/__motia/')
+  })
+
+  test('every page loads without console errors, at 1280×800 and 390×844, in both themes', async () => {
+    await post('warmup')
+    for (const [viewport, suffix] of [[{ width: 1280, height: 800 }, ''], [{ width: 390, height: 844 }, '-phone']] as const) {
+      const { page, errors } = await open('/__motia/', viewport)
+      for (const [i, id] of pages.entries()) {
+        await page.evaluate((hash) => (location.hash = hash), `#/${id}`)
+        await page.waitForSelector(`nav a[href="#/${id}"][aria-current="page"]`)
+        // Live pages keep a stream open, so "network idle" never comes: wait for the content instead.
+        await page.waitForFunction(() => !/Loading|Connecting/.test(document.querySelector('main')?.textContent ?? 'Loading'))
+        if (id === 'flows') await page.waitForSelector('[data-testid="flow-graph"][data-rendered="yes"] .react-flow__node')
+        await page.screenshot({ path: join(shots, `${id}${suffix}${i % 2 && !suffix ? '-light' : ''}.png`) })
+        // Alternate themes with the keyboard shortcut, so both are exercised on real pages.
+        if (!suffix) await page.keyboard.press('t')
+      }
+      expect(errors).toEqual([])
+      await page.close()
+    }
+  }, 40_000)
+
+  test('keyboard: digits switch pages, t switches the theme', async () => {
+    const { page, errors } = await open('/__motia/#/flows')
+    await page.waitForSelector('[data-testid="flow-graph"]')
+    await page.keyboard.press('6')
+    await page.waitForSelector('nav a[href="#/queues"][aria-current="page"]')
+    const before = await page.evaluate(() => document.documentElement.dataset.theme)
+    await page.keyboard.press('t')
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).not.toBe(before)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  test('a request sent from Endpoints appears in Traces with its queue step', async () => {
+    const { page, errors } = await open(`/__motia/#/endpoints/${encodeURIComponent('POST /orders')}`)
+    const editor = page.getByTestId('body-editor')
+    await editor.fill('{"item": 3}')
+    await page.getByText('body.item: must be string, got number').waitFor()
+    await editor.fill('{"item": "book", "quantity": 2}')
+    await page.getByRole('button', { name: 'Send' }).click()
+    await page.getByTestId('response').getByText('201').waitFor()
+    await page.getByRole('link', { name: 'open its trace' }).click()
+    await page.locator('[data-testid="span"][data-step="Ship"]').waitFor()
+    await page.locator('[data-testid="span"][data-step="Ship"]').click()
+    await page.getByTestId('span-detail').getByText('shipped book').waitFor()
+    await page.screenshot({ path: join(shots, 'trace-waterfall.png') })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  test('a log line appears live', async () => {
+    const { page, errors } = await open('/__motia/#/logs')
+    await page.waitForSelector('[aria-label="live"]')
+    await post('lamp')
+    await page.getByTestId('log-line').filter({ hasText: 'shipped lamp' }).waitFor()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  test('a failing queue step shows in Queues; State edits what an HTTP step reads; Replay from Queues succeeds', async () => {
+    await post('broken')
+    const { page, errors } = await open('/__motia/#/queues')
+    await page.getByTestId('dead-letter').filter({ hasText: 'cannot ship broken' }).waitFor()
+    await page.screenshot({ path: join(shots, 'queues-dead-letter.png') })
+
+    await page.evaluate(() => (location.hash = '#/state/settings/allowBroken'))
+    await page.getByTestId('state-editor').fill('tru')
+    await page.getByText('not valid JSON').waitFor()
+    await page.getByTestId('state-editor').fill('true')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('status').filter({ hasText: 'saved' }).waitFor()
+    expect(await (await fetch(`${base}/settings/allowBroken`)).json()).toEqual({ value: true })
+
+    await page.evaluate(() => (location.hash = '#/queues'))
+    await page.getByTestId('replay').click()
+    await page.getByText('Dead letters (0)').waitFor()
+    await cli.until('/__motia/api/logs?q=shipped%20broken', (body) => (body as { logs: unknown[] }).logs.length === 1)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})
