@@ -147,6 +147,11 @@ describe('console in Chromium', () => {
     await page.locator('[data-stream="todo"] a[href="#/streams/todo/errands"]').click()
     await page.locator('[data-testid="stream-item"][data-id="todo-post-letter"]').waitFor()
     await page.screenshot({ path: join(shots, 'streams-items.png') })
+    // The writer's trace lists the stream operation in its span.
+    const [trace] = ((await (await fetch(`${base}/__motia/api/traces?step=AddTodo&limit=1`)).json()) as { traces: Array<{ id: string }> }).traces
+    await page.evaluate((hash) => (location.hash = hash), `#/traces/${trace!.id}`)
+    await page.locator('[data-testid="span"][data-step="AddTodo"]').click()
+    await page.getByTestId('span-detail').getByText('set todo / errands / todo-post-letter').waitFor()
     expect(errors).toEqual([])
     await page.close()
   })

@@ -176,6 +176,7 @@ export interface TraceSummary {
 export type SpanEvent =
   | { type: 'state'; op: string; group: string; key?: string; at: number }
   | { type: 'enqueue'; topic: string; subscribers: number; at: number }
+  | { type: 'stream'; op: string; stream: string; groupId: string; id?: string; at: number }
   | { type: 'log'; level: string; msg: string; at: number; fields?: Record<string, unknown> }
 
 export interface Span {
