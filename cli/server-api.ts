@@ -9,8 +9,11 @@ import { fail } from './output.ts'
 export interface ServerApi {
   url: string
   get<T>(path: string): Promise<T>
-  /** Opens a server-sent event stream and calls `onEvent` for each event until the server ends it. */
-  follow(path: string, onEvent: (event: string, data: unknown) => void): Promise<void>
+  /**
+   * Opens a server-sent event stream and calls `onEvent` for each event until the server ends it;
+   * `onOpen` runs once the server answered, i.e. once it sends every later event to this stream.
+   */
+  follow(path: string, onEvent: (event: string, data: unknown) => void, onOpen?: () => void): Promise<void>
 }
 
 export function serverApi(dir: string): ServerApi {
@@ -32,8 +35,9 @@ export function serverApi(dir: string): ServerApi {
   return {
     url: lock.url,
     get: async <T>(path: string) => (await (await call(path)).json()) as T,
-    async follow(path, onEvent) {
+    async follow(path, onEvent, onOpen) {
       const res = await call(path)
+      onOpen?.()
       const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
       let buffer = ''
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {

@@ -17,17 +17,25 @@ export async function logs(opts: LogsOptions): Promise<void> {
   const server = serverApi(opts.dir)
   const query = new URLSearchParams({ ...(opts.trace && { traceId: opts.trace }), ...(opts.step && { step: opts.step }), ...(opts.level && { level: opts.level }) })
   const print = opts.json ? (entry: LogEntry) => process.stdout.write(`${JSON.stringify(entry)}\n`) : prettySink()
-  // Follow first, print what arrives after the recent lines: no line is missed in between.
+  // Follow first (and wait until the server listens for us), then read the recent lines, then
+  // print what arrived meanwhile and was not among them: no line is missed in between.
   const early: LogEntry[] = []
   let ready = false
   const seen = new Set<string>()
+  let opened = () => {}
+  const open = new Promise<void>((resolve) => (opened = resolve))
   const following = opts.follow
-    ? server.follow(`/live?events=log&${query}`, (event, data) => {
-        if (event !== 'log') return
-        if (ready) print(data as LogEntry)
-        else early.push(data as LogEntry)
-      })
+    ? server.follow(
+        `/live?events=log&${query}`,
+        (event, data) => {
+          if (event !== 'log') return
+          if (ready) print(data as LogEntry)
+          else early.push(data as LogEntry)
+        },
+        opened,
+      )
     : undefined
+  if (following) await Promise.race([open, following])
   const recent = await server.get<{ logs: LogEntry[] }>(`/logs?limit=1000&${query}`)
   for (const entry of recent.logs) {
     print(entry)

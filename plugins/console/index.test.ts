@@ -17,6 +17,8 @@ export const handler = async (req, ctx) => {
 export const handler = async (data, ctx) => { ctx.logger.warn('shipping ' + data.item); if (data.item === 'broken') throw new Error('cannot ship broken') }`,
   'steps/auditor.step.ts': `export const config = { name: 'Auditor', flows: ['orders'], triggers: [{ type: 'cron', expression: '0 0 1 1 *' }], virtualSubscribes: ['audit'] }
 export const handler = async () => {}`,
+  'steps/todo.stream.ts': `import { z } from 'zod'
+export const config = { name: 'todo', schema: z.object({ text: z.string() }) }`,
 }
 
 let runtime: Runtime | undefined
@@ -42,7 +44,7 @@ async function boot(mode: 'test' | 'start' = 'test') {
     return { status: res.status, body: (await res.json()) as any }
   }
   const order = (item: string) => fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item, quantity: 1 }) })
-  return { base, api, order }
+  return { base, api, order, runtime: runtime! }
 }
 
 async function until(check: () => Promise<boolean>, what: string) {
@@ -146,6 +148,38 @@ describe('console API', () => {
     await until(async () => (await api('/queues/dead-letters')).body.deadLetters.length === 1 && (await api('/flows')).body.nodes.find((n: any) => n.name === 'Ship').stats.runs === 2, 'replayed and failed again')
     expect((await api('/queues/purge', { method: 'POST', body: '{nope' })).status).toBe(400)
     expect((await api('/queues/purge', { method: 'POST' })).body).toEqual({ purged: 1 })
+  })
+})
+
+describe('console API: streams', () => {
+  test('streams with their groups, a group\'s items, 404 naming the known streams; the live feed sends changes of the stream asked for', async () => {
+    const { base, api, runtime } = await boot()
+    expect((await api('/streams')).body).toEqual({ streams: [{ name: 'todo', groups: [] }] })
+    const res = await fetch(`${base}/__motia/api/live?events=stream&stream=todo&group=inbox`)
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    expect((await reader.read()).value).toContain(': open')
+    await runtime.streams!.write('todo', 'elsewhere', 'a', () => ({ text: 'not for this feed' }))
+    await runtime.streams!.write('todo', 'inbox', 't1', () => ({ text: 'buy milk' }))
+    let text = ''
+    while (!text.includes('buy milk')) text += (await reader.read()).value ?? ''
+    await reader.cancel()
+    expect(text).not.toContain('not for this feed')
+    const change = JSON.parse(/^data: (.*)$/m.exec(text.slice(text.indexOf('event: stream')))![1]!)
+    expect(change).toMatchObject({ streamName: 'todo', groupId: 'inbox', id: 't1', event: { type: 'create', data: { id: 't1', text: 'buy milk' } } })
+    expect((await api('/streams')).body.streams).toEqual([{ name: 'todo', groups: [{ id: 'elsewhere', count: 1 }, { id: 'inbox', count: 1 }] }])
+    expect((await api('/streams/todo/inbox')).body).toEqual({ stream: 'todo', group: 'inbox', items: [{ id: 't1', text: 'buy milk' }] })
+    expect((await api('/streams/todo/none')).body.items).toEqual([])
+    const missing = await api('/streams/nope/inbox')
+    expect(missing.status).toBe(404)
+    expect(missing.body.error).toContain('known streams: todo')
+    // The default feed (the Logs and Traces pages) carries no stream changes.
+    const plain = await fetch(`${base}/__motia/api/live`)
+    const plainReader = plain.body!.pipeThrough(new TextDecoderStream()).getReader()
+    await plainReader.read()
+    await runtime.streams!.write('todo', 'inbox', 't2', () => ({ text: 'quiet' }))
+    const next = await Promise.race([plainReader.read().then((r) => r.value ?? ''), Bun.sleep(200).then(() => '')])
+    expect(next).not.toContain('event: stream')
+    await plainReader.cancel()
   })
 })
 

@@ -29,6 +29,14 @@ export const handler = async (data, ctx) => {
 }`,
   'steps/read-setting.step.ts': `export const config = { name: 'ReadSetting', triggers: [{ type: 'http', method: 'GET', path: '/settings/:key' }] }
 export const handler = async (req, ctx) => ({ status: 200, body: { value: (await ctx.state.get('settings', req.pathParams.key)) ?? null } })`,
+  'steps/todo.stream.ts': `import { z } from 'zod'
+export const config = { name: 'todo', schema: z.object({ text: z.string(), done: z.boolean() }) }`,
+  'steps/add-todo.step.ts': `export const config = { name: 'AddTodo', triggers: [{ type: 'http', method: 'POST', path: '/todos/:list' }] }
+export const handler = async (req, ctx) => {
+  const id = 'todo-' + req.body.text.replaceAll(' ', '-')
+  await ctx.streams.todo.set(req.pathParams.list, id, { text: req.body.text, done: false })
+  return { status: 201, body: { id } }
+}`,
 }
 
 let project: TempProject
@@ -123,6 +131,27 @@ describe('console in Chromium', () => {
     await page.waitForSelector('[aria-label="live"]')
     await post('lamp')
     await page.getByTestId('log-line').filter({ hasText: 'shipped lamp' }).waitFor()
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  test('Streams: an item written by an HTTP step shows without reload, in an open group and as a new group', async () => {
+    const addTodo = (list: string, text: string) => fetch(`${base}/todos/${list}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) })
+    const { page, errors } = await open('/__motia/#/streams/todo/inbox')
+    await page.getByText('This group is empty').waitFor()
+    await page.waitForSelector('[aria-label="live"]')
+    expect((await addTodo('inbox', 'buy milk')).status).toBe(201)
+    await page.locator('[data-testid="stream-item"][data-id="todo-buy-milk"]').getByText('"done": false').waitFor()
+    await page.locator('[data-stream="todo"] a[href="#/streams/todo/inbox"]').getByText('1').waitFor()
+    await addTodo('errands', 'post letter')
+    await page.locator('[data-stream="todo"] a[href="#/streams/todo/errands"]').click()
+    await page.locator('[data-testid="stream-item"][data-id="todo-post-letter"]').waitFor()
+    await page.screenshot({ path: join(shots, 'streams-items.png') })
+    // The writer's trace lists the stream operation in its span.
+    const [trace] = ((await (await fetch(`${base}/__motia/api/traces?step=AddTodo&limit=1`)).json()) as { traces: Array<{ id: string }> }).traces
+    await page.evaluate((hash) => (location.hash = hash), `#/traces/${trace!.id}`)
+    await page.locator('[data-testid="span"][data-step="AddTodo"]').click()
+    await page.getByTestId('span-detail').getByText('set todo / errands / todo-post-letter').waitFor()
     expect(errors).toEqual([])
     await page.close()
   })

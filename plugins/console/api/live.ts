@@ -1,6 +1,7 @@
 /**
  * `GET /__motia/api/live`: one server-sent event stream with `log` events (filtered like
- * `/__motia/api/logs`) and `run` events (a step run ended). Nothing is listened to while no
+ * `/__motia/api/logs`), `run` events (a step run ended) and, when asked for, `stream` events (a
+ * stream item changed; `stream` and `group` narrow them). Nothing is listened to while no
  * stream is open; streams end when the runtime stops, so shutdown does not wait for them.
  */
 import type { LogEntry, MotiaRuntime } from 'motia'
@@ -37,6 +38,7 @@ export function createLiveFeed(runtime: MotiaRuntime, stats: RunStats): LiveFeed
           const offs: Array<() => void> = []
           if (topics.has('log')) offs.push(runtime.on('log', (entry: LogEntry) => matches(entry) && send('log', entry)))
           if (topics.has('run')) offs.push(stats.listen((run: RunRecord) => send('run', run)))
+          if (topics.has('stream') && runtime.streams) offs.push(runtime.streams.onBroadcast(streamSender(query, send)))
           // A comment now (so the client sees the stream open) and every 15 s (so proxies keep it).
           controller.enqueue(encoder.encode(': open\n\n'))
           const ping = setInterval(() => send('ping', {}), 15_000)
@@ -60,5 +62,18 @@ export function createLiveFeed(runtime: MotiaRuntime, stats: RunStats): LiveFeed
     close() {
       for (const end of [...open]) end()
     },
+  }
+}
+
+// --- internal ---
+
+type StreamChange = Parameters<Parameters<NonNullable<MotiaRuntime['streams']>['onBroadcast']>[0]>[0]
+
+/** Sends the changes of `?stream=` (and `?group=`), or all; without the writer's trace id (not every instance knows it). */
+function streamSender(query: URLSearchParams, send: (event: string, data: unknown) => void) {
+  const stream = query.get('stream')
+  const group = query.get('group')
+  return ({ traceId: _, ...change }: StreamChange) => {
+    if ((!stream || change.streamName === stream) && (!group || change.groupId === group)) send('stream', change)
   }
 }

@@ -11,6 +11,7 @@ import { listDeadLetters, listQueues, purge, replay } from './queues.ts'
 import { json } from './respond.ts'
 import type { RunStats } from './run-stats.ts'
 import { deleteValue, getValue, listGroup, listGroups, putValue } from './state.ts'
+import { listItems, listStreams } from './streams.ts'
 import { listTraces, traceDetail, traceFilterOf } from './traces.ts'
 
 /** Registers the API; returns the function that ends its live streams and stops collecting logs. */
@@ -24,7 +25,7 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: { l
     runtime.http.route({ method: 'GET', path: base + path, handler })
   const query = (request: Request) => new URL(request.url).searchParams
 
-  get('', () => json({ name: 'motia console API', mode: runtime.mode, routes: ['flows', 'endpoints', 'traces', 'logs', 'live', 'state', 'queues'] }))
+  get('', () => json({ name: 'motia console API', mode: runtime.mode, routes: ['flows', 'endpoints', 'traces', 'logs', 'live', 'state', 'queues', 'streams'] }))
   get('/flows', () => json(flowGraph(runtime.steps(), stats)))
   get('/flows/:step/runs', (_r, p) => json({ step: p.step, ...stats.of(p.step!) }))
   get('/endpoints', () => json({ endpoints: endpoints(runtime.steps()) }))
@@ -48,6 +49,8 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: { l
   get('/state/:group/:key', (_r, p) => getValue(runtime.state, p.group!, p.key!))
   runtime.http.route({ method: 'PUT', path: `${base}/state/:group/:key`, handler: (request, p) => putValue(runtime.state, p.group!, p.key!, request) })
   runtime.http.route({ method: 'DELETE', path: `${base}/state/:group/:key`, handler: (_r, p) => deleteValue(runtime.state, p.group!, p.key!) })
+  get('/streams', () => listStreams(runtime.streams))
+  get('/streams/:stream/:group', (_r, p) => listItems(runtime.streams, p.stream!, p.group!))
   get('/queues', () => listQueues(runtime.queue, runtime.steps()))
   get('/queues/dead-letters', (request) => listDeadLetters(runtime.queue, query(request)))
   runtime.http.route({ method: 'POST', path: `${base}/queues/replay`, handler: (request) => replay(runtime.queue, request) })

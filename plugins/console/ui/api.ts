@@ -31,7 +31,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 export const send = <T>(path: string, method: string, body?: unknown) =>
   api<T>(path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
 
-export type LiveEvent = { event: 'log'; data: LogEntry } | { event: 'run'; data: RunRecord }
+export type LiveEvent = { event: 'log'; data: LogEntry } | { event: 'run'; data: RunRecord } | { event: 'stream'; data: StreamChange }
 
 /**
  * Follows `/__motia/api/live` (server-sent events read through fetch, so the token can be sent as
@@ -57,7 +57,7 @@ export function live(events: string, onEvent: (event: LiveEvent) => void, onStat
             buffer = buffer.slice(end + 2)
             const event = /^event: (.*)$/m.exec(block)?.[1]
             const data = /^data: (.*)$/m.exec(block)?.[1]
-            if ((event === 'log' || event === 'run') && data) onEvent({ event, data: JSON.parse(data) } as LiveEvent)
+            if ((event === 'log' || event === 'run' || event === 'stream') && data) onEvent({ event, data: JSON.parse(data) } as LiveEvent)
           }
         }
       } catch {
@@ -81,6 +81,22 @@ export interface LogEntry {
   traceId?: string
   step?: string
   [field: string]: unknown
+}
+
+/** A stream item's change (Motia's wire message): `data` is the item with its `id`. */
+export interface StreamChange {
+  streamName: string
+  groupId: string
+  id?: string
+  timestamp: number
+  event: { type: 'create' | 'update' | 'delete'; data: StreamItem } | { type: 'event'; event: { type: string; data: unknown } }
+}
+
+export type StreamItem = { id: string; [field: string]: unknown }
+
+export interface StreamSummary {
+  name: string
+  groups: Array<{ id: string; count: number }>
 }
 
 export interface RunRecord {
@@ -160,6 +176,7 @@ export interface TraceSummary {
 export type SpanEvent =
   | { type: 'state'; op: string; group: string; key?: string; at: number }
   | { type: 'enqueue'; topic: string; subscribers: number; at: number }
+  | { type: 'stream'; op: string; stream: string; groupId: string; id?: string; at: number }
   | { type: 'log'; level: string; msg: string; at: number; fields?: Record<string, unknown> }
 
 export interface Span {

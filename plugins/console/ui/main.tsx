@@ -19,7 +19,7 @@ const pages: Array<{ id: string; label: string; render: (rest: string[]) => Reac
   { id: 'logs', label: 'Logs', render: () => <LogsPage /> },
   { id: 'state', label: 'State', render: (rest) => <StatePage group={rest[0]} item={rest[1]} /> },
   { id: 'queues', label: 'Queues', render: () => <QueuesPage /> },
-  { id: 'streams', label: 'Streams', render: () => <StreamsPage /> },
+  { id: 'streams', label: 'Streams', render: (rest) => <StreamsPage stream={rest[0]} group={rest[1]} /> },
 ]
 
 function App() {

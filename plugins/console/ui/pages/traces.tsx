@@ -143,7 +143,7 @@ function SpanDetail({ span }: { span: Span }) {
                 <td className="muted">+{duration(e.at - span.startedAt)}</td>
                 <td>{e.type === 'log' ? <span className={`lvl ${e.level}`}>{e.level}</span> : e.type}</td>
                 <td>
-                  {e.type === 'log' ? e.msg : e.type === 'state' ? `${e.op} ${e.group}${e.key ? ` / ${e.key}` : ''}` : `→ ${e.topic} (${e.subscribers} subscriber(s))`}
+                  {e.type === 'log' ? e.msg : e.type === 'state' ? `${e.op} ${e.group}${e.key ? ` / ${e.key}` : ''}` : e.type === 'stream' ? `${e.op} ${e.stream} / ${e.groupId}${e.id ? ` / ${e.id}` : ''}` : `→ ${e.topic} (${e.subscribers} subscriber(s))`}
                 </td>
               </tr>
             ))}
