@@ -8,7 +8,7 @@ import type { LoadedStep } from './discovery/loaded-step.ts'
 import type { FiredTrigger, FlowContext } from './step/types.ts'
 import type { MotiaRuntime } from './runtime-types.ts'
 import type { LogSink } from './observability/logger.ts'
-import type { TraceStore } from './observability/trace-store.ts'
+import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import type { ResolvedConfig } from './config.ts'
 
 /** Stops what `register` started. May be async (e.g. waits for in-flight handlers). */
@@ -46,6 +46,11 @@ export interface StepRun {
   trigger: FiredTrigger
   input: unknown
   ctx: FlowContext
+  /**
+   * The run's span in `runtime.traces`, given to `onStepRun`, which is called before the span
+   * ends: a hook may add events to it (the console records input and output this way).
+   */
+  span?: SpanHandle
 }
 
 /**
@@ -54,7 +59,7 @@ export interface StepRun {
 export interface PluginHooks {
   /** After (re)loading steps, with every loaded step. */
   onStepsLoaded?(steps: readonly LoadedStep[], runtime: MotiaRuntime): void | Promise<void>
-  /** After each step run, with its outcome. */
+  /** After each step run, with its outcome, just before its span ends. */
   onStepRun?(run: StepRun, outcome: { ok: true; output: unknown; durationMs: number } | { ok: false; error: unknown; durationMs: number }): void
   /** Around each handler call: call `next()` to run the handler (or the next wrapper). */
   wrapHandler?(run: StepRun, next: () => Promise<unknown>): Promise<unknown>

@@ -416,26 +416,28 @@ class ActiveRun implements PendingRun {
   ) {}
 
   succeed(output: unknown): void {
-    const durationMs = this.#end()
-    if (durationMs >= 0) this.book.observe?.(this.#described(), { ok: true, output, durationMs })
+    if (this.#ended) return
+    this.#ended = true
+    const endedAt = Date.now()
+    // Observers see the run before its span ends, so that they may still add to it.
+    this.book.observe?.(this.#described(), { ok: true, output, durationMs: endedAt - this.startedAt })
+    this.#end(endedAt)
   }
 
   fail(error: unknown): void {
-    const durationMs = this.#end(errorMessage(error))
-    if (durationMs >= 0) this.book.observe?.(this.#described(), { ok: false, error, durationMs })
-  }
-
-  /** Ends the span once; returns the run's duration, or -1 when it had ended already. */
-  #end(error?: string): number {
-    if (this.#ended) return -1
+    if (this.#ended) return
     this.#ended = true
     const endedAt = Date.now()
+    this.book.observe?.(this.#described(), { ok: false, error, durationMs: endedAt - this.startedAt })
+    this.#end(endedAt, errorMessage(error))
+  }
+
+  #end(endedAt: number, error?: string): void {
     this.book.traces.endSpan(this.span, endedAt, error)
     this.book.settled(this)
-    return endedAt - this.startedAt
   }
 
   #described() {
-    return { step: this.step, trigger: this.trigger, input: this.input, ctx: this.ctx }
+    return { step: this.step, trigger: this.trigger, input: this.input, ctx: this.ctx, span: this.span }
   }
 }

@@ -102,6 +102,26 @@ describe('console API', () => {
     expect((await api('/traces/nope')).status).toBe(404)
   })
 
+  test("a trace's spans carry their input and output; a 1 MB input is clipped; credentials are masked", async () => {
+    const { base, api } = await boot()
+    const big = 'b'.repeat(1_000_000)
+    const res = await fetch(`${base}/orders?dry=no`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret' }, body: JSON.stringify({ item: big, quantity: 2 }) })
+    expect(res.status).toBe(201)
+    const traceId = res.headers.get('x-trace-id')!
+    await until(async () => (await api(`/traces/${traceId}`)).body.spans?.find((s: any) => s.step === 'Ship')?.status === 'ok', 'Ship ran')
+    const { body: trace } = await api(`/traces/${traceId}`)
+    const [create, ship] = ['CreateOrder', 'Ship'].map((step) => trace.spans.find((s: any) => s.step === step))
+    const input = create.events.find((e: any) => e.type === 'input').value
+    expect(input).toMatchObject({ method: 'POST', path: '/orders', query: { dry: 'no' }, body: { quantity: 2 } })
+    expect(input.headers.authorization).toBe('[masked]')
+    expect(input.body.item).toMatch(/^b+… \[truncated \d+ chars\]$/)
+    expect(JSON.stringify(input).length).toBeLessThan(10_000)
+    expect(create.events.find((e: any) => e.type === 'output').value).toEqual({ status: 201, body: { ok: true } })
+    // A queue run's input is its message; a run that returned nothing has no output.
+    expect(ship.events.find((e: any) => e.type === 'input').value.item).toMatch(/… \[truncated/)
+    expect(ship.events.some((e: any) => e.type === 'output')).toBe(false)
+  })
+
   test('logs: recent lines filtered by level, step, trace and text; the live feed sends new ones', async () => {
     const { base, api, order } = await boot()
     const res = await fetch(`${base}/__motia/api/live?events=log&step=Ship`)

@@ -8,8 +8,9 @@
  * import consolePlugin from 'motia/plugins/console'
  * export default defineConfig({ plugins: [consolePlugin()] })
  */
-import type { MotiaPlugin } from 'motia'
+import type { MotiaPlugin, TraceStore } from 'motia'
 import { registerApi } from './api/routes.ts'
+import { createRunRecorder } from './api/run-io.ts'
 import { createRunStats } from './api/run-stats.ts'
 import { registerAssets, type Assets } from './assets.ts'
 import { consolePath } from './path.ts'
@@ -32,11 +33,23 @@ export function consolePlugin(options: ConsoleOptions = {}): ConsolePlugin {
   const stats = createRunStats()
   let dispose: (() => void) | undefined
   let assets: Assets | undefined
+  let traces: TraceStore | undefined
+  // Input and output go on the run's span (see api/run-io.ts): only ever while the console is on.
+  const recordIo = createRunRecorder(() => traces)
   const plugin: MotiaPlugin = {
     name: 'console',
-    hooks: enabled ? { onStepRun: stats.record, onStepsLoaded: (steps) => assets?.redirectRoot(steps) } : undefined,
+    hooks: enabled
+      ? {
+          onStepRun: (run, outcome) => {
+            stats.record(run, outcome)
+            recordIo(run, outcome)
+          },
+          onStepsLoaded: (steps) => assets?.redirectRoot(steps),
+        }
+      : undefined,
     setup: enabled
       ? (runtime) => {
+          traces = runtime.traces
           dispose = registerApi(runtime, stats, { logCapacity: options.logCapacity ?? 2000 })
           assets = registerAssets(runtime)
         }

@@ -76,6 +76,6 @@ describe('boundedCopy', () => {
     let nested: Record<string, unknown> = { end: true }
     for (let i = 0; i < 20; i++) nested = { nested }
     expect(JSON.stringify(boundedCopy(nested, 10_000))).toContain('[nested too deep]')
-    expect(boundedCopy({ a: 'x'.repeat(20), b: 1, c: 2 }, 10)).toEqual({ a: 'xxxxxxxx… [truncated 12 chars]', '…': '2 more fields' })
+    expect(boundedCopy({ a: 'x'.repeat(20), b: 1, c: 2 }, 10)).toEqual({ a: 'xxxx… [truncated 16 chars]', '…': '2 more fields' })
   })
 })

@@ -38,6 +38,10 @@ export function clipEvent(event: SpanEvent, max: number): SpanEvent {
       return { ...event, group: clipText(String(event.group), max), ...(event.key !== undefined && { key: clipText(String(event.key), max) }) }
     case 'enqueue':
       return isShort(event.topic, max) ? event : { ...event, topic: clipText(String(event.topic), max) }
+    case 'input':
+    case 'output':
+      // Always copied: the store must not hold on to (or see later changes of) the run's own objects.
+      return { ...event, value: boundedCopy(event.value, max) }
     default:
       return event
   }
@@ -55,18 +59,23 @@ export function eventBytes(event: SpanEvent): number {
       return EVENT_BYTES + 2 * (event.group.length + (typeof event.key === 'string' ? event.key.length : 0))
     case 'enqueue':
       return EVENT_BYTES + 2 * event.topic.length
+    case 'input':
+    case 'output':
+      return EVENT_BYTES + 2 * (JSON.stringify(event.value)?.length ?? 0)
     default:
       return EVENT_BYTES
   }
 }
 
 /**
- * A JSON-like copy of `value` holding at most about `budget` characters of strings and keys: long
- * strings are cut, and objects and arrays stop (with a `…` entry saying how many were left out)
- * once the budget is spent. Walks no more of `value` than it copies.
+ * A JSON-like copy of `value` whose JSON is about `budget` characters at most: long strings are
+ * cut (each to a quarter of the budget at most, so the fields after it still show), and objects
+ * and arrays stop (with a `…` entry saying how many were left out) once the budget is spent.
+ * Walks no more of `value` than it copies.
  */
 export function boundedCopy(value: unknown, budget: number): unknown {
-  const state = { left: budget }
+  // One long string keeps at most a quarter of the budget, so the fields after it still show.
+  const state = { left: budget, perString: Math.max(256, Math.floor(budget / 4)) }
   return copyBounded(value, state, 0)
 }
 
@@ -74,17 +83,26 @@ export function boundedCopy(value: unknown, budget: number): unknown {
 
 const MAX_DEPTH = 8
 
-function copyBounded(value: unknown, state: { left: number }, depth: number): unknown {
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value
+function copyBounded(value: unknown, state: { left: number; perString: number }, depth: number): unknown {
+  // What each value costs is about what it adds to the copy's JSON, so the budget bounds that too.
+  if (value === null || typeof value === 'boolean') {
+    state.left -= 5
+    return value
+  }
+  if (typeof value === 'number') {
+    state.left -= String(value).length
+    return value
+  }
   if (typeof value === 'string') {
-    const kept = clipText(value, Math.max(0, state.left))
-    state.left -= kept.length
+    const kept = clipText(value, Math.max(0, Math.min(state.left, state.perString)))
+    state.left -= kept.length + 2
     return kept
   }
   if (typeof value === 'bigint') return value.toString()
   if (typeof value !== 'object') return undefined
   if (value instanceof Date) return value.toISOString()
   if (depth >= MAX_DEPTH) return '[nested too deep]'
+  state.left -= 2
   if (Array.isArray(value)) {
     const out: unknown[] = []
     for (let i = 0; i < value.length; i++) {
@@ -106,7 +124,7 @@ function copyBounded(value: unknown, state: { left: number }, depth: number): un
       // Counting the rest is bounded by the object the caller built; copying it is what we avoid.
       continue
     }
-    state.left -= key.length + 1
+    state.left -= key.length + 3
     Object.defineProperty(out, clipText(key, 256), { value: copyBounded((value as Record<string, unknown>)[key], state, depth + 1), enumerable: true, writable: true, configurable: true })
   }
   if (skipped > 0) out['…'] = `${skipped} more fields`

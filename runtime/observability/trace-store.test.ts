@@ -118,6 +118,30 @@ describe('memory bounds', () => {
     expect(recorded!.error).toMatch(/^e{100}… \[truncated 9900 chars\]$/)
   })
 
+  test("a run's 1 MB input and its output are kept as bounded copies that count against maxBytes", () => {
+    const maxBytes = 100_000
+    const store = createMemoryTraceStore({ maxBytes, maxStringLength: 1000 })
+    const input = { headers: { host: 'x' }, body: { text: 'i'.repeat(1_000_000), items: Array.from({ length: 100_000 }, (_, i) => i) } }
+    let last = ''
+    for (let i = 0; i < 200; i++) {
+      last = newTraceId()
+      store.begin(last, 'POST /big', 'http', i)
+      const span = store.startSpan(last, 'Big', 'http', i)
+      store.addEvent(span, { type: 'input', value: input, at: i })
+      store.addEvent(span, { type: 'output', value: { status: 200, body: { ok: true } }, at: i })
+      store.endSpan(span, i + 1)
+      expect(heldBytes(store)).toBeLessThanOrEqual(maxBytes)
+    }
+    const [inEvent, outEvent] = store.get(last)!.spans[0]!.events as Array<{ type: string; value: any }>
+    expect(inEvent!.type).toBe('input')
+    expect(JSON.stringify(inEvent!.value).length).toBeLessThan(2000)
+    expect(inEvent!.value.body.text).toMatch(/… \[truncated 99\d{4} chars\]$/)
+    // A copy: the store does not hold (or follow changes to) the run's own object.
+    input.headers.host = 'changed'
+    expect((store.get(last)!.spans[0]!.events[0] as { value: any }).value.headers.host).toBe('x')
+    expect(outEvent).toMatchObject({ type: 'output', value: { status: 200, body: { ok: true } } })
+  })
+
   test('the events held never add up to more than maxBytes; the oldest spans lose theirs first', () => {
     const maxBytes = 200_000
     const store = createMemoryTraceStore({ maxBytes, maxStringLength: 1000 })

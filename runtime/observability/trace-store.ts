@@ -20,6 +20,11 @@ export type SpanEvent =
   | { type: 'enqueue'; topic: string; subscribers: number; at: number }
   | { type: 'stream'; op: string; stream: string; groupId: string; id?: string; at: number }
   | { type: 'log'; level: string; msg: string; at: number; fields?: Record<string, unknown> }
+  /**
+   * What the run was given and what it returned, as a bounded JSON-like copy. Recorded only by a
+   * plugin that asks for it (the console, see docs/console.md), never by the runtime itself.
+   */
+  | { type: 'input' | 'output'; value: unknown; at: number }
 
 export interface Span {
   id: string

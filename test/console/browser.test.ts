@@ -121,6 +121,11 @@ describe('console in Chromium', () => {
     await page.locator('[data-testid="span"][data-step="Ship"]').waitFor()
     await page.locator('[data-testid="span"][data-step="Ship"]').click()
     await page.getByTestId('span-detail').getByText('shipped book').waitFor()
+    // Each span shows what it was given and what it returned.
+    await page.getByTestId('span-input').getByText('"item": "book"').waitFor()
+    await page.locator('[data-testid="span"][data-step="CreateOrder"]').click()
+    await page.getByTestId('span-input').getByText('"method": "POST"').waitFor()
+    await page.getByTestId('span-output').getByText('"status": 201').waitFor()
     await page.screenshot({ path: join(shots, 'trace-waterfall.png') })
     expect(errors).toEqual([])
     await page.close()

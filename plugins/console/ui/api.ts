@@ -178,6 +178,8 @@ export type SpanEvent =
   | { type: 'enqueue'; topic: string; subscribers: number; at: number }
   | { type: 'stream'; op: string; stream: string; groupId: string; id?: string; at: number }
   | { type: 'log'; level: string; msg: string; at: number; fields?: Record<string, unknown> }
+  /** Bounded copies of what the run was given and returned (recorded while the console is on). */
+  | { type: 'input' | 'output'; value: unknown; at: number }
 
 export interface Span {
   id: string

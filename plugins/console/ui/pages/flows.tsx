@@ -187,7 +187,9 @@ function Legend() {
 
 function layoutGraph(graph: Pick<FlowGraph, 'nodes' | 'edges'>): { nodes: Node<NodeData>[]; edges: Edge[] } {
   const g = new dagre.graphlib.Graph()
-  g.setGraph({ rankdir: 'LR', ranksep: 60, nodesep: 24 })
+  // 'longest-path' ranks in linear time; the default (network simplex) was most of the layout's
+  // 0.4–0.7 s at 380 nodes and gives the same layers for the chains a flow is made of.
+  g.setGraph({ rankdir: 'LR', ranksep: 60, nodesep: 24, ranker: 'longest-path' })
   g.setDefaultEdgeLabel(() => ({}))
   for (const n of graph.nodes) g.setNode(n.id, { ...size[n.kind] })
   for (const e of graph.edges) g.setEdge(e.source, e.target)

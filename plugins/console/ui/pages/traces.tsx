@@ -1,11 +1,11 @@
 /**
  * Traces: the list (filters, newest first, live) and one trace as a waterfall of its spans, queue
- * waits drawn before the spans that waited; a span opens to its logs, state operations, enqueues
- * and error.
+ * waits drawn before the spans that waited; a span opens to its input and output, logs, state
+ * operations, enqueues and error.
  */
 import { Fragment, useEffect, useMemo, useState } from 'react'
 import type { Span, Trace, TraceSummary } from '../api.ts'
-import { clock, duration, Empty, ErrorLine, Status } from '../format.tsx'
+import { clock, duration, Empty, ErrorLine, Json, Status } from '../format.tsx'
 import { useApi, useLive, useThrottled } from '../hooks.ts'
 
 export function TracesPage({ selected }: { selected?: string }) {
@@ -129,22 +129,39 @@ function TraceView({ id }: { id: string }) {
 }
 
 function SpanDetail({ span }: { span: Span }) {
+  const input = span.events.find((e): e is IoEvent => e.type === 'input')
+  const output = span.events.find((e): e is IoEvent => e.type === 'output')
+  const events = span.events.filter((e) => e.type !== 'input' && e.type !== 'output')
   return (
     <div className="span-detail" data-testid="span-detail">
       {span.queuedAt !== undefined && <p className="muted">waited {duration(span.startedAt - span.queuedAt)} in the queue before it ran</p>}
       {span.error && <p className="err">Error: {span.error}</p>}
-      {span.events.length === 0 ? (
+      {(input || output) && (
+        <div className="span-io">
+          {input && (
+            <section data-testid="span-input">
+              <h4>Input</h4>
+              <Json value={input.value} />
+            </section>
+          )}
+          {output && (
+            <section data-testid="span-output">
+              <h4>Output</h4>
+              <Json value={output.value} />
+            </section>
+          )}
+        </div>
+      )}
+      {events.length === 0 ? (
         <p className="muted">No logs, state operations or enqueues in this span.</p>
       ) : (
         <table className="table compact">
           <tbody>
-            {span.events.map((e, i) => (
+            {events.map((e, i) => (
               <tr key={i}>
                 <td className="muted">+{duration(e.at - span.startedAt)}</td>
                 <td>{e.type === 'log' ? <span className={`lvl ${e.level}`}>{e.level}</span> : e.type}</td>
-                <td>
-                  {e.type === 'log' ? e.msg : e.type === 'state' ? `${e.op} ${e.group}${e.key ? ` / ${e.key}` : ''}` : e.type === 'stream' ? `${e.op} ${e.stream} / ${e.groupId}${e.id ? ` / ${e.id}` : ''}` : `→ ${e.topic} (${e.subscribers} subscriber(s))`}
-                </td>
+                <td>{describe(e)}</td>
               </tr>
             ))}
           </tbody>
@@ -153,4 +170,21 @@ function SpanDetail({ span }: { span: Span }) {
       {span.eventsDropped ? <p className="muted">{span.eventsDropped} event(s) not kept (the store's limits)</p> : null}
     </div>
   )
+}
+
+type IoEvent = Extract<Span['events'][number], { type: 'input' | 'output' }>
+
+function describe(e: Span['events'][number]): string {
+  switch (e.type) {
+    case 'log':
+      return e.msg
+    case 'state':
+      return `${e.op} ${e.group}${e.key ? ` / ${e.key}` : ''}`
+    case 'stream':
+      return `${e.op} ${e.stream} / ${e.groupId}${e.id ? ` / ${e.id}` : ''}`
+    case 'enqueue':
+      return `→ ${e.topic} (${e.subscribers} subscriber(s))`
+    default:
+      return ''
+  }
 }
