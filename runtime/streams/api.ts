@@ -39,13 +39,17 @@ export function createStreamsContext(hub: StreamHub, record: RecordStreamOp, tra
 
 function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, traceId: string | undefined): StreamHandle {
   // The definition is looked up per write, so a hot-reloaded schema applies at once.
-  const check = async (value: unknown, groupId: string, id: string): Promise<unknown> => {
+  // Synchronous when the schema is (zod's usually is): a write costs no extra turn for it.
+  const check = (value: unknown, groupId: string, id: string): unknown => {
     const stream: LoadedStream = hub.definition(name)
-    const result = await stream.validate(value)
-    if (!result.ok) {
-      throw new ValidationError(`[motia] stream "${name}" (${stream.relativePath}): item ${groupId}/${id} does not match the schema: ${formatIssues(result.issues)}`, result.issues)
+    const checked = stream.validate(value)
+    const accept = (result: Awaited<typeof checked>) => {
+      if (!result.ok) {
+        throw new ValidationError(`[motia] stream "${name}" (${stream.relativePath}): item ${groupId}/${id} does not match the schema: ${formatIssues(result.issues)}`, result.issues)
+      }
+      return result.value
     }
-    return result.value
+    return checked instanceof Promise ? checked.then(accept) : accept(checked)
   }
   const key = (groupId: unknown, id?: unknown) => {
     if (typeof groupId !== 'string' || groupId === '' || (id !== undefined && (typeof id !== 'string' || id === ''))) {
@@ -64,7 +68,7 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
       key(groupId, id)
       record('set', name, groupId, id)
       const value = await check(data, groupId, id)
-      return result(await hub.write(name, groupId, id, () => value, traceId))
+      return result(await hub.put(name, groupId, id, value, traceId))
     },
     async update(groupId, id, ops) {
       key(groupId, id)
@@ -74,7 +78,7 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
     async delete(groupId, id) {
       key(groupId, id)
       record('delete', name, groupId, id)
-      return (await hub.write(name, groupId, id, () => undefined, traceId)).oldItem as never
+      return (await hub.put(name, groupId, id, undefined, traceId)).oldItem as never
     },
     async getGroup(groupId) {
       key(groupId)

@@ -57,6 +57,8 @@ export interface StreamHub {
   swap(streams: readonly LoadedStream[]): void
   /** Writes `next(current)` (undefined deletes) as one step per item; tells the listeners. */
   write(stream: string, groupId: string, id: string, next: (current: unknown) => unknown, traceId?: string): Promise<ItemWrite>
+  /** Writes `value` (undefined deletes) whatever the item was: `write` without the read. */
+  put(stream: string, groupId: string, id: string, value: unknown, traceId?: string): Promise<ItemWrite>
   send(stream: string, groupId: string, id: string | undefined, event: StreamEvent, traceId?: string): void
   onChange(listener: (change: StreamChange) => void): () => void
   /** Changes clients must hear of (every instance's, with a broadcasting store). */
@@ -102,16 +104,32 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
   })
   unshare?.catch(onListenerError)
 
-  /** Runs `action` after every earlier action on the same item. */
+  /**
+   * Runs `action` after every earlier action on the same item. An item nobody is writing starts
+   * at once (no extra turn); the lock is released when the last action queued on it settles.
+   */
   const serialized = <T>(key: string, action: () => Promise<T>): Promise<T> => {
-    const before = locks.get(key) ?? Promise.resolve()
-    const run = before.then(action, action)
-    const settled = run.catch(() => undefined)
-    locks.set(key, settled)
-    void settled.then(() => {
+    const before = locks.get(key)
+    const run = before ? before.then(action, action) : action()
+    const release = () => {
       if (locks.get(key) === settled) locks.delete(key)
-    })
+    }
+    const settled: Promise<void> = run.then(release, release)
+    locks.set(key, settled)
     return run
+  }
+
+  /** Tells the listeners what a write did; answers the items before and after. */
+  const announce = (stream: string, groupId: string, id: string, written: { oldValue?: unknown; newValue?: unknown }, traceId?: string): ItemWrite => {
+    const oldItem = withId(written.oldValue, id)
+    const newItem = withId(written.newValue, id)
+    if (written.newValue !== undefined) {
+      const type = written.oldValue === undefined ? 'create' : 'update'
+      publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type, data: newItem }, traceId })
+    } else if (written.oldValue !== undefined) {
+      publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type: 'delete', data: oldItem }, traceId })
+    }
+    return { oldItem, newItem }
   }
 
   return {
@@ -132,15 +150,15 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
     write(stream, groupId, id, next, traceId) {
       return serialized(`${stream}\u0000${groupId}\u0000${id}`, async () => {
         const written = shared?.update ? await shared.update(stream, groupId, id, next) : await readThenWrite(store, stream, groupId, id, next)
-        const oldItem = withId(written.oldValue, id)
-        const newItem = withId(written.newValue, id)
-        if (written.newValue !== undefined) {
-          const type = written.oldValue === undefined ? 'create' : 'update'
-          publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type, data: newItem }, traceId })
-        } else if (written.oldValue !== undefined) {
-          publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type: 'delete', data: oldItem }, traceId })
-        }
-        return { oldItem, newItem }
+        return announce(stream, groupId, id, written, traceId)
+      })
+    },
+    put(stream, groupId, id, value, traceId) {
+      // Needs no read first (the store reports the item it replaced), and no compare-and-set
+      // across instances: a store's own set and delete are atomic, in order behind the lock.
+      return serialized(`${stream}\u0000${groupId}\u0000${id}`, async () => {
+        const written = value === undefined ? await store.delete(stream, groupId, id) : await store.set(stream, groupId, id, value)
+        return announce(stream, groupId, id, written, traceId)
       })
     },
     send(stream, groupId, id, event, traceId) {

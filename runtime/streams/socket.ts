@@ -103,12 +103,18 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
     if (!server) return
     const group = roomOf(change.streamName, change.groupId)
     const item = change.id === undefined ? undefined : roomOf(change.streamName, change.groupId, change.id)
-    const waiting = [...(pending.get(group) ?? []), ...((item && pending.get(item)) || [])]
-    if (!waiting.length && server.subscriberCount(group) === 0 && (!item || server.subscriberCount(item) === 0)) return
+    const groupWaiting = pending.get(group)
+    const itemWaiting = item === undefined ? undefined : pending.get(item)
+    const toGroup = server.subscriberCount(group) > 0
+    const toItem = item !== undefined && server.subscriberCount(item) > 0
+    if (!toGroup && !toItem && !groupWaiting && !itemWaiting) return
+    // Serialized once for every topic and every queue.
     const text = JSON.stringify({ streamName: change.streamName, groupId: change.groupId, id: change.id, timestamp: change.timestamp, event: change.event })
-    server.publish(group, text)
-    if (item) server.publish(item, text)
-    for (const ws of new Set(waiting)) if (!ws.isSubscribed(group) && !(item && ws.isSubscribed(item))) queue(ws, text)
+    if (toGroup) server.publish(group, text)
+    if (toItem) server.publish(item!, text)
+    if (!groupWaiting && !itemWaiting) return
+    const waiting = new Set([...(groupWaiting ?? []), ...(itemWaiting ?? [])])
+    for (const ws of waiting) if (!ws.isSubscribed(group) && !(item && ws.isSubscribed(item))) queue(ws, text)
   })
 
   const enter = (ws: ServerWebSocket<Connection>, room: string) => {

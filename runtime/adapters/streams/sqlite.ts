@@ -17,9 +17,14 @@ export function createSqliteStreams(options: { path: string }): StreamStore {
   }
   const write = shared.db.transaction((stream: string, group: string, id: string, next: unknown): StreamWrite => {
     const oldValue = read(stream, group, id)
-    if (next === undefined) sql.delete.run({ stream, group, id })
-    else sql.put.run({ stream, group, id, data: JSON.stringify(next) })
-    return { oldValue, newValue: next === undefined ? undefined : JSON.parse(JSON.stringify(next)) }
+    if (next === undefined) {
+      sql.delete.run({ stream, group, id })
+      return { oldValue, newValue: undefined }
+    }
+    // One serialization: what is stored is also what `newValue` is read back from.
+    const data = JSON.stringify(next)
+    sql.put.run({ stream, group, id, data })
+    return { oldValue, newValue: JSON.parse(data) }
   })
   const guarded = <T>(action: () => T): Promise<T> => settled(() => closed, 'stream store', action)
 
