@@ -28,12 +28,32 @@ export function createLiveFeed(runtime: MotiaRuntime, stats: RunStats): LiveFeed
       let end = () => {}
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
-          const send = (event: string, data: unknown) => {
+          // Events are gathered and written every FLUSH_MS, at most MAX_EVENTS_PER_FLUSH of them:
+          // under load the feed costs a bounded amount per second, not a write per request. What
+          // did not fit is counted and told as one `dropped` event.
+          let batch = ''
+          let queued = 0
+          let dropped = 0
+          let timer: ReturnType<typeof setTimeout> | undefined
+          const flush = () => {
+            timer = undefined
+            if (dropped) batch += `event: dropped\ndata: {"count":${dropped}}\n\n`
+            const text = batch
+            batch = ''
+            queued = dropped = 0
             try {
-              controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`))
+              controller.enqueue(encoder.encode(text))
             } catch {
               end()
             }
+          }
+          const send = (event: string, data: unknown) => {
+            if (queued >= MAX_EVENTS_PER_FLUSH) dropped++
+            else {
+              queued++
+              batch += `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
+            }
+            timer ??= setTimeout(flush, FLUSH_MS)
           }
           const offs: Array<() => void> = []
           if (topics.has('log')) offs.push(runtime.on('log', (entry: LogEntry) => matches(entry) && send('log', entry)))
@@ -45,6 +65,7 @@ export function createLiveFeed(runtime: MotiaRuntime, stats: RunStats): LiveFeed
           end = () => {
             if (!open.delete(end)) return
             clearInterval(ping)
+            clearTimeout(timer)
             for (const off of offs) off()
             try {
               controller.close()
@@ -66,6 +87,10 @@ export function createLiveFeed(runtime: MotiaRuntime, stats: RunStats): LiveFeed
 }
 
 // --- internal ---
+
+/** How often a live stream writes what it gathered, and how much it writes at most each time. */
+const FLUSH_MS = 100
+const MAX_EVENTS_PER_FLUSH = 200
 
 type StreamChange = Parameters<Parameters<NonNullable<MotiaRuntime['streams']>['onBroadcast']>[0]>[0]
 

@@ -10,12 +10,21 @@
  */
 import type { HttpRequest, HttpResponse, PluginHooks, TraceStore } from 'motia'
 
-/** The hook that records input and output into `traces()` (read at each run: set at setup). */
-export function createRunRecorder(traces: () => TraceStore | undefined): NonNullable<PluginHooks['onStepRun']> {
+/**
+ * The hook that records input and output into `traces()` (read at each run: set at setup), for at
+ * most `perSecond` runs a second: a developer's requests are all recorded, while a load test pays
+ * for a bounded number of copies instead of one per request.
+ */
+export function createRunRecorder(traces: () => TraceStore | undefined, perSecond = 100): NonNullable<PluginHooks['onStepRun']> {
+  let second = 0
+  let recorded = 0
   return (run, outcome) => {
     const store = traces()
     if (!store || !run.span) return
     const at = Date.now()
+    const now = Math.floor(at / 1000)
+    if (now !== second) (second = now), (recorded = 0)
+    if (++recorded > perSecond) return
     const http = run.trigger.type === 'http'
     store.addEvent(run.span, { type: 'input', value: http ? requestOf(run.input as HttpRequest) : run.input, at })
     if (outcome.ok && outcome.output !== undefined) store.addEvent(run.span, { type: 'output', value: http ? responseOf(outcome.output) : outcome.output, at })
