@@ -163,46 +163,11 @@ export interface JsonSchema {
   additionalProperties?: boolean | JsonSchema
 }
 
-export interface TraceSummary {
-  id: string
-  name: string
-  entry: string
-  startedAt: number
-  durationMs: number
-  status: 'running' | 'ok' | 'error'
-  steps: string[]
-}
-
-export type SpanEvent =
-  | { type: 'state'; op: string; group: string; key?: string; at: number }
-  | { type: 'enqueue'; topic: string; subscribers: number; at: number }
-  | { type: 'stream'; op: string; stream: string; groupId: string; id?: string; at: number }
-  | { type: 'log'; level: string; msg: string; at: number; fields?: Record<string, unknown> }
-  /** Bounded copies of what the run was given and returned (recorded while the console is on). */
-  | { type: 'input' | 'output'; value: unknown; at: number }
-
-export interface Span {
-  id: string
-  step: string
-  trigger: string
-  startedAt: number
-  endedAt?: number
-  durationMs?: number
-  status: 'running' | 'ok' | 'error'
-  error?: string
-  attempt?: number
-  events: SpanEvent[]
-  eventsDropped?: number
-  queuedAt?: number
-}
-
-export interface Trace {
-  id: string
-  name: string
-  entry: string
-  startedAt: number
-  spans: Span[]
-}
+// The trace shapes are the runtime's own, as `/__motia/api/traces` sends them; a queue span also
+// carries `queuedAt`, when its message was enqueued (or its previous attempt ended).
+export type { SpanEvent, TraceSummary } from 'motia'
+export type Span = import('motia').Span & { queuedAt?: number }
+export type Trace = Omit<import('motia').Trace, 'spans'> & { spans: Span[] }
 
 export interface QueueRow {
   topic: string
