@@ -99,15 +99,6 @@ export interface StreamSummary {
   groups: Array<{ id: string; count: number }>
 }
 
-export interface RunRecord {
-  step: string
-  traceId: string
-  ok: boolean
-  durationMs: number
-  at: number
-  error?: string
-}
-
 export interface StepNode {
   id: string
   kind: 'step'
@@ -166,18 +157,12 @@ export interface JsonSchema {
 // The trace shapes are the runtime's own, as `/__motia/api/traces` sends them; a queue span also
 // carries `queuedAt`, when its message was enqueued (or its previous attempt ended).
 export type { SpanEvent, TraceSummary } from 'motia'
+// The shapes the console's own API sends, from the modules that send them.
+export type { QueueRow } from '../api/queues.ts'
+import type { RunRecord } from '../api/run-stats.ts'
+export type { RunRecord }
 export type Span = import('motia').Span & { queuedAt?: number }
 export type Trace = Omit<import('motia').Trace, 'spans'> & { spans: Span[] }
-
-export interface QueueRow {
-  topic: string
-  step: string
-  waiting?: number
-  inFlight?: number
-  delayed?: number
-  depth: number
-  deadLettered: number
-}
 
 export interface DeadLetter {
   id: string
