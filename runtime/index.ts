@@ -65,6 +65,7 @@ export {
   type PluginContext,
   type PluginHooks,
   type PluginRoute,
+  type RunOutcome,
   type StepRun,
   type TriggerType,
   type Unregister,

@@ -53,6 +53,9 @@ export interface StepRun {
   span?: SpanHandle
 }
 
+/** How a run ended, as `onStepRun` sees it: `endedAt` in ms since the epoch. */
+export type RunOutcome = { ok: true; output: unknown; durationMs: number; endedAt: number } | { ok: false; error: unknown; durationMs: number; endedAt: number }
+
 /**
  * Hooks in three families: `on*` observe, `transform*` return the same shape, `wrap*` call `next`.
  */
@@ -60,7 +63,7 @@ export interface PluginHooks {
   /** After (re)loading steps, with every loaded step. */
   onStepsLoaded?(steps: readonly LoadedStep[], runtime: MotiaRuntime): void | Promise<void>
   /** After each step run, with its outcome, just before its span ends. */
-  onStepRun?(run: StepRun, outcome: { ok: true; output: unknown; durationMs: number } | { ok: false; error: unknown; durationMs: number }): void
+  onStepRun?(run: StepRun, outcome: RunOutcome): void
   /** Around each handler call: call `next()` to run the handler (or the next wrapper). */
   wrapHandler?(run: StepRun, next: () => Promise<unknown>): Promise<unknown>
   /**

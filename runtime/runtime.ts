@@ -17,7 +17,7 @@ import { newTraceId } from './observability/ids.ts'
 import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
 import { loadConfig, type MotiaConfig } from './config.ts'
 import { acquireProjectLock } from './project-lock.ts'
-import type { MotiaPlugin, PluginHooks, TriggerType, Unregister } from './plugin.ts'
+import type { MotiaPlugin, PluginHooks, StepRun, TriggerType, Unregister } from './plugin.ts'
 import { contextExtender, mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
 import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './step/types.ts'
@@ -401,7 +401,8 @@ function describeRuns(runs: ReadonlySet<ActiveRun>): string {
   return `${runs.size} handler(s): ${names.join(', ')}`
 }
 
-class ActiveRun implements PendingRun {
+/** A run in progress; observers get it as their `StepRun` (no copy per run). */
+class ActiveRun implements PendingRun, StepRun {
   result: unknown
   #ended = false
 
@@ -411,7 +412,7 @@ class ActiveRun implements PendingRun {
     readonly trigger: FiredTrigger,
     readonly input: unknown,
     readonly ctx: FlowContext,
-    private readonly span: SpanHandle,
+    readonly span: SpanHandle,
     private readonly startedAt: number,
   ) {}
 
@@ -420,7 +421,7 @@ class ActiveRun implements PendingRun {
     this.#ended = true
     const endedAt = Date.now()
     // Observers see the run before its span ends, so that they may still add to it.
-    this.book.observe?.(this.#described(), { ok: true, output, durationMs: endedAt - this.startedAt })
+    this.book.observe?.(this, { ok: true, output, durationMs: endedAt - this.startedAt, endedAt })
     this.#end(endedAt)
   }
 
@@ -428,16 +429,12 @@ class ActiveRun implements PendingRun {
     if (this.#ended) return
     this.#ended = true
     const endedAt = Date.now()
-    this.book.observe?.(this.#described(), { ok: false, error, durationMs: endedAt - this.startedAt })
+    this.book.observe?.(this, { ok: false, error, durationMs: endedAt - this.startedAt, endedAt })
     this.#end(endedAt, errorMessage(error))
   }
 
   #end(endedAt: number, error?: string): void {
     this.book.traces.endSpan(this.span, endedAt, error)
     this.book.settled(this)
-  }
-
-  #described() {
-    return { step: this.step, trigger: this.trigger, input: this.input, ctx: this.ctx, span: this.span }
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { LogEntry, MotiaRuntime } from 'motia'
 import { logFilterOf, logMatcher } from './log-buffer.ts'
-import type { RunRecord, RunStats } from './run-stats.ts'
+import type { RunStats } from './run-stats.ts'
 import { json } from './respond.ts'
 
 export interface LiveFeed {
@@ -29,14 +29,26 @@ export function createLiveFeed(runtime: MotiaRuntime, stats: RunStats): LiveFeed
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
           // Events are gathered and written every FLUSH_MS, at most MAX_EVENTS_PER_FLUSH of them:
-          // under load the feed costs a bounded amount per second, not a write per request. What
-          // did not fit is counted and told as one `dropped` event.
+          // under load the feed costs a bounded amount per second, not a write per request. Runs
+          // are not pushed one by one: a run wakes the feed, which reads the newest of them when
+          // it writes. What did not fit is counted and told as one `dropped` event.
           let batch = ''
           let queued = 0
           let dropped = 0
           let timer: ReturnType<typeof setTimeout> | undefined
+          let runCursor = topics.has('run') ? stats.cursor() : -1
+          let runsSeen = stats.total()
           const flush = () => {
             timer = undefined
+            if (runCursor >= 0) {
+              const { runs, cursor } = stats.since(runCursor, MAX_EVENTS_PER_FLUSH - queued)
+              const total = stats.total()
+              runCursor = cursor
+              // Runs not sent: past this write's budget, or not kept by the stats at all.
+              dropped += total - runsSeen - runs.length
+              runsSeen = total
+              for (const run of runs) batch += `event: run\ndata: ${JSON.stringify(run)}\n\n`
+            }
             if (dropped) batch += `event: dropped\ndata: {"count":${dropped}}\n\n`
             const text = batch
             batch = ''
@@ -47,17 +59,20 @@ export function createLiveFeed(runtime: MotiaRuntime, stats: RunStats): LiveFeed
               end()
             }
           }
+          const schedule = () => {
+            timer ??= setTimeout(flush, FLUSH_MS)
+          }
           const send = (event: string, data: unknown) => {
             if (queued >= MAX_EVENTS_PER_FLUSH) dropped++
             else {
               queued++
               batch += `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
             }
-            timer ??= setTimeout(flush, FLUSH_MS)
+            schedule()
           }
           const offs: Array<() => void> = []
           if (topics.has('log')) offs.push(runtime.on('log', (entry: LogEntry) => matches(entry) && send('log', entry)))
-          if (topics.has('run')) offs.push(stats.listen((run: RunRecord) => send('run', run)))
+          if (topics.has('run')) offs.push(stats.listen(schedule))
           if (topics.has('stream') && runtime.streams) offs.push(runtime.streams.onBroadcast(streamSender(query, send)))
           // A comment now (so the client sees the stream open) and every 15 s (so proxies keep it).
           controller.enqueue(encoder.encode(': open\n\n'))

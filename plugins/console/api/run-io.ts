@@ -21,7 +21,7 @@ export function createRunRecorder(traces: () => TraceStore | undefined, perSecon
   return (run, outcome) => {
     const store = traces()
     if (!store || !run.span) return
-    const at = Date.now()
+    const at = outcome.endedAt
     const now = Math.floor(at / 1000)
     if (now !== second) (second = now), (recorded = 0)
     if (++recorded > perSecond) return
