@@ -22,6 +22,9 @@ try {
     for (const log of result.logs) console.error(log)
     process.exit(1)
   }
+  // Started before the app's script is parsed: the token check and, when the first page is Flows,
+  // the graph, so that they arrive while the script is compiled (ui/api.ts uses each once).
+  const early = `window.__motiaEarly=(()=>{const t=localStorage.getItem('motia-console-token'),headers=t?{'x-motia-token':t}:{},get=(p)=>fetch('/__motia/api'+p,{headers}),early={'':get('')};if(/^(#\\/?(flows(\\/.*)?)?)?$/.test(location.hash))early['/flows']=get('/flows');return early})()`
   const files = readdirSync(out)
   const read = (ext: string) => files.filter((f) => f.endsWith(ext)).map((f) => readFileSync(join(out, f), 'utf8')).join('\n')
   // `</script` inside the bundle would end the inline script early.
@@ -34,6 +37,7 @@ try {
 <title>Motia console</title>
 <link rel="icon" href="data:,">
 <style>${read('.css')}</style>
+<script>${early}</script>
 </head>
 <body>
 <div id="root"></div>

@@ -19,9 +19,14 @@ function headers(extra?: HeadersInit): Headers {
   return h
 }
 
+/** Responses the page asked for before this script ran (see build.ts), each used by the first call for its path. */
+const early: Record<string, Promise<Response> | undefined> = (globalThis as { __motiaEarly?: Record<string, Promise<Response>> }).__motiaEarly ?? {}
+
 /** Calls the API; a 403 throws `AuthError` (the app then asks for the token), other failures an Error with the server's message. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`/__motia/api${path}`, { ...init, headers: headers(init.headers) })
+  const asked = init.method ? undefined : early[path]
+  early[path] = undefined
+  const res = await (asked ?? fetch(`/__motia/api${path}`, { ...init, headers: headers(init.headers) }))
   const body = (await res.json().catch(() => ({}))) as T & { error?: string }
   if (res.status === 403) throw new AuthError(body.error ?? 'forbidden')
   if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`)
