@@ -104,44 +104,9 @@ export interface StreamSummary {
   groups: Array<{ id: string; count: number }>
 }
 
-export interface StepNode {
-  id: string
-  kind: 'step'
-  name: string
-  file: string
-  description?: string
-  flows: string[]
-  types: string[]
-  triggers: string[]
-  config: unknown
-  stats: { runs: number; errors: number; last?: RunRecord }
-}
-
-export interface TopicNode {
-  id: string
-  kind: 'topic'
-  name: string
-  flows: string[]
-}
-
-export interface FlowGraph {
-  flows: string[]
-  nodes: Array<StepNode | TopicNode>
-  edges: Array<{ id: string; source: string; target: string; kind: string; virtual: boolean; label?: string; conditional?: boolean }>
-}
-
-export interface Endpoint {
-  step: string
-  file: string
-  method: string
-  path: string
-  description?: string
-  flows: string[]
-  contentTypes: string[]
-  bodySchema?: JsonSchema
-  query: Array<{ name: string; required: boolean; description?: string }>
-  responseSchema: Record<string, JsonSchema>
-}
+// The graph and endpoint shapes are the API modules' own; an endpoint's schemas read as JSON Schema here.
+export type { FlowGraph, StepNode, TopicNode } from '../api/graph.ts'
+export type Endpoint = Omit<import('../api/endpoints.ts').Endpoint, 'bodySchema' | 'responseSchema'> & { bodySchema?: JsonSchema; responseSchema: Record<string, JsonSchema> }
 
 export interface JsonSchema {
   type?: string | string[]
