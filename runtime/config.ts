@@ -48,6 +48,12 @@ export interface MotiaConfig {
     bodyLimit?: number
     /** Cross-origin requests from browsers; refused by browsers when left out. See docs/triggers/http.md. */
     cors?: CorsOptions
+    /**
+     * More names the `/__motia/` control routes answer to (a tunnel, a container name), beside this
+     * machine's own; `.example.com` also allows its subdomains. Under `motia start`, setting it
+     * turns the Host check on. See docs/console.md.
+     */
+    allowedHosts?: string[]
     /** Middleware run around every http step, before the step's own `middleware`. */
     middleware?: Middleware[]
   }
@@ -70,7 +76,7 @@ export interface MotiaConfig {
 export interface ResolvedConfig {
   plugins: MotiaPlugin[]
   adapters: NonNullable<MotiaConfig['adapters']>
-  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[] }
+  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[] }
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
@@ -128,6 +134,7 @@ export async function loadConfig(
   if (!Array.isArray(middleware) || !middleware.every((m) => typeof m === 'function')) {
     throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
   }
+  const allowedHosts = checkAllowedHosts(config.http?.allowedHosts, where, file)
   return {
     plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
     adapters: config.adapters ?? {},
@@ -138,6 +145,7 @@ export async function loadConfig(
       bodyLimit: config.http?.bodyLimit ?? 1024 * 1024,
       cors: config.http?.cors,
       middleware,
+      allowedHosts,
     },
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
@@ -157,6 +165,16 @@ export async function resolveFactory<T>(value: Factory<T> | undefined, fallback:
 }
 
 // --- internal ---
+
+/** `http.allowedHosts`: bare host names (`box.lan`, `.example.com`), not URLs or host:port. */
+function checkAllowedHosts(value: unknown, where: string, file: string | undefined): string[] {
+  if (value === undefined) return []
+  const bad = Array.isArray(value) ? value.find((v) => typeof v !== 'string' || !/^\.?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$|^\[?[0-9a-fA-F:.]+\]?$/.test(v)) : value
+  if (!Array.isArray(value) || bad !== undefined) {
+    throw new ConfigError(`[motia] ${where}: http.allowedHosts must be a list of host names such as ['devbox.lan', '.ngrok.app'] (no scheme, no port), got ${JSON.stringify(bad)}`, { file })
+  }
+  return value as string[]
+}
 
 async function importConfig(file: string): Promise<MotiaConfig> {
   let mod: { default?: MotiaConfig }

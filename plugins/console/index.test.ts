@@ -39,8 +39,9 @@ async function boot(mode: 'test' | 'start' = 'test') {
   runtime = await createRuntime({ root, mode: mode as 'test', env: {}, logSink: () => {}, flags: { port: 0, host: '127.0.0.1' }, adapters: mode === 'test' ? { queue: createMemoryQueue, state: createMemoryState } : undefined, defaultPlugins: [consolePlugin()] })
   await runtime.load()
   const base = (await runtime.listen()).replace(/\/$/, '')
+  // State-changing requests need content-type: application/json (see runtime/http/control-guard.ts).
   const api = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${base}/__motia/api${path}`, init)
+    const res = await fetch(`${base}/__motia/api${path}`, init?.method ? { ...init, headers: { 'content-type': 'application/json', ...init.headers } } : init)
     return { status: res.status, body: (await res.json()) as any }
   }
   const order = (item: string) => fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item, quantity: 1 }) })
@@ -152,6 +153,9 @@ describe('console API', () => {
     const bad = await api('/state/settings/theme', { method: 'PUT', body: '{mode: dark}' })
     expect(bad.status).toBe(400)
     expect(bad.body.error).toContain('not valid JSON')
+    // A page of another site can send text/plain without asking first: refused before it is read.
+    const plain = await api('/state/settings/theme', { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '"light"' })
+    expect(plain).toMatchObject({ status: 415, body: { code: 'JSON_REQUIRED' } })
     expect((await api('/state/settings/theme', { method: 'DELETE' })).body.oldValue).toEqual({ mode: 'dark' })
     expect((await api('/state/settings/theme')).status).toBe(404)
   })

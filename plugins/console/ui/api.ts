@@ -22,13 +22,14 @@ function headers(extra?: HeadersInit): Headers {
 /** Responses the page asked for before this script ran (see build.ts), each used by the first call for its path. */
 const early: Record<string, Promise<Response> | undefined> = (globalThis as { __motiaEarly?: Record<string, Promise<Response>> }).__motiaEarly ?? {}
 
-/** Calls the API; a 403 throws `AuthError` (the app then asks for the token), other failures an Error with the server's message. */
+/** Calls the API; a 403 for the token throws `AuthError` (the app then asks for it), other failures an Error with the server's message. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const asked = init.method ? undefined : early[path]
   early[path] = undefined
   const res = await (asked ?? fetch(`/__motia/api${path}`, { ...init, headers: headers(init.headers) }))
-  const body = (await res.json().catch(() => ({}))) as T & { error?: string }
-  if (res.status === 403) throw new AuthError(body.error ?? 'forbidden')
+  const body = (await res.json().catch(() => ({}))) as T & { error?: string; code?: string }
+  // Only a missing token is the reader's to fix here; a refused Host or site is told as it is.
+  if (res.status === 403 && (body.code === undefined || body.code === 'TOKEN_REQUIRED')) throw new AuthError(body.error ?? 'forbidden')
   if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`)
   return body
 }
