@@ -16,6 +16,7 @@ import type { CronLock } from './adapters/redis/cron-lock.ts'
 import { checkCors, type CorsOptions } from './http/cors.ts'
 import type { Middleware } from './step/types.ts'
 import { checkPlugins } from './plugin-host.ts'
+import { checkMaskOptions, createMasker, type Masker, type MaskOptions } from './observability/mask.ts'
 
 /** What an adapter factory is told: the project's Redis (when `REDIS_URL` is set) and key prefix. */
 export interface AdapterContext {
@@ -71,6 +72,12 @@ export interface MotiaConfig {
   }
   /** How long shutdown waits for running handlers. Default 10 000 ms. */
   shutdownTimeoutMs?: number
+  /**
+   * Headers and query parameters whose values are kept as `[masked]` in traces, the console and a
+   * logged `req`, beside the built-in credential names (token, secret, key, password, session,
+   * auth, cookie…). See docs/observability.md.
+   */
+  mask?: MaskOptions
 }
 
 export interface ResolvedConfig {
@@ -82,6 +89,8 @@ export interface ResolvedConfig {
   shutdownTimeoutMs: number
   authenticateStream?: AuthenticateStream
   streams: { maxBufferedBytes: number }
+  /** Masks credential-like headers and query parameters in recordings (`mask` in motia.config.ts). */
+  mask: Masker
   /** `REDIS_URL`: when set, every adapter not named in `adapters` is the Redis one. */
   redisUrl?: string
   /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */
@@ -135,6 +144,7 @@ export async function loadConfig(
     throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
   }
   const allowedHosts = checkAllowedHosts(config.http?.allowedHosts, where, file)
+  const mask = createMasker(checkMaskOptions(config.mask, where, file))
   return {
     plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
     adapters: config.adapters ?? {},
@@ -152,6 +162,7 @@ export async function loadConfig(
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
     streams: { maxBufferedBytes: config.streams?.maxBufferedBytes ?? 4 * 1024 * 1024 },
+    mask,
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
     file,

@@ -76,6 +76,7 @@ export type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runt
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts'
 export type { LoadedStep, StepInvoker, StepLoader } from './discovery/loaded-step.ts'
 export type { Logger, LogEntry, LogLevel, LogSink } from './observability/logger.ts'
+export { createMasker, type Masker, type MaskOptions } from './observability/mask.ts'
 export type { Span, SpanEvent, Trace, TraceStore, TraceSummary } from './observability/trace-store.ts'
 export { createMemoryTraceStore } from './observability/trace-store.ts'
 export type { StateAdapter, StateManager, StateWrite, UpdateOp } from './adapters/state/types.ts'

@@ -106,15 +106,18 @@ describe('console API', () => {
   test("a trace's spans carry their input and output; a 1 MB input is clipped; credentials are masked", async () => {
     const { base, api } = await boot()
     const big = 'b'.repeat(1_000_000)
-    const res = await fetch(`${base}/orders?dry=no`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret' }, body: JSON.stringify({ item: big, quantity: 2 }) })
+    const res = await fetch(`${base}/orders?dry=no&access_token=tok-123`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret', 'x-api-key': 'k-456' }, body: JSON.stringify({ item: big, quantity: 2 }) })
     expect(res.status).toBe(201)
     const traceId = res.headers.get('x-trace-id')!
     await until(async () => (await api(`/traces/${traceId}`)).body.spans?.find((s: any) => s.step === 'Ship')?.status === 'ok', 'Ship ran')
     const { body: trace } = await api(`/traces/${traceId}`)
     const [create, ship] = ['CreateOrder', 'Ship'].map((step) => trace.spans.find((s: any) => s.step === step))
     const input = create.events.find((e: any) => e.type === 'input').value
-    expect(input).toMatchObject({ method: 'POST', path: '/orders', query: { dry: 'no' }, body: { quantity: 2 } })
+    expect(input).toMatchObject({ method: 'POST', path: '/orders', body: { quantity: 2 } })
     expect(input.headers.authorization).toBe('[masked]')
+    expect(input.headers['x-api-key']).toBe('[masked]')
+    expect(input.query).toEqual({ dry: 'no', access_token: '[masked]' })
+    expect(JSON.stringify(trace)).not.toMatch(/Bearer secret|tok-123|k-456/)
     expect(input.body.item).toMatch(/^b+… \[truncated \d+ chars\]$/)
     expect(JSON.stringify(input).length).toBeLessThan(10_000)
     expect(create.events.find((e: any) => e.type === 'output').value).toEqual({ status: 201, body: { ok: true } })

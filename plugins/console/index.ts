@@ -8,7 +8,7 @@
  * import consolePlugin from 'motia/plugins/console'
  * export default defineConfig({ plugins: [consolePlugin()] })
  */
-import type { MotiaPlugin, TraceStore } from 'motia'
+import type { MotiaPlugin, MotiaRuntime } from 'motia'
 import { registerApi } from './api/routes.ts'
 import { createRunRecorder } from './api/run-io.ts'
 import { createRunStats } from './api/run-stats.ts'
@@ -33,9 +33,9 @@ export function consolePlugin(options: ConsoleOptions = {}): ConsolePlugin {
   const stats = createRunStats()
   let dispose: (() => void) | undefined
   let assets: Assets | undefined
-  let traces: TraceStore | undefined
+  let runtime: MotiaRuntime | undefined
   // Input and output go on the run's span (see api/run-io.ts): only ever while the console is on.
-  const recordIo = createRunRecorder(() => traces)
+  const recordIo = createRunRecorder(() => runtime && { traces: runtime.traces, mask: runtime.config.mask })
   const plugin: MotiaPlugin = {
     name: 'console',
     hooks: enabled && process.env.MOTIA_X !== 'nohooks'
@@ -48,10 +48,10 @@ export function consolePlugin(options: ConsoleOptions = {}): ConsolePlugin {
         }
       : undefined,
     setup: enabled
-      ? (runtime) => {
-          traces = runtime.traces
-          dispose = registerApi(runtime, stats, { logCapacity: options.logCapacity ?? 2000 })
-          assets = registerAssets(runtime)
+      ? (host) => {
+          runtime = host
+          dispose = registerApi(host, stats, { logCapacity: options.logCapacity ?? 2000 })
+          assets = registerAssets(host)
         }
       : undefined,
     dispose: () => dispose?.(),
