@@ -77,6 +77,8 @@ export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts'
 export type { LoadedStep, StepInvoker, StepLoader } from './discovery/loaded-step.ts'
 export type { Logger, LogEntry, LogLevel, LogSink } from './observability/logger.ts'
 export { createMasker, type Masker, type MaskOptions } from './observability/mask.ts'
+// For plugins that keep what runs produce (the console): bounded copies, as the trace store makes them.
+export { boundedCopy, clipText } from './observability/clip.ts'
 export type { Span, SpanEvent, Trace, TraceStore, TraceSummary } from './observability/trace-store.ts'
 export { createMemoryTraceStore } from './observability/trace-store.ts'
 export type { StateAdapter, StateManager, StateWrite, UpdateOp } from './adapters/state/types.ts'

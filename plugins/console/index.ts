@@ -22,6 +22,10 @@ export interface ConsoleOptions {
   enabled?: boolean
   /** Log lines kept for the Logs page and `motia logs`. Default 2000. */
   logCapacity?: number
+  /** Bytes those lines may hold at most (each line is clipped to a few KB first); the oldest go first. Default 8 MiB. */
+  logBytes?: number
+  /** Bytes a live client (`/__motia/api/live`) may leave unread before it is dropped. Default 4 MiB. */
+  liveClientBytes?: number
 }
 
 /** A console plugin carries whether it is on, so that `motia dev` can print its link. */
@@ -50,7 +54,7 @@ export function consolePlugin(options: ConsoleOptions = {}): ConsolePlugin {
     setup: enabled
       ? (host) => {
           runtime = host
-          dispose = registerApi(host, stats, { logCapacity: options.logCapacity ?? 2000 })
+          dispose = registerApi(host, stats, { logCapacity: options.logCapacity ?? 2000, logBytes: options.logBytes ?? 8 * 1024 * 1024, liveClientBytes: options.liveClientBytes ?? 4 * 1024 * 1024 })
           assets = registerAssets(host)
         }
       : undefined,
