@@ -168,8 +168,14 @@ describe('console API', () => {
     await order('broken')
     await until(async () => (await api('/queues')).body.queues[0]?.deadLettered === 1, 'dead-lettered')
     expect((await api('/queues')).body.queues).toEqual([{ topic: 'order-created', step: 'Ship', waiting: 0, inFlight: 0, delayed: 0, depth: 0, deadLettered: 1 }])
-    const [letter] = (await api('/queues/dead-letters')).body.deadLetters
-    expect(letter).toMatchObject({ step: 'Ship', error: 'cannot ship broken', attempts: 1, data: { item: 'broken' } })
+    const page = (await api('/queues/dead-letters')).body
+    expect(page.total).toBe(1)
+    expect(page.next).toBeUndefined()
+    const [letter] = page.deadLetters
+    expect(letter).toMatchObject({ step: 'Ship', error: 'cannot ship broken', attempts: 1, data: { item: 'broken', quantity: 1 }, size: 30 })
+    expect((await api('/queues/dead-letters?cursor=garbage')).status).toBe(400)
+    expect((await api('/queues/dead-letters?limit=0')).status).toBe(400)
+    expect((await api('/queues/replay', { method: 'POST', body: JSON.stringify({ ids: Array(501).fill('x') }) })).body.error).toContain('at most 500 ids')
     expect((await api('/queues/replay', { method: 'POST', body: '{"ids":"x"}' })).status).toBe(400)
     expect((await api('/queues/replay', { method: 'POST', body: JSON.stringify({ ids: [letter.id] }) })).body).toEqual({ replayed: 1 })
     await until(async () => (await api('/queues/dead-letters')).body.deadLetters.length === 1 && (await api('/flows')).body.nodes.find((n: any) => n.name === 'Ship').stats.runs === 2, 'replayed and failed again')

@@ -8,7 +8,7 @@ import { flowGraph } from './graph.ts'
 import { createLiveFeed } from './live.ts'
 import { createLogBuffer, logFilterOf, logsJson } from './log-buffer.ts'
 import { listDeadLetters, listQueues, purge, replay } from './queues.ts'
-import { json } from './respond.ts'
+import { answering, json } from './respond.ts'
 import type { RunStats } from './run-stats.ts'
 import { deleteValue, getValue, listGroup, listGroups, putValue } from './state.ts'
 import { listItems, listStreams } from './streams.ts'
@@ -60,10 +60,10 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: Api
   runtime.http.route({ method: 'DELETE', path: `${base}/state/:group/:key`, handler: (_r, p) => deleteValue(runtime.state, p.group!, p.key!) })
   get('/streams', () => listStreams(runtime.streams))
   get('/streams/:stream/:group', (_r, p) => listItems(runtime.streams, p.stream!, p.group!))
-  get('/queues', () => listQueues(runtime.queue, runtime.steps()))
-  get('/queues/dead-letters', (request) => listDeadLetters(runtime.queue, query(request)))
-  runtime.http.route({ method: 'POST', path: `${base}/queues/replay`, handler: (request) => replay(runtime.queue, request) })
-  runtime.http.route({ method: 'POST', path: `${base}/queues/purge`, handler: (request) => purge(runtime.queue, request) })
+  get('/queues', () => answering(() => listQueues(runtime.queue, runtime.steps())))
+  get('/queues/dead-letters', (request) => answering(() => listDeadLetters(runtime.queue, query(request))))
+  runtime.http.route({ method: 'POST', path: `${base}/queues/replay`, handler: (request) => answering(() => replay(runtime.queue, request)) })
+  runtime.http.route({ method: 'POST', path: `${base}/queues/purge`, handler: (request) => answering(() => purge(runtime.queue, request)) })
 
   return () => {
     stopLogs()

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'bun:test'
 import { NonRetriableError } from '../../errors.ts'
 import { closedAfterEach } from '../../testing/fresh.ts'
 import { waitFor } from '../../testing/wait.ts'
+import { testDeadLetterPages } from './contract-dead-letters.ts'
 import { testQueueFailures } from './contract-failures.ts'
 import { consumeOptions, deferred, type QueueContractOptions } from './contract-helpers.ts'
 import type { QueueAdapter, QueueMessage } from './types.ts'
@@ -18,6 +19,7 @@ export type { QueueContractOptions }
 
 export function testQueueAdapter({ name, create }: QueueContractOptions): void {
   testQueueFailures({ name, create })
+  testDeadLetterPages({ name, create })
   describe(`QueueAdapter contract: ${name}`, () => {
     let topicCount = 0
     /** A topic name no other test uses, so adapters backed by shared servers stay isolated. */

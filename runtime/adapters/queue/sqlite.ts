@@ -16,6 +16,7 @@
 import { errorMessage } from '../../errors.ts'
 import { isStoreFailure, openDatabase, storeUnavailable, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
 import { isFinal, runAttempt, tell } from './attempt.ts'
+import { prepareDeadLetters } from './sqlite-dead-letters.ts'
 import { commit, encode, letterOf, prepare, toDeadLetter, toMessage, type DeadRow, type Row, type Statements, type Write } from './sqlite-store.ts'
 import { backoffDelay, checkPublishOptions, type ConsumeOptions, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
 
@@ -39,7 +40,8 @@ export interface SqliteQueueOptions {
  */
 export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
   const shared = openDatabase(options.path)
-  const sql = prepareOrRefuse(shared)
+  const sql = prepareOrRefuse(shared, prepare)
+  const pages = prepareOrRefuse(shared, prepareDeadLetters)
   const owner = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`
   const pollIntervalMs = options.pollIntervalMs ?? 200
   const consumers = new Set<Consumer>()
@@ -287,7 +289,18 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
 
     async purge(filter = {}) {
       await drain()
+      if (filter.ids) return guarded('nothing was purged', () => pages.purgeIds(filter.ids!, filter.step))
       return guarded('nothing was purged', () => sql.purge.run({ step: filter.step ?? null }).changes)
+    },
+
+    async deadLetterPage(options) {
+      await drain()
+      return guarded('no dead letters were read', () => pages.page(options))
+    },
+
+    async deadLetterCounts() {
+      await drain()
+      return guarded('no dead letters were counted', () => pages.counts())
     },
 
     async close() {
@@ -339,9 +352,9 @@ function createOutage(path: string, warn: ((message: string) => void) | undefine
   }
 }
 
-function prepareOrRefuse(shared: SharedDatabase): Statements {
+function prepareOrRefuse<T>(shared: SharedDatabase, make: (db: SharedDatabase['db']) => T): T {
   try {
-    return prepare(shared.db)
+    return make(shared.db)
   } catch (error) {
     shared.release()
     throw unusableStore(shared.path, error)

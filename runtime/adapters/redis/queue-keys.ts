@@ -6,6 +6,7 @@
  * - `<p>bull:<queue>|groups:…` BullMQ keys of the same step's group tokens (fifo, see queue-groups.ts)
  * - `<p>queues`                hash: queue name → `{ topic, step }`, every queue ever published to
  * - `<p>dlq`                   hash: message id → dead letter (JSON)
+ * - `<p>dlq-meta`, `<p>dlq-time`, `<p>dlq-time:<queue>`: the dead letters' index (queue-dead-index.ts)
  * - `<p>group:<queue>:<group>`      list: the copies of one message group, oldest first
  * - `<p>group-lock:<queue>:<group>` the runner that holds a group (a token, with a TTL)
  * - `<p>group-depth:<queue>`        counter: copies waiting or running in groups
@@ -26,6 +27,9 @@ export function queueKeys(prefix: string) {
     bullPrefix: `${prefix}bull`,
     queues: `${prefix}queues`,
     deadLetters: `${prefix}dlq`,
+    deadMeta: `${prefix}dlq-meta`,
+    deadTime: `${prefix}dlq-time`,
+    deadTimeOf: (name: string) => `${prefix}dlq-time:${name}`,
     group: (name: string, group: string) => `${prefix}group:${name}:${group}`,
     groupLock: (name: string, group: string) => `${prefix}group-lock:${name}:${group}`,
     groupDepth: (name: string) => `${prefix}group-depth:${name}`,

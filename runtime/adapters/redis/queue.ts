@@ -23,6 +23,7 @@ import type { Job, Queue, Worker } from 'bullmq'
 import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter } from '../queue/types.ts'
 import { connectRedis, guarded, redisUnavailable, type Redis, type RedisConnectionOptions } from './connection.ts'
 import { attempt, deadLetterOf, isFinal, messageOf, tell } from './queue-attempt.ts'
+import { createDeadIndex, forgetDeadLetters, indexArgs, indexLua } from './queue-dead-index.ts'
 import { pushGroupCopy, runGroup } from './queue-groups.ts'
 import { groupQueueName, queueKeys, queueName, type Envelope } from './queue-keys.ts'
 
@@ -43,6 +44,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
   const redis = await connectRedis(options, 'queue')
   const prefix = options.prefix ?? 'motia:'
   const keys = queueKeys(prefix)
+  const deadIndex = createDeadIndex(redis, keys)
   const timeoutMs = options.commandTimeoutMs ?? 5000
   const queues = new Map<string, Queue>()
   const registered = new Set<string>()
@@ -135,7 +137,8 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
       if (error === undefined) return
       if (!isFinal(error, number, consumeOptions)) throw error
       const letter = deadLetterOf(envelope, number, error)
-      const stored = await redis.eval(DEAD_LETTER, 2, keys.jobLock(name, job.id!), keys.deadLetters, token ?? '', envelope.id, JSON.stringify(letter))
+      const index = indexArgs(keys, letter)
+      const stored = await redis.eval(DEAD_LETTER, 5, keys.jobLock(name, job.id!), keys.deadLetters, ...index.keys, token ?? '', envelope.id, JSON.stringify(letter), ...index.values)
       // Not stored: the lock moved to another attempt, whose verdict counts. BullMQ will refuse to complete this one.
       if (stored === 1) tell(consumeOptions.onDeadLetter, letter)
     }
@@ -188,7 +191,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
           if (json === null) continue
           const letter = JSON.parse(json) as DeadLetter
           // Removed first: a replay that runs twice at once puts the copy back once.
-          if ((await redis.hdel(keys.deadLetters, letter.id)) !== 1) continue
+          if ((await forgetDeadLetters(redis, keys, [letter.id]))[0] !== 1) continue
           const envelope: Envelope = { id: newId(), topic: letter.topic, step: letter.step, data: letter.data, traceId: letter.traceId, enqueuedAt: Date.now() }
           if (letter.messageGroupId !== undefined) envelope.messageGroupId = letter.messageGroupId
           await put(envelope, 0)
@@ -199,10 +202,21 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
 
     purge: (filter = {}) =>
       call('purge', async () => {
-        const letters = Object.values(await redis.hgetall(keys.deadLetters)).map((json) => JSON.parse(json) as DeadLetter)
-        const chosen = letters.filter((letter) => matchesFilter(letter, filter)).map((letter) => letter.id)
-        return chosen.length ? redis.hdel(keys.deadLetters, ...chosen) : 0
+        let chosen: string[]
+        if (filter.ids) {
+          // Only the named letters are read (to check their step, when one is given).
+          const named = filter.ids.length && filter.step !== undefined ? await redis.hmget(keys.deadLetters, ...filter.ids) : []
+          chosen = filter.step === undefined ? [...filter.ids] : filter.ids.filter((_, i) => named[i] != null && (JSON.parse(named[i]!) as DeadLetter).step === filter.step)
+        } else {
+          const letters = Object.values(await redis.hgetall(keys.deadLetters)).map((json) => JSON.parse(json) as DeadLetter)
+          chosen = letters.filter((letter) => matchesFilter(letter, filter)).map((letter) => letter.id)
+        }
+        return (await forgetDeadLetters(redis, keys, chosen)).reduce((sum, n) => sum + n, 0)
       }),
+
+    deadLetterPage: (options) => call('deadLetterPage', () => deadIndex.page(options)),
+
+    deadLetterCounts: () => call('deadLetterCounts', () => deadIndex.counts()),
 
     async close() {
       if (closed) return
@@ -216,10 +230,14 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
 
 // --- internal ---
 
-/** KEYS: the job's BullMQ lock, the dead-letter hash. ARGV: token, id, letter. 1 if stored. */
+/**
+ * KEYS: the job's BullMQ lock, the dead-letter hash, then the index's (see queue-dead-index.ts).
+ * ARGV: token, id, letter, then its index entry and failedAt. 1 if stored.
+ */
 const DEAD_LETTER = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+${indexLua({ meta: 'KEYS[3]', time: 'KEYS[4]', queueTime: 'KEYS[5]' }, { id: 'ARGV[2]', meta: 'ARGV[4]', failedAt: 'ARGV[5]' })}
 return 1`
 
 export type { Redis }
