@@ -26,7 +26,7 @@ export const PREVIEW_CHARS = 2048
 const PAGE = 50
 const MAX_PAGE = 200
 /** Letters replayed (read whole and put back) per step of a `{ "all": true }` replay; purged per step of a purge. */
-const REPLAY_BATCH = 50
+const REPLAY_BATCH = 10
 const PURGE_BATCH = 200
 /** Ids one replay request may name. */
 const MAX_IDS = 500
