@@ -230,6 +230,12 @@ describe('console pages and tokens', () => {
     expect(root.headers.get('location')).toBe('/__motia/')
   })
 
+  test('bounds that are not whole numbers above 0 are refused with one line', () => {
+    expect(() => consolePlugin({ logBytes: 0 })).toThrow('[motia] consolePlugin: logBytes must be a whole number above 0, got 0; leave it out for the default')
+    expect(() => consolePlugin({ liveClientBytes: '4mb' as never })).toThrow('liveClientBytes must be a whole number above 0, got "4mb"')
+    expect(() => consolePlugin({ logCapacity: 1.5 })).toThrow('logCapacity must be')
+  })
+
   test('a disabled console serves nothing', async () => {
     root = join(import.meta.dir, '../../.tmp', `console-${crypto.randomUUID().slice(0, 8)}`)
     mkdirSync(root, { recursive: true })

@@ -8,7 +8,7 @@
  * import consolePlugin from 'motia/plugins/console'
  * export default defineConfig({ plugins: [consolePlugin()] })
  */
-import type { MotiaPlugin, MotiaRuntime } from 'motia'
+import { ConfigError, type MotiaPlugin, type MotiaRuntime } from 'motia'
 import { registerApi } from './api/routes.ts'
 import { createRunRecorder } from './api/run-io.ts'
 import { createRunStats } from './api/run-stats.ts'
@@ -33,6 +33,12 @@ export type ConsolePlugin = MotiaPlugin & { console: { enabled: boolean; path: s
 
 /** The console plugin; its name is `console`, so a configured one replaces the one `motia dev` adds. */
 export function consolePlugin(options: ConsoleOptions = {}): ConsolePlugin {
+  for (const name of ['logCapacity', 'logBytes', 'liveClientBytes'] as const) {
+    const value = options[name]
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+      throw new ConfigError(`[motia] consolePlugin: ${name} must be a whole number above 0, got ${JSON.stringify(value)}; leave it out for the default`)
+    }
+  }
   const enabled = options.enabled !== false
   const stats = createRunStats()
   let dispose: (() => void) | undefined
