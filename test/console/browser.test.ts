@@ -162,6 +162,33 @@ describe('console in Chromium', () => {
     await page.close()
   })
 
+  test('Queues never stacks polls: while each answer takes 2 s, at most one request per list is out', async () => {
+    const page = await browser.newPage()
+    const out = new Map<string, number>()
+    const peak = new Map<string, number>()
+    const asked = new Map<string, number>()
+    await page.route('**/__motia/api/queues**', async (route) => {
+      const list = new URL(route.request().url()).pathname
+      out.set(list, (out.get(list) ?? 0) + 1)
+      asked.set(list, (asked.get(list) ?? 0) + 1)
+      peak.set(list, Math.max(peak.get(list) ?? 0, out.get(list)!))
+      const response = await route.fetch()
+      await Bun.sleep(2000)
+      await route.fulfill({ response }).catch(() => {})
+      out.set(list, out.get(list)! - 1)
+    })
+    await page.goto(`${base}/__motia/#/queues`)
+    // Runs wake the page (and the 3 s timer goes on) while answers are slow: it asks again, one at a time.
+    const deadline = Date.now() + 40_000
+    while ((asked.get('/__motia/api/queues') ?? 0) < 4 || (asked.get('/__motia/api/queues/dead-letters') ?? 0) < 4) {
+      if (Date.now() > deadline) throw new Error(`the page stopped asking: ${JSON.stringify([...asked])}`)
+      await post('poll')
+      await Bun.sleep(200)
+    }
+    expect([...peak.values()]).toEqual([1, 1])
+    await page.close()
+  }, 60_000)
+
   test('a failing queue step shows in Queues; State edits what an HTTP step reads; Replay from Queues succeeds', async () => {
     await post('broken')
     const { page, errors } = await open('/__motia/#/queues')

@@ -89,7 +89,8 @@ export function createLiveClient(options: LiveClientOptions): LiveClient {
         give(chunk)
         return
       }
-      if (waiting + chunk.byteLength > options.maxBytes) {
+      // A client that has read everything takes any chunk: only one that lags behind is dropped.
+      if (waiting > 0 && waiting + chunk.byteLength > options.maxBytes) {
         const reason = `this client read too slowly: more than ${options.maxBytes} bytes were waiting for it; reconnect to follow again`
         // What waited is let go now; only the reason stays, for a client that catches up.
         pending = [encoder.encode(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`)]
