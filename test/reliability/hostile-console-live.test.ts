@@ -4,7 +4,7 @@
  * line costs the server; a client that stops reading is dropped and told why, while the server's
  * memory stays put; huge log lines are clipped once; leaving releases everything.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
@@ -33,6 +33,13 @@ afterAll(async () => {
   project.cleanup()
 })
 
+/** Every live client a test opened; closed after it, whatever happened, so the next test starts alone. */
+const opened = new Set<{ close(): void }>()
+afterEach(() => {
+  for (const client of opened) client.close()
+  opened.clear()
+})
+
 const burst = async (n: number, size: number) =>
   ((await (await cli.fetch('/burst', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n, size }) })).json()) as { ms: number }).ms
 
@@ -58,10 +65,13 @@ function follow(path = '/__motia/api/live?events=log') {
     tail = (tail + chunk.toString('latin1')).slice(-4096)
   })
   socket.on('error', () => {})
-  return { has: (marker: string) => tail.includes(marker), bytes: () => bytes, close: () => socket.destroy() }
+  const client = { has: (marker: string) => tail.includes(marker), bytes: () => bytes, close: () => socket.destroy() }
+  opened.add(client)
+  return client
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
+/** Waits for an event; the limit only stops a test that would otherwise hang (a loaded machine is slow, not wrong). */
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`never happened: ${what}\n${cli.output().slice(-2000)}`)
@@ -81,9 +91,16 @@ describe('a thousand live clients', () => {
     await until(async () => (await holding()).live.clients === 1000, 'a thousand clients are connected')
     const crowded: number[] = []
     for (let round = 0; round < 7; round++) crowded.push(await burst(2000, 200))
-    // One line of its own length, written after the rounds: every client receives it.
-    await burst(1, 13)
-    await until(() => [first, ...others].every((c) => c.has(`burst 0 ${'x'.repeat(13)}"`)), 'every client got the last line')
+    // A line of its own length after the rounds: every client receives it, unless this process,
+    // reading a thousand sockets on a busy machine, fell so far behind that the server dropped the
+    // client, and said so. (Written again until it arrives: a line that comes while the channel's
+    // write is full is counted as dropped, for all of them alike.)
+    const got = (c: ReturnType<typeof follow>) => c.has(`burst 0 ${'x'.repeat(13)}"`) || c.has('event: closed')
+    await until(async () => {
+      if ([first, ...others].every(got)) return true
+      if (!first.has(`burst 0 ${'x'.repeat(13)}"`)) await burst(1, 13)
+      return false
+    }, 'every client got the last line')
     const rss = rssMiB()
 
     const ratio = median(crowded) / median(alone)
@@ -95,18 +112,19 @@ describe('a thousand live clients', () => {
     for (const client of [first, ...others]) client.close()
     await until(async () => (await holding()).live.channels === 0, 'every channel was released')
     expect((await holding()).live).toEqual({ clients: 0, channels: 0 })
-  }, 120_000)
+  }, 300_000)
 })
 
 describe('a client that stops reading', () => {
   test('is dropped and told why; the server does not hold what it did not read, and readers go on', async () => {
+    const already = (await holding()).live.clients
     // A raw socket: it sends its request and then reads nothing at all.
     const socket = createConnection({ host: '127.0.0.1', port: cli.port })
     socket.pause()
     await new Promise<void>((resolve) => socket.on('connect', resolve))
     socket.write(`GET /__motia/api/live?events=log HTTP/1.1\r\nHost: 127.0.0.1:${cli.port}\r\n\r\n`)
     const reader = follow()
-    await until(async () => (await holding()).live.clients === 2, 'both clients are connected')
+    await until(async () => (await holding()).live.clients === already + 2, 'both clients are connected')
     const before = rssMiB()
     const from = cli.output().length
     // Lines of 4 KB until the server gives up on the silent client (its 4 MiB budget, past what the socket buffers hold).
@@ -132,8 +150,8 @@ describe('a client that stops reading', () => {
     await until(() => received.includes('\r\n0\r\n\r\n'), 'the silent client reached the end of its stream')
     expect(received).toContain('event: closed\ndata: {"reason":"this client read too slowly')
     socket.destroy()
-    await until(async () => (await holding()).live.clients === 0, 'both clients are gone')
-  }, 120_000)
+    await until(async () => (await holding()).live.clients === already, 'both clients are gone')
+  }, 300_000)
 })
 
 describe('the log buffer', () => {
