@@ -155,7 +155,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     startTrace: (name, entry) => startTrace(name, entry),
     context: (step, traceId, span) => createFlowContext(contextDeps, step, step.triggers[0]!, traceId, span),
     authenticate: config.authenticateStream,
-    maxBufferedBytes: config.streams.maxBufferedBytes,
+    limits: config.streams,
   })
   contextDeps.streams = streaming.hub
   streaming.hub.onChange((change) => emit('stream:change', change, { traceId: change.traceId }))

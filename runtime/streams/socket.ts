@@ -1,66 +1,42 @@
 /**
- * The WebSocket endpoint: upgrades (after `authenticateStream`), joins and leaves, the sync on
- * join and the fan-out of changes. Each change is serialized once and handed to Bun's pub/sub
- * (`server.publish`, one topic per room), which writes it to every subscriber without a JavaScript
- * call per socket. A connection is subscribed to a group's topic, or to an item's topic only when
- * it has not joined the item's group, so it gets each change once (Motia's client routes it to the
- * item's and the group's listeners itself).
+ * The WebSocket endpoint: the upgrade (upgrade.ts: origin, then `authenticateStream`), joins and
+ * leaves, the sync on join, and the per-connection bounds. The pieces: connection.ts (a
+ * connection's subscriptions and topics), access.ts (`canAccess`, `onJoin`, `onLeave`), fanout.ts
+ * (changes to sockets, slow consumers).
  *
- * Order: a join's room is "pending" while its snapshot is read; changes for it are queued and sent
- * right after the sync, then the connection subscribes to the topic, so nothing made during the
- * read is lost (a change already in the snapshot is applied again, which is harmless).
- *
- * Slow clients: a sweep closes, with code 1013 and a reason, any connection with more than
- * `maxBufferedBytes` waiting (and cuts it if it does not take the close); Bun's own
- * `backpressureLimit` (16 times higher, at least 16 MiB) is the hard bound between sweeps.
+ * What one connection can cost: a frame is at most 1 MiB (Bun closes a bigger one with 1009); a
+ * join costs O(1) until its turn; at most `maxSubscriptions` subscriptions (and 1 MiB of names)
+ * are held, a join beyond is answered `too_many_subscriptions`; joins start at `joinsPerSecond`
+ * (a burst of as many), the rest wait their turn in order, and each snapshot is read in a turn of
+ * its own, so a flood of joins never holds the event loop. A connection that keeps sending frames
+ * the server refuses (`MAX_STRIKES`) is closed with 1008.
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun'
 import type { Logger } from '../observability/logger.ts'
 import { errorMessage } from '../errors.ts'
-import type { StreamChange, StreamHub } from './hub.ts'
-import { withId } from './hub.ts'
-import { errorFrame, parseClientFrame, roomOf, syncFrame, type ClientFrame } from './protocol.ts'
-import type { StreamHookContext, StreamSubscription } from './types.ts'
+import { createAccess } from './access.ts'
+import { roomOf } from './address.ts'
+import { beginSync, endSync, exit, holds, track, untrack, type Connection, type Subscription } from './connection.ts'
+import { createFanout } from './fanout.ts'
+import { withId, type StreamHub } from './hub.ts'
+import type { StreamLimits } from './limits.ts'
+import { errorFrame, parseClientFrame, syncFrame, type ClientFrame } from './protocol.ts'
+import { createUpgrade, type AuthenticateStream, type HookContextFactory, type Upgrade } from './upgrade.ts'
 
-/** What `authenticateStream` sees of the upgrade request. */
-export interface StreamAuthRequest {
-  headers: Record<string, string>
-  url: string
-  query: Record<string, string>
-  /** The subprotocols the client offered (`Sec-WebSocket-Protocol`); tokens often travel there. */
-  protocols: string[]
-  raw: Request
-}
-
-export type AuthenticateStream = (request: StreamAuthRequest, ctx: StreamHookContext) => unknown
-
-/** A context for a stream hook, as one span of a trace; `end` closes the span. */
-export type HookContextFactory = (name: string) => { ctx: StreamHookContext; end(error?: unknown): void }
+export type { AuthenticateStream, HookContextFactory, StreamAuthRequest } from './upgrade.ts'
+export type { Connection } from './connection.ts'
 
 export interface StreamSocketsOptions {
   hub: StreamHub
   logger: Logger
   authenticate?: AuthenticateStream
   hookContext: HookContextFactory
-  maxBufferedBytes: number
-}
-
-export interface Connection {
-  auth: unknown
-  /** Subscriptions by id; a room is joined as many times as subscriptions name it. */
-  subs: Map<string, StreamSubscription>
-  rooms: Map<string, number>
-  /** Bun topics it is subscribed to (see header). */
-  topics: Set<string>
-  syncing: number
-  queued: string[]
-  queuedBytes: number
-  dropped: boolean
+  limits: StreamLimits
 }
 
 export interface StreamSockets {
   /** Answers the upgrade request: undefined once upgraded, else the refusal. */
-  upgrade(request: Request, server: Server<Connection>): Response | undefined | Promise<Response | undefined>
+  upgrade: Upgrade
   websocket: WebSocketHandler<Connection>
   /** Open connections. */
   size(): number
@@ -68,242 +44,148 @@ export interface StreamSockets {
   close(): void
 }
 
+/** Refused frames a connection may send before it is closed. */
+export const MAX_STRIKES = 100
+/** Characters of names (rooms and subscription ids) one connection may hold. */
+export const MAX_SUBSCRIPTION_CHARS = 1 << 20
+const MAX_FRAME_BYTES = 1 << 20
+
 export function createStreamSockets(options: StreamSocketsOptions): StreamSockets {
-  const { hub, logger } = options
-  /** Rooms whose snapshot a connection is reading: their changes are queued for it. */
-  const pending = new Map<string, Set<ServerWebSocket<Connection>>>()
-  const open = new Set<ServerWebSocket<Connection>>()
-  let server: Server<Connection> | undefined
-  let sweeper: ReturnType<typeof setInterval> | undefined
+  const { hub, logger, limits } = options
+  const fanout = createFanout({ hub, logger, maxBufferedBytes: limits.maxBufferedBytes })
+  const access = createAccess(hub, logger, options.hookContext)
+  const upgrade = createUpgrade({ logger, authenticate: options.authenticate, allowedOrigins: limits.allowedOrigins, runHook: access.runHook })
 
-  const queue = (ws: ServerWebSocket<Connection>, text: string) => {
+  /** A frame refused without work: answered, and counted against the connection. */
+  const strike = (ws: ServerWebSocket<Connection>, frame: string) => {
+    if (++ws.data.strikes <= MAX_STRIKES) return void ws.send(frame)
+    ws.data.done = true
+    ws.close(1008, `more than ${MAX_STRIKES} refused frames`)
+  }
+
+  const join = (ws: ServerWebSocket<Connection>, frame: ClientFrame) => {
     const conn = ws.data
-    if (conn.dropped) return
-    conn.queued.push(text)
-    conn.queuedBytes += text.length
-    if (conn.queuedBytes > options.maxBufferedBytes) drop(ws, `slow consumer: more than ${options.maxBufferedBytes} bytes waiting`)
-  }
-
-  const sweep = () => {
-    for (const ws of open) {
-      if (!ws.data.dropped && ws.getBufferedAmount() > options.maxBufferedBytes) drop(ws, `slow consumer: more than ${options.maxBufferedBytes} bytes buffered`)
-    }
-  }
-
-  const drop = (ws: ServerWebSocket<Connection>, reason: string) => {
-    ws.data.dropped = true
-    ws.data.queued = []
-    logger.warn(`[motia] stream client closed: ${reason}`, { remote: ws.remoteAddress })
-    ws.close(1013, reason)
-    // A client that reads nothing never takes the close frame either.
-    setTimeout(() => ws.readyState !== 3 && ws.terminate(), 1000).unref()
-  }
-
-  const unsubscribe = hub.onBroadcast((change: StreamChange) => {
-    if (!server) return
-    const group = roomOf(change.streamName, change.groupId)
-    const item = change.id === undefined ? undefined : roomOf(change.streamName, change.groupId, change.id)
-    const groupWaiting = pending.get(group)
-    const itemWaiting = item === undefined ? undefined : pending.get(item)
-    const toGroup = server.subscriberCount(group) > 0
-    const toItem = item !== undefined && server.subscriberCount(item) > 0
-    if (!toGroup && !toItem && !groupWaiting && !itemWaiting) return
-    // Serialized once for every topic and every queue.
-    const text = JSON.stringify({ streamName: change.streamName, groupId: change.groupId, id: change.id, timestamp: change.timestamp, event: change.event })
-    if (toGroup) server.publish(group, text)
-    if (toItem) server.publish(item!, text)
-    if (!groupWaiting && !itemWaiting) return
-    const waiting = new Set([...(groupWaiting ?? []), ...(itemWaiting ?? [])])
-    for (const ws of waiting) if (!ws.isSubscribed(group) && !(item && ws.isSubscribed(item))) queue(ws, text)
-  })
-
-  const enter = (ws: ServerWebSocket<Connection>, room: string) => {
-    ws.data.rooms.set(room, (ws.data.rooms.get(room) ?? 0) + 1)
-    retopic(ws)
-  }
-  const exit = (ws: ServerWebSocket<Connection>, room: string) => {
-    const count = (ws.data.rooms.get(room) ?? 0) - 1
-    if (count > 0) ws.data.rooms.set(room, count)
-    else ws.data.rooms.delete(room)
-    retopic(ws)
-  }
-  /** Subscribes to each joined group's topic, and to an item's only when its group is not joined. */
-  const retopic = (ws: ServerWebSocket<Connection>) => {
-    const conn = ws.data
-    const wanted = new Set<string>()
-    for (const room of conn.rooms.keys()) {
-      const parts = room.split('\u0000')
-      if (parts.length === 3 && conn.rooms.has(roomOf(parts[0]!, parts[1]!))) continue
-      wanted.add(room)
-    }
-    if (ws.readyState === 1) {
-      for (const topic of conn.topics) if (!wanted.has(topic)) ws.unsubscribe(topic)
-      for (const topic of wanted) if (!conn.topics.has(topic)) ws.subscribe(topic)
-    }
-    conn.topics = wanted
-  }
-
-  const runHook = async <T>(streamName: string, hook: string, call: (ctx: StreamHookContext) => T | Promise<T>): Promise<T> => {
-    const { ctx, end } = options.hookContext(`${hook} ${streamName}`)
-    try {
-      const result = await call(ctx)
-      end()
-      return result
-    } catch (error) {
-      end(error)
-      throw error
-    }
-  }
-
-  /** Why this subscription is refused, or undefined when it is admitted. */
-  const refusal = async (conn: Connection, sub: StreamSubscription): Promise<string | undefined> => {
-    const { config } = hub.definition(sub.streamName)
-    if (config.canAccess && !(await config.canAccess(sub, conn.auth))) return `canAccess of stream "${sub.streamName}" refused this subscription`
-    if (config.onJoin) {
-      const answer = await runHook(sub.streamName, 'onJoin', (ctx) => config.onJoin!(sub, ctx, conn.auth))
-      if (answer && typeof answer === 'object' && answer.unauthorized) return answer.reason ?? `onJoin of stream "${sub.streamName}" refused this subscription`
-    }
-    return undefined
-  }
-
-  const join = async (ws: ServerWebSocket<Connection>, frame: ClientFrame) => {
-    const sub = frame.data
-    const conn = ws.data
+    const { streamName, groupId, id: itemId } = frame.data
+    const address = Object.freeze({ streamName, groupId, ...(itemId === undefined ? {} : { id: itemId }) })
+    const room = roomOf(streamName, groupId, itemId)
     // A join without a subscription id is keyed by its address, so repeating it changes nothing.
-    const subscriptionId = sub.subscriptionId || roomOf(sub.streamName, sub.groupId, sub.id)
-    if (conn.subs.has(subscriptionId)) return
-    if (!hub.has(sub.streamName)) return void ws.send(errorFrame('unknown_stream', `no stream named "${sub.streamName}"; known streams: ${hub.names().join(', ') || 'none'}`, sub))
-    let refused: string | undefined
-    try {
-      refused = await refusal(conn, sub)
-    } catch (error) {
-      logger.error(`[motia] stream "${sub.streamName}": access check failed: ${errorMessage(error)}`, { error: error as Error })
-      refused = 'the access check failed'
+    const id = frame.data.subscriptionId || room
+    if (conn.subs.has(id)) return
+    const named = { ...address, subscriptionId: id }
+    if (!hub.has(streamName)) return strike(ws, errorFrame('unknown_stream', `no stream named "${streamName}"; known streams: ${hub.names().join(', ') || 'none'}`, named))
+    const size = room.length + id.length
+    if (conn.subs.size >= limits.maxSubscriptions || conn.size + size > MAX_SUBSCRIPTION_CHARS) {
+      const held = conn.subs.size >= limits.maxSubscriptions ? `${limits.maxSubscriptions} subscriptions (streams.maxSubscriptions)` : `more than ${MAX_SUBSCRIPTION_CHARS} characters of names`
+      return strike(ws, errorFrame('too_many_subscriptions', `this connection holds ${held}; leave some before joining more`, named))
     }
-    if (refused) return void ws.send(errorFrame('unauthorized', refused, sub))
-    if (ws.readyState !== 1) return
-    const address: StreamSubscription = { streamName: sub.streamName, groupId: sub.groupId, ...(sub.id === undefined ? {} : { id: sub.id }) }
-    const room = roomOf(sub.streamName, sub.groupId, sub.id)
-    conn.subs.set(subscriptionId, address)
-    let waiting = pending.get(room)
-    if (!waiting) pending.set(room, (waiting = new Set()))
-    waiting.add(ws)
-    conn.syncing++
+    const sub: Subscription = { id, address, room, group: roomOf(streamName, groupId), state: 'waiting', admitted: false, size }
+    track(conn, sub)
+    conn.waiting.set(id, sub)
+    pump(ws)
+  }
+
+  /** Starts the waiting joins the join rate allows; comes back when the next may start. */
+  const pump = (ws: ServerWebSocket<Connection>) => {
+    const conn = ws.data
+    if (conn.timer || conn.done) return
+    const now = performance.now()
+    conn.tokens = Math.min(limits.joinsPerSecond, conn.tokens + ((now - conn.refilledAt) * limits.joinsPerSecond) / 1000)
+    conn.refilledAt = now
+    for (const sub of conn.waiting.values()) {
+      if (conn.tokens < 1) {
+        const wait = Math.ceil(((1 - conn.tokens) * 1000) / limits.joinsPerSecond)
+        conn.timer = setTimeout(() => ((conn.timer = undefined), pump(ws)), wait)
+        return
+      }
+      conn.tokens--
+      conn.waiting.delete(sub.id)
+      void admit(ws, sub)
+    }
+  }
+
+  const admit = async (ws: ServerWebSocket<Connection>, sub: Subscription) => {
+    const conn = ws.data
+    sub.state = 'checking'
+    const refused = await access.refusal(sub.address, conn.auth)
+    if (refused) {
+      if (holds(conn, sub)) ws.send(errorFrame('unauthorized', refused, { ...sub.address, subscriptionId: sub.id }))
+      return untrack(conn, sub)
+    }
+    sub.admitted = true
+    // Left (or closed) while its onJoin ran: its onLeave is owed now.
+    if (!holds(conn, sub)) return access.left(sub.address, conn.auth)
+    sub.state = 'syncing'
+    conn.chain = conn.chain.then(() => sync(ws, sub))
+  }
+
+  /** Sends the snapshot, then the changes made while it was read, then subscribes (see fanout.ts). */
+  const sync = async (ws: ServerWebSocket<Connection>, sub: Subscription) => {
+    // A turn of its own: a connection's joins never hold the event loop together.
+    await new Promise((resolve) => setImmediate(resolve))
+    const conn = ws.data
+    if (!holds(conn, sub)) return
+    const { streamName, groupId, id } = sub.address
+    beginSync(ws, sub)
+    fanout.hold(sub.room, ws)
     try {
       const timestamp = hub.tick()
       const data =
-        sub.id === undefined
-          ? (await hub.store.list(sub.streamName, sub.groupId)).map((item) => withId(item.data, item.id))
-          : withId(await hub.store.get(sub.streamName, sub.groupId, sub.id), sub.id)
-      if (!conn.dropped) ws.send(syncFrame(sub, timestamp, data))
+        id === undefined
+          ? (await hub.store.list(streamName, groupId)).map((item) => withId(item.data, item.id))
+          : withId(await hub.store.get(streamName, groupId, id), id)
+      if (holds(conn, sub)) ws.send(syncFrame(sub.address, timestamp, data))
     } catch (error) {
-      ws.send(errorFrame('sync_failed', `could not read the stream: ${errorMessage(error)}`, sub))
+      if (holds(conn, sub)) ws.send(errorFrame('sync_failed', `could not read the stream: ${errorMessage(error)}`, { ...sub.address, subscriptionId: sub.id }))
     } finally {
-      conn.syncing--
       // Queued changes, then the topic: both now, so no change falls between them.
-      if (conn.syncing === 0 && conn.queued.length) {
-        const queued = conn.queued
-        conn.queued = []
-        conn.queuedBytes = 0
-        if (!conn.dropped) for (const text of queued) ws.send(text)
-      }
-      waiting.delete(ws)
-      if (waiting.size === 0) pending.delete(room)
-      if (conn.subs.get(subscriptionId) === address) enter(ws, room)
+      const kept = holds(conn, sub)
+      fanout.release(sub.room, ws, kept)
+      endSync(ws, sub, kept)
     }
   }
 
-  const leave = (ws: ServerWebSocket<Connection>, subscriptionId: string) => {
-    const sub = ws.data.subs.get(subscriptionId)
-    if (!sub) return
-    ws.data.subs.delete(subscriptionId)
-    exit(ws, roomOf(sub.streamName, sub.groupId, sub.id))
-    const onLeave = hub.has(sub.streamName) ? hub.definition(sub.streamName).config.onLeave : undefined
-    if (onLeave) {
-      runHook(sub.streamName, 'onLeave', (ctx) => onLeave(sub, ctx, ws.data.auth)).catch((error) =>
-        logger.error(`[motia] stream "${sub.streamName}": onLeave failed: ${errorMessage(error)}`, { error: error as Error }),
-      )
-    }
+  const leave = (ws: ServerWebSocket<Connection>, sub: Subscription) => {
+    const conn = ws.data
+    untrack(conn, sub)
+    if (sub.state === 'joined') exit(ws, sub)
+    // A join still being checked owes its onLeave once onJoin answers (see admit).
+    if (sub.admitted) access.left(sub.address, conn.auth)
   }
 
   const websocket: WebSocketHandler<Connection> = {
     // The hard bound between sweeps; the sweep closes with a reason first.
-    backpressureLimit: Math.max(options.maxBufferedBytes * 16, 16 << 20),
+    backpressureLimit: Math.max(limits.maxBufferedBytes * 16, 16 << 20),
     closeOnBackpressureLimit: true,
-    open(ws) {
-      open.add(ws)
-      sweeper ??= setInterval(sweep, 250)
-      sweeper.unref?.()
-    },
+    maxPayloadLength: MAX_FRAME_BYTES,
+    open: (ws) => fanout.opened(ws),
     message(ws, message) {
+      if (ws.data.done) return
       const frame = parseClientFrame(message as string | Buffer)
-      if (typeof frame === 'string') return void ws.send(errorFrame('bad_frame', frame))
-      if (frame.type === 'leave') {
-        // Motia's client leaves by subscription id; a frame without one leaves every matching subscription.
-        const ids = frame.data.subscriptionId ? [frame.data.subscriptionId] : matching(ws.data, frame.data)
-        for (const id of ids) leave(ws, id)
-        return
-      }
-      join(ws, frame).catch((error) => logger.error(`[motia] stream join failed: ${errorMessage(error)}`, { error: error as Error }))
+      if (typeof frame === 'string') return strike(ws, errorFrame('bad_frame', frame))
+      if (frame.type === 'join') return join(ws, frame)
+      // Motia's client leaves by subscription id; a frame without one leaves every subscription of that address.
+      const { subscriptionId, streamName, groupId, id } = frame.data
+      const subs = subscriptionId ? [ws.data.subs.get(subscriptionId)] : [...(ws.data.byRoom.get(roomOf(streamName, groupId, id)) ?? [])]
+      for (const sub of subs) if (sub) leave(ws, sub)
     },
     close(ws) {
-      open.delete(ws)
-      for (const room of pending.values()) room.delete(ws)
-      for (const id of [...ws.data.subs.keys()]) leave(ws, id)
-      if (open.size === 0 && sweeper) sweeper = void clearInterval(sweeper)
+      const conn = ws.data
+      conn.done = true
+      if (conn.timer) clearTimeout(conn.timer)
+      fanout.closed(ws)
+      for (const sub of conn.subs.values()) if (sub.admitted) access.left(sub.address, conn.auth)
+      conn.subs.clear()
+      conn.waiting.clear()
     },
   }
 
   return {
-    upgrade(request, bun) {
-      server = bun
-      if (!options.authenticate) return accept(request, bun, undefined)
-      return authenticated(request, bun)
+    upgrade(request, server: Server<Connection>) {
+      fanout.attach(server)
+      return upgrade(request, server)
     },
     websocket,
-    size: () => open.size,
-    close() {
-      unsubscribe()
-      if (sweeper) sweeper = void clearInterval(sweeper)
-      for (const ws of open) ws.close(1001, 'server shutting down')
-    },
+    size: fanout.size,
+    close: fanout.close,
   }
-
-  async function authenticated(request: Request, server: Server<Connection>): Promise<Response | undefined> {
-    let auth: unknown
-    try {
-      auth = await runHook('*', 'authenticateStream', (ctx) => options.authenticate!(authRequest(request), ctx))
-    } catch (error) {
-      return unauthorized(errorMessage(error))
-    }
-    if (auth === false) return unauthorized('authenticateStream refused the connection')
-    return accept(request, server, auth ?? undefined)
-  }
-}
-
-// --- internal ---
-
-function accept(request: Request, server: Server<Connection>, auth: unknown): Response | undefined {
-  const offered = request.headers.get('sec-websocket-protocol')
-  // A browser drops a connection whose server picks none of the subprotocols it offered.
-  const headers = offered ? { 'Sec-WebSocket-Protocol': offered.split(',')[0]!.trim() } : undefined
-  const data: Connection = { auth, subs: new Map(), rooms: new Map(), topics: new Set(), syncing: 0, queued: [], queuedBytes: 0, dropped: false }
-  if (server.upgrade(request, { data, headers })) return undefined
-  return new Response(JSON.stringify({ error: 'Expected a WebSocket upgrade' }), { status: 400, headers: { 'content-type': 'application/json' } })
-}
-
-function unauthorized(message: string): Response {
-  return new Response(JSON.stringify({ error: 'Unauthorized', message }), { status: 401, headers: { 'content-type': 'application/json' } })
-}
-
-function authRequest(request: Request): StreamAuthRequest {
-  const url = new URL(request.url)
-  const protocols = (request.headers.get('sec-websocket-protocol') ?? '').split(',').map((p) => p.trim()).filter(Boolean)
-  const headers: Record<string, string> = {}
-  request.headers.forEach((value, key) => (headers[key] = value))
-  return { headers, url: request.url, query: Object.fromEntries(url.searchParams), protocols, raw: request }
-}
-
-function matching(conn: Connection, sub: StreamSubscription): string[] {
-  return [...conn.subs].filter(([, s]) => s.streamName === sub.streamName && s.groupId === sub.groupId && s.id === sub.id).map(([id]) => id)
 }
