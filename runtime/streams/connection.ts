@@ -8,10 +8,11 @@
  * at most `maxSubscriptions` of them.
  *
  * Topics: a connection is subscribed to a group's topic when it has joined the group, and to an
- * item's topic only while it has not joined (and is not syncing) the item's group, so it gets each
- * change once (Motia's client routes it to the item's and the group's listeners itself). While a
- * room's snapshot is read the connection is on neither topic; its changes are queued by the fan-out
- * and sent after the snapshot (fanout.ts).
+ * item's topic only while it has not joined the item's group, so it gets each change once (Motia's
+ * client routes it to the item's and the group's listeners itself). While a snapshot is read the
+ * connection is on none of the topics that carry that room's changes — for an item of a joined
+ * group, that is the group's — so they are queued by the fan-out and sent after the snapshot, never
+ * before it (fanout.ts); the snapshots of one connection are read one at a time.
  */
 import type { ServerWebSocket } from 'bun'
 import type { StreamSubscription } from './types.ts'
@@ -105,54 +106,60 @@ export function holds(conn: Connection, sub: Subscription): boolean {
   return !conn.done && conn.subs.get(sub.id) === sub
 }
 
-/** Before a room's snapshot is read: off the topics that would deliver its changes. */
-export function beginSync(ws: ServerWebSocket<Connection>, sub: Subscription): void {
+/**
+ * Before `sub`'s snapshot is read: off every topic that would carry its room's changes, so they
+ * are queued instead (fanout.ts). Answers the room to queue: the group's when the group's topic is
+ * one of them (a group join, or an item join on a joined group), else the item's.
+ */
+export function beginSync(ws: ServerWebSocket<Connection>, sub: Subscription): string {
   const conn = ws.data
-  conn.syncing = sub.room
-  if (sub.room === sub.group && !conn.joined.has(sub.group)) for (const item of conn.itemsOf.get(sub.group) ?? []) topic(ws, item, false)
+  const groupJoined = conn.joined.has(sub.group)
+  if (sub.room !== sub.group && !groupJoined) {
+    topic(ws, sub.room, false)
+    return (conn.syncing = sub.room)
+  }
+  topic(ws, sub.group, false)
+  if (sub.room === sub.group && !groupJoined) for (const item of conn.itemsOf.get(sub.group) ?? []) topic(ws, item, false)
+  return (conn.syncing = sub.group)
 }
 
-/** After it: into the room when the subscription is still held, else back to the topics before. */
+/** After it: into the room when `enterRoom` (the subscription is still held), and back on the topics the rule wants. */
 export function endSync(ws: ServerWebSocket<Connection>, sub: Subscription, enterRoom: boolean): void {
   const conn = ws.data
   conn.syncing = undefined
-  if (enterRoom) return enter(ws, sub)
-  if (sub.room === sub.group && !conn.joined.has(sub.group)) for (const item of conn.itemsOf.get(sub.group) ?? []) topic(ws, item, true)
+  if (enterRoom) count(conn, sub, 1)
+  if (conn.joined.has(sub.group)) return topic(ws, sub.group, true)
+  if (sub.room !== sub.group) return topic(ws, sub.room, conn.joined.has(sub.room))
+  for (const item of conn.itemsOf.get(sub.group) ?? []) topic(ws, item, true)
 }
 
-export function enter(ws: ServerWebSocket<Connection>, sub: Subscription): void {
-  const conn = ws.data
-  sub.state = 'joined'
-  const count = conn.joined.get(sub.room) ?? 0
-  conn.joined.set(sub.room, count + 1)
-  if (count > 0) return
-  if (sub.room === sub.group) {
-    topic(ws, sub.group, true)
-    for (const item of conn.itemsOf.get(sub.group) ?? []) topic(ws, item, false)
-    return
-  }
-  let items = conn.itemsOf.get(sub.group)
-  if (!items) conn.itemsOf.set(sub.group, (items = new Set()))
-  items.add(sub.room)
-  if (!conn.joined.has(sub.group)) topic(ws, sub.room, true)
-}
-
+/** A joined subscription ends: off its topic when it was the room's last, onto its items' when a group. */
 export function exit(ws: ServerWebSocket<Connection>, sub: Subscription): void {
   const conn = ws.data
-  const count = (conn.joined.get(sub.room) ?? 0) - 1
-  if (count > 0) return void conn.joined.set(sub.room, count)
-  conn.joined.delete(sub.room)
+  if (count(conn, sub, -1) > 0) return
   topic(ws, sub.room, false)
-  if (sub.room === sub.group) {
-    for (const item of conn.itemsOf.get(sub.group) ?? []) topic(ws, item, true)
-    return
-  }
-  const items = conn.itemsOf.get(sub.group)
-  items?.delete(sub.room)
-  if (items?.size === 0) conn.itemsOf.delete(sub.group)
+  if (sub.room === sub.group) for (const item of conn.itemsOf.get(sub.group) ?? []) topic(ws, item, true)
 }
 
 // --- internal ---
+
+/** Counts a joined subscription in or out of its room (and its group's items); answers the room's count. */
+function count(conn: Connection, sub: Subscription, by: 1 | -1): number {
+  const now = (conn.joined.get(sub.room) ?? 0) + by
+  if (now > 0) conn.joined.set(sub.room, now)
+  else conn.joined.delete(sub.room)
+  if (by === 1) sub.state = 'joined'
+  if (sub.room === sub.group || (by === 1 ? now !== 1 : now !== 0)) return now
+  let items = conn.itemsOf.get(sub.group)
+  if (by === 1) {
+    if (!items) conn.itemsOf.set(sub.group, (items = new Set()))
+    items.add(sub.room)
+  } else {
+    items?.delete(sub.room)
+    if (items?.size === 0) conn.itemsOf.delete(sub.group)
+  }
+  return now
+}
 
 function topic(ws: ServerWebSocket<Connection>, room: string, on: boolean): void {
   // A closing socket refuses topic changes; its topics go with it.

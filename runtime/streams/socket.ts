@@ -125,8 +125,8 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
     const conn = ws.data
     if (!holds(conn, sub)) return
     const { streamName, groupId, id } = sub.address
-    beginSync(ws, sub)
-    fanout.hold(sub.room, ws)
+    const held = beginSync(ws, sub)
+    fanout.hold(held, ws)
     try {
       const timestamp = hub.tick()
       const data =
@@ -139,7 +139,7 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
     } finally {
       // Queued changes, then the topic: both now, so no change falls between them.
       const kept = holds(conn, sub)
-      fanout.release(sub.room, ws, kept)
+      fanout.release(held, ws, kept)
       endSync(ws, sub, kept)
     }
   }

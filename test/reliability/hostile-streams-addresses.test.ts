@@ -137,7 +137,7 @@ describe('ctx.streams and socket rooms over a real port', () => {
     expect(errors[0]!.event.data.message).toStartWith('join: data.groupId holds a lone UTF-16 surrogate')
     expect(errors[1]!.event.data.message).toStartWith('join: data.id holds a lone UTF-16 surrogate')
     // Nothing was stored under U+FFFD instead.
-    expect(await served.runtime.streams.store.listGroups('todo')).not.toContain('\ufffd')
+    expect(await served.runtime.streaming.hub.store.listGroups('todo')).not.toContain('\ufffd')
   })
 })
 
