@@ -56,6 +56,10 @@ export interface Connection {
   syncing?: string
   queued: string[]
   queuedBytes: number
+  /** Frames not handled yet (the turn's budget was spent, turns.ts), from `inboxHead` on, and their size. */
+  inbox: Array<string | Buffer>
+  inboxHead: number
+  inboxBytes: number
   /** Frames refused without work (bad frames, joins over the cap); too many closes the connection. */
   strikes: number
   /** Closed or being closed: nothing more is sent or started. */
@@ -76,6 +80,9 @@ export function createConnection(auth: unknown): Connection {
     chain: Promise.resolve(),
     queued: [],
     queuedBytes: 0,
+    inbox: [],
+    inboxHead: 0,
+    inboxBytes: 0,
     strikes: 0,
     done: false,
   }
