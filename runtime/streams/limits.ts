@@ -6,7 +6,10 @@ import { ConfigError } from '../errors.ts'
 
 /** `streams` in motia.config.ts. */
 export interface StreamsOptions {
-  /** Bytes a connection may have waiting before it is closed as a slow consumer. Default 4 MiB. */
+  /**
+   * Bytes a connection may have waiting — changes it has not read yet (closed with 1013 as a slow
+   * consumer), or frames it sent faster than the server handles them (closed with 1008). Default 4 MiB.
+   */
   maxBufferedBytes?: number
   /**
    * Subscriptions one connection may hold (joins still being checked or waiting their turn
