@@ -1,8 +1,8 @@
 /**
- * The WebSocket endpoint: the upgrade (upgrade.ts: origin, then `authenticateStream`), joins and
- * leaves, the sync on join, and the per-connection bounds. The pieces: connection.ts (a
- * connection's subscriptions and topics), access.ts (`canAccess`, `onJoin`, `onLeave`), fanout.ts
- * (changes to sockets, slow consumers).
+ * The WebSocket endpoint: frames in, and the per-connection bounds; it wires the pieces, one
+ * concept each: upgrade.ts (origin, then `authenticateStream`), joins.ts (join to joined, leaves),
+ * connection.ts (a connection's subscriptions and topics), access.ts (`canAccess`, `onJoin`,
+ * `onLeave`), fanout.ts (changes to sockets, slow consumers), turns.ts (work per turn).
  *
  * What one connection can cost: a frame is at most 1 MiB (Bun closes a bigger one with 1009);
  * frames and snapshot reads share a budget per turn of the event loop (turns.ts), so a burst of
@@ -14,14 +14,14 @@
  */
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun'
 import type { Logger } from '../observability/logger.ts'
-import { errorMessage } from '../errors.ts'
 import { createAccess } from './access.ts'
 import { roomOf } from './address.ts'
-import { beginSync, endSync, exit, holds, track, untrack, type Connection, type Subscription } from './connection.ts'
+import type { Connection } from './connection.ts'
 import { createFanout } from './fanout.ts'
-import { withId, type StreamHub } from './hub.ts'
+import type { StreamHub } from './hub.ts'
+import { createJoins } from './joins.ts'
 import type { StreamLimits } from './limits.ts'
-import { errorFrame, parseClientFrame, syncFrame, type ClientFrame } from './protocol.ts'
+import { errorFrame, parseClientFrame } from './protocol.ts'
 import { createTurns } from './turns.ts'
 import { createUpgrade, type AuthenticateStream, type HookContextFactory, type Upgrade } from './upgrade.ts'
 
@@ -48,8 +48,6 @@ export interface StreamSockets {
 
 /** Refused frames a connection may send before it is closed. */
 export const MAX_STRIKES = 100
-/** Characters of names (rooms and subscription ids) one connection may hold. */
-export const MAX_SUBSCRIPTION_CHARS = 1 << 20
 const MAX_FRAME_BYTES = 1 << 20
 /** Frames and snapshot reads handled per turn of the event loop, all connections together. */
 const WORK_PER_TURN = 64
@@ -60,6 +58,7 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
   const access = createAccess(hub, logger, options.hookContext)
   const upgrade = createUpgrade({ logger, authenticate: options.authenticate, allowedOrigins: limits.allowedOrigins, runHook: access.runHook })
   const turns = createTurns(WORK_PER_TURN)
+  const { join, leave } = createJoins({ hub, limits, access, fanout, turns, strike: (ws, frame) => strike(ws, frame) })
 
   const close = (ws: ServerWebSocket<Connection>, code: number, reason: string) => {
     const conn = ws.data
@@ -109,94 +108,6 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
     const { subscriptionId, streamName, groupId, id } = frame.data
     const subs = subscriptionId ? [ws.data.subs.get(subscriptionId)] : [...(ws.data.byRoom.get(roomOf(streamName, groupId, id)) ?? [])]
     for (const sub of subs) if (sub) leave(ws, sub)
-  }
-
-  const join = (ws: ServerWebSocket<Connection>, frame: ClientFrame) => {
-    const conn = ws.data
-    const { streamName, groupId, id: itemId } = frame.data
-    const address = Object.freeze({ streamName, groupId, ...(itemId === undefined ? {} : { id: itemId }) })
-    const room = roomOf(streamName, groupId, itemId)
-    // A join without a subscription id is keyed by its address, so repeating it changes nothing.
-    const id = frame.data.subscriptionId || room
-    if (conn.subs.has(id)) return
-    const named = { ...address, subscriptionId: id }
-    if (!hub.has(streamName)) return strike(ws, errorFrame('unknown_stream', `no stream named "${streamName}"; known streams: ${hub.names().join(', ') || 'none'}`, named))
-    const size = room.length + id.length
-    if (conn.subs.size >= limits.maxSubscriptions || conn.size + size > MAX_SUBSCRIPTION_CHARS) {
-      const held = conn.subs.size >= limits.maxSubscriptions ? `${limits.maxSubscriptions} subscriptions (streams.maxSubscriptions)` : `more than ${MAX_SUBSCRIPTION_CHARS} characters of names`
-      return strike(ws, errorFrame('too_many_subscriptions', `this connection holds ${held}; leave some before joining more`, named))
-    }
-    const sub: Subscription = { id, address, room, group: roomOf(streamName, groupId), state: 'waiting', admitted: false, size }
-    track(conn, sub)
-    conn.waiting.set(id, sub)
-    pump(ws)
-  }
-
-  /** Starts the waiting joins the join rate allows; comes back when the next may start. */
-  const pump = (ws: ServerWebSocket<Connection>) => {
-    const conn = ws.data
-    if (conn.timer || conn.done) return
-    const now = performance.now()
-    conn.tokens = Math.min(limits.joinsPerSecond, conn.tokens + ((now - conn.refilledAt) * limits.joinsPerSecond) / 1000)
-    conn.refilledAt = now
-    for (const sub of conn.waiting.values()) {
-      if (conn.tokens < 1) {
-        const wait = Math.ceil(((1 - conn.tokens) * 1000) / limits.joinsPerSecond)
-        conn.timer = setTimeout(() => ((conn.timer = undefined), pump(ws)), wait)
-        return
-      }
-      conn.tokens--
-      conn.waiting.delete(sub.id)
-      void admit(ws, sub)
-    }
-  }
-
-  const admit = async (ws: ServerWebSocket<Connection>, sub: Subscription) => {
-    const conn = ws.data
-    sub.state = 'checking'
-    const refused = await access.refusal(sub.address, conn.auth)
-    if (refused) {
-      if (holds(conn, sub)) ws.send(errorFrame('unauthorized', refused, { ...sub.address, subscriptionId: sub.id }))
-      return untrack(conn, sub)
-    }
-    sub.admitted = true
-    // Left (or closed) while its onJoin ran: its onLeave is owed now.
-    if (!holds(conn, sub)) return access.left(sub.address, conn.auth)
-    sub.state = 'syncing'
-    conn.chain = conn.chain.then(() => sync(ws, sub))
-  }
-
-  /** Sends the snapshot, then the changes made while it was read, then subscribes (see fanout.ts). */
-  const sync = async (ws: ServerWebSocket<Connection>, sub: Subscription) => {
-    await turns.turn()
-    const conn = ws.data
-    if (!holds(conn, sub)) return
-    const { streamName, groupId, id } = sub.address
-    const held = beginSync(ws, sub)
-    fanout.hold(held, ws)
-    try {
-      const timestamp = hub.tick()
-      const data =
-        id === undefined
-          ? (await hub.store.list(streamName, groupId)).map((item) => withId(item.data, item.id))
-          : withId(await hub.store.get(streamName, groupId, id), id)
-      if (holds(conn, sub)) ws.send(syncFrame(sub.address, timestamp, data))
-    } catch (error) {
-      if (holds(conn, sub)) ws.send(errorFrame('sync_failed', `could not read the stream: ${errorMessage(error)}`, { ...sub.address, subscriptionId: sub.id }))
-    } finally {
-      // Queued changes, then the topic: both now, so no change falls between them.
-      const kept = holds(conn, sub)
-      fanout.release(held, ws, kept)
-      endSync(ws, sub, kept)
-    }
-  }
-
-  const leave = (ws: ServerWebSocket<Connection>, sub: Subscription) => {
-    const conn = ws.data
-    untrack(conn, sub)
-    if (sub.state === 'joined') exit(ws, sub)
-    // A join still being checked owes its onLeave once onJoin answers (see admit).
-    if (sub.admitted) access.left(sub.address, conn.auth)
   }
 
   const websocket: WebSocketHandler<Connection> = {

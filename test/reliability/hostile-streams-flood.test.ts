@@ -8,13 +8,16 @@
  * - default limits (`motia start`, then Redis mode): the subscription cap answers
  *   `too_many_subscriptions`, and a client that keeps going is closed with 1008;
  * - the caps raised out of the way (`motia dev`): 30 000 joins, every one synced, of groups and of
- *   items of one group, and a flood of leaves — each costs O(1).
+ *   items of one group, and a flood of leaves — each costs O(1);
+ * - huge payloads: a frame over 1 MiB, ids of 100 000 characters, frames sent faster than the
+ *   server reads them with a small `maxBufferedBytes`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 import { startRedisServer, type TestRedis } from '../helpers/redis-server.ts'
+import { openSocket } from '../helpers/streams.ts'
 
 /** Slowest unrelated GET allowed while a flood runs; an O(n) join blocks for seconds here. */
 const LATENCY_BOUND_MS = 750
@@ -146,4 +149,47 @@ describe('caps raised out of the way: every join is served, each in O(1)', () =>
     expectBounded(result)
     expect(result).toMatchObject({ syncs: 2, errors: {}, close: null })
   }, 180_000)
+})
+
+describe('huge payloads', () => {
+  let project: TempProject
+  let cli: CliProcess
+  beforeAll(async () => {
+    project = makeProject(files({ maxBufferedBytes: 65_536 }))
+    cli = await startCli(['dev', '--port', String(freePort())], project.root)
+  }, 60_000)
+  afterAll(async () => {
+    await cli?.stop()
+    project?.cleanup()
+  })
+
+  test('a frame over 1 MiB closes the socket with 1009; the server keeps serving', async () => {
+    const socket = await openSocket(`ws://127.0.0.1:${cli.port}/`)
+    socket.send({ type: 'join', data: { streamName: 'todo', groupId: 'g'.repeat(1_100_000) } })
+    expect((await socket.closed).code).toBe(1009)
+    expect((await cli.fetch('/ping')).status).toBe(200)
+  })
+
+  test('ids of 100 000 characters work, until a connection holds 1 MiB of names: then too_many_subscriptions', async () => {
+    const socket = await openSocket(`ws://127.0.0.1:${cli.port}/`)
+    for (let i = 0; i < 12; i++) socket.join('todo', `${i}`.padEnd(100_000, 'x'), undefined, `s${i}`)
+    await socket.next((f) => f.event.type === 'error')
+    const synced = socket.frames.filter((f) => f.event.type === 'sync')
+    const refused = socket.frames.filter((f) => f.event.type === 'error')
+    expect(synced.length + refused.length).toBe(12)
+    expect(synced.length).toBe(10)
+    expect(synced.every((f) => f.groupId!.length === 100_000)).toBe(true)
+    expect(refused[0]!.event.data).toEqual({ code: 'too_many_subscriptions', message: 'this connection holds more than 1048576 characters of names; leave some before joining more' })
+    // Leaving frees the budget.
+    socket.send({ type: 'leave', data: { streamName: 'todo', groupId: '0'.padEnd(100_000, 'x'), subscriptionId: 's0' } })
+    socket.join('todo', 'small', undefined, 'small')
+    await socket.next((f) => f.event.type === 'sync' && f.groupId === 'small')
+    socket.close()
+  })
+
+  test('a client sending frames faster than the server reads them, past maxBufferedBytes, is closed with 1008; memory stays bounded', async () => {
+    const result = await flood(cli, FLOOD, 'groups')
+    expect(result.close).toEqual({ code: 1008, reason: 'sending faster than the server reads: more than 65536 bytes of frames waiting' })
+    expectBounded(result)
+  }, 60_000)
 })
