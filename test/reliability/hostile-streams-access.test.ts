@@ -133,10 +133,12 @@ const control = (body: Record<string, unknown>) => call(base, 'POST', '/control'
 const changes = (socket: TestSocket, streamName: string, groupId?: string) =>
   socket.frames.filter((f) => f.streamName === streamName && (groupId === undefined || f.groupId === groupId) && f.event.type !== 'error')
 
-/** Writes to `yes/<tag>` and waits for it on `socket`, which has joined it: every earlier frame for this connection has arrived. */
+let barriers = 0
+/** Creates an item in `yes/<tag>` and waits for it on `socket`, which has joined it: every earlier frame for this connection has arrived. */
 async function barrier(socket: TestSocket, tag: string) {
-  await write({ stream: 'yes', group: tag, id: 'b', text: tag })
-  await socket.next((f: Frame) => f.streamName === 'yes' && f.groupId === tag && f.event.type === 'create')
+  const id = `b${++barriers}`
+  await write({ stream: 'yes', group: tag, id, text: tag })
+  await socket.next((f: Frame) => f.streamName === 'yes' && f.groupId === tag && f.id === id && f.event.type === 'create')
 }
 
 describe('canAccess, in every shape', () => {
