@@ -47,7 +47,7 @@ interface FloodResult {
 }
 
 /** Runs the flood process against `cli` and times GET /ping until it ends. */
-async function flood(cli: CliProcess, count: number, kind: 'groups' | 'items' | 'leaves'): Promise<FloodResult> {
+async function flood(cli: CliProcess, count: number, kind: 'groups' | 'items' | 'leaves', probe = true): Promise<FloodResult> {
   const rssBefore = rss(cli.pid)
   let rssPeak = rssBefore
   const child = Bun.spawn([process.execPath, `${repoRoot}/test/helpers/stream-flood.ts`, `ws://127.0.0.1:${cli.port}/`, String(count), kind], { stdout: 'pipe', stderr: 'pipe' })
@@ -55,7 +55,7 @@ async function flood(cli: CliProcess, count: number, kind: 'groups' | 'items' | 
   const output = new Response(child.stdout).text()
   void child.exited.then(() => (done = true))
   const latencies: number[] = []
-  while (!done) {
+  while (probe && !done) {
     const started = performance.now()
     // A server held for good never answers: stop waiting at the bound (that GET counts as held).
     const answer = await cli.fetch('/ping', { signal: AbortSignal.timeout(LATENCY_BOUND_MS) }).catch(() => undefined)
@@ -67,10 +67,16 @@ async function flood(cli: CliProcess, count: number, kind: 'groups' | 'items' | 
     if (latencies.at(-1)! >= LATENCY_BOUND_MS) child.kill()
   }
   const code = await child.exited
-  const held = latencies.at(-1)! >= LATENCY_BOUND_MS
+  const held = probe && latencies.at(-1)! >= LATENCY_BOUND_MS
   if (code !== 0 && !held) throw new Error(`stream-flood exited with ${code}: ${await new Response(child.stderr).text()}`)
   const answers = held ? { syncs: -1, errors: {}, close: null } : (JSON.parse(await output) as Omit<FloodResult, 'latencies' | 'rssGrowthMiB'>)
   return { ...answers, latencies, rssGrowthMiB: (rssPeak - rssBefore) / 1024 }
+}
+
+/** CPU time the process has used, ms (user + system, from /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
 }
 
 function rss(pid: number): number {
@@ -143,6 +149,22 @@ describe('caps raised out of the way: every join is served, each in O(1)', () =>
     expectBounded(result)
     expect(result).toMatchObject({ syncs: FLOOD, errors: {}, close: null })
   }, 180_000)
+
+  test('twice the joins cost the server about twice the CPU time, not four times (O(1) per join, not O(n))', async () => {
+    // Work, not wall time: CPU time is the server's own, whatever else the machine runs.
+    const run = async (count: number) => {
+      const before = cpuMs(cli.pid)
+      const result = await flood(cli, count, 'groups', false)
+      expect(result).toMatchObject({ syncs: count, close: null })
+      return cpuMs(cli.pid) - before
+    }
+    const small = [await run(FLOOD / 2)]
+    const large = await run(FLOOD)
+    small.push(await run(FLOOD / 2))
+    const ratio = large / ((small[0]! + small[1]!) / 2)
+    console.log(`joins: ${FLOOD / 2} cost ${small.map((ms) => ms.toFixed(0)).join(' and ')} ms of server CPU, ${FLOOD} cost ${large.toFixed(0)} ms: ${ratio.toFixed(2)}×`)
+    expect(ratio).toBeLessThan(3)
+  }, 300_000)
 
   test(`${FLOOD} leave frames naming addresses: each costs O(1)`, async () => {
     const result = await flood(cli, FLOOD * 3, 'leaves')
