@@ -2,8 +2,9 @@
  * Point 3 of the second hardening round, against the real CLI: one socket sending tens of
  * thousands of join (or leave) frames must not hold the server. While a flood runs (a separate
  * process, test/helpers/stream-flood.ts), this process times an unrelated HTTP GET again and again
- * and samples the server's RSS. The bounds are generous — a loaded machine must pass — yet an
- * O(n) cost per join (n = subscriptions held) blocks for seconds at this size, far past them.
+ * and samples the server's RSS. The bounds are generous — a loaded machine must pass — yet a
+ * server that handles a burst of frames in one go, or pays O(n) per join all at once (as this one
+ * did before: a join re-read every room the connection held), is held for seconds, far past them.
  *
  * - default limits (`motia start`, then Redis mode): the subscription cap answers
  *   `too_many_subscriptions`, and a client that keeps going is closed with 1008;
