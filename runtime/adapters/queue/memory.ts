@@ -8,14 +8,23 @@
 import { maxTimerMs } from '../../timeout.ts'
 import { deadLetterOf, isFinal, runAttempt, tell } from './attempt.ts'
 import { Deque } from './deque.ts'
-import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
+import { backoffDelay, checkPublishOptions, defaultDedupWindowMs, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
+
+export interface MemoryQueueOptions {
+  /** How long a publish `id` is remembered per (topic, step). Default a day (`defaultDedupWindowMs`). */
+  dedupWindowMs?: number
+}
 
 /**
+ * Passed as `adapters.queue`, the factory is called with the runtime's adapter context (root,
+ * prefix), which it ignores: hence `| object`.
+ *
  * @example
  * const runtime = createRuntime({ root, adapters: { queue: createMemoryQueue } })
  */
-export function createMemoryQueue(): QueueAdapter {
+export function createMemoryQueue(options: MemoryQueueOptions | object = {}): QueueAdapter {
   const queues = new Map<string, TopicQueue>()
+  const ids = createIdSet((options as MemoryQueueOptions).dedupWindowMs ?? defaultDedupWindowMs)
   const deadLetters = new Map<string, DeadLetter>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const idPrefix = Math.random().toString(36).slice(2, 8)
@@ -23,7 +32,7 @@ export function createMemoryQueue(): QueueAdapter {
   let closed = false
 
   const queueOf = (topic: string, step: string) => {
-    const name = `${topic}\u0000${step}`
+    const name = queueKey(topic, step)
     let queue = queues.get(name)
     if (!queue) queues.set(name, (queue = new TopicQueue()))
     return queue
@@ -62,22 +71,23 @@ export function createMemoryQueue(): QueueAdapter {
   }
 
   return {
-    async publish(topic, subscribers, data, options) {
+    async publish(topic, subscribers, data, publishOptions) {
       assertOpen()
-      checkPublishOptions(topic, options)
+      checkPublishOptions(topic, publishOptions)
       const enqueuedAt = Date.now()
       for (const step of subscribers) {
+        if (publishOptions.id !== undefined && !ids.claim(topic, step, publishOptions.id, enqueuedAt)) continue
         const message: QueueMessage = {
           id: `${idPrefix}-${++sequence}`,
           topic,
           step,
           data: copy(data),
-          traceId: options.traceId,
-          messageGroupId: options.messageGroupId,
+          traceId: publishOptions.traceId,
+          messageGroupId: publishOptions.messageGroupId,
           attempt: 1,
           enqueuedAt,
         }
-        later(queueOf(topic, step), message, options.delayMs ?? 0)
+        later(queueOf(topic, step), message, publishOptions.delayMs ?? 0)
       }
     },
 
@@ -90,25 +100,28 @@ export function createMemoryQueue(): QueueAdapter {
     },
 
     async depth(topic, step) {
-      return queues.get(`${topic}\u0000${step}`)?.depth() ?? 0
+      return queues.get(queueKey(topic, step))?.depth() ?? 0
     },
 
     async stats(topic, step) {
-      return queues.get(`${topic}\u0000${step}`)?.stats() ?? { waiting: 0, inFlight: 0, delayed: 0 }
+      return queues.get(queueKey(topic, step))?.stats() ?? { waiting: 0, inFlight: 0, delayed: 0 }
     },
 
     async deadLetters(filter = {}) {
       return [...deadLetters.values()].filter((letter) => matchesFilter(letter, filter))
     },
 
-    async replay(ids) {
-      const chosen = ids === 'all' ? [...deadLetters.values()] : ids.flatMap((id) => deadLetters.get(id) ?? [])
+    async replay(chosenIds) {
+      const chosen = chosenIds === 'all' ? [...deadLetters.values()] : chosenIds.flatMap((id) => deadLetters.get(id) ?? [])
+      let replayed = 0
       for (const letter of chosen) {
-        deadLetters.delete(letter.id)
+        // Deleting is the claim: an id listed twice is requeued once.
+        if (!deadLetters.delete(letter.id)) continue
+        replayed++
         const { topic, step, data, traceId, messageGroupId } = letter
         later(queueOf(topic, step), { id: `${idPrefix}-${++sequence}`, topic, step, data, traceId, messageGroupId, attempt: 1, enqueuedAt: Date.now() }, 0)
       }
-      return chosen.length
+      return replayed
     },
 
     async purge(filter = {}) {
@@ -252,6 +265,35 @@ class TopicQueue {
       consumer.settle(this, consumer, message, error)
     }
     runAttempt(consumer.handler, message, consumer.options, done)
+  }
+}
+
+/** One key per (topic, step), whatever characters they hold: the topic's length says where it ends. */
+function queueKey(topic: string, step: string): string {
+  return `${topic.length}:${topic}${step}`
+}
+
+/**
+ * The ids of idempotent publishes, per (topic, step), each with the time its window ends. Expired
+ * ids are swept whenever the set has doubled since the last sweep, so it stays proportional to
+ * the ids of one window.
+ */
+function createIdSet(windowMs: number) {
+  const expiries = new Map<string, number>()
+  let sweepAt = 1024
+  return {
+    /** True when `id` is new for (topic, step), or its window ran out: it is remembered from `now`. */
+    claim(topic: string, step: string, id: string, now: number): boolean {
+      // Lengths first: no choice of topic, step and id makes two distinct triples one key.
+      const key = `${step.length}:${queueKey(topic, step)}${id}`
+      if ((expiries.get(key) ?? 0) > now) return false
+      expiries.set(key, now + windowMs)
+      if (expiries.size >= sweepAt) {
+        for (const [old, expiry] of expiries) if (expiry <= now) expiries.delete(old)
+        sweepAt = Math.max(1024, expiries.size * 2)
+      }
+      return true
+    },
   }
 }
 
