@@ -160,6 +160,10 @@ export function checkPublishOptions(topic: string, options: { delayMs?: unknown;
     const fix = typeof messageGroupId === 'number' ? `messageGroupId: '${messageGroupId}'` : "messageGroupId: 'order-42'"
     throw invalidOption(topic, 'messageGroupId', 'a string', messageGroupId, `pass a string, e.g. ${fix}, or leave it out`)
   }
+  // A lone surrogate cannot be written as UTF-8: stored, two different groups would become one.
+  if (typeof messageGroupId === 'string' && !messageGroupId.isWellFormed()) {
+    throw invalidOption(topic, 'messageGroupId', 'well-formed Unicode (it holds a lone surrogate)', messageGroupId, "pass a string of whole characters, e.g. messageGroupId: 'order-42'")
+  }
 }
 
 /** Delay before attempt `attempt + 1`, after attempt number `attempt` failed. */
