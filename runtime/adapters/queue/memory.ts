@@ -23,8 +23,9 @@ export interface MemoryQueueOptions {
  * const runtime = createRuntime({ root, adapters: { queue: createMemoryQueue } })
  */
 export function createMemoryQueue(options: MemoryQueueOptions | object = {}): QueueAdapter {
-  const queues = new Map<string, TopicQueue>()
-  const ids = createIdSet((options as MemoryQueueOptions).dedupWindowMs ?? defaultDedupWindowMs)
+  // Per topic, then per step: no key is built from the names, so none can stand for another.
+  const queues = new Map<string, Map<string, TopicQueue>>()
+  const dedupWindowMs = (options as MemoryQueueOptions).dedupWindowMs ?? defaultDedupWindowMs
   const deadLetters = new Map<string, DeadLetter>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const idPrefix = Math.random().toString(36).slice(2, 8)
@@ -32,9 +33,10 @@ export function createMemoryQueue(options: MemoryQueueOptions | object = {}): Qu
   let closed = false
 
   const queueOf = (topic: string, step: string) => {
-    const name = queueKey(topic, step)
-    let queue = queues.get(name)
-    if (!queue) queues.set(name, (queue = new TopicQueue()))
+    let steps = queues.get(topic)
+    if (!steps) queues.set(topic, (steps = new Map()))
+    let queue = steps.get(step)
+    if (!queue) steps.set(step, (queue = new TopicQueue()))
     return queue
   }
 
@@ -76,7 +78,8 @@ export function createMemoryQueue(options: MemoryQueueOptions | object = {}): Qu
       checkPublishOptions(topic, publishOptions)
       const enqueuedAt = Date.now()
       for (const step of subscribers) {
-        if (publishOptions.id !== undefined && !ids.claim(topic, step, publishOptions.id, enqueuedAt)) continue
+        const queue = queueOf(topic, step)
+        if (publishOptions.id !== undefined && !(queue.ids ??= createIdSet(dedupWindowMs)).claim(publishOptions.id, enqueuedAt)) continue
         const message: QueueMessage = {
           id: `${idPrefix}-${++sequence}`,
           topic,
@@ -87,7 +90,7 @@ export function createMemoryQueue(options: MemoryQueueOptions | object = {}): Qu
           attempt: 1,
           enqueuedAt,
         }
-        later(queueOf(topic, step), message, publishOptions.delayMs ?? 0)
+        later(queue, message, publishOptions.delayMs ?? 0)
       }
     },
 
@@ -100,11 +103,11 @@ export function createMemoryQueue(options: MemoryQueueOptions | object = {}): Qu
     },
 
     async depth(topic, step) {
-      return queues.get(queueKey(topic, step))?.depth() ?? 0
+      return queues.get(topic)?.get(step)?.depth() ?? 0
     },
 
     async stats(topic, step) {
-      return queues.get(queueKey(topic, step))?.stats() ?? { waiting: 0, inFlight: 0, delayed: 0 }
+      return queues.get(topic)?.get(step)?.stats() ?? { waiting: 0, inFlight: 0, delayed: 0 }
     },
 
     async deadLetters(filter = {}) {
@@ -136,7 +139,7 @@ export function createMemoryQueue(options: MemoryQueueOptions | object = {}): Qu
       closed = true
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
-      await Promise.all([...queues.values()].map((queue) => queue.detachAll()))
+      await Promise.all([...queues.values()].flatMap((steps) => [...steps.values()].map((queue) => queue.detachAll())))
       queues.clear()
     },
   }
@@ -161,6 +164,8 @@ interface Consumer {
 class TopicQueue {
   /** Copies held back by a delay or a retry backoff. */
   waiting = 0
+  /** The ids of idempotent publishes, made on the first one. */
+  ids?: ReturnType<typeof createIdSet>
   private groups = new Map<string, Deque<QueueMessage>>()
   /** Groups with ready copies that a consumer may take from, in turn. */
   private available = new Deque<string>()
@@ -268,26 +273,19 @@ class TopicQueue {
   }
 }
 
-/** One key per (topic, step), whatever characters they hold: the topic's length says where it ends. */
-function queueKey(topic: string, step: string): string {
-  return `${topic.length}:${topic}${step}`
-}
-
 /**
- * The ids of idempotent publishes, per (topic, step), each with the time its window ends. Expired
- * ids are swept whenever the set has doubled since the last sweep, so it stays proportional to
- * the ids of one window.
+ * The ids of idempotent publishes of one (topic, step), each with the time its window ends.
+ * Expired ids are swept whenever the set has doubled since the last sweep, so it stays
+ * proportional to the ids of one window.
  */
 function createIdSet(windowMs: number) {
   const expiries = new Map<string, number>()
   let sweepAt = 1024
   return {
-    /** True when `id` is new for (topic, step), or its window ran out: it is remembered from `now`. */
-    claim(topic: string, step: string, id: string, now: number): boolean {
-      // Lengths first: no choice of topic, step and id makes two distinct triples one key.
-      const key = `${step.length}:${queueKey(topic, step)}${id}`
-      if ((expiries.get(key) ?? 0) > now) return false
-      expiries.set(key, now + windowMs)
+    /** True when `id` is new, or its window ran out: it is remembered from `now`. */
+    claim(id: string, now: number): boolean {
+      if ((expiries.get(id) ?? 0) > now) return false
+      expiries.set(id, now + windowMs)
       if (expiries.size >= sweepAt) {
         for (const [old, expiry] of expiries) if (expiry <= now) expiries.delete(old)
         sweepAt = Math.max(1024, expiries.size * 2)
