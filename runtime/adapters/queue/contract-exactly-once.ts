@@ -36,6 +36,17 @@ export function testQueueExactlyOnce({ name, create, createPair }: QueueContract
       return seen
     }
 
+    /** `total` messages (data 0 … total-1) dead-lettered on `queue`, whose handler then works; and what it sees. */
+    const deadLettered = async (queue: QueueAdapter, total: number) => {
+      const topic = uniqueTopic()
+      let broken = true
+      const seen = await counting(queue, topic, 'x', () => broken)
+      for (let n = 0; n < total; n++) await queue.publish(topic, ['x'], n, { traceId: 't' })
+      await waitFor(async () => (await queue.deadLetters()).length === total)
+      broken = false
+      return { topic, seen }
+    }
+
     test('a publish retried with the same id stores one copy per subscriber, from one adapter or two at once', async () => {
       const [a, b] = await pair()
       const topic = uniqueTopic()
@@ -115,13 +126,8 @@ export function testQueueExactlyOnce({ name, create, createPair }: QueueContract
 
     test('dead letters replayed by several callers at once (by id and "all") are requeued once each', async () => {
       const [a, b] = await pair()
-      const topic = uniqueTopic()
-      let broken = true
-      const seen = await counting(a, topic, 'x', () => broken)
       const total = 20
-      for (let n = 0; n < total; n++) await a.publish(topic, ['x'], n, { traceId: 't' })
-      await waitFor(async () => (await a.deadLetters()).length === total)
-      broken = false
+      const { topic, seen } = await deadLettered(a, total)
       const ids = (await b.deadLetters()).map((letter) => letter.id)
       const counts = await Promise.all([a.replay(ids), b.replay(ids), a.replay('all'), b.replay('all'), b.replay([...ids].reverse())])
       expect(counts.reduce((sum, n) => sum + n, 0)).toBe(total)
@@ -134,27 +140,17 @@ export function testQueueExactlyOnce({ name, create, createPair }: QueueContract
 
     test('an id listed twice in one replay is requeued once', async () => {
       const queue = await fresh()
-      const topic = uniqueTopic()
-      let broken = true
-      const seen = await counting(queue, topic, 'x', () => broken)
-      await queue.publish(topic, ['x'], 'twice', { traceId: 't' })
-      await waitFor(async () => (await queue.deadLetters()).length === 1)
-      broken = false
+      const { topic, seen } = await deadLettered(queue, 1)
       const [letter] = await queue.deadLetters()
       expect(await queue.replay([letter!.id, letter!.id])).toBe(1)
       await waitFor(async () => (await queue.depth(topic, 'x')) === 0 && seen.size === 1)
-      expect(seen.get('twice')).toBe(1)
+      expect(seen.get(0)).toBe(1)
     })
 
     test('a replay racing a purge: each letter is replayed or purged, never both', async () => {
       const [a, b] = await pair()
-      const topic = uniqueTopic()
-      let broken = true
-      const seen = await counting(a, topic, 'x', () => broken)
       const total = 20
-      for (let n = 0; n < total; n++) await a.publish(topic, ['x'], n, { traceId: 't' })
-      await waitFor(async () => (await a.deadLetters()).length === total)
-      broken = false
+      const { topic, seen } = await deadLettered(a, total)
       const [replayed, purged] = await Promise.all([a.replay('all'), b.purge()])
       expect(replayed + purged).toBe(total)
       await waitFor(async () => (await a.depth(topic, 'x')) === 0 && seen.size === replayed)
