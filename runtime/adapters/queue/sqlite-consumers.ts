@@ -37,7 +37,7 @@ export function createConsumerPool(options: ConsumerPoolOptions) {
     } catch (error) {
       // The store cannot take the lease: this consumer tries again after a growing pause.
       outage.down(error)
-      return wakeIn(consumer, outage.delay())
+      return wakeIn(consumer, outage.delay(), schedule)
     }
     rows.sort((a, b) => a.seq - b.seq)
     if (rows.length < room) {
@@ -87,16 +87,7 @@ export function createConsumerPool(options: ConsumerPoolOptions) {
     } catch {
       // Unreadable for now: poll.
     }
-    wakeIn(consumer, next === null ? pollIntervalMs : Math.max(1, Math.min(pollIntervalMs, next - Date.now())))
-  }
-
-  const wakeIn = (consumer: Consumer, delay: number) => {
-    consumer.hungry = false
-    clearTimeout(consumer.timer)
-    consumer.timer = setTimeout(() => {
-      consumer.hungry = true
-      schedule()
-    }, delay)
+    wakeIn(consumer, next === null ? pollIntervalMs : Math.max(1, Math.min(pollIntervalMs, next - Date.now())), schedule)
   }
 
   const stop = async (consumer: Consumer) => {
@@ -135,6 +126,16 @@ export function createConsumerPool(options: ConsumerPoolOptions) {
 }
 
 // --- internal ---
+
+/** The consumer sleeps for `delay`, then asks for a tick to lease. */
+function wakeIn(consumer: Consumer, delay: number, schedule: () => void): void {
+  consumer.hungry = false
+  clearTimeout(consumer.timer)
+  consumer.timer = setTimeout(() => {
+    consumer.hungry = true
+    schedule()
+  }, delay)
+}
 
 interface Consumer {
   options: ConsumeOptions

@@ -42,27 +42,12 @@ export function createWriteQueue(options: WriteQueueOptions) {
     if (prune) prunedAt = Date.now()
   }
 
-  /** After a commit: publishes resolve, dead letters are announced; a full batch proves the store writable. */
-  const settled = (writes: readonly Write[], whole: boolean) => {
-    let grew = false
-    for (const write of writes) {
-      if (write.kind === 'publish') {
-        grew = true
-        write.resolve()
-      } else if (write.kind === 'dead' && write.stored) {
-        grew = true
-        tell(write.onDeadLetter, letterOf(write.row, write.error, Date.now()))
-      }
-    }
-    if (whole && grew) outage.up()
-  }
-
   const writeOneByOne = (writes: readonly Write[]) => {
     let failure: unknown
     for (const write of writes) {
       try {
         commitNow([write])
-        settled([write], false)
+        settled([write], false, outage)
       } catch (error) {
         failure = error
         if (write.kind === 'publish') write.reject(isStoreFailure(error) ? storeUnavailable(path, error, `the message to "${write.topic}" was not enqueued`) : error)
@@ -91,7 +76,7 @@ export function createWriteQueue(options: WriteQueueOptions) {
       if (writes.length > 0) {
         try {
           commitNow(writes)
-          settled(writes, true)
+          settled(writes, true, outage)
         } catch {
           // Written again one by one, so that only what cannot be stored fails.
           writeOneByOne(writes)
@@ -114,6 +99,21 @@ export function createWriteQueue(options: WriteQueueOptions) {
       clearTimeout(retryTimer)
     },
   }
+}
+
+/** After a commit: publishes resolve, dead letters are announced; a whole batch proves the store writable. */
+function settled(writes: readonly Write[], whole: boolean, outage: Outage): void {
+  let grew = false
+  for (const write of writes) {
+    if (write.kind === 'publish') {
+      grew = true
+      write.resolve()
+    } else if (write.kind === 'dead' && write.stored) {
+      grew = true
+      tell(write.onDeadLetter, letterOf(write.row, write.error, Date.now()))
+    }
+  }
+  if (whole && grew) outage.up()
 }
 
 export type Outage = ReturnType<typeof createOutage>

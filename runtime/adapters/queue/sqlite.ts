@@ -5,14 +5,16 @@
  * timer. The parts, one file each:
  * - sqlite-store.ts: the tables, the statements and the transactions that write them;
  * - sqlite-writes.ts: publishes and outcomes gathered per event-loop turn, committed in one transaction;
- * - sqlite-consumers.ts: leasing copies, running them, reporting outcomes.
+ * - sqlite-consumers.ts: leasing copies, running them, reporting outcomes;
+ * - sqlite-tools.ts: depth, stats and the dead letters, for the CLI's tools and the console.
  * This file wires them to one tick (writes first, then leases) and answers the CLI's tools.
  */
-import { isStoreFailure, openDatabase, storeUnavailable, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
+import { openDatabase, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
 import { createConsumerPool } from './sqlite-consumers.ts'
-import { encode, prepare, replayDeadLetters, toDeadLetter, type DeadRow, type Statements } from './sqlite-store.ts'
+import { encode, prepare, type Statements } from './sqlite-store.ts'
+import { createStoreTools } from './sqlite-tools.ts'
 import { createOutage, createWriteQueue } from './sqlite-writes.ts'
-import { checkPublishOptions, defaultDedupWindowMs, type QueueAdapter, type QueueStats } from './types.ts'
+import { checkPublishOptions, defaultDedupWindowMs, type QueueAdapter } from './types.ts'
 
 export interface SqliteQueueOptions {
   /** The database file; `.motia/motia.db` in a project. `:memory:` for a private, volatile one. */
@@ -68,14 +70,15 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
     if (closed) throw new Error('[motia] the sqlite queue is closed')
   }
 
-  /** Runs a store operation of the CLI's tools, turning store failures into a one-line 503. */
-  const guarded = <T>(what: string, action: () => T): T => {
-    try {
-      return action()
-    } catch (error) {
-      throw isStoreFailure(error) ? storeUnavailable(shared.path, error, what) : error
-    }
-  }
+  const tools = createStoreTools({
+    sql,
+    shared,
+    drain: writes.drain,
+    wake: (topic, steps) => {
+      consumers.wake(topic, steps)
+      schedule()
+    },
+  })
 
   return {
     publish(topic, subscribers, data, publishOptions) {
@@ -97,33 +100,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
       return consumers.add(consumeOptions, handler)
     },
 
-    async depth(topic, step) {
-      await writes.drain()
-      return (sql.depth.get({ topic, step }) as { n: number }).n
-    },
-
-    async stats(topic, step) {
-      await writes.drain()
-      return sql.stats.get({ topic, step, now: Date.now() }) as QueueStats
-    },
-
-    async deadLetters(filter = {}) {
-      await writes.drain()
-      return (sql.deadLetters.all({ step: filter.step ?? null, topic: filter.topic ?? null }) as DeadRow[]).map(toDeadLetter)
-    },
-
-    async replay(ids) {
-      await writes.drain()
-      const { count, queues } = guarded('nothing was replayed', () => replayDeadLetters(sql, shared.db, ids))
-      for (const { topic, step } of queues) consumers.wake(topic, [step])
-      schedule()
-      return count
-    },
-
-    async purge(filter = {}) {
-      await writes.drain()
-      return guarded('nothing was purged', () => sql.purge.run({ step: filter.step ?? null }).changes)
-    },
+    ...tools,
 
     async close() {
       if (closed) return
