@@ -15,6 +15,7 @@ import type { QueueAdapter } from '../../runtime/adapters/queue/types.ts'
 import type { StateAdapter } from '../../runtime/adapters/state/types.ts'
 import { waitFor } from '../../runtime/testing/wait.ts'
 import { runCli, startCli, type CliProcess } from '../helpers/cli.ts'
+import { adapterKinds, bootRuntime } from '../helpers/runtime.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startRedisServer, type TestRedis } from '../helpers/redis-server.ts'
 
@@ -154,4 +155,34 @@ describe('motia enqueue --id', () => {
       project.cleanup()
     }
   }, 90_000)
+})
+
+describe.each(adapterKinds)('every way in takes the id (%s)', (kind) => {
+  test('ctx.enqueue twice, the module-level enqueue, a retried handler and runtime.enqueue with one id: each subscriber runs once', async () => {
+    const booted = await bootRuntime(kind, {
+      ...files,
+      // Enqueues order 7 three ways, then fails its first attempt, so its retry enqueues it all again.
+      'steps/kick.step.ts': `
+        import { enqueue } from 'motia'
+        export const config = { name: 'Kick', triggers: [{ type: 'queue', topic: 'kick', config: { maxRetries: 1, backoff: { type: 'fixed', delayMs: 1 } } }], enqueues: ['orders'] }
+        export const handler = async (_input, ctx) => {
+          const message = { topic: 'orders', data: { n: 7 }, id: 'order-7' }
+          await ctx.enqueue(message)
+          await ctx.enqueue(message)
+          await enqueue(message)
+          if (ctx.attempt === 1) throw new Error('retry me')
+          await ctx.state.set('kick', 'done', true)
+        }`,
+    })
+    try {
+      const { runtime } = booted
+      await runtime.enqueue({ topic: 'kick', data: {} })
+      await waitFor(async () => (await runtime.state.get('kick', 'done')) === true, 15_000)
+      await runtime.enqueue({ topic: 'orders', data: { n: 7 }, id: 'order-7' })
+      await waitFor(async () => (await runs(runtime.state, 7)).every((count) => typeof count === 'number') && (await runtime.queue.depth('orders', 'CountA')) + (await runtime.queue.depth('orders', 'CountB')) === 0, 15_000)
+      expect(await runs(runtime.state, 7)).toEqual([1, 1])
+    } finally {
+      await booted.stop()
+    }
+  }, 30_000)
 })
