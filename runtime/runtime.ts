@@ -133,7 +133,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     await checkMessage(message.topic, subscribers, message.data)
     const names = subscribers.map((s) => s.step.name)
-    await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs })
+    await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id })
     return names.length
   }
 
