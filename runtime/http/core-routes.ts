@@ -60,7 +60,7 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
 
 // --- internal ---
 
-type Message = { topic?: unknown; data?: unknown; messageGroupId?: unknown; delayMs?: unknown }
+type Message = { topic?: unknown; data?: unknown; messageGroupId?: unknown; delayMs?: unknown; id?: unknown }
 
 async function enqueue(runtime: MotiaRuntime, request: Request): Promise<Response> {
   let message: Message
@@ -82,6 +82,8 @@ async function enqueue(runtime: MotiaRuntime, request: Request): Promise<Respons
         // Passed as sent (null is JSON for "none"): runtime.enqueue refuses bad values with a 400.
         messageGroupId: (message.messageGroupId ?? undefined) as string | undefined,
         delayMs: (message.delayMs ?? undefined) as number | undefined,
+        // With an id, a client that got no answer (a 503, a timeout) sends the same request again.
+        id: (message.id ?? undefined) as string | undefined,
       },
       { traceId },
     )

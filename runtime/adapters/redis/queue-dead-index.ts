@@ -11,7 +11,8 @@
  * the script that deletes it (`forgetDeadLetters`): whoever deletes from `<p>dlq` must go through
  * that. Letters stored before the index existed, or deleted past it, are found by comparing the
  * sizes of `<p>dlq` and `<p>dlq-meta` (two O(1) reads per page), and the index is then mended in
- * small steps (`mend`), reading each payload once.
+ * small steps (`mend`), reading the payload of each letter it lacks once. A stale replay claim put
+ * back into `<p>dlq` (queue-dead-letters.ts) is indexed that way.
  */
 import { checkPageOptions, cursorAfter, isAfter, newestFirst, readCursor, summarize } from '../queue/dead-letter-page.ts'
 import type { DeadLetter, DeadLetterCount, DeadLetterPage, DeadLetterPageOptions } from '../queue/types.ts'
@@ -37,6 +38,21 @@ export function indexLua(k: { meta: string; time: string; queueTime: string }, v
 redis.call('HSET', ${k.meta}, ${v.id}, ${v.meta})
 redis.call('ZADD', ${k.time}, ${v.failedAt}, ${v.id})
 redis.call('ZADD', ${k.queueTime}, ${v.failedAt}, ${v.id})`
+}
+
+/**
+ * Lua lines that drop a letter's index entries (its summary names its queue's sorted set), for the
+ * scripts that take letters out of `<p>dlq`; `queuePrefix` is `keys.deadTimeOf('')`.
+ */
+export function unindexLua(k: { meta: string; time: string; queuePrefix: string }, id: string): string {
+  return `
+local meta = redis.call('HGET', ${k.meta}, ${id})
+if meta then
+  local ok, decoded = pcall(cjson.decode, meta)
+  if ok and type(decoded) == 'table' and decoded.queue then redis.call('ZREM', ${k.queuePrefix} .. decoded.queue, ${id}) end
+  redis.call('HDEL', ${k.meta}, ${id})
+end
+redis.call('ZREM', ${k.time}, ${id})`
 }
 
 /** The keys and values `indexLua` needs for `letter`, in that order: meta, time, queue time; meta JSON, failedAt. */
@@ -154,31 +170,28 @@ async function registered(redis: Redis, keys: QueueKeys): Promise<Array<{ name: 
  * letters that are gone. Reads the hash in small steps, so the server answers in between.
  */
 async function mend(redis: Redis, keys: QueueKeys): Promise<void> {
-  let cursor = '0'
-  do {
-    const [next, flat] = await redis.hscan(keys.deadLetters, cursor, 'COUNT', 20)
-    cursor = next
-    const ids = flat.filter((_, i) => i % 2 === 0)
-    if (ids.length === 0) continue
+  // Ids only (HKEYS): a letter's payload is read only when the index lacks it.
+  const stored = await redis.hkeys(keys.deadLetters)
+  for (let at = 0; at < stored.length; at += 200) {
+    const ids = stored.slice(at, at + 200)
     const known = await redis.hmget(keys.deadMeta, ...ids)
     for (let i = 0; i < ids.length; i++) {
       if (known[i] !== null) continue
-      const letter = JSON.parse(flat[i * 2 + 1]!) as DeadLetter
+      const json = await redis.hget(keys.deadLetters, ids[i]!)
+      if (json === null) continue
+      const letter = JSON.parse(json) as DeadLetter
       const { keys: k, values } = indexArgs(keys, letter)
       await redis.eval(INDEX_IF_STORED, 4, keys.deadLetters, ...k, letter.id, ...values)
     }
-  } while (cursor !== '0')
-  cursor = '0'
-  do {
-    const [next, flat] = await redis.hscan(keys.deadMeta, cursor, 'COUNT', 200)
-    cursor = next
-    const ids = flat.filter((_, i) => i % 2 === 0)
-    if (ids.length === 0) continue
-    const stored = await redis.eval(EXISTING, 1, keys.deadLetters, ...ids) as number[]
-    const gone = ids.filter((_, i) => stored[i] === 0)
-    // Removing a letter that is gone removes only its index entries.
+  }
+  const indexed = await redis.hkeys(keys.deadMeta)
+  for (let at = 0; at < indexed.length; at += 200) {
+    const ids = indexed.slice(at, at + 200)
+    const exists = (await redis.eval(EXISTING, 1, keys.deadLetters, ...ids)) as number[]
+    const gone = ids.filter((_, i) => exists[i] === 0)
+    // Forgetting a letter that is gone drops only its index entries.
     if (gone.length) await forgetDeadLetters(redis, keys, gone)
-  } while (cursor !== '0')
+  }
 }
 
 /** KEYS: dlq, meta. The number of letters and of index entries. */
@@ -205,12 +218,6 @@ local out = {}
 for i = 2, #ARGV do
   local id = ARGV[i]
   out[i - 1] = redis.call('HDEL', KEYS[1], id)
-  local meta = redis.call('HGET', KEYS[2], id)
-  if meta then
-    local ok, decoded = pcall(cjson.decode, meta)
-    if ok and type(decoded) == 'table' and decoded.queue then redis.call('ZREM', ARGV[1] .. decoded.queue, id) end
-    redis.call('HDEL', KEYS[2], id)
-  end
-  redis.call('ZREM', KEYS[3], id)
+  ${unindexLua({ meta: 'KEYS[2]', time: 'KEYS[3]', queuePrefix: 'ARGV[1]' }, 'id')}
 end
 return out`
