@@ -16,6 +16,7 @@ import type { CronLock } from './adapters/redis/cron-lock.ts'
 import { checkCors, type CorsOptions } from './http/cors.ts'
 import type { Middleware } from './step/types.ts'
 import { checkPlugins } from './plugin-host.ts'
+import { languages } from './languages/registry.ts'
 
 /** What an adapter factory is told: the project's Redis (when `REDIS_URL` is set) and key prefix. */
 export interface AdapterContext {
@@ -65,6 +66,11 @@ export interface MotiaConfig {
   }
   /** How long shutdown waits for running handlers. Default 10 000 ms. */
   shutdownTimeoutMs?: number
+  /**
+   * Out-of-process step languages, by name: the interpreter to run (default `python3` for
+   * `python`). `MOTIA_PYTHON` (the command line, e.g. `python3.12 -X dev`) wins over this.
+   */
+  languages?: Record<string, { command?: string[] }>
 }
 
 export interface ResolvedConfig {
@@ -80,6 +86,8 @@ export interface ResolvedConfig {
   redisUrl?: string
   /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */
   controlToken?: string
+  /** The interpreter command of each out-of-process language that has one configured. */
+  languages: Record<string, string[] | undefined>
   /** The file it came from, if any. */
   file?: string
 }
@@ -146,6 +154,7 @@ export async function loadConfig(
     streams: { maxBufferedBytes: config.streams?.maxBufferedBytes ?? 4 * 1024 * 1024 },
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
+    languages: languageCommands(config.languages, env, where),
     file,
   }
 }
@@ -157,6 +166,21 @@ export async function resolveFactory<T>(value: Factory<T> | undefined, fallback:
 }
 
 // --- internal ---
+
+/** `MOTIA_<NAME>` (e.g. `MOTIA_PYTHON="python3.12 -X dev"`) or `languages.<name>.command` of the config. */
+function languageCommands(configured: MotiaConfig['languages'], env: Record<string, string | undefined>, where: string): Record<string, string[] | undefined> {
+  const out: Record<string, string[] | undefined> = {}
+  for (const { name } of languages) {
+    const variable = `MOTIA_${name.toUpperCase()}`
+    const fromEnv = env[variable]?.trim()
+    const command = fromEnv ? fromEnv.split(/\s+/) : configured?.[name]?.command
+    if (command !== undefined && !(Array.isArray(command) && command.length > 0 && command.every((part) => typeof part === 'string' && part !== ''))) {
+      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['python3']`)
+    }
+    out[name] = command
+  }
+  return out
+}
 
 async function importConfig(file: string): Promise<MotiaConfig> {
   let mod: { default?: MotiaConfig }
