@@ -178,11 +178,17 @@ const maxLineLength = 8 * 1024
 function createStderrLog(language: LanguageDefinition, logger: Logger, pid: number) {
   const decoder = new TextDecoder()
   const last: string[] = []
+  const fields = { language: language.name, pid }
   let partial = ''
   let windowStart = 0
   let inWindow = 0
   let dropped = 0
-  const fields = { language: language.name, pid }
+  let summary: ReturnType<typeof setTimeout> | undefined
+  const report = () => {
+    summary = undefined
+    if (dropped) logger.warn(`[motia] ${language.name} worker: ${dropped} more line(s) of stderr were not logged (over ${maxLinesPerSecond} a second)`, fields)
+    dropped = 0
+  }
   const line = (text: string) => {
     if (!text.trim()) return
     const shown = text.length > maxLineLength ? `${text.slice(0, maxLineLength)}… (${text.length} characters)` : text
@@ -190,13 +196,13 @@ function createStderrLog(language: LanguageDefinition, logger: Logger, pid: numb
     if (last.length > 20) last.shift()
     const now = Date.now()
     if (now - windowStart >= 1000) {
-      if (dropped) logger.warn(`[motia] ${language.name} worker: ${dropped} more line(s) of stderr were not logged (over ${maxLinesPerSecond} a second)`, fields)
       windowStart = now
       inWindow = 0
-      dropped = 0
     }
-    if (++inWindow > maxLinesPerSecond) dropped++
-    else logger.warn(`[${language.name}] ${shown}`, fields)
+    if (++inWindow <= maxLinesPerSecond) return logger.warn(`[${language.name}] ${shown}`, fields)
+    // Over the rate: counted, and the count logged when this second ends.
+    dropped++
+    summary ??= setTimeout(report, windowStart + 1000 - now)
   }
   return {
     write(chunk: Uint8Array) {
@@ -212,8 +218,8 @@ function createStderrLog(language: LanguageDefinition, logger: Logger, pid: numb
     end() {
       if (partial) line(partial)
       partial = ''
-      if (dropped) logger.warn(`[motia] ${language.name} worker: ${dropped} more line(s) of stderr were not logged (over ${maxLinesPerSecond} a second)`, fields)
-      dropped = 0
+      clearTimeout(summary)
+      report()
     },
     tail: () => last.slice(-5).join(' | '),
   }

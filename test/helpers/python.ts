@@ -47,6 +47,8 @@ export interface RawWorker {
   send(frame: unknown): void
   /** Writes raw bytes to the worker's stdin, protocol or not. */
   write(bytes: string | Uint8Array): void
+  /** Closes the worker's stdin. */
+  end(): void
   /** Waits for the first frame (after `from`) matching `match`. */
   next(match: (frame: WorkerFrame) => boolean, from?: number): Promise<WorkerFrame>
   exited: Promise<number>
@@ -57,7 +59,8 @@ export interface RawWorker {
  * A Python worker spawned by hand, greeted, with project `root`: for protocol-level tests that
  * play the runtime's part.
  */
-export async function startRawWorker(root: string, command: string[] = ['python3']): Promise<RawWorker> {
+export async function startRawWorker(root: string, options: { command?: string[]; maxFrameBytes?: number } = {}): Promise<RawWorker> {
+  const command = options.command ?? ['python3']
   const proc = Bun.spawn([...command, join(python.sdkDir, python.worker)], { cwd: root, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' })
   const frames: WorkerFrame[] = []
   const waiters = new Set<() => void>()
@@ -103,10 +106,11 @@ export async function startRawWorker(root: string, command: string[] = ['python3
         check()
       })
     },
+    end: () => void proc.stdin.end(),
     exited: proc.exited,
     kill: () => proc.kill('SIGKILL'),
   }
   await worker.next((frame) => frame.type === 'hello')
-  worker.send({ type: 'welcome', protocol: PROTOCOL_VERSION, root, cwd: root, logLevel: 'debug', maxFrameBytes: 64 * 1024 * 1024 })
+  worker.send({ type: 'welcome', protocol: PROTOCOL_VERSION, root, cwd: root, logLevel: 'debug', maxFrameBytes: options.maxFrameBytes ?? 64 * 1024 * 1024 })
   return worker
 }

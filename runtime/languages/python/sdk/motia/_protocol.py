@@ -146,7 +146,7 @@ class Connection:
         try:
             self.send(frame)
         except Exception as error:  # noqa: BLE001 - a log line that cannot be sent must not kill the loop
-            sys.stderr.write(f"motia worker: could not send a {frame.get('type')} frame: {error}\n")
+            sys.__stderr__.write(f"motia worker: could not send a {frame.get('type')} frame: {error}\n")
 
 
 # --- internal ---
@@ -182,10 +182,10 @@ class _LineReader(asyncio.Protocol):
         try:
             frame = json.loads(line)
         except ValueError:
-            sys.stderr.write(f"motia worker: ignored a line that is not JSON: {line[:200]!r}\n")
+            sys.__stderr__.write(f"motia worker: ignored a line that is not JSON: {line[:200]!r}\n")
             return
         if not isinstance(frame, dict):
-            sys.stderr.write(f"motia worker: ignored a frame that is not an object: {line[:200]!r}\n")
+            sys.__stderr__.write(f"motia worker: ignored a frame that is not an object: {line[:200]!r}\n")
             return
         self._on_frame(frame)
 

@@ -59,6 +59,8 @@ class Worker:
             self.welcome(frame)
         elif kind == "shutdown":
             self.conn.closed.set()
+        elif kind in ("invoke", "load", "reset"):
+            sys.__stderr__.write(f"motia worker: ignored a {kind!r} frame without a numeric id\n")
         else:
             sys.__stderr__.write(f"motia worker: ignored a {kind!r} frame it does not know\n")
 
