@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { createTestRuntime, type TestRuntime } from '../../runtime/testing/index.ts'
 import { makeProject, type TempProject } from '../helpers/project.ts'
+import { openSocket, serveProject, type ServedProject } from '../helpers/streams.ts'
 
 let app: TestRuntime | undefined
 let project: TempProject | undefined
@@ -287,5 +288,57 @@ async def handler(data, ctx):
     expect(await app!.runtime.state.get('added', 't1')).toEqual({ text: 'milk', id: 't1' })
     const errors = app!.logs.filter((entry) => entry.level === 'error').map((entry) => entry.msg)
     expect(errors).toEqual([expect.stringContaining("steps/uses_pydantic_step.py failed to load: ModuleNotFoundError: No module named 'pydantic' (steps/uses_pydantic_step.py:1)")])
+  })
+})
+
+describe('a Python stream definition', () => {
+  let served: ServedProject | undefined
+  afterEach(async () => {
+    await served?.stop()
+    served = undefined
+  })
+
+  test('its schema checks writes, and its can_access and on_join hooks decide who may subscribe', async () => {
+    served = await serveProject({
+      'steps/room_stream.py': `
+from motia import StreamConfig
+
+def can_access(subscription, auth):
+    return subscription.group_id != "vault"
+
+async def on_join(subscription, ctx, auth):
+    await ctx.state.set("joins", subscription.group_id, True)
+    if subscription.group_id == "closed":
+        return {"unauthorized": True, "reason": "room closed"}
+
+config = StreamConfig(name="room", schema={"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}, can_access=can_access, on_join=on_join)
+`,
+      'steps/say_step.py': `
+from motia import http, Stream
+room = Stream("room")
+config = {"name": "Say", "triggers": [http("POST", "/say/:group")]}
+async def handler(req, ctx):
+    try:
+        written = await room.set(req.path_params["group"], "m1", req.body)
+    except Exception as error:
+        return {"status": 400, "body": {"error": str(error)}}
+    return {"status": 200, "body": written["new_value"]}
+`,
+    })
+    const say = (group: string, body: unknown) => fetch(`${served!.url}/say/${group}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const ok = await openSocket(served.wsUrl)
+    ok.join('room', 'lobby')
+    await ok.next((frame) => frame.event.type === 'sync')
+    expect(await (await say('lobby', { text: 'hi' })).json()).toEqual({ text: 'hi', id: 'm1' })
+    expect((await ok.next((frame) => frame.event.type === 'create')).event.data).toEqual({ text: 'hi', id: 'm1' })
+    const refused = await say('lobby', { text: 3 })
+    expect(refused.status).toBe(400)
+    expect(((await refused.json()) as { error: string }).error).toContain('does not match the schema')
+    ok.join('room', 'vault')
+    expect((await ok.next((frame) => frame.event.type === 'error')).event.data).toEqual({ code: 'unauthorized', message: 'canAccess of stream "room" refused this subscription' })
+    ok.join('room', 'closed')
+    expect((await ok.next((frame) => frame.event.type === 'error', 2)).event.data).toEqual({ code: 'unauthorized', message: 'room closed' })
+    expect(await served.runtime.state.get('joins', 'lobby')).toBe(true)
+    ok.close()
   })
 })
