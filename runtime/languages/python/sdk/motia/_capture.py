@@ -56,6 +56,8 @@ class LineWriter(io.TextIOBase):
         self.flush_run(run.id if run else None)
 
     def flush_run(self, run_id: int | None) -> None:
+        if run_id not in self._partial:
+            return
         with self._lock:
             rest = self._partial.pop(run_id, "")
         if rest:

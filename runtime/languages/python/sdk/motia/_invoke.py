@@ -56,8 +56,9 @@ async def invoke(loader: Loader, frame: dict[str, Any], run: Run) -> Any:
 async def call(fn: Callable[..., Any], *args: Any) -> Any:
     """Calls ``fn`` with as many of ``args`` as it takes (Motia's handlers take ``(input)`` or
     ``(input, ctx)``); sync functions run in a thread that carries the run's context."""
-    args = args[: _arity(fn, len(args))]
-    if inspect.iscoroutinefunction(fn):
+    arity, is_async = _shape(fn)
+    args = args[:arity]
+    if is_async:
         return await fn(*args)
     loop = asyncio.get_running_loop()
     result = await loop.run_in_executor(executor, contextvars.copy_context().run, fn, *args)
@@ -124,22 +125,22 @@ async def _stream_hook(loader: Loader, file: Any, function: str, frame: dict[str
     return result if function == "onJoin" else None
 
 
-_arity_cache: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+_shapes: weakref.WeakKeyDictionary[Any, tuple[int, bool]] = weakref.WeakKeyDictionary()
 
 
-def _arity(fn: Callable[..., Any], most: int) -> int:
-    """How many positional arguments ``fn`` takes, at most ``most``."""
+def _shape(fn: Callable[..., Any]) -> tuple[int, bool]:
+    """How many positional arguments ``fn`` takes, and whether it is ``async def``; once per function."""
     try:
-        known = _arity_cache.get(fn)
+        known = _shapes.get(fn)
     except TypeError:
         known = None
     if known is None:
-        known = _positional(fn)
+        known = (_positional(fn), inspect.iscoroutinefunction(fn))
         try:
-            _arity_cache[fn] = known
+            _shapes[fn] = known
         except TypeError:
             pass
-    return min(known, most)
+    return known
 
 
 def _positional(fn: Callable[..., Any]) -> int:

@@ -139,6 +139,8 @@ def _exports(module: types.ModuleType, where: str) -> tuple[Any, Any]:
         return definitions[0].config, definitions[0].handler
     if len(definitions) > 1:
         raise MotiaError(f"{where} defines {len(definitions)} steps with step(); a file holds one step", code="CONFIG_ERROR")
+    if callable(handler):
+        return {}, handler  # as in TypeScript: the folder conventions may be all the config a step needs
     raise MotiaError(f"{where} defines no config: add config = {{'name': ..., 'triggers': [...]}} and a handler", code="CONFIG_ERROR")
 
 

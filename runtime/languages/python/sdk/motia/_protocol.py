@@ -54,13 +54,17 @@ def to_jsonable(value: Any) -> Any:
     raise TypeError(f"a {type(value).__name__} cannot be sent as JSON")
 
 
+# One encoder for every frame: building one per call costs more than encoding a small frame.
+_encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=to_jsonable, allow_nan=False)
+
+
 def encode(frame: dict[str, Any]) -> bytes:
     """One frame as a line of ASCII JSON (``ensure_ascii`` also keeps lone surrogates safe)."""
     try:
-        text = json.dumps(frame, ensure_ascii=True, separators=(",", ":"), default=to_jsonable, allow_nan=False)
+        text = _encoder.encode(frame)
     except ValueError:
         # NaN and infinities are not JSON: they travel as null, as JSON.stringify sends them.
-        text = json.dumps(_finite(frame), ensure_ascii=True, separators=(",", ":"), default=to_jsonable)
+        text = _encoder.encode(_finite(frame))
     return text.encode("ascii") + b"\n"
 
 
@@ -76,6 +80,7 @@ class Connection:
         self._on_frame = on_frame
         self._next_id = 0
         self._pending: dict[int, asyncio.Future[Any] | concurrent.futures.Future[Any]] = {}
+        self._outbox: list[bytes] = []
         self.closed = asyncio.Event()
 
     async def open(self) -> None:
@@ -89,6 +94,14 @@ class Connection:
         data = encode(frame)
         if len(data) > self.max_frame_bytes:
             raise ProtocolError(f"a {frame.get('type')} frame of {len(data)} bytes is over the protocol's limit of {self.max_frame_bytes} bytes")
+        # Frames of one turn of the loop go out in one write.
+        if not self._outbox:
+            self.loop.call_soon(self._flush)
+        self._outbox.append(data)
+
+    def _flush(self) -> None:
+        data = b"".join(self._outbox)
+        self._outbox.clear()
         if self._transport is not None and not self._transport.is_closing():
             self._transport.write(data)
 
@@ -180,7 +193,7 @@ class _LineReader(asyncio.Protocol):
 
     def _line(self, line: bytes) -> None:
         try:
-            frame = json.loads(line)
+            frame = json.loads(line.decode("utf-8"))
         except ValueError:
             sys.__stderr__.write(f"motia worker: ignored a line that is not JSON: {line[:200]!r}\n")
             return

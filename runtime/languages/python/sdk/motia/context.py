@@ -18,23 +18,63 @@ TEnqueueData = TypeVar("TEnqueueData")
 
 class FlowContext(Generic[TEnqueueData]):
     """``enqueue``/``emit``, ``state``, ``streams``, ``logger``, ``trace_id``, ``trigger``, ``flows``,
-    ``attempt``, ``match`` and the ``is_*`` helpers."""
+    ``attempt``, ``match`` and the ``is_*`` helpers. Members are built on first use: a context is
+    made for every run, and most handlers touch few of them."""
+
+    __slots__ = ("_run", "_info", "_trigger", "_state", "_logger", "_streams", "input_value", "__dict__")
 
     def __init__(self, run: Run, info: dict[str, Any], input_value: Any = None) -> None:
         self._run = run
-        self.trace_id: str = info.get("traceId", "")
-        self.step: str = info.get("step", "")
-        self.flows: list[str] = info.get("flows") or []
-        self.attempt: int = info.get("attempt") or 1
-        self.trigger = TriggerInfo(info.get("trigger") or {})
+        self._info = info
+        self._trigger: TriggerInfo | None = None
+        self._state: StateManager | None = None
+        self._logger: Logger | None = None
+        self._streams: StreamsAccessor | None = None
         self.input_value = input_value
-        self.state = StateManager(run)
-        self.logger = Logger(run)
-        self.streams = StreamsAccessor(run)
+
+    @property
+    def trace_id(self) -> str:
+        return self._info.get("traceId", "")
 
     @property
     def traceId(self) -> str:  # noqa: N802 - Motia 0.x files read ctx.traceId
         return self.trace_id
+
+    @property
+    def step(self) -> str:
+        return self._info.get("step", "")
+
+    @property
+    def flows(self) -> list[str]:
+        return self._info.get("flows") or []
+
+    @property
+    def attempt(self) -> int:
+        return self._info.get("attempt") or 1
+
+    @property
+    def trigger(self) -> TriggerInfo:
+        if self._trigger is None:
+            self._trigger = TriggerInfo(self._info.get("trigger") or {})
+        return self._trigger
+
+    @property
+    def state(self) -> StateManager:
+        if self._state is None:
+            self._state = StateManager(self._run)
+        return self._state
+
+    @property
+    def logger(self) -> Logger:
+        if self._logger is None:
+            self._logger = Logger(self._run)
+        return self._logger
+
+    @property
+    def streams(self) -> StreamsAccessor:
+        if self._streams is None:
+            self._streams = StreamsAccessor(self._run)
+        return self._streams
 
     def enqueue(self, message: dict[str, Any]) -> Any:
         return enqueue_for(self._run, message)
@@ -43,22 +83,25 @@ class FlowContext(Generic[TEnqueueData]):
         """Motia 0.x's name for ``enqueue``."""
         return enqueue_for(self._run, message)
 
+    def _fired(self) -> str:
+        return (self._info.get("trigger") or {}).get("type", "")
+
     def is_api(self) -> bool:
-        return self.trigger.type == "http"
+        return self._fired() == "http"
 
     is_http = is_api
 
     def is_queue(self) -> bool:
-        return self.trigger.type == "queue"
+        return self._fired() == "queue"
 
     def is_cron(self) -> bool:
-        return self.trigger.type == "cron"
+        return self._fired() == "cron"
 
     def is_state(self) -> bool:
-        return self.trigger.type == "state"
+        return self._fired() == "state"
 
     def is_stream(self) -> bool:
-        return self.trigger.type == "stream"
+        return self._fired() == "stream"
 
     def get_data(self) -> Any:
         """The http body, the queue data, the state or stream change; None for cron."""
@@ -71,7 +114,7 @@ class FlowContext(Generic[TEnqueueData]):
     async def match(self, handlers: dict[str, Any]) -> Any:
         """Calls the handler for the trigger that fired (``http``/``api``, ``queue``, ``cron``,
         ``state``, ``stream``), else ``default``."""
-        kind = self.trigger.type
+        kind = self._fired()
         handler = handlers.get(kind) or (handlers.get("api") if kind == "http" else None)
         if handler is not None:
             result = handler() if kind == "cron" else handler(self.input_value)
