@@ -26,6 +26,8 @@ export interface LanguageDefinition {
   sourceFile: RegExp
   /** What to install when the interpreter is missing, for the one line that says so. */
   install: string
+  /** Environment the worker needs besides the project's (e.g. unbuffered output). */
+  env?: Record<string, string>
 }
 
 

@@ -50,7 +50,7 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
   const argv = [...options.command, join(options.sdkDir, language.worker)]
   let proc: Subprocess<'pipe', 'pipe', 'pipe'>
   try {
-    proc = Bun.spawn(argv, { cwd: options.cwd, env: { ...options.env, PYTHONUNBUFFERED: '1' }, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' })
+    proc = Bun.spawn(argv, { cwd: options.cwd, env: { ...options.env, ...language.env }, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' })
   } catch (error) {
     throw new LanguageUnavailableError(`[motia] ${language.label} steps are not loaded: "${options.command[0]}" could not be started (${(error as Error).message}). Install ${language.install}`, {
       cause: error,

@@ -241,6 +241,17 @@ describe('Motia 1.0 Python steps', () => {
     expect(await res.json()).toEqual({ pong: 'hi', trigger: 'http', path: '/ping' })
   })
 
+  test('the console shows Python steps in the flow graph, their spans in traces and their lines in logs', async () => {
+    const graph = (await cli.json('/__motia/api/flows')) as { nodes: Array<{ id: string; file?: string; types?: string[] }>; edges: Array<{ source: string; target: string }> }
+    expect(graph.nodes.find((node) => node.id === 'step:CreateOrder')).toMatchObject({ file: 'steps/orders/create_order_step.py', types: ['http'] })
+    expect(graph.edges).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'step:CreateOrder', target: 'topic:order.created' }), expect.objectContaining({ source: 'topic:order.created', target: 'step:ReserveStock' })]))
+    const res = await post('/orders', { item: 'lamp', quantity: 1 })
+    const traceId = res.headers.get('x-trace-id')!
+    await cli.until(`/__motia/api/traces/${traceId}`, (trace) => JSON.stringify(trace).includes('ReserveStock'), 20_000)
+    const logs = (await cli.json(`/__motia/api/logs?step=CreateOrder&traceId=${traceId}`)) as { logs: Array<{ msg: string; step: string }> }
+    expect(logs.logs.map((line) => line.msg)).toContain('order received')
+  })
+
   test('a Python cron step ticks', async () => {
     await untilState('beats', 'count', (value) => value?.n >= 2)
   })
