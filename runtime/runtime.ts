@@ -34,7 +34,7 @@ export interface RuntimeOptions {
   flags?: { port?: number; host?: string; logFormat?: 'json' | 'pretty' }
   /** Replaces the configured log output (tests collect entries). */
   logSink?: LogSink
-  /** Extra loaders (e.g. Python) tried before the TypeScript/JavaScript one. */
+  /** Extra loaders tried before the built-in ones (the registered languages', then TypeScript/JavaScript). */
   loaders?: StepLoader[]
   env?: Record<string, string | undefined>
   /** Adapters that win over the project's config (tests use in-memory ones). */

@@ -43,17 +43,22 @@ export function unsupportedStepFiles(root: string, loaders: readonly StepLoader[
   return scanStepFiles(root).filter((path) => !loaders.some((l) => l.accepts(path)))
 }
 
-function scanStepFiles(root: string): string[] {
-  const glob = new Bun.Glob(`**/*.{${['ts', 'js', 'mjs', ...languageExtensions].join(',')}}`)
+/** Files under the project's step roots (not in node_modules) with one of `extensions` that `keep` accepts, sorted, absolute. */
+export function scanStepRoots(root: string, extensions: readonly string[], keep: (path: string) => boolean): string[] {
+  const glob = new Bun.Glob(`**/*.{${extensions.join(',')}}`)
   const files: string[] = []
   for (const dir of stepRoots) {
     const base = resolve(root, dir)
     if (!isDirectory(base)) continue
     for (const path of glob.scanSync({ cwd: base, absolute: true, onlyFiles: true })) {
-      if (!path.includes('/node_modules/') && isStepFile(path)) files.push(path)
+      if (!path.includes('/node_modules/') && keep(path)) files.push(path)
     }
   }
   return files.sort()
+}
+
+function scanStepFiles(root: string): string[] {
+  return scanStepRoots(root, ['ts', 'js', 'mjs', ...languageExtensions], isStepFile)
 }
 
 /** True for `*.step.ts|js|mjs` and the step files of the registered languages (`*.step.py`, `*_step.py`). */

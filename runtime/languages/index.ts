@@ -3,9 +3,8 @@
  * file of a language is loaded, nothing of it is imported or spawned (a TypeScript-only project
  * pays for one regular expression per file); the first file starts the language's worker.
  */
-import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { stepRoots } from '../discovery/load-steps.ts'
+import { scanStepRoots } from '../discovery/load-steps.ts'
 import type { Logger, LogLevel } from '../observability/logger.ts'
 import type { BundledLanguage } from './bundle.ts'
 import { languageExtensions, languages, streamLanguageOf } from './registry.ts'
@@ -48,7 +47,7 @@ export function createLanguageHost(options: LanguageHostOptions): LanguageHost {
     loaders,
     bundledStepFiles: () => bundledFiles((language) => language.stepFile).sort(),
     streams() {
-      const files = (options.bundle ? bundledFiles((language) => language.streamFile) : scanStreamFiles(options.root)).sort()
+      const files = options.bundle ? bundledFiles((language) => language.streamFile).sort() : scanStepRoots(options.root, languageExtensions, (path) => streamLanguageOf(path) !== undefined)
       return {
         files,
         load: async (file) => loaders.find((l) => l.language.streamFile.test(file))!.loadStream(file),
@@ -60,19 +59,6 @@ export function createLanguageHost(options: LanguageHostOptions): LanguageHost {
 }
 
 // --- internal ---
-
-function scanStreamFiles(root: string): string[] {
-  const glob = new Bun.Glob(`**/*.{${languageExtensions.join(',')}}`)
-  const files: string[] = []
-  for (const dir of stepRoots) {
-    const base = join(root, dir)
-    if (!existsSync(base)) continue
-    for (const path of glob.scanSync({ cwd: base, absolute: true, onlyFiles: true })) {
-      if (!path.includes('/node_modules/') && streamLanguageOf(path)) files.push(path)
-    }
-  }
-  return files
-}
 
 /** A loader that imports the language layer and starts the worker on its first file. */
 function lazyLoader(language: LanguageDefinition, options: LanguageHostOptions): LanguageLoader {

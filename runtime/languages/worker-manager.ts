@@ -202,7 +202,8 @@ export function createLanguageWorker(options: LanguageWorkerOptions): LanguageWo
     },
     async reset() {
       known.clear()
-      if (current) await current.request({ type: 'reset', id: ++seq })
+      // A worker that died meanwhile is replaced by one that has no stale modules anyway.
+      if (current) await current.request({ type: 'reset', id: ++seq }).catch(() => undefined)
     },
     async close() {
       closed = true

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
+import { peekStep, untilPeek } from '../helpers/python.ts'
 
 let project: TempProject | undefined
 let cli: CliProcess | undefined
@@ -27,14 +28,9 @@ async function dev(files: Record<string, string>): Promise<CliProcess> {
 const send = (c: CliProcess, method: string, path: string, body?: unknown) =>
   c.fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
 
-const peek = `
-  export const config = { name: 'Peek', triggers: [{ type: 'http', method: 'GET', path: '/peek/:group/:key' }] }
-  export const handler = async (req, { state }) => ({ status: 200, body: { value: (await state.get(req.params.group, req.params.key)) ?? null } })
-`
-
 // Motia 1.0, as its Python playground writes steps (frameworks/motia/motia-py/playground).
 const playground = {
-  'steps/peek.step.js': peek,
+  ...peekStep,
   'steps/greetings.stream.ts': `import { z } from 'zod'\nexport const config = { name: 'greetings', schema: z.object({ name: z.string(), message: z.string() }) }\n`,
   'steps/greetings/greet_step.py': `
 """Greeting API step."""
@@ -295,7 +291,7 @@ async def handler(input_data: Any, ctx: FlowContext[Any]) -> Any:
 
 // Motia 0.x Python steps, as projects and Motia's quickstart template wrote them.
 const motia0 = {
-  'steps/peek.step.js': peek,
+  ...peekStep,
   'steps/hello-api.step.ts': `
     export const config = { type: 'api', name: 'HelloApi', path: '/hello', method: 'POST', emits: ['hello'], flows: ['hello'] }
     export const handler = async (req, { emit }) => { await emit({ topic: 'hello', data: { extra: req.body.extra } }); return { status: 200, body: { ok: true } } }
@@ -414,8 +410,7 @@ async def handler(input_data, ctx):
   `,
 }
 
-const until = (c: CliProcess, group: string, key: string, check: (value: any) => boolean) =>
-  c.until(`/peek/${encodeURIComponent(group)}/${encodeURIComponent(key)}`, (body) => check((body as { value: unknown }).value), 20_000)
+const until = untilPeek
 
 describe("Motia 1.0 Python steps, as Motia's playground writes them", () => {
   test('load with no error, and the greetings stream API works through one-argument handlers and ctx.match', async () => {

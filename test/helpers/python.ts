@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { python } from '../../runtime/languages/python/index.ts'
 import { PROTOCOL_VERSION, createFrameReader, type WorkerFrame } from '../../runtime/languages/protocol.ts'
+import type { CliProcess } from './cli.ts'
 
 /** The pids of the Python workers that process `pid` started (its direct children). */
 export function workerPids(pid: number): number[] {
@@ -113,4 +114,22 @@ export async function startRawWorker(root: string, options: { command?: string[]
   await worker.next((frame) => frame.type === 'hello')
   worker.send({ type: 'welcome', protocol: PROTOCOL_VERSION, root, cwd: root, logLevel: 'debug', maxFrameBytes: options.maxFrameBytes ?? 64 * 1024 * 1024 })
   return worker
+}
+
+/** A JavaScript step answering `GET /peek/:group/:key` with `{ value }` from state: what tests read Python steps' writes through. */
+export const peekStep: Record<string, string> = {
+  'steps/http/peek/[group]/[key].get.step.js': `
+    export const config = { name: 'Peek' }
+    export const handler = async (req, { state }) => ({ status: 200, body: { value: (await state.get(req.params.group, req.params.key)) ?? null } })
+  `,
+}
+
+/** The path of `peekStep` for a state key. */
+export function peekPath(group: string, key: string): string {
+  return `/peek/${encodeURIComponent(group)}/${encodeURIComponent(key)}`
+}
+
+/** Waits until the state value at (group, key), read through `peekStep`, passes `check`. */
+export function untilPeek(cli: CliProcess, group: string, key: string, check: (value: any) => boolean): Promise<void> {
+  return cli.until(peekPath(group, key), (body) => check((body as { value: unknown }).value), 20_000)
 }

@@ -8,13 +8,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
-import { isAlive, workerPids } from '../helpers/python.ts'
+import { isAlive, peekPath, peekStep, untilPeek, workerPids } from '../helpers/python.ts'
 
 const files = {
-  'steps/http/peek/[group]/[key].get.step.js': `
-    export const config = { name: 'Peek' }
-    export const handler = async (req, { state }) => ({ status: 200, body: { value: (await state.get(req.params.group, req.params.key)) ?? null } })
-  `,
+  ...peekStep,
   'steps/http/send.post.step.ts': `
     export const config = { name: 'Send', enqueues: ['flaky', 'refuse', 'slow', 'block', 'long'] } as const
     export const handler = async (req: any, { enqueue }: any) => {
@@ -81,8 +78,6 @@ let cli: CliProcess
 
 const send = (...messages: Array<{ topic: string; data: unknown }>) =>
   cli.fetch('/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) })
-const peek = (group: string, key: string) => `/peek/${group}/${key}`
-const valueIs = (check: (value: any) => boolean) => (body: unknown) => check((body as { value: unknown }).value)
 /** The JSON log lines printed after `from`. */
 const logLines = (from = 0, output = cli.output()) =>
   output
@@ -113,7 +108,7 @@ describe('failing Python steps under motia dev', () => {
     const from = cli.output().length
     await send({ topic: 'flaky', data: {} })
     await untilLog(/dead-lettered a message on "flaky" after 3 attempt\(s\): boom on attempt 3/, from)
-    await cli.until(peek('flaky', 'attempts'), valueIs((v) => v?.n === 3))
+    await untilPeek(cli, 'flaky', 'attempts', (v) => v?.n === 3)
     const failure = logLines(from).find((line) => line.msg?.includes('step "Flaky" failed on "flaky" (attempt 1)'))
     expect(failure?.error?.name).toBe('ValueError')
     expect(failure?.error?.stack).toContain('Traceback (most recent call last)')
@@ -124,7 +119,7 @@ describe('failing Python steps under motia dev', () => {
     const from = cli.output().length
     await send({ topic: 'refuse', data: {} })
     await untilLog(/dead-lettered a message on "refuse" after 1 attempt\(s\): order 42 does not exist/, from)
-    expect((await cli.json(peek('refuse', 'attempts'))) as unknown).toEqual({ value: { n: 1 } })
+    expect((await cli.json(peekPath('refuse', 'attempts'))) as unknown).toEqual({ value: { n: 1 } })
   })
 
   test('a hung async handler is cut off by its timeout and the worker keeps serving', async () => {
@@ -148,13 +143,13 @@ describe('failing Python steps under motia dev', () => {
   test('a worker killed with SIGKILL is restarted; its in-flight messages are retried and none is lost', async () => {
     const ids = ['a', 'b', 'c', 'd', 'e']
     await send(...ids.map((id) => ({ topic: 'long', data: { id } })))
-    for (const id of ids) await cli.until(peek('long-started', id), valueIs((v) => v === true), 20_000)
+    for (const id of ids) await untilPeek(cli, 'long-started', id, (v) => v === true)
     const [pid] = workerPids(cli.pid)
     expect(pid).toBeNumber()
     const from = cli.output().length
     process.kill(pid!, 'SIGKILL')
     await untilLog(/the python worker \(pid \d+\) was killed \(SIGKILL\); its runs in flight failed/, from)
-    for (const id of ids) await cli.until(peek('long-done', id), valueIs((v) => v?.attempt === 2), 30_000)
+    for (const id of ids) await untilPeek(cli, 'long-done', id, (v) => v?.attempt === 2)
     const [after] = workerPids(cli.pid)
     expect(after).not.toBe(pid)
     expect((await cli.fetch('/ping')).status).toBe(200)

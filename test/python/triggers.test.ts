@@ -7,14 +7,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
-
-const peek = `
-  export const config = { name: 'Peek' }
-  export const handler = async (req, { state }) => ({ status: 200, body: { value: (await state.get(req.params.group, req.params.key)) ?? null } })
-`
+import { peekPath, peekStep, untilPeek } from '../helpers/python.ts'
 
 const motia1 = {
-  'steps/http/peek/[group]/[key].get.step.js': peek,
+  ...peekStep,
   'steps/orders/models.py': `
 from pydantic import BaseModel
 
@@ -134,7 +130,7 @@ async def handler(item, ctx):
 }
 
 const motia0 = {
-  'steps/http/peek/[group]/[key].get.step.js': peek,
+  ...peekStep,
   'steps/legacy/greet_api_step.py': `
 from pydantic import BaseModel
 
@@ -184,9 +180,8 @@ let project: TempProject
 let cli: CliProcess
 
 const post = (path: string, body: unknown) => cli.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-const state = async (group: string, key: string) => ((await (await cli.fetch(`/peek/${encodeURIComponent(group)}/${encodeURIComponent(key)}`)).json()) as { value: unknown }).value
-const untilState = (group: string, key: string, check: (value: any) => boolean) =>
-  cli.until(`/peek/${encodeURIComponent(group)}/${encodeURIComponent(key)}`, (body) => check((body as { value: unknown }).value), 20_000)
+const state = async (group: string, key: string) => ((await (await cli.fetch(peekPath(group, key))).json()) as { value: unknown }).value
+const untilState = (group: string, key: string, check: (value: any) => boolean) => untilPeek(cli, group, key, check)
 
 describe('Motia 1.0 Python steps', () => {
   beforeAll(async () => {
