@@ -342,3 +342,74 @@ async def handler(req, ctx):
     ok.close()
   })
 })
+
+describe('configs as the runtime reads them', () => {
+  test('queue options in Motia and in our spelling, response schemas, query parameters and folder conventions', async () => {
+    await load({
+      'steps/options_step.py': `
+from motia import QueueConfig, QueryParam, http, queue, cron
+config = {
+    "name": "Options",
+    "triggers": [
+        queue("a", config=QueueConfig(max_retries=5, visibility_timeout=60, type="fifo", backoff_type="fixed", backoff_delay_ms=10)),
+        queue("b", config={"maxRetries": 1, "timeoutMs": 500}),
+        {"type": "queue", "topic": "c", "infrastructure": {"queue": {"maxRetries": 7, "visibilityTimeout": 9}}},
+        http("GET", "/options", query_params=[QueryParam(name="q", description="search")], response_schema={200: {"type": "object"}}),
+        cron("0 * * * *", timeout_ms=1000, allow_overlap=True),
+    ],
+}
+async def handler(input, ctx):
+    return {"status": 200, "body": {}}
+`,
+      'steps/queue/user-created/welcome_step.py': `async def handler(data, ctx):\n    pass\n`,
+    })
+    const steps = Object.fromEntries(app!.runtime.steps().map((step) => [step.name, step]))
+    const triggers = steps.Options!.triggers.map(({ index: _index, ...trigger }) => trigger)
+    expect(triggers).toEqual([
+      { type: 'queue', topic: 'a', config: { maxRetries: 5, visibilityTimeoutMs: 60_000, type: 'fifo', backoff: { type: 'fixed', delayMs: 10 } } },
+      { type: 'queue', topic: 'b', config: { maxRetries: 1, timeoutMs: 500 } },
+      { type: 'queue', topic: 'c', config: { maxRetries: 7, visibilityTimeoutMs: 9000 } },
+      { type: 'http', method: 'GET', path: '/options', queryParams: [{ name: 'q', description: 'search', required: false }], responseSchema: { '200': { type: 'object' } } },
+      { type: 'cron', expression: '0 * * * *', timeoutMs: 1000, allowOverlap: true },
+    ])
+    expect(steps.Welcome!.triggers).toEqual([{ type: 'queue', topic: 'user-created', index: 0 }])
+    expect(steps.Welcome!.language).toBe('python')
+  })
+
+  test('a function where the runtime cannot call one is refused with where it is and what may be a function', async () => {
+    await load({ 'steps/bad_step.py': `from motia import queue\nconfig = {"name": "Bad", "triggers": [queue("t")], "flows": [len]}\nasync def handler(d, ctx): pass\n` })
+    expect(app!.logs.find((entry) => entry.level === 'error')?.msg).toBe(
+      "[motia] steps/bad_step.py: flows[0] is a function; only a trigger's condition and middleware may be functions",
+    )
+  })
+})
+
+describe('http middleware written in Python', () => {
+  test('runs around the handler in order, may answer by itself, and sees the same ctx', async () => {
+    await load({
+      'steps/guarded_step.py': `
+from motia import http, ApiResponse
+
+async def auth(req, ctx, next):
+    if req.headers.get("authorization") != "Bearer ok":
+        return ApiResponse(status=401, body={"error": "unauthorized"})
+    ctx.state  # the same context the handler gets
+    return await next()
+
+async def stamp(req, ctx, next):
+    response = await next()
+    response.headers["x-stamped"] = ctx.trace_id
+    return response
+
+config = {"name": "Guarded", "triggers": [http("GET", "/guarded", middleware=[auth, stamp])]}
+
+async def handler(req, ctx):
+    return ApiResponse(status=200, body={"ok": True})
+`,
+    })
+    expect((await app!.request('GET', '/guarded')).status).toBe(401)
+    const ok = await app!.request('GET', '/guarded', undefined, { authorization: 'Bearer ok' })
+    expect(ok.status).toBe(200)
+    expect(ok.headers.get('x-stamped')).toBe(ok.headers.get('x-trace-id'))
+  })
+})

@@ -103,6 +103,21 @@ MotiaHttpArgs = ApiRequest
 MotiaHttpRequest = ApiRequest
 
 
+class MotiaHttpResponse:
+    """Motia's streaming response writer, named so that files importing it load; writing through it
+    is not supported in Python steps (return an ``ApiResponse``)."""
+
+    def __init__(self, writer: Any = None) -> None:
+        self._writer = writer
+
+    def _unsupported(self, *_: Any) -> Any:
+        from .errors import MotiaError
+
+        raise MotiaError("writing the response piecewise (MotiaHttpResponse) is not supported in Python steps: return ApiResponse(status=..., body=..., headers=...) instead", code="UNSUPPORTED")
+
+    status = headers = close = _unsupported
+
+
 class ApiResponse(Record, Generic[TOutput]):
     """What an http handler returns; a dict ``{"status": ..., "body": ..., "headers": ...}`` works too."""
 
