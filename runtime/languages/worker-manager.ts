@@ -156,32 +156,48 @@ export function createLanguageWorker(options: LanguageWorkerOptions): LanguageWo
       )
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        runs.delete(id)
-        proc.forget(id)
-        proc.send({ type: 'cancel', run: id, reason: `timed out after ${timeoutMs} ms` })
-        graces.set(
-          id,
-          setTimeout(() => {
-            logger.error(`[motia] the ${language.name} worker (pid ${proc.pid}) did not cancel a run within ${graceMs} ms (a handler blocks its event loop?): killing it`, { language: language.name })
-            proc.kill()
-          }, graceMs),
-        )
-        reject(new TimeoutError(timeoutMs))
-      }, timeoutMs)
+      deadlines.set(id, { at: Date.now() + timeoutMs, timeoutMs, proc, reject })
+      sweeper ??= setInterval(sweep, sweepMs)
       result.then(
         (value) => {
-          clearTimeout(timer)
+          deadlines.delete(id)
           runs.delete(id)
           resolve(value)
         },
         (error) => {
-          clearTimeout(timer)
+          deadlines.delete(id)
           runs.delete(id)
           reject(failed(error))
         },
       )
     })
+  }
+
+  // One timer checks every run's deadline: a run costs a map entry, not a timer of its own. The
+  // trigger that started the run enforces the exact timeout itself; this only tells the worker.
+  const deadlines = new Map<number, { at: number; timeoutMs: number; proc: WorkerProcess; reject(error: unknown): void }>()
+  let sweeper: ReturnType<typeof setInterval> | undefined
+  const sweep = () => {
+    const now = Date.now()
+    for (const [id, deadline] of deadlines) if (deadline.at <= now) cutOff(id, deadline)
+    if (deadlines.size === 0) {
+      clearInterval(sweeper)
+      sweeper = undefined
+    }
+  }
+  const cutOff = (id: number, { timeoutMs, proc, reject }: { timeoutMs: number; proc: WorkerProcess; reject(error: unknown): void }) => {
+    deadlines.delete(id)
+    runs.delete(id)
+    proc.forget(id)
+    proc.send({ type: 'cancel', run: id, reason: `timed out after ${timeoutMs} ms` })
+    graces.set(
+      id,
+      setTimeout(() => {
+        logger.error(`[motia] the ${language.name} worker (pid ${proc.pid}) did not cancel a run within ${graceMs} ms (a handler blocks its event loop?): killing it`, { language: language.name })
+        proc.kill()
+      }, graceMs),
+    )
+    reject(new TimeoutError(timeoutMs))
   }
 
   return {
@@ -208,6 +224,8 @@ export function createLanguageWorker(options: LanguageWorkerOptions): LanguageWo
     async close() {
       closed = true
       await starting?.catch(() => undefined)
+      clearInterval(sweeper)
+      sweeper = undefined
       for (const timer of graces.values()) clearTimeout(timer)
       await current?.stop(2000)
       current = undefined
@@ -217,6 +235,9 @@ export function createLanguageWorker(options: LanguageWorkerOptions): LanguageWo
 }
 
 // --- internal ---
+
+/** How often deadlines are checked: a timed-out run is cancelled in the worker at most this late. */
+const sweepMs = 50
 
 const levels = new Set(['debug', 'info', 'warn', 'error'])
 

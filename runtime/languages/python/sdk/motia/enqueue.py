@@ -12,7 +12,7 @@ _names = {"message_group_id": "messageGroupId", "delay_ms": "delayMs"}
 
 
 def enqueue_for(run: Run, message: Any) -> Any:
-    if isinstance(message, dict):
+    if isinstance(message, dict) and ("message_group_id" in message or "delay_ms" in message):
         message = {_names.get(k, k): v for k, v in message.items()}
     return run.call("enqueue", message)
 
