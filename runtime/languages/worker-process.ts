@@ -147,13 +147,12 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
     async stop(graceMs) {
       stopping = true
       send({ type: 'shutdown' })
-      queueMicrotask(() => {
-        try {
-          proc.stdin.end()
-        } catch {
-          // already closed
-        }
-      })
+      flush()
+      try {
+        proc.stdin.end()
+      } catch {
+        // already closed
+      }
       const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs)
       await exited
       clearTimeout(timer)
