@@ -68,9 +68,10 @@ program
   .requiredOption('--data <json>', 'message data as JSON')
   .option('-g, --group <id>', 'messageGroupId (fifo queues)')
   .option('--delay <ms>', 'deliver after this many milliseconds', parseCount('--delay'))
+  .option('--id <id>', 'idempotency key: running the command again with the same id within a day enqueues nothing more')
   .option('-d, --dir <dir>', 'project folder', '.')
   .option('--json', 'print the result as JSON')
-  .addHelpText('after', `\nExamples:\n  motia enqueue --topic order-placed --data '{"id":"o1","item":"book","quantity":1}'\n  motia enqueue -t reminders --data '{"user":7}' --delay 60000\n`)
+  .addHelpText('after', `\nExamples:\n  motia enqueue --topic order-placed --data '{"id":"o1","item":"book","quantity":1}'\n  motia enqueue -t reminders --data '{"user":7}' --delay 60000\n  motia enqueue -t order-placed --data '{"id":"o1"}' --id order-o1   # safe to run again\n`)
   .action(async (opts) => (await import('./commands/enqueue.ts')).enqueue(opts))
 
 program

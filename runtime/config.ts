@@ -12,6 +12,7 @@ import type { TraceStore } from './observability/trace-store.ts'
 import type { MotiaPlugin } from './plugin.ts'
 import type { StreamStore } from './adapters/streams/types.ts'
 import type { AuthenticateStream } from './streams/socket.ts'
+import { resolveStreamLimits, type StreamLimits, type StreamsOptions } from './streams/limits.ts'
 import type { CronLock } from './adapters/redis/cron-lock.ts'
 import { checkCors, type CorsOptions } from './http/cors.ts'
 import type { Middleware } from './step/types.ts'
@@ -59,11 +60,8 @@ export interface MotiaConfig {
    * upgrade; null or undefined admits it without an auth context. See docs/streams.md.
    */
   authenticateStream?: AuthenticateStream
-  /** Stream WebSocket limits. */
-  streams?: {
-    /** Bytes a connection may have waiting before it is closed as a slow consumer. Default 4 MiB. */
-    maxBufferedBytes?: number
-  }
+  /** Stream WebSocket limits and allowed origins (see docs/streams.md). */
+  streams?: StreamsOptions
   /** How long shutdown waits for running handlers. Default 10 000 ms. */
   shutdownTimeoutMs?: number
   /**
@@ -81,7 +79,7 @@ export interface ResolvedConfig {
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
   authenticateStream?: AuthenticateStream
-  streams: { maxBufferedBytes: number }
+  streams: StreamLimits
   /** `REDIS_URL`: when set, every adapter not named in `adapters` is the Redis one. */
   redisUrl?: string
   /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */
@@ -151,7 +149,7 @@ export async function loadConfig(
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
-    streams: { maxBufferedBytes: config.streams?.maxBufferedBytes ?? 4 * 1024 * 1024 },
+    streams: resolveStreamLimits(config.streams, where),
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
     languages: languageCommands(config.languages, env, where),

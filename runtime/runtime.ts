@@ -139,7 +139,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     await checkMessage(message.topic, subscribers, message.data)
     const names = subscribers.map((s) => s.step.name)
-    await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs })
+    await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id })
     return names.length
   }
 
@@ -161,7 +161,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     startTrace: (name, entry) => startTrace(name, entry),
     context: (step, traceId, span) => createFlowContext(contextDeps, step, step.triggers[0]!, traceId, span),
     authenticate: config.authenticateStream,
-    maxBufferedBytes: config.streams.maxBufferedBytes,
+    limits: config.streams,
   })
   contextDeps.streams = streaming.hub
   streaming.hub.onChange((change) => emit('stream:change', change, { traceId: change.traceId }))

@@ -12,6 +12,7 @@ interface EnqueueOptions {
   data: string
   group?: string
   delay?: number
+  id?: string
   dir: string
   json?: boolean
 }
@@ -23,7 +24,7 @@ interface EnqueueOptions {
 export async function enqueue(opts: EnqueueOptions): Promise<void> {
   const root = resolve(opts.dir)
   const data = parseJsonArgument('--data', opts.data)
-  const message = { topic: opts.topic, data, messageGroupId: opts.group, delayMs: opts.delay }
+  const message = { topic: opts.topic, data, messageGroupId: opts.group, delayMs: opts.delay, id: opts.id }
   const server = readProjectLock(root)
   const result = server?.url ? await viaServer(server.url, server.token, message) : await direct(root, message)
   if (opts.json) return printJson(result)
@@ -51,7 +52,7 @@ async function viaServer(url: string, token: string, message: object): Promise<R
   return { via: 'server', traceId: body.traceId ?? '', subscribers: body.subscribers ?? [] }
 }
 
-async function direct(root: string, message: { topic: string; data: unknown; messageGroupId?: string; delayMs?: number }): Promise<Result> {
+async function direct(root: string, message: { topic: string; data: unknown; messageGroupId?: string; delayMs?: number; id?: string }): Promise<Result> {
   const loaded = await loadProjectSteps(root)
   const config = loaded.config
   const subscribers = indexTopics(loaded.steps).get(message.topic) ?? []
@@ -64,7 +65,7 @@ async function direct(root: string, message: { topic: string; data: unknown; mes
   const traceId = newTraceId()
   const names = subscribers.map((s) => s.step.name)
   try {
-    await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs })
+    await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id })
   } finally {
     await queue.close()
   }

@@ -23,9 +23,9 @@ export interface RedisAdapterOptions {
 }
 
 export const redisQueue =
-  (options: RedisAdapterOptions & { onError?: (error: Error) => void } = {}) =>
+  (options: RedisAdapterOptions & { onError?: (error: Error) => void; dedupWindowMs?: number } = {}) =>
   (context: AdapterContext) =>
-    createRedisQueue({ ...connection(options, context, 'redisQueue'), onError: options.onError })
+    createRedisQueue({ ...connection(options, context, 'redisQueue'), onError: options.onError, dedupWindowMs: options.dedupWindowMs })
 export const redisState = (options: RedisAdapterOptions = {}) => (context: AdapterContext) => createRedisState(connection(options, context, 'redisState'))
 export const redisStreams = (options: RedisAdapterOptions = {}) => (context: AdapterContext) => createRedisStreams(connection(options, context, 'redisStreams'))
 export const redisTraces = (options: RedisAdapterOptions = {}) => (context: AdapterContext) => createRedisTraceStore(connection(options, context, 'redisTraces'))
