@@ -18,6 +18,7 @@ import { checkCors, type CorsOptions } from './http/cors.ts'
 import type { Middleware } from './step/types.ts'
 import { checkPlugins } from './plugin-host.ts'
 import { checkMaskOptions, createMasker, type Masker, type MaskOptions } from './observability/mask.ts'
+import { languages } from './languages/registry.ts'
 
 /** What an adapter factory is told: the project's Redis (when `REDIS_URL` is set) and key prefix. */
 export interface AdapterContext {
@@ -76,6 +77,11 @@ export interface MotiaConfig {
    * auth, cookie…). See docs/observability.md.
    */
   mask?: MaskOptions
+  /**
+   * Out-of-process step languages, by name: the interpreter to run (default `python3` for
+   * `python`). `MOTIA_PYTHON` (the command line, e.g. `python3.12 -X dev`) wins over this.
+   */
+  languages?: Record<string, { command?: string[] }>
 }
 
 export interface ResolvedConfig {
@@ -93,6 +99,8 @@ export interface ResolvedConfig {
   redisUrl?: string
   /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */
   controlToken?: string
+  /** The interpreter command of each out-of-process language that has one configured. */
+  languages: Record<string, string[] | undefined>
   /** The file it came from, if any. */
   file?: string
 }
@@ -163,6 +171,7 @@ export async function loadConfig(
     mask,
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
+    languages: languageCommands(config.languages, env, where),
     file,
   }
 }
@@ -183,6 +192,21 @@ function checkAllowedHosts(value: unknown, where: string, file: string | undefin
     throw new ConfigError(`[motia] ${where}: http.allowedHosts must be a list of host names such as ['devbox.lan', '.ngrok.app'] (no scheme, no port), got ${JSON.stringify(bad)}`, { file })
   }
   return value as string[]
+}
+
+/** `MOTIA_<NAME>` (e.g. `MOTIA_PYTHON="python3.12 -X dev"`) or `languages.<name>.command` of the config. */
+function languageCommands(configured: MotiaConfig['languages'], env: Record<string, string | undefined>, where: string): Record<string, string[] | undefined> {
+  const out: Record<string, string[] | undefined> = {}
+  for (const { name } of languages) {
+    const variable = `MOTIA_${name.toUpperCase()}`
+    const fromEnv = env[variable]?.trim()
+    const command = fromEnv ? fromEnv.split(/\s+/) : configured?.[name]?.command
+    if (command !== undefined && !(Array.isArray(command) && command.length > 0 && command.every((part) => typeof part === 'string' && part !== ''))) {
+      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['python3']`)
+    }
+    out[name] = command
+  }
+  return out
 }
 
 async function importConfig(file: string): Promise<MotiaConfig> {

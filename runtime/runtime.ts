@@ -25,6 +25,7 @@ import { checkEnqueueMessage, checkMessage, indexTopics, type TopicIndex } from 
 import { builtinTriggers } from './triggers/index.ts'
 import { conditionOf, recordSkip } from './compat/conditions.ts'
 import { createStreamsFeature, isStreamFile, type StreamsFeature } from './streams/index.ts'
+import { createLanguageHost, type BundledLanguage, type LanguageHost } from './languages/index.ts'
 
 export interface RuntimeOptions {
   root: string
@@ -33,7 +34,7 @@ export interface RuntimeOptions {
   flags?: { port?: number; host?: string; logFormat?: 'json' | 'pretty' }
   /** Replaces the configured log output (tests collect entries). */
   logSink?: LogSink
-  /** Extra loaders (e.g. Python) tried before the TypeScript/JavaScript one. */
+  /** Extra loaders tried before the built-in ones (the registered languages', then TypeScript/JavaScript). */
   loaders?: StepLoader[]
   env?: Record<string, string | undefined>
   /** Adapters that win over the project's config (tests use in-memory ones). */
@@ -42,7 +43,7 @@ export interface RuntimeOptions {
    * Step modules imported ahead of time, by path relative to `root`, and the project's config:
    * compiled executables pass them so that no file is scanned or imported at run time.
    */
-  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig }
+  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig; languages?: Record<string, BundledLanguage> }
   /** Plugins added unless the project's config lists one of the same name (`motia dev` adds the console). */
   defaultPlugins?: MotiaPlugin[]
 }
@@ -58,6 +59,8 @@ export interface Runtime extends MotiaRuntime {
   server: HttpServer
   /** Stream definitions, the WebSocket endpoint and the change feed. */
   streaming: StreamsFeature
+  /** Steps in other languages (Python): their loaders and workers. */
+  languages: LanguageHost
 }
 
 /** Creates a runtime for the project at `root`. Adapters default to the embedded store in `.motia/`. */
@@ -94,7 +97,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const extendContext = contextExtender(plugins)
   const triggerTypes = collectTriggerTypes(plugins)
   const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
-  const loaders = bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader]
+  // Python (and any registered language) steps: a lazy loader each; nothing starts until a file of theirs loads.
+  // Workers inherit the process' environment (PATH, the project's .env), whatever `env` configures.
+  const languages = createLanguageHost({ root, logger, logLevel: config.logLevel, env: { ...process.env, ...options.env }, commands: config.languages, bundle: options.bundle?.languages })
+  const loaders = bundled ? [staticLoader(bundled), ...languages.loaders] : [...(options.loaders ?? []), ...languages.loaders, moduleLoader]
   const wrappers = plugins.flatMap((p) => (p.hooks?.wrapHandler ? [p.hooks.wrapHandler] : []))
   const observers = plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
 
@@ -253,6 +259,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     traces,
     streams: streaming.hub,
     streaming,
+    languages,
     cronLock,
     http: server,
     server,
@@ -285,16 +292,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         mountPluginRoutes(plugins, runtime)
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
-      const streamResult = await streaming.load(bundled)
+      const streamResult = await streaming.load(bundled, languages.streams())
       for (const error of streamResult.errors) {
         if (mode === 'start') throw error
         logger.error(error.message)
       }
-      const files = bundled ? [...bundled.keys()].filter((file) => !isStreamFile(file)).sort() : findStepFiles(root, loaders)
+      const files = bundled ? [...[...bundled.keys()].filter((file) => !isStreamFile(file)), ...languages.bundledStepFiles()].sort() : findStepFiles(root, loaders)
       if (!bundled) {
-        for (const file of unsupportedStepFiles(root, loaders)) {
-          logger.warn(`[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file (Python steps need the Python runner, not part of this version)`)
-        }
+        for (const file of unsupportedStepFiles(root, loaders)) logger.warn(`[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file`)
       }
       const result = await loadSteps({ root, files, loaders, triggerTypes, previous: [...steps, ...kept] })
       for (const warning of result.warnings) logger.warn(warning)
@@ -307,6 +312,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     async reload() {
       forgetProjectModules(root)
+      await languages.reset()
       return runtime.load()
     },
     async listen() {
@@ -340,6 +346,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (timedOut) await server.stop(true)
       if (running.size > 0) logger.warn(`[motia] shutdown: ${describeRuns(running)} still running after shutdownTimeoutMs (${config.shutdownTimeoutMs} ms); stopping anyway`)
       for (const plugin of plugins) await plugin.dispose?.()
+      // After the runs drained: a worker's steps may have been among them.
+      await languages.close()
       await streaming.close()
       await opened.close()
       lock?.release()

@@ -7,7 +7,7 @@ import { assertContained, downloadRemote } from '../create/fetch-template.ts'
 import { choosePackageManager, type PackageManager } from '../create/package-manager.ts'
 import { folderOf, packageNameProblem, suggestPackageName } from '../create/package-name.ts'
 import { scaffold } from '../create/scaffold.ts'
-import { builtinTemplates, isRemoteSource, type BuiltinTemplate } from '../create/templates.ts'
+import { builtinTemplates, isRemoteSource, templateLanguages, type BuiltinTemplate } from '../create/templates.ts'
 import { createProgress } from '../progress.ts'
 
 interface CreateOptions {
@@ -131,15 +131,7 @@ async function askName(): Promise<string> {
 }
 
 async function askTemplate(): Promise<string> {
-  const language = await ask(
-    prompts.select({
-      message: 'Language',
-      options: [
-        { value: 'typescript', label: 'TypeScript' },
-        { value: 'javascript', label: 'JavaScript' },
-      ],
-    }),
-  )
+  const language = await ask(prompts.select({ message: 'Language', options: templateLanguages.map((l) => ({ ...l })) }))
   const choices: Array<BuiltinTemplate | { name: 'remote'; description: string }> = [
     ...builtinTemplates().filter((t) => t.language === language),
     { name: 'remote', description: 'a remote template: gh:owner/repo/path, gitlab:…, https://….tar.gz' },

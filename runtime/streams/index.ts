@@ -32,8 +32,11 @@ export interface StreamsFeatureOptions {
 export interface StreamsFeature {
   hub: StreamHub
   sockets: StreamSockets
-  /** Loads the stream files (`bundled` instead of the disk in a compiled executable); swaps the definitions. */
-  load(bundled?: ReadonlyMap<string, unknown>): Promise<{ streams: LoadedStream[]; errors: ConfigError[] }>
+  /**
+   * Loads the stream files (`bundled` instead of the disk in a compiled executable) and the
+   * definitions of other languages (`extra`, loaded by their worker); swaps the definitions.
+   */
+  load(bundled?: ReadonlyMap<string, unknown>, extra?: { files: readonly string[]; load(file: string): Promise<unknown> }): Promise<{ streams: LoadedStream[]; errors: ConfigError[] }>
   streams(): readonly LoadedStream[]
   close(): Promise<void>
 }
@@ -57,9 +60,10 @@ export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFea
   return {
     hub,
     sockets,
-    async load(bundled) {
-      const files = bundled ? [...bundled.keys()].filter(isStreamFile).sort() : findStreamFiles(root)
-      const result = await loadStreams(root, files, async (file) => (bundled ? bundled.get(file) : import(file)))
+    async load(bundled, extra) {
+      const own = bundled ? [...bundled.keys()].filter(isStreamFile).sort() : findStreamFiles(root)
+      const others = new Set(extra?.files)
+      const result = await loadStreams(root, [...own, ...others], async (file) => (others.has(file) ? extra!.load(file) : bundled ? bundled.get(file) : import(file)))
       loaded = result.streams
       hub.swap(loaded)
       // Before the server listens: a client on this instance must hear every change made after it joins.
