@@ -72,8 +72,11 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
             { code: 'UNDECLARED_TOPIC' },
           )
         }
+        // Stamped before the publish: a subscriber may start before the publish resolves, and its
+        // wait in the queue is measured from this moment.
+        const at = Date.now()
         const subscribers = await deps.publish(message, traceId)
-        deps.traces.addEvent(span, { type: 'enqueue', topic: message.topic, subscribers, at: Date.now() })
+        deps.traces.addEvent(span, { type: 'enqueue', topic: message.topic, subscribers, at })
       }
     }
     return this.#enqueue
