@@ -6,7 +6,7 @@
  */
 import { ConfigError, errorMessage } from './errors.ts'
 import type { LogSink } from './observability/logger.ts'
-import type { TraceStore } from './observability/trace-store.ts'
+import type { TraceStore } from './adapters/traces/types.ts'
 import type { MotiaRuntime } from './runtime-types.ts'
 import { compileSchema, formatIssues } from './step/schema.ts'
 import type { FlowContext } from './step/types.ts'

@@ -8,7 +8,7 @@ import type { LoadedStep } from './discovery/loaded-step.ts'
 import type { FiredTrigger, FlowContext } from './step/types.ts'
 import type { MotiaRuntime } from './runtime-types.ts'
 import type { LogSink } from './observability/logger.ts'
-import type { SpanHandle, TraceStore } from './observability/trace-store.ts'
+import type { SpanHandle, TraceStore } from './adapters/traces/types.ts'
 import type { ResolvedConfig } from './config.ts'
 
 /** Stops what `register` started. May be async (e.g. waits for in-flight handlers). */

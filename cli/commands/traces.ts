@@ -1,4 +1,4 @@
-import type { TraceSummary } from '../../runtime/observability/trace-store.ts'
+import type { TraceSummary } from '../../runtime/adapters/traces/types.ts'
 import { printJson, printTable } from '../output.ts'
 import { serverApi } from '../server-api.ts'
 

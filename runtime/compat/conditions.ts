@@ -6,7 +6,7 @@
  * checks it per write and records nothing when false (it sees every write of the project).
  */
 import { ConfigError } from '../errors.ts'
-import type { SpanHandle, TraceStore } from '../observability/trace-store.ts'
+import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { FiredTrigger, FlowContext } from '../step/types.ts'
 import type { TriggerCondition } from './motia-types.ts'

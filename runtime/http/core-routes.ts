@@ -8,8 +8,8 @@
 import { MotiaError } from '../errors.ts'
 import type { MotiaRuntime } from '../runtime-types.ts'
 import { json } from './server.ts'
-import type { Trace } from '../observability/trace-store.ts'
-import type { SharedTraceStore } from '../adapters/redis/traces.ts'
+import type { Trace } from '../adapters/traces/types.ts'
+import type { SharedTraceStore } from '../adapters/traces/types.ts'
 
 export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToken?: string } = {}): void {
   const started = Date.now()

@@ -13,7 +13,7 @@
  * the shared view (the HTTP routes use those).
  */
 import { clipEvent, clipText } from '../../observability/clip.ts'
-import { summarize, type Span, type SpanEvent, type SpanHandle, type Trace, type TraceStore, type TraceSummary } from '../../observability/trace-store.ts'
+import { summarize, type Span, type SpanEvent, type SpanHandle, type Trace, type SharedTraceStore } from '../traces/types.ts'
 import { connectRedis, type RedisConnectionOptions } from './connection.ts'
 
 export interface RedisTraceStoreOptions extends RedisConnectionOptions {
@@ -27,11 +27,6 @@ export interface RedisTraceStoreOptions extends RedisConnectionOptions {
   maxStringLength?: number
   /** How often queued writes are sent. Default 50 ms. */
   flushMs?: number
-}
-
-export interface SharedTraceStore extends TraceStore {
-  fetch(id: string): Promise<Trace | undefined>
-  fetchList(options?: { limit?: number }): Promise<TraceSummary[]>
 }
 
 /**
@@ -92,10 +87,12 @@ export async function createRedisTraceStore(options: RedisTraceStoreOptions): Pr
       remember({ id, name, entry, startedAt, spans: [] })
       queue(id, 'meta', { name, entry, startedAt }, startedAt)
     },
-    startSpan(traceId, step, trigger, startedAt) {
+    startSpan(traceId, step, trigger, startedAt, attempt) {
       if (running.size >= 10_000) return 0
       const handle = ++lastHandle
       const span: Span = { id: `${spanPrefix}${handle.toString(16)}`, traceId, step, trigger, startedAt, status: 'running', events: [] }
+      // A retry's span (attempt > 1) tells the summary that the failure before it was recovered.
+      if (attempt) span.attempt = attempt
       running.set(handle, span)
       recent.get(traceId)?.spans.push(span)
       writeSpan(span)
