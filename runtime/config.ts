@@ -14,7 +14,7 @@ import type { StreamStore } from './adapters/streams/types.ts'
 import type { AuthenticateStream } from './streams/socket.ts'
 import type { CronLock } from './adapters/cron-lock/types.ts'
 import { checkCors, type CorsOptions } from './http/cors.ts'
-import type { Middleware } from './step/types.ts'
+import type { Middleware } from './types/context.ts'
 import { checkPlugins } from './plugin-host.ts'
 
 /** What an adapter factory is told: the project's Redis (when `REDIS_URL` is set) and key prefix. */

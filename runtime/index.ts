@@ -2,74 +2,19 @@
  * The public entry (`motia`): types and helpers for step files, plugins and configuration, and
  * `createRuntime` for embedding a project.
  */
-export type {
-  AnyHandler,
-  CronInput,
-  CronTriggerConfig,
-  CustomTriggerConfig,
-  EnqueueMessage,
-  EnqueueTopics,
-  FiredTrigger,
-  FlowContext,
-  HandlerInput,
-  HandlerOutput,
-  Handlers,
-  HttpMethod,
-  HttpRequest,
-  HttpResponse,
-  HttpTriggerConfig,
-  Middleware,
-  QueueInput,
-  QueueOptions,
-  QueueTriggerConfig,
-  ServerSentEvent,
-  StateChange,
-  StateTriggerConfig,
-  StepConfig,
-  StreamTriggerConfig,
-  Topics,
-  TriggerConfig,
-} from './step/types.ts'
+export type { AnyHandler, EnqueueTopics, HandlerInput, HandlerOutput, Handlers, QueueInput, StepConfig } from './step/types.ts'
+export type { CronInput, CronTriggerConfig, CustomTriggerConfig, EnqueueMessage, FiredTrigger, FlowContext, HttpMethod, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware, QueueOptions, QueueTriggerConfig, ServerSentEvent, StateChange, StateTriggerConfig, StreamTriggerConfig, Topics, TriggerConfig } from './types/context.ts'
 export { defineStep } from './step/types.ts'
 // Motia compatibility: its builders and type names (see docs/migrating-from-motia.md).
 export { api, cron, http, jsonSchema, queue, state, step, stream, type HttpOptions, type QueueBuilderOptions, type StepDefinition } from './compat/builders.ts'
-export type {
-  ApiMiddleware,
-  ApiRequest,
-  ApiResponse,
-  ApiRouteConfig,
-  CronConfig,
-  Enqueue,
-  EventConfig,
-  MatchHandlers,
-  MotiaHttpArgs,
-  MotiaRequest,
-  NoopConfig,
-  QueryParam,
-  ResponseWriter,
-  StateTriggerInput,
-  StreamConfig,
-  StreamTriggerInput,
-  TriggerCondition,
-  TriggerGuards,
-} from './compat/motia-types.ts'
+export type { ApiMiddleware, ApiRequest, ApiResponse, ApiRouteConfig, CronConfig, Enqueue, EventConfig, MotiaHttpArgs, NoopConfig, QueryParam, StateTriggerInput, StreamConfig } from './compat/motia-types.ts'
+export type { MatchHandlers, MotiaRequest, ResponseWriter, StreamTriggerInput, TriggerCondition, TriggerGuards } from './types/context.ts'
 export { enqueue, logger, stateManager, streams } from './compat/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'
-export {
-  definePlugin,
-  defineTrigger,
-  type MotiaPlugin,
-  type PluginCommand,
-  type PluginContext,
-  type PluginHooks,
-  type PluginRoute,
-  type RunOutcome,
-  type StepRun,
-  type TriggerType,
-  type Unregister,
-} from './plugin.ts'
+export { definePlugin, defineTrigger, type MotiaPlugin, type PluginCommand, type PluginHooks, type PluginRoute, type RunOutcome, type StepRun, type TriggerType, type Unregister } from './plugin.ts'
+export { type PluginContext } from './types/context.ts'
 export { describePlugin, type PluginSummary } from './plugin-host.ts'
 export { defineConfig, type MotiaConfig, type ResolvedConfig } from './config.ts'
 export type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'

@@ -9,7 +9,7 @@ import type { LogSink } from './observability/logger.ts'
 import type { TraceStore } from './adapters/traces/types.ts'
 import type { MotiaRuntime } from './runtime-types.ts'
 import { compileSchema, formatIssues } from './step/schema.ts'
-import type { FlowContext } from './step/types.ts'
+import type { FlowContext } from './types/context.ts'
 import type { MotiaPlugin } from './plugin.ts'
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Schema } from './step/schema.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
-import type { FiredTrigger, FlowContext } from './step/types.ts'
+import type { FiredTrigger, FlowContext } from './types/context.ts'
 import type { MotiaRuntime } from './runtime-types.ts'
 import type { LogSink } from './observability/logger.ts'
 import type { SpanHandle, TraceStore } from './adapters/traces/types.ts'
@@ -74,18 +74,6 @@ export interface PluginHooks {
   /** Once at start: returns the sink every log entry goes to, usually one that forwards to `sink`. */
   transformLogSink?(sink: LogSink): LogSink
 }
-
-/**
- * Members plugins add to every handler's context. Empty here: a plugin declares its members by
- * augmenting this interface, and `FlowContext` extends it.
- *
- * @example
- * declare module 'motia' {
- *   interface PluginContext { mqtt: { publish(topic: string, payload: unknown): Promise<void> } }
- * }
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
-export interface PluginContext {}
 
 /** A route a plugin serves on the project's HTTP server. */
 export interface PluginRoute {

@@ -6,7 +6,7 @@ import { MotiaError, ValidationError } from './errors.ts'
 import { checkPublishOptions } from './adapters/queue/types.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
-import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './step/types.ts'
+import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './types/context.ts'
 
 export interface Subscriber {
   step: LoadedStep

@@ -14,7 +14,7 @@ import { createBodyPolicy, headersOf, isMediaRange, jsonOnly, queryOf, readBody,
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../runtime-types.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
-import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../step/types.ts'
+import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../types/context.ts'
 import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../compat/http-request.ts'
 import { httpCondition } from '../compat/conditions.ts'
 

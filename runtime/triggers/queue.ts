@@ -10,7 +10,7 @@ import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../runtime-types.ts'
 import { maxTimerMs } from '../timeout.ts'
 import { compileSchema, formatIssues, isSchema } from '../step/schema.ts'
-import type { QueueTriggerConfig } from '../step/types.ts'
+import type { QueueTriggerConfig } from '../types/context.ts'
 
 export const queueTrigger = defineTrigger<QueueTriggerConfig>({
   type: 'queue',
