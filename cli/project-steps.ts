@@ -2,7 +2,8 @@
  * Loads a project's steps from the CLI without starting a server (enqueue, build, generate):
  * the config's plugins count, so their trigger types validate as they would in `motia dev`.
  */
-import { loadConfig, type ResolvedConfig } from '../runtime/config.ts'
+import { loadConfig } from '../runtime/config.ts'
+import { type ResolvedConfig } from '../runtime/types/runtime.ts'
 import { findStepFiles, loadSteps, type LoadResult } from '../runtime/discovery/load-steps.ts'
 import { moduleLoader } from '../runtime/discovery/module-loader.ts'
 import { builtinTriggers } from '../runtime/triggers/index.ts'

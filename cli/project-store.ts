@@ -11,7 +11,8 @@ import { defaultDatabasePath } from '../runtime/adapters/sqlite/database.ts'
 import { createSqliteState } from '../runtime/adapters/state/sqlite.ts'
 import type { StateAdapter } from '../runtime/adapters/state/types.ts'
 import { adapterContext, usesEmbeddedStore } from '../runtime/adapters/resolve.ts'
-import { loadConfig, resolveFactory, type AdapterContext, type ResolvedConfig } from '../runtime/config.ts'
+import { loadConfig, resolveFactory } from '../runtime/config.ts'
+import { type AdapterContext, type ResolvedConfig } from '../runtime/types/runtime.ts'
 import { MotiaError } from '../runtime/errors.ts'
 
 export interface ProjectStores {

@@ -3,7 +3,7 @@
  * plugin (an object with a name, or a function returning one) whose options pass its schema.
  */
 import { MotiaError, errorMessage } from '../../runtime/errors.ts'
-import type { MotiaPlugin } from '../../runtime/plugin.ts'
+import type { MotiaPlugin } from '../../runtime/types/runtime.ts'
 import { checkOptions } from '../../runtime/plugin-host.ts'
 
 export interface InspectedPlugin {

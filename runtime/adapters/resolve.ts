@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { resolveFactory, type AdapterContext, type ResolvedConfig } from '../config.ts'
+import { resolveFactory } from '../config.ts'
+import { type AdapterContext, type ResolvedConfig } from '../types/runtime.ts'
 import { createMemoryTraceStore } from './traces/memory.ts'
 import type { TraceStore } from './traces/types.ts'
 import { createSqliteQueue } from './queue/sqlite.ts'

@@ -9,16 +9,13 @@ import { ConfigError } from '../errors.ts'
 import { compileSchema, formatIssues } from '../step/schema.ts'
 import type { FiredTrigger } from '../types/context.ts'
 import type { StepConfig } from '../step/types.ts'
-import type { TriggerType } from '../plugin.ts'
-import { inferFromPath } from './conventions.ts'
+import type { TriggerType } from '../types/runtime.ts'
+import { inferFromPath, stepRoots } from './conventions.ts'
 import { mergeTriggers } from './merge.ts'
 import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
 import { validateCondition } from '../compat/conditions.ts'
 import { describeLoadFailure } from '../compat/missing-imports.ts'
-
-/** Folders searched for steps, relative to the project root. */
-export const stepRoots = ['steps', 'src']
 
 export interface LoadResult {
   steps: LoadedStep[]

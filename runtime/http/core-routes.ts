@@ -6,7 +6,7 @@
  * only the developer can reach it, leaves traces open. The enqueue endpoint always needs the token.
  */
 import { MotiaError } from '../errors.ts'
-import type { MotiaRuntime } from '../runtime-types.ts'
+import type { MotiaRuntime } from '../types/runtime.ts'
 import { json } from './server.ts'
 import type { Trace } from '../adapters/traces/types.ts'
 import type { SharedTraceStore } from '../adapters/traces/types.ts'

@@ -8,7 +8,7 @@
  * export default defineConfig({ adapters: { queue: redisQueue({ url: 'redis://queue-host:6379' }) } })
  */
 import { ConfigError } from '../../errors.ts'
-import type { AdapterContext } from '../../config.ts'
+import type { AdapterContext } from '../../types/runtime.ts'
 import { createRedisCronLock } from './cron-lock.ts'
 import { createRedisQueue } from './queue.ts'
 import { createRedisState } from './state.ts'
