@@ -24,7 +24,7 @@ import type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './type
 import type { EnqueueMessage, FiredTrigger, FlowContext } from './types/context.ts'
 import { checkEnqueueMessage, checkMessage, indexTopics, type TopicIndex } from './topics.ts'
 import { builtinTriggers } from './triggers/index.ts'
-import { conditionOf, recordSkip } from './compat/conditions.ts'
+import { conditionOf, recordSkip } from './triggers/conditions.ts'
 import { createStreamsFeature, isStreamFile, type StreamsFeature } from './streams/index.ts'
 
 export interface RuntimeOptions {

@@ -14,8 +14,8 @@ import { inferFromPath, stepRoots } from './conventions.ts'
 import { mergeTriggers } from './merge.ts'
 import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
-import { validateCondition } from '../compat/conditions.ts'
-import { describeLoadFailure } from '../compat/missing-imports.ts'
+import { validateCondition } from '../triggers/conditions.ts'
+import { describeLoadFailure } from './missing-imports.ts'
 
 export interface LoadResult {
   steps: LoadedStep[]

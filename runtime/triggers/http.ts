@@ -15,8 +15,8 @@ import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../types/runtime.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
 import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../types/context.ts'
-import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../compat/http-request.ts'
-import { httpCondition } from '../compat/conditions.ts'
+import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../http/response-writer.ts'
+import { httpCondition } from './conditions.ts'
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 
@@ -221,7 +221,7 @@ class IncomingRequest implements HttpRequest {
     return (this.#headers ??= headersOf(this.raw.headers))
   }
 
-  // Motia's names for the same request (see runtime/compat/README.md).
+  // Motia's names for the same request (pathParams, queryParams, and request/response: http/response-writer.ts).
   get pathParams(): Record<string, string> {
     return this.params
   }

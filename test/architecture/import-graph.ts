@@ -49,6 +49,9 @@ export function checkImports(root: string): ImportReport {
       if (refused) violations.push({ from: file, to: target.via ?? target.file, rule: refused })
     }
     graph.set(file, targets)
+    if (file.startsWith('runtime/types/') && !declaresTypesOnly(join(root, file))) {
+      violations.push({ from: file, to: file, rule: 'runtime/types/ holds type declarations only (interfaces, type aliases, type imports)' })
+    }
   }
   return { files: files.length, edges, cycles: findCycles(graph), violations }
 }
@@ -76,7 +79,8 @@ interface Target {
  * - cli/ imports runtime/ and plugins through their entry (`plugins/<name>/index.ts`);
  * - a plugin or a template imports its own files and the package's public entries only;
  * - runtime/compat/ is imported by the public entry (runtime/index.ts), the loader hook
- *   (runtime/discovery/load-steps.ts) and its own files only.
+ *   (runtime/discovery/load-steps.ts) and its own files only;
+ * - runtime/types/ declares types only (checked where the graph is built).
  */
 function layerRule(from: string, target: Target): string | undefined {
   const to = target.file
@@ -109,6 +113,18 @@ function sourceFiles(root: string, folder: string): string[] {
     .map((path) => `${folder}/${path}`)
     .filter((path) => !/(^|\/)(node_modules|dist|\.motia|\.tmp)\//.test(path) && !/\.test(-d)?\.tsx?$/.test(path) && !path.endsWith('.d.ts'))
     .sort()
+}
+
+/** True when every statement of `file` is an interface, a type alias or a type-only import or export. */
+function declaresTypesOnly(file: string): boolean {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ESNext)
+  return source.statements.every(
+    (s) =>
+      ts.isInterfaceDeclaration(s) ||
+      ts.isTypeAliasDeclaration(s) ||
+      (ts.isImportDeclaration(s) && s.importClause?.isTypeOnly === true) ||
+      (ts.isExportDeclaration(s) && s.isTypeOnly),
+  )
 }
 
 function specifiersOf(file: string): string[] {

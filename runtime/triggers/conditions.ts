@@ -8,8 +8,7 @@
 import { ConfigError } from '../errors.ts'
 import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
-import type { FiredTrigger, FlowContext } from '../types/context.ts'
-import type { TriggerCondition } from '../types/context.ts'
+import type { FiredTrigger, FlowContext, TriggerCondition } from '../types/context.ts'
 
 /** The check `run` applies for this trigger and input, or undefined when it has no condition. */
 export function conditionOf(trigger: FiredTrigger, input: unknown): ((ctx: FlowContext) => boolean | Promise<boolean>) | undefined {
