@@ -13,6 +13,8 @@ import { createSqliteQueue } from './queue/sqlite.ts'
 import type { QueueAdapter } from './queue/types.ts'
 import type { CronLock } from './cron-lock/types.ts'
 import { defaultDatabasePath } from './sqlite/database.ts'
+import { acquireProjectLock, type ProjectLock } from '../project-lock.ts'
+import type { Logger } from '../observability/logger.ts'
 import { createSqliteState } from './state/sqlite.ts'
 import type { StateAdapter } from './state/types.ts'
 import { createSqliteStreams } from './streams/sqlite.ts'
@@ -81,6 +83,28 @@ export async function resolveAdapters(
     }
   } catch (error) {
     await Promise.all(opened.map((adapter) => adapter.close().catch(() => undefined)))
+    throw error
+  }
+}
+
+/**
+ * The adapters a server runs on. The embedded store is the default, and one server per project may
+ * use it (project-lock.ts): the lock is taken first. Redis mode takes none: any number of
+ * instances share one Redis.
+ */
+export async function openServerAdapters(
+  root: string,
+  config: ResolvedConfig,
+  choice: AdapterChoice,
+  mode: 'dev' | 'start' | 'test',
+  logger: Pick<Logger, 'warn'>,
+): Promise<{ adapters: ResolvedAdapters; lock?: ProjectLock }> {
+  const lock = usesEmbeddedStore(config, choice) && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
+  try {
+    const adapters = await resolveAdapters(root, config, choice, { reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message), onError: redisErrorLogger(logger) })
+    return { adapters, lock }
+  } catch (error) {
+    lock?.release()
     throw error
   }
 }

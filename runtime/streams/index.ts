@@ -1,6 +1,6 @@
 /**
- * Streams in a runtime: the hub over the store, the definitions (loaded with the steps and
- * reloaded with them), the WebSocket endpoint and the contexts of stream hooks. `runtime.ts`
+ * Streams in a runtime: the hub over the store, the definitions (loaded with the steps by
+ * project.ts and swapped in here), the WebSocket endpoint and the contexts of stream hooks. `runtime.ts`
  * creates one and calls it at load, at listen and at stop; nothing here runs per HTTP request.
  */
 import { relative } from 'node:path'
@@ -9,8 +9,8 @@ import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
 import type { FlowContext } from '../types/context.ts'
-import { errorMessage, type ConfigError } from '../errors.ts'
-import { findStreamFiles, isStreamFile, loadStreams, type LoadedStream } from './definitions.ts'
+import { errorMessage } from '../errors.ts'
+import type { LoadedStream } from './definitions.ts'
 import { createStreamHub, type StreamHub } from './hub.ts'
 import { createStreamSockets, type AuthenticateStream, type StreamSockets } from './socket.ts'
 import type { StreamHookContext } from './types.ts'
@@ -30,13 +30,11 @@ export interface StreamsFeatureOptions {
 export interface StreamsFeature {
   hub: StreamHub
   sockets: StreamSockets
-  /** Loads the stream files (`bundled` instead of the disk in a compiled executable); swaps the definitions. */
-  load(bundled?: ReadonlyMap<string, unknown>): Promise<{ streams: LoadedStream[]; errors: ConfigError[] }>
+  /** Swaps in the definitions (project.ts `discoverStreams` loads them); resolves once clients may be served. */
+  swap(streams: readonly LoadedStream[]): Promise<void>
   streams(): readonly LoadedStream[]
   close(): Promise<void>
 }
-
-export { isStreamFile }
 
 export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFeature {
   const { root, logger, traces } = options
@@ -55,14 +53,11 @@ export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFea
   return {
     hub,
     sockets,
-    async load(bundled) {
-      const files = bundled ? [...bundled.keys()].filter(isStreamFile).sort() : findStreamFiles(root)
-      const result = await loadStreams(root, files, async (file) => (bundled ? bundled.get(file) : import(file)))
-      loaded = result.streams
+    async swap(streams) {
+      loaded = [...streams]
       hub.swap(loaded)
       // Before the server listens: a client on this instance must hear every change made after it joins.
       await hub.ready()
-      return result
     },
     streams: () => loaded,
     async close() {

@@ -2,19 +2,18 @@
  * Builds the context a handler receives. Every operation is recorded on the run's span, and state
  * writes are announced so state triggers can fire.
  */
-import { MotiaError } from './errors.ts'
-import type { StateAdapter, StateManager, StateWrite } from './adapters/state/types.ts'
-import type { LoadedStep } from './discovery/loaded-step.ts'
-import { createLogger, type Logger, type LogLevel, type LogSink } from './observability/logger.ts'
-import type { SpanHandle, TraceStore } from './adapters/traces/types.ts'
-import type { EnqueueMessage, FiredTrigger, FlowContext, StateChange } from './types/context.ts'
-import type { PluginContext } from './types/context.ts'
-import { dataOf, guardsFor, matchTrigger } from './step/multi-trigger.ts'
-import { stateChange } from './triggers/state-change.ts'
-import { createStreamsContext } from './streams/api.ts'
-import type { StreamHub } from './streams/hub.ts'
-import type { StreamsContext } from './streams/types.ts'
-import { checkEnqueueMessage } from './topics.ts'
+import { MotiaError } from '../errors.ts'
+import type { StateAdapter, StateManager } from '../adapters/state/types.ts'
+import type { LoadedStep } from '../discovery/loaded-step.ts'
+import { createLogger, type Logger, type LogLevel, type LogSink } from '../observability/logger.ts'
+import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
+import type { EnqueueMessage, FiredTrigger, FlowContext, PluginContext, StateChange } from '../types/context.ts'
+import { dataOf, guardsFor, matchTrigger } from '../step/multi-trigger.ts'
+import { createStreamsContext } from '../streams/api.ts'
+import type { StreamHub } from '../streams/hub.ts'
+import type { StreamsContext } from '../streams/types.ts'
+import { checkEnqueueMessage } from '../topics.ts'
+import { createStateManager } from './state-manager.ts'
 
 export interface ContextDeps {
   state: StateAdapter
@@ -28,10 +27,24 @@ export interface ContextDeps {
   streams?: StreamHub
 }
 
-/** The context for one run of `step` on `input` within trace `traceId`, recording into `span`. */
-export function createFlowContext(deps: ContextDeps, step: LoadedStep, trigger: FiredTrigger, traceId: string, span: SpanHandle, input?: unknown, attempt = 1): FlowContext {
+/**
+ * What a context is made for: one run of `step` on `input` within trace `traceId`, recording into
+ * `span` (0 records nothing: a condition's check). An `ActiveRun` (active-run.ts) is one.
+ */
+export interface RunFacts {
+  readonly step: LoadedStep
+  readonly trigger: FiredTrigger
+  readonly input: unknown
+  readonly traceId: string
+  readonly span: SpanHandle
+  /** The delivery attempt of a queue message; 1 elsewhere. */
+  readonly attempt: number
+}
+
+/** The context for one run. */
+export function createFlowContext(deps: ContextDeps, run: RunFacts): FlowContext {
   // Plugins' members (PluginContext) are added by the runtime, see plugin-host.ts.
-  return new StepContext(deps, step, trigger, traceId, span, input, attempt) as StepContext & FlowContext
+  return new StepContext(deps, run) as StepContext & FlowContext
 }
 
 /**
@@ -47,17 +60,25 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
   #state?: StateManager
   #streams?: StreamsContext
 
+  readonly trigger: FiredTrigger
+  readonly traceId: string
+  readonly attempt: number
+  private readonly definition: LoadedStep
+  private readonly span: SpanHandle
+  private readonly input: unknown
+
   constructor(
     private readonly deps: ContextDeps,
-    private readonly definition: LoadedStep,
-    readonly trigger: FiredTrigger,
-    readonly traceId: string,
-    private readonly span: SpanHandle,
-    private readonly input: unknown,
-    readonly attempt: number,
+    run: RunFacts,
   ) {
-    this.flows = definition.flows
-    this.step = definition.name
+    this.definition = run.step
+    this.trigger = run.trigger
+    this.traceId = run.traceId
+    this.span = run.span
+    this.input = run.input
+    this.attempt = run.attempt
+    this.flows = run.step.flows
+    this.step = run.step.name
   }
 
   /** A bound function, so that destructuring `{ enqueue }` works. */
@@ -127,65 +148,5 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
       this.#streams = createStreamsContext(deps.streams, (op, stream, groupId, id) => deps.traces.addEvent(span, { type: 'stream', op, stream, groupId, id, at: Date.now() }), traceId)
     }
     return this.#streams
-  }
-}
-
-/**
- * The handler-facing state API over an adapter. `record` sees every operation; `changed` sees
- * every write that changed something, with old and new values.
- */
-export function createStateManager(
-  adapter: StateAdapter,
-  record: (op: string, group: string, key?: string) => void,
-  changed: (change: StateChange) => void,
-): StateManager {
-  const announce = (group: string, key: string, write: StateWrite) => {
-    const event = write.newValue === undefined ? 'deleted' : write.oldValue === undefined ? 'created' : 'updated'
-    if (event === 'deleted' && write.oldValue === undefined) return
-    changed(stateChange(event, group, key, write.oldValue, write.newValue))
-  }
-  return {
-    async get(group, key) {
-      record('get', group, key)
-      return adapter.get(group, key)
-    },
-    async set(group, key, value) {
-      record('set', group, key)
-      const write = await adapter.set(group, key, value)
-      announce(group, key, write)
-      return write.newValue as typeof value
-    },
-    async update(group, key, ops) {
-      record('update', group, key)
-      const write = await adapter.update(group, key, ops)
-      announce(group, key, write)
-      return write.newValue as never
-    },
-    async delete(group, key) {
-      record('delete', group, key)
-      const write = await adapter.delete(group, key)
-      announce(group, key, write)
-      return write.oldValue as never
-    },
-    async list(group) {
-      record('list', group)
-      return (await adapter.list(group)).map((entry) => entry.value) as never
-    },
-    async getGroup(group) {
-      record('list', group)
-      return (await adapter.list(group)).map((entry) => entry.value) as never
-    },
-    async entries(group) {
-      record('entries', group)
-      return adapter.list(group)
-    },
-    async listGroups() {
-      record('listGroups', '*')
-      return adapter.listGroups()
-    },
-    async clear(group) {
-      record('clear', group)
-      for (const entry of await adapter.clear(group)) announce(group, entry.key, { oldValue: entry.value, newValue: undefined })
-    },
   }
 }

@@ -1,0 +1,114 @@
+/**
+ * A project as read from its folder: the config, the plugins, the trigger types they add, the step
+ * loaders, and then the step and stream files. `createRuntime` (motia dev, motia start, compiled
+ * executables, tests) and the CLI's commands that read a project without serving it (build,
+ * generate, enqueue, state, dlq) go through these same functions, so they refuse the same
+ * mistakes with the same messages.
+ *
+ * Seam: `loaders` is where steps of other languages come in (runtime/languages/): a `StepLoader`
+ * that accepts their files is tried before the TypeScript/JavaScript one.
+ */
+import { existsSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { MotiaError } from './errors.ts'
+import { resolveAdapters, usesEmbeddedStore, type ResolvedAdapters } from './adapters/resolve.ts'
+import { defaultDatabasePath } from './adapters/sqlite/database.ts'
+import { loadConfig } from './config.ts'
+import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
+import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
+import { moduleLoader, staticLoader, type StepModule } from './discovery/module-loader.ts'
+import { contextExtender } from './plugin-host.ts'
+import { collectTriggerTypes } from './registry.ts'
+import { findStreamFiles, isStreamFile, loadStreams, type StreamLoadResult } from './streams/definitions.ts'
+import { builtinTriggers } from './triggers/index.ts'
+import type { FlowContext } from './types/context.ts'
+import type { MotiaConfig, MotiaPlugin, MotiaRuntime, ResolvedConfig, TriggerType } from './types/runtime.ts'
+
+export interface ProjectOptions {
+  root: string
+  /** Decides the default host; the CLI's commands that do not serve leave it out. */
+  mode?: MotiaRuntime['mode']
+  /** CLI flags that win over config and environment. */
+  flags?: { port?: number; host?: string; logFormat?: 'json' | 'pretty' }
+  env?: Record<string, string | undefined>
+  /** Extra loaders (e.g. Python) tried before the TypeScript/JavaScript one. */
+  loaders?: StepLoader[]
+  /**
+   * Step modules imported ahead of time, by path relative to `root`, and the project's config:
+   * compiled executables pass them so that no file is scanned or imported at run time.
+   */
+  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig }
+  /** Plugins added unless the project's config lists one of the same name (`motia dev` adds the console). */
+  defaultPlugins?: MotiaPlugin[]
+}
+
+export interface Project {
+  root: string
+  config: ResolvedConfig
+  /** The core's trigger types first, then the config's plugins, then the defaults it does not list. */
+  plugins: MotiaPlugin[]
+  triggerTypes: ReadonlyMap<string, TriggerType>
+  loaders: StepLoader[]
+  /** The bundled modules by absolute path (compiled executables), else undefined. */
+  bundled?: ReadonlyMap<string, StepModule>
+  /** Adds the plugins' context members to a run's context; undefined when none adds any. */
+  extendContext?: (ctx: FlowContext) => void
+}
+
+/**
+ * Reads the project's config and plugins. Refuses, with one `ConfigError` each: a config that does
+ * not load or check, a trigger type two plugins add, a context member two plugins add.
+ */
+export async function readProject(options: ProjectOptions): Promise<Project> {
+  const root = resolve(options.root)
+  const preloaded = options.bundle?.config ?? (options.bundle ? {} : undefined)
+  const config = await loadConfig(root, { ...options.flags, mode: options.mode }, options.env ?? process.env, preloaded)
+  const configured = new Set(config.plugins.map((p) => p.name))
+  const defaults = (options.defaultPlugins ?? []).filter((p) => !configured.has(p.name))
+  const plugins: MotiaPlugin[] = [{ name: 'motia:core', triggers: builtinTriggers }, ...config.plugins, ...defaults]
+  const bundled = options.bundle && new Map(Object.entries(options.bundle.modules).map(([path, mod]) => [resolve(root, path), mod]))
+  return {
+    root,
+    config,
+    plugins,
+    triggerTypes: collectTriggerTypes(plugins),
+    loaders: bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader],
+    bundled,
+    extendContext: contextExtender(plugins),
+  }
+}
+
+/**
+ * Finds, loads and checks the step files (the bundled modules in a compiled executable). A step
+ * file no loader handles is a warning. `previous` (the steps of the last load) lets a step whose
+ * file now fails keep its queues.
+ */
+export async function discoverSteps(project: Project, previous: readonly LoadedStep[] = []): Promise<LoadResult> {
+  const { root, loaders, bundled, triggerTypes } = project
+  const files = bundled ? [...bundled.keys()].filter((file) => !isStreamFile(file)).sort() : findStepFiles(root, loaders)
+  const result = await loadSteps({ root, files, loaders, triggerTypes, previous })
+  const unsupported = bundled ? [] : unsupportedStepFiles(root, loaders)
+  result.warnings.unshift(...unsupported.map((file) => `[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file (Python steps need the Python runner, not part of this version)`))
+  return result
+}
+
+/** Finds and loads the stream files (`*.stream.ts`), or the bundled ones. */
+export function discoverStreams(project: Pick<Project, 'root' | 'bundled'>): Promise<StreamLoadResult> {
+  const { root, bundled } = project
+  const files = bundled ? [...bundled.keys()].filter(isStreamFile).sort() : findStreamFiles(root)
+  return loadStreams(root, files, async (file) => (bundled ? bundled.get(file) : import(file)))
+}
+
+/**
+ * Opens the project's adapters for a command that does not serve it (state, dlq, enqueue): the
+ * same choice as a server's (config, `REDIS_URL`, else the embedded store), without the server's
+ * lock (a server may be running) and without reclaiming its leases. An embedded store that does
+ * not exist yet is refused rather than created empty.
+ */
+export async function openProjectAdapters(project: Pick<Project, 'root' | 'config'>): Promise<ResolvedAdapters> {
+  const { root, config } = project
+  if (usesEmbeddedStore(config, config.adapters) && !existsSync(defaultDatabasePath(root))) {
+    throw new MotiaError(`[motia] no store yet in ${root}/.motia: run \`motia dev\` or \`motia start\` in the project first (or pass --dir <project>)`)
+  }
+  return resolveAdapters(root, config, config.adapters)
+}
