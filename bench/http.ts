@@ -5,12 +5,14 @@
  *   bun bench/http.ts                  # 5 s per run, 64 connections, 3 rounds
  *   DURATION=10 ROUNDS=5 bun bench/http.ts
  *   ONLY=GET bun bench/http.ts         # one scenario
+ *   BEFORE=../main-checkout bun bench/http.ts   # also that checkout's Motia, as a third server
  *
  * Each server runs alone in its own process; the load comes from wrk (apt-get install wrk), the
  * fastest generator here, so that the client is not what is measured. With taskset available the
  * server is pinned to the first core and wrk to the second, so they never compete for one. Runs
  * alternate raw and Motia and the median of the rounds is reported, so drifts in machine load hit
- * both sides.
+ * both sides. With `BEFORE`, the other checkout's Motia (its own `cli/index.ts`, on the same
+ * project) runs as a third server in the same rotation, and its ratio is printed beside ours.
  * Targets: GET step ≥ 0.8× raw Elysia, POST step ≥ 0.5× raw Elysia.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -28,7 +30,11 @@ if (!Bun.which('wrk')) {
   process.exit(1)
 }
 
-const project = join(repo, '.tmp', `bench-http-${process.pid}`)
+const before = process.env.BEFORE ? resolve(process.env.BEFORE) : undefined
+const checkouts = before ? [repo, before] : [repo]
+// The project lives in each checkout, so that `motia` resolves to that checkout's runtime.
+const projectIn = (checkout: string) => join(checkout, '.tmp', `bench-http-${process.pid}`)
+const project = projectIn(repo)
 const files: Record<string, string> = {
   'motia.config.ts': `import { createMemoryQueue, createMemoryState } from 'motia'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`,
   'steps/http/hello.get.step.ts': `export const handler = async () => ({ status: 200, body: { message: 'hello' } })\n`,
@@ -45,15 +51,19 @@ const files: Record<string, string> = {
   `,
   'steps/queue/order-placed/consume.step.ts': `export const handler = async () => {}\n`,
 }
-for (const [path, content] of Object.entries(files)) {
-  mkdirSync(dirname(join(project, path)), { recursive: true })
-  writeFileSync(join(project, path), content)
+for (const checkout of checkouts) {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(projectIn(checkout), path)), { recursive: true })
+    writeFileSync(join(projectIn(checkout), path), content)
+  }
 }
 const postScript = join(project, 'post.lua')
 writeFileSync(postScript, `wrk.method = "POST"\nwrk.body = '${body}'\nwrk.headers["Content-Type"] = "application/json"\n`)
 
 const running: Array<ReturnType<typeof Bun.spawn>> = []
-const ports = { raw: 0, motia: 0 }
+const sides = before ? (['raw', 'motia', 'before'] as const) : (['raw', 'motia'] as const)
+type Side = (typeof sides)[number]
+const ports: Record<Side, number> = { raw: 0, motia: 0, before: 0 }
 
 interface Sample {
   rps: number
@@ -63,13 +73,17 @@ interface Sample {
 
 const servers = {
   raw: (port: number) => Bun.spawn([...pin(0), process.execPath, join(repo, 'bench/raw-elysia.ts')], { env: { ...process.env, PORT: String(port) }, stdout: 'ignore', stderr: 'inherit' }),
-  motia: (port: number) =>
-    Bun.spawn([...pin(0), process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
-      cwd: project,
-      env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
-      stdout: 'ignore',
-      stderr: 'inherit',
-    }),
+  motia: (port: number) => motiaServer(repo, port),
+  before: (port: number) => motiaServer(before!, port),
+}
+
+function motiaServer(checkout: string, port: number) {
+  return Bun.spawn([...pin(0), process.execPath, join(checkout, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: projectIn(checkout),
+    env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
+    stdout: 'ignore',
+    stderr: 'inherit',
+  })
 }
 const scenarios = [
   { name: 'GET step', path: '/hello', script: undefined, target: 0.8 },
@@ -78,7 +92,7 @@ const scenarios = [
 
 try {
   const results: Array<{ scenario: string; side: string; sample: Sample }> = []
-  for (const side of ['raw', 'motia'] as const) {
+  for (const side of sides) {
     const port = 20_000 + Math.floor(Math.random() * 20_000)
     const server = servers[side](port)
     try {
@@ -93,7 +107,8 @@ try {
   }
   for (let round = 0; round < rounds; round++) {
     for (const scenario of scenarios) {
-      for (const side of ['raw', 'motia'] as const) {
+      // The order rotates each round, so that no side always runs right after the same one.
+      for (const side of sides.map((_, i) => sides[(i + round) % sides.length]!)) {
         const port = ports[side]
         results.push({ scenario: scenario.name, side, sample: await wrk(port, scenario.path, scenario.script, duration) })
       }
@@ -111,11 +126,15 @@ try {
     console.log(
       [scenario.name, 'Motia', motia.rps.toFixed(0), motia.p50.toFixed(2), motia.p99.toFixed(2), ratio.toFixed(2), `≥ ${scenario.target} ${ratio >= scenario.target ? 'PASS' : 'BELOW'}`].join(' | '),
     )
+    if (before) {
+      const old = pick('before')
+      console.log([scenario.name, `Motia at ${before}`, old.rps.toFixed(0), old.p50.toFixed(2), old.p99.toFixed(2), (old.rps / raw.rps).toFixed(2), `this checkout: ${(motia.rps / old.rps).toFixed(2)}× it`].join(' | '))
+    }
   }
 } finally {
   for (const server of running) server.kill('SIGTERM')
   await Promise.all(running.map((server) => server.exited))
-  rmSync(project, { recursive: true, force: true })
+  for (const checkout of checkouts) rmSync(projectIn(checkout), { recursive: true, force: true })
 }
 
 // --- internal ---
