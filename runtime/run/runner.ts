@@ -66,18 +66,6 @@ export function createRunner(options: RunnerOptions): Runner {
     },
   }
 
-  const wrapped = (run: ActiveRun, runOptions: RunOptions): Promise<unknown> => {
-    const { step, trigger, input, ctx } = run
-    const call = () => step.invoke(input, ctx)
-    let next = runOptions.around ? () => runOptions.around!(ctx, call) : call
-    for (let i = wrappers.length - 1; i >= 0; i--) {
-      const wrap = wrappers[i]!
-      const inner = next
-      next = () => wrap({ step, trigger, input, ctx }, inner)
-    }
-    return next()
-  }
-
   const begin: Runner['begin'] = (step, trigger, input, runOptions = {}) => {
     const traceId = traceFor(step, trigger, runOptions)
     const startedAt = Date.now()
@@ -88,7 +76,7 @@ export function createRunner(options: RunnerOptions): Runner {
     active.add(current)
     try {
       // The common case (no middleware, no wrapping plugin) calls the handler with no closures.
-      current.result = runOptions.around || wrappers.length ? wrapped(current, runOptions) : step.invoke(input, ctx)
+      current.result = runOptions.around || wrappers.length ? wrapped(current, runOptions.around, wrappers) : step.invoke(input, ctx)
     } catch (error) {
       current.fail(error)
       throw error
@@ -136,6 +124,21 @@ export function createRunner(options: RunnerOptions): Runner {
 }
 
 // --- internal ---
+
+type Wrapper = NonNullable<PluginHooks['wrapHandler']>
+
+/** Calls the handler through `around` (http middleware), inside the plugins' wrappers (the first outermost). */
+function wrapped(run: ActiveRun, around: RunOptions['around'], wrappers: readonly Wrapper[]): Promise<unknown> {
+  const { step, trigger, input, ctx } = run
+  const call = () => step.invoke(input, ctx)
+  let next = around ? () => around(ctx, call) : call
+  for (let i = wrappers.length - 1; i >= 0; i--) {
+    const wrap = wrappers[i]!
+    const inner = next
+    next = () => wrap({ step, trigger, input, ctx }, inner)
+  }
+  return next()
+}
 
 /** Observers only watch: one that throws is logged and never changes the run's outcome. */
 function observeWith(observers: ReadonlyArray<NonNullable<PluginHooks['onStepRun']>>, logger: Logger): NonNullable<PluginHooks['onStepRun']> {
