@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import { MotiaError } from './errors.ts'
+import { ConfigError, MotiaError } from './errors.ts'
 import { resolveAdapters, usesEmbeddedStore, type ResolvedAdapters } from './adapters/resolve.ts'
 import { defaultDatabasePath } from './adapters/sqlite/database.ts'
 import { loadConfig } from './config.ts'
@@ -19,7 +19,7 @@ import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
 import { moduleLoader, staticLoader, type StepModule } from './discovery/module-loader.ts'
 import { contextExtender } from './plugin-host.ts'
 import { collectTriggerTypes } from './registry.ts'
-import { findStreamFiles, isStreamFile, loadStreams, type StreamLoadResult } from './streams/definitions.ts'
+import { findStreamFiles, isStreamFile, loadStreams, type LoadedStream, type StreamLoadResult } from './streams/definitions.ts'
 import { builtinTriggers } from './triggers/index.ts'
 import type { FlowContext } from './types/context.ts'
 import type { MotiaConfig, MotiaPlugin, MotiaRuntime, ResolvedConfig, TriggerType } from './types/runtime.ts'
@@ -99,16 +99,50 @@ export function discoverStreams(project: Pick<Project, 'root' | 'bundled'>): Pro
   return loadStreams(root, files, async (file) => (bundled ? bundled.get(file) : import(file)))
 }
 
+/** What a project's files load to, read without serving it (the CLI's build, generate and enqueue). */
+export interface ProjectFiles {
+  project: Project
+  steps: LoadedStep[]
+  streams: LoadedStream[]
+  warnings: string[]
+  /** The stream files' errors, then the step files'. */
+  errors: ConfigError[]
+}
+
+/** Reads the project and loads its stream and step files, as a server's first load does. */
+export async function loadProjectFiles(options: ProjectOptions): Promise<ProjectFiles> {
+  const project = await readProject(options)
+  const streams = await discoverStreams(project)
+  const steps = await discoverSteps(project)
+  return { project, steps: steps.steps, streams: streams.streams, warnings: steps.warnings, errors: [...streams.errors, ...steps.errors] }
+}
+
+/** The errors of a load as one `ConfigError`, one message a line: how `motia start` and `motia build` refuse them. */
+export function loadFailure(errors: readonly ConfigError[]): ConfigError {
+  return new ConfigError(errors.map((error) => error.message).join('\n'))
+}
+
 /**
  * Opens the project's adapters for a command that does not serve it (state, dlq, enqueue): the
  * same choice as a server's (config, `REDIS_URL`, else the embedded store), without the server's
  * lock (a server may be running) and without reclaiming its leases. An embedded store that does
- * not exist yet is refused rather than created empty.
+ * not exist yet is refused rather than created empty, unless `create` (an enqueue that the next
+ * server delivers).
  */
-export async function openProjectAdapters(project: Pick<Project, 'root' | 'config'>): Promise<ResolvedAdapters> {
+export async function openProjectAdapters(project: Pick<Project, 'root' | 'config'>, options: { create?: boolean } = {}): Promise<ResolvedAdapters> {
   const { root, config } = project
-  if (usesEmbeddedStore(config, config.adapters) && !existsSync(defaultDatabasePath(root))) {
+  if (!options.create && usesEmbeddedStore(config, config.adapters) && !existsSync(defaultDatabasePath(root))) {
     throw new MotiaError(`[motia] no store yet in ${root}/.motia: run \`motia dev\` or \`motia start\` in the project first (or pass --dir <project>)`)
   }
   return resolveAdapters(root, config, config.adapters)
+}
+
+/** Runs `action` with the project's adapters (`openProjectAdapters`) and closes them afterwards. */
+export async function withProjectAdapters<T>(root: string, action: (adapters: ResolvedAdapters) => Promise<T>): Promise<T> {
+  const adapters = await openProjectAdapters(await readProject({ root }))
+  try {
+    return await action(adapters)
+  } finally {
+    await adapters.close()
+  }
 }

@@ -13,7 +13,7 @@ import { registerCoreRoutes } from './http/core-routes.ts'
 import { createHttpServer, type HttpServer } from './http/server.ts'
 import { createLogger, jsonSink, prettySink, type Logger, type LogSink } from './observability/logger.ts'
 import { mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
-import { discoverSteps, discoverStreams, readProject, type ProjectOptions } from './project.ts'
+import { discoverSteps, discoverStreams, loadFailure, readProject, type ProjectOptions } from './project.ts'
 import { createEventBus } from './events.ts'
 import { createRegistry } from './registry.ts'
 import { createFlowContext, type ContextDeps } from './run/context.ts'
@@ -134,6 +134,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
  * in one when `together`); `motia dev` logs each and goes on.
  */
 function refuseOrLog(logger: Logger, mode: MotiaRuntime['mode'], errors: readonly ConfigError[], together = false): void {
-  if (mode === 'start' && errors.length) throw together ? new ConfigError(errors.map((e) => e.message).join('\n')) : errors[0]!
+  if (mode === 'start' && errors.length) throw together ? loadFailure(errors) : errors[0]!
   for (const error of errors) logger.error(error.message)
 }

@@ -1,11 +1,15 @@
+/**
+ * `motia build`: writes `motia.lock.json` and compiles the project into one executable that
+ * embeds every step (imported statically by a generated entry) and runs without node_modules. The
+ * project is loaded as `motia start` loads it, and refused for what `motia start` refuses.
+ */
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
-import { MotiaError } from '../../runtime/errors.ts'
-import pkg from '../../package.json' with { type: 'json' }
-import { createProgress } from '../progress.ts'
-import { loadProjectSteps } from '../project-steps.ts'
 import type { LoadedStream } from '../../runtime/streams/definitions.ts'
+import pkg from '../../package.json' with { type: 'json' }
+import { defineCommand } from '../command.ts'
+import { UsageError } from '../errors.ts'
 
 interface BuildOptions {
   dir: string
@@ -15,23 +19,34 @@ interface BuildOptions {
   sourcemap?: boolean
 }
 
-/**
- * `motia build`: writes `motia.lock.json` and compiles the project into one executable that
- * embeds every step (imported statically by a generated entry) and runs without node_modules.
- */
-export async function build(opts: BuildOptions): Promise<void> {
+export default defineCommand({
+  name: 'build',
+  description: 'compile the project into one executable (and write motia.lock.json)',
+  options: [
+    { flags: '-o, --outfile <file>', description: 'where to write the executable (default dist/<project-name>)' },
+    { flags: '--target <target>', description: "bun's compile target, e.g. bun-linux-x64 or bun-linux-arm64 (default: this machine)" },
+    { flags: '--minify', description: 'minify the bundled code' },
+    { flags: '--sourcemap', description: 'embed a source map so stack traces point into your steps' },
+  ],
+  dir: true,
+  examples: ['motia build', 'motia build --outfile dist/api --minify', 'PORT=8080 ./dist/my-app'],
+  run: build,
+})
+
+async function build(opts: BuildOptions): Promise<void> {
+  const [{ createProgress }, { loadFailure, loadProjectFiles }] = await Promise.all([import('../progress.ts'), import('../../runtime/project.ts')])
   const root = resolve(opts.dir)
   const progress = createProgress()
   const started = performance.now()
   progress.phase('loading steps')
-  const loaded = await loadProjectSteps(root)
+  const loaded = await loadProjectFiles({ root, mode: 'start' })
   if (loaded.errors.length > 0) {
     progress.failed('steps failed to load')
-    throw new MotiaError(loaded.errors.map((error) => error.message).join('\n'))
+    throw loadFailure(loaded.errors)
   }
-  if (loaded.steps.length === 0) throw new MotiaError(`[motia] no steps found under ${root}/steps or ${root}/src: nothing to build`)
+  if (loaded.steps.length === 0) throw new UsageError(`[motia] no steps found under ${root}/steps or ${root}/src: nothing to build`)
   const python = loaded.steps.filter((step) => step.language === 'python')
-  if (python.length > 0) throw new MotiaError(`[motia] ${python[0]!.relativePath}: Python steps cannot be compiled into an executable yet`)
+  if (python.length > 0) throw new UsageError(`[motia] ${python[0]!.relativePath}: Python steps cannot be compiled into an executable yet`)
 
   progress.phase(`writing motia.lock.json (${loaded.steps.length} steps)`)
   writeFileSync(join(root, 'motia.lock.json'), `${JSON.stringify(lockfile(root, loaded.steps, loaded.streams), null, 2)}\n`)
@@ -39,7 +54,7 @@ export async function build(opts: BuildOptions): Promise<void> {
   const entry = join(root, '.motia', 'build', 'entry.ts')
   mkdirSync(dirname(entry), { recursive: true })
   const about = projectAbout(root)
-  writeFileSync(entry, entrySource(entry, [...loaded.steps, ...loaded.streams], loaded.config.file, about))
+  writeFileSync(entry, entrySource(entry, [...loaded.steps, ...loaded.streams], loaded.project.config.file, about))
 
   const outfile = resolve(root, opts.outfile ?? join('dist', about.name))
   mkdirSync(dirname(outfile), { recursive: true })
@@ -53,7 +68,7 @@ export async function build(opts: BuildOptions): Promise<void> {
   rmSync(dirname(entry), { recursive: true, force: true })
   if (code !== 0) {
     progress.failed('compile failed')
-    throw new MotiaError(`[motia] bun build failed: ${compileError(root, `${err}\n${out}`)}`)
+    throw new UsageError(`[motia] bun build failed: ${compileError(root, `${err}\n${out}`)}`)
   }
   const size = statSync(outfile).size
   const seconds = (performance.now() - started) / 1000

@@ -1,17 +1,27 @@
+/** `motia dev`: serve with hot reload, and keep types.d.ts current. */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
 import type { Runtime } from '../../runtime/runtime.ts'
-import { watchProject } from '../../runtime/watch.ts'
-import { generateTypes, typesFile, writeIfChanged } from '../generate/types.ts'
-import { serve } from '../serve.ts'
+import { defineCommand, parsePort } from '../command.ts'
 
-/** `motia dev`: serve with hot reload, and keep types.d.ts current. */
-export async function dev(opts: { port?: number; host?: string; dir: string }): Promise<void> {
-  const runtime = await serve({ root: resolve(opts.dir), mode: 'dev', port: opts.port, host: opts.host })
-  keepTypesCurrent(runtime)
-  watchProject(runtime)
-}
+export default defineCommand({
+  name: 'dev',
+  description: 'run the project with hot reload',
+  options: [
+    { flags: '-p, --port <port>', description: 'port to listen on (default 3111, or $PORT)', parse: parsePort },
+    { flags: '-H, --host <host>', description: 'interface to bind (default 127.0.0.1, or $HOST; 0.0.0.0 exposes it)' },
+  ],
+  dir: true,
+  examples: ['motia dev', 'motia dev -p 4000'],
+  async run(opts: { port?: number; host?: string; dir: string }) {
+    const [{ serve }, { watchProject }] = await Promise.all([import('../serve.ts'), import('../../runtime/watch.ts')])
+    const { runtime, stopped } = await serve({ root: resolve(opts.dir), mode: 'dev', port: opts.port, host: opts.host })
+    await keepTypesCurrent(runtime)
+    watchProject(runtime)
+    return stopped
+  },
+})
 
 // --- internal ---
 
@@ -21,7 +31,8 @@ export async function dev(opts: { port?: number; host?: string; dir: string }): 
  * changed, which happens when subscribers come, go or change topic; the watcher ignores `.d.ts`
  * files, so writing never causes a reload.
  */
-function keepTypesCurrent(runtime: Runtime): void {
+async function keepTypesCurrent(runtime: Runtime): Promise<void> {
+  const { generateTypes, typesFile, writeIfChanged } = await import('../generate/types.ts')
   const file = join(runtime.root, typesFile)
   const refresh = (steps: readonly LoadedStep[]) => {
     if (!existsSync(file) && !existsSync(join(runtime.root, 'tsconfig.json'))) return
