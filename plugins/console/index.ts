@@ -38,7 +38,7 @@ export function consolePlugin(options: ConsoleOptions = {}): ConsolePlugin {
   const recordIo = createRunRecorder(() => traces)
   const plugin: MotiaPlugin = {
     name: 'console',
-    hooks: enabled && process.env.MOTIA_X !== 'nohooks'
+    hooks: enabled
       ? {
           onStepRun: (run, outcome) => {
             stats.record(run, outcome)
