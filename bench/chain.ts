@@ -1,11 +1,20 @@
 /**
- * What the queue benchmarks (`queue.ts`, `queue-redis.ts`) share: the HTTP → queue → queue chain's
+ * What the benchmarks share (the queue ones, `queue.ts` and `queue-redis.ts`, most of it): the HTTP → queue → queue chain's
  * step files, writing the project, sending N messages at full load, and waiting with a deadline.
  * Each bench keeps its own `lib/latency` module (one computes percentiles in the server, the other
  * returns the samples so that several instances can be merged).
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+
+/**
+ * Where a checkout exports its adapter factories: `motia/adapters`, or `motia` in checkouts from
+ * before it had that entry (benchmarks with `BEFORE` run one of those beside this one).
+ */
+export function adaptersEntry(checkout: string): string {
+  const manifest = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as { exports?: Record<string, string> }
+  return manifest.exports?.['./adapters'] ? 'motia/adapters' : 'motia'
+}
 
 /**
  * The chain's steps: POST /chain enqueues `batch` messages to hop-one, which forwards each to

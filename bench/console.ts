@@ -40,7 +40,7 @@ export const handler = async (req, { enqueue }) => { await enqueue({ topic: 'ord
   'steps/queue/order-placed/consume.step.ts': `export const handler = async () => {}\n`,
 }
 const config = (enabled: boolean) =>
-  `import { createMemoryQueue, createMemoryState } from 'motia'\nimport consolePlugin from 'motia/plugins/console'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState }, plugins: [consolePlugin({ enabled: ${enabled} })] }\n`
+  `import { createMemoryQueue, createMemoryState } from 'motia/adapters'\nimport consolePlugin from 'motia/plugins/console'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState }, plugins: [consolePlugin({ enabled: ${enabled} })] }\n`
 
 type Side = 'off' | 'on'
 interface Server {

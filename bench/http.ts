@@ -16,6 +16,7 @@
  * Targets: GET step ≥ 0.8× raw Elysia, POST step ≥ 0.5× raw Elysia.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { adaptersEntry } from './chain.ts'
 import { dirname, join, resolve } from 'node:path'
 
 const repo = resolve(import.meta.dir, '..')
@@ -36,7 +37,6 @@ const checkouts = before ? [repo, before] : [repo]
 const projectIn = (checkout: string) => join(checkout, '.tmp', `bench-http-${process.pid}`)
 const project = projectIn(repo)
 const files: Record<string, string> = {
-  'motia.config.ts': `import { createMemoryQueue, createMemoryState } from 'motia'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`,
   'steps/http/hello.get.step.ts': `export const handler = async () => ({ status: 200, body: { message: 'hello' } })\n`,
   'steps/http/orders.post.step.ts': `
     import { z } from 'zod'
@@ -56,6 +56,7 @@ for (const checkout of checkouts) {
     mkdirSync(dirname(join(projectIn(checkout), path)), { recursive: true })
     writeFileSync(join(projectIn(checkout), path), content)
   }
+  writeFileSync(join(projectIn(checkout), 'motia.config.ts'), `import { createMemoryQueue, createMemoryState } from '${adaptersEntry(checkout)}'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`)
 }
 const postScript = join(project, 'post.lua')
 writeFileSync(postScript, `wrk.method = "POST"\nwrk.body = '${body}'\nwrk.headers["Content-Type"] = "application/json"\n`)
@@ -138,6 +139,7 @@ try {
 }
 
 // --- internal ---
+
 
 async function wrk(port: number, path: string, script: string | undefined, seconds: number): Promise<Sample> {
   const threads = pin(1).length ? '-t1' : '-t2'

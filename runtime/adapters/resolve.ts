@@ -55,7 +55,8 @@ export async function resolveAdapters(
   const context = adapterContext(root, config)
   const database = defaultDatabasePath(root)
   const redis = config.redisUrl ? await import('./redis/index.ts') : undefined
-  const viaRedis = <T>(pick: (r: NonNullable<typeof redis>) => (c: AdapterContext) => Promise<T>) => (redis ? () => pick(redis)(context) : undefined)
+  // With REDIS_URL, every adapter the config leaves out is the Redis one, given the project's context.
+  const viaRedis = <T>(create: (r: NonNullable<typeof redis>) => Promise<T>) => (redis ? () => create(redis) : undefined)
   const opened: Array<{ close(): Promise<void> }> = []
   const open = async <T extends { close(): Promise<void> }>(value: Promise<T>): Promise<T> => {
     const adapter = await value
@@ -65,13 +66,13 @@ export async function resolveAdapters(
   try {
     // One after the other: a Redis that cannot be reached fails the first, with one message.
     const queue = await open(
-      resolveFactory(adapters.queue, viaRedis((r) => r.redisQueue({ onError: options.onError })) ?? (() => createSqliteQueue({ path: database, reclaimLeases: options.reclaimLeases, onWarning: options.onWarning })), context),
+      resolveFactory(adapters.queue, viaRedis((r) => r.createRedisQueue({ ...context, onError: options.onError })) ?? (() => createSqliteQueue({ path: database, reclaimLeases: options.reclaimLeases, onWarning: options.onWarning })), context),
     )
-    const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.redisState({})) ?? (() => createSqliteState({ path: database })), context))
-    const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.redisTraces({})) ?? (() => createMemoryTraceStore()), context))
-    const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.redisStreams({})) ?? (() => createSqliteStreams({ path: database })), context))
-    const lockFactory = adapters.cronLock ?? (redis ? redis.redisCronLock({}) : undefined)
-    const cronLock = lockFactory ? await open(resolveFactory(lockFactory, () => undefined as never, context)) : undefined
+    const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.createRedisState(context)) ?? (() => createSqliteState({ path: database })), context))
+    const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.createRedisTraceStore(context)) ?? (() => createMemoryTraceStore()), context))
+    const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.createRedisStreams(context)) ?? (() => createSqliteStreams({ path: database })), context))
+    const lockFactory = adapters.cronLock ?? (redis ? () => redis.createRedisCronLock(context) : undefined)
+    const cronLock = lockFactory ? await open(resolveFactory<CronLock>(lockFactory, () => undefined as never, context)) : undefined
     return {
       queue,
       state,

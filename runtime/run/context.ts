@@ -20,8 +20,8 @@ export interface ContextDeps {
   traces: TraceStore
   logSink: LogSink
   logLevel: LogLevel
-  /** Validates and publishes; returns how many subscribers got a copy. */
-  publish(message: EnqueueMessage, traceId: string): Promise<number>
+  /** Validates and publishes (topics.ts `publishTo`); resolves the subscribers that got a copy. */
+  publish(message: EnqueueMessage, traceId: string): Promise<readonly string[]>
   onStateChange(change: StateChange, traceId: string): void
   /** The project's streams, for `ctx.streams`. */
   streams?: StreamHub
@@ -94,7 +94,7 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
           )
         }
         const subscribers = await deps.publish(message, traceId)
-        deps.traces.addEvent(span, { type: 'enqueue', topic: message.topic, subscribers, at: Date.now() })
+        deps.traces.addEvent(span, { type: 'enqueue', topic: message.topic, subscribers: subscribers.length, at: Date.now() })
       }
     }
     return this.#enqueue
