@@ -56,6 +56,14 @@ export const dirOption: OptionDefinition = { flags: '-d, --dir <dir>', descripti
 
 export const jsonOption: OptionDefinition = { flags: '--json', description: 'print JSON' }
 
+/** `motia dev` and `motia start`'s `--port` and `--host`; `host` says what the host defaults to. */
+export function listenOptions(host: string): OptionDefinition[] {
+  return [
+    { flags: '-p, --port <port>', description: 'port to listen on (default 3111, or $PORT)', parse: parsePort },
+    { flags: '-H, --host <host>', description: `interface to bind (default ${host})` },
+  ]
+}
+
 /** Adds `definition` to `parent`; the exit code a command resolves with goes to `onExit`. */
 export function addCommand(parent: Command, definition: CommandDefinition | CommandGroup, onExit: (code: number) => void): void {
   const command = parent.command(definition.name).description(definition.description)

@@ -3,15 +3,12 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
 import type { Runtime } from '../../runtime/runtime.ts'
-import { defineCommand, parsePort } from '../command.ts'
+import { defineCommand, listenOptions } from '../command.ts'
 
 export default defineCommand({
   name: 'dev',
   description: 'run the project with hot reload',
-  options: [
-    { flags: '-p, --port <port>', description: 'port to listen on (default 3111, or $PORT)', parse: parsePort },
-    { flags: '-H, --host <host>', description: 'interface to bind (default 127.0.0.1, or $HOST; 0.0.0.0 exposes it)' },
-  ],
+  options: listenOptions('127.0.0.1, or $HOST; 0.0.0.0 exposes it'),
   dir: true,
   examples: ['motia dev', 'motia dev -p 4000'],
   async run(opts: { port?: number; host?: string; dir: string }) {

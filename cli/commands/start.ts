@@ -1,14 +1,11 @@
 /** `motia start`: serve for production; refuses to start when a step has errors. */
 import { resolve } from 'node:path'
-import { defineCommand, parsePort } from '../command.ts'
+import { defineCommand, listenOptions } from '../command.ts'
 
 export default defineCommand({
   name: 'start',
   description: 'run the project in production (no watcher)',
-  options: [
-    { flags: '-p, --port <port>', description: 'port to listen on (default 3111, or $PORT)', parse: parsePort },
-    { flags: '-H, --host <host>', description: 'interface to bind (default 0.0.0.0, or $HOST)' },
-  ],
+  options: listenOptions('0.0.0.0, or $HOST'),
   dir: true,
   examples: ['motia start', 'PORT=8080 motia start'],
   async run(opts: { port?: number; host?: string; dir: string }) {
