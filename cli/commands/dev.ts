@@ -12,9 +12,10 @@ export default defineCommand({
   dir: true,
   examples: ['motia dev', 'motia dev -p 4000'],
   async run(opts: { port?: number; host?: string; dir: string }) {
-    const [{ serve }, { watchProject }] = await Promise.all([import('../serve.ts'), import('../../runtime/watch.ts')])
+    const [{ serve }, { watchProject }, types] = await Promise.all([import('../serve.ts'), import('../../runtime/watch.ts'), import('../generate/types.ts')])
     const { runtime, stopped } = await serve({ root: resolve(opts.dir), mode: 'dev', port: opts.port, host: opts.host })
-    await keepTypesCurrent(runtime)
+    // Its module is imported before serving, so the file is written as soon as the server listens.
+    keepTypesCurrent(runtime, types)
     watchProject(runtime)
     return stopped
   },
@@ -28,8 +29,7 @@ export default defineCommand({
  * changed, which happens when subscribers come, go or change topic; the watcher ignores `.d.ts`
  * files, so writing never causes a reload.
  */
-async function keepTypesCurrent(runtime: Runtime): Promise<void> {
-  const { generateTypes, typesFile, writeIfChanged } = await import('../generate/types.ts')
+function keepTypesCurrent(runtime: Runtime, { generateTypes, typesFile, writeIfChanged }: typeof import('../generate/types.ts')): void {
   const file = join(runtime.root, typesFile)
   const refresh = (steps: readonly LoadedStep[]) => {
     if (!existsSync(file) && !existsSync(join(runtime.root, 'tsconfig.json'))) return
