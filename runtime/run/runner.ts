@@ -40,6 +40,8 @@ export interface Runner extends Pick<MotiaRuntime, 'run' | 'begin' | 'admit' | '
   idle(): Promise<void>
 }
 
+// One closure of ~80 lines, on purpose: run, begin and admit share the active set, the book and
+// the wrappers, and the hot path reads them as locals rather than through an object.
 export function createRunner(options: RunnerOptions): Runner {
   const { traces, logger, context, extendContext } = options
   const wrappers = options.plugins.flatMap((p) => (p.hooks?.wrapHandler ? [p.hooks.wrapHandler] : []))

@@ -33,6 +33,8 @@ export interface RedisTraceStoreOptions extends RedisConnectionOptions {
  * @example
  * const traces = await createRedisTraceStore({ url: process.env.REDIS_URL!, prefix: 'motia:shop:' })
  */
+// One closure of ~80 lines: every method reads this instance's running spans and recent traces;
+// the writes to Redis are the write queue's (createWriteQueue, below).
 export async function createRedisTraceStore(options: RedisTraceStoreOptions): Promise<SharedTraceStore> {
   const redis = await connectRedis(options, 'traces')
   const prefix = options.prefix ?? 'motia:'
