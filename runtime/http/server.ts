@@ -11,8 +11,8 @@
  * (when configured). Requests no route takes go to `unrouted.ts`.
  *
  * Only Elysia's documented API is used: `route` with `parse: 'none'` (the http trigger reads the
- * body itself), `onError`, `handle`, `listen` with Bun's server options, `server`, and `compile`
- * after a route is added to a running server. docs/architecture.md says why each hand-written
+ * body itself), `handle`, `listen` with Bun's server options, `server`, and `compile` after a
+ * route is added to a running server. docs/architecture.md says why each hand-written
  * piece here remains, with its cost measured by bench/http.ts.
  */
 import { Elysia } from 'elysia'
@@ -28,6 +28,11 @@ export interface Route {
   method: string
   path: string
   handler: RouteHandler
+  /**
+   * The handler answers every failure with a response and its promise never rejects, so the
+   * server need not watch it (one promise fewer per request). Otherwise errors become a 500.
+   */
+  handlesErrors?: boolean
   /**
    * A route under `/__motia/` is a control route: it answers only callers the control guard lets
    * through (see `guardControl`). `open` exempts it (health, endpoints meant for clients).
@@ -83,13 +88,14 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let guard: ControlGuard | undefined
   const unrouted = createUnrouted(table.index, cors)
   let sockets: WebSocketEndpoint | undefined
-  // Elysia's documented lifecycle answers what a handler throws or rejects with; the answer
-  // carries CORS headers as the route's own answers do.
-  const app = new Elysia().onError(({ request, error }) => {
+  // Not Elysia's `onError` hook: with one, Elysia runs every request of every route inside an async
+  // function with its response context, which cost the POST step of bench/http.ts about a third
+  // of its throughput (docs/architecture.md). A route's own failures are answered by `failed`.
+  const app = new Elysia()
+  const failed = (error: unknown) => {
     options.logger.error('unhandled error in the HTTP layer', { error: error as Error })
-    const failed = json({ error: 'Internal Server Error' }, 500)
-    return cors && !isControlPath(pathOf(request.url)) ? cors.decorate(request, failed) : failed
-  })
+    return json({ error: 'Internal Server Error' }, 500)
+  }
 
   const mount = (key: string, method: string, shape: string) => {
     const control = isControlPath(shape)
@@ -101,7 +107,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         const denied = guard(request)
         if (denied) return denied
       }
-      return route.handler(request, owner.names.length ? renameParams(params, owner.names) : params)
+      try {
+        const response = route.handler(request, owner.names.length ? renameParams(params, owner.names) : params)
+        return !route.handlesErrors && response instanceof Promise ? response.catch(failed) : response
+      } catch (error) {
+        return failed(error)
+      }
     })
     const dispatch: Handle = (request, params) => run(request, params)
     const handle = sockets && method === 'GET' && websocketPaths.includes(shape) ? upgrading(sockets, () => app.server as Server<any>, dispatch) : dispatch

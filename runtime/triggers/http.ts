@@ -105,6 +105,7 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     return runtime.http.route({
       method,
       path,
+      handlesErrors: true,
       handler(request, params) {
         const traceId = runtime.startTrace(traceName, 'http')
         return simple ? answer(new IncomingRequest(request, undefined, params), traceId) : parseThenAnswer(request, params, traceId)
