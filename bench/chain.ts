@@ -4,7 +4,7 @@
  * Each bench keeps its own `lib/latency` module (one computes percentiles in the server, the other
  * returns the samples so that several instances can be merged).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 /**
@@ -14,6 +14,14 @@ import { dirname, join } from 'node:path'
 export function adaptersEntry(checkout: string): string {
   const manifest = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as { exports?: Record<string, string> }
   return manifest.exports?.['./adapters'] ? 'motia/adapters' : 'motia'
+}
+
+/** User + system CPU time of process `pid`, in ms (Linux; NaN elsewhere). */
+export function cpuMs(pid: number): number {
+  const path = `/proc/${pid}/stat`
+  if (!existsSync(path)) return Number.NaN
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in clock ticks (USER_HZ 100)
 }
 
 /**
