@@ -8,6 +8,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 /**
+ * A port nothing listens on now, picked by the kernel: a random number in the ephemeral range can
+ * be the local port of some connection still in TIME_WAIT, which a busy machine has thousands of.
+ */
+export function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
+  const port = probe.port!
+  probe.stop(true)
+  return port
+}
+
+/**
  * Where a checkout exports its adapter factories: `motia/adapters`, or `motia` in checkouts from
  * before it had that entry (benchmarks with `BEFORE` run one of those beside this one).
  */

@@ -18,7 +18,7 @@
  * Targets: GET step ≥ 0.8× raw Elysia, POST step ≥ 0.5× raw Elysia.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { adaptersEntry, cpuMs } from './chain.ts'
+import { adaptersEntry, cpuMs, freePort } from './chain.ts'
 import { dirname, join, resolve } from 'node:path'
 
 const repo = resolve(import.meta.dir, '..')
@@ -99,7 +99,7 @@ const scenarios = [
 try {
   const results: Array<{ scenario: string; side: string; sample: Sample }> = []
   for (const side of sides) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const port = freePort()
     const server = servers[side](port)
     try {
       await waitForServer(port, '/hello')

@@ -15,7 +15,7 @@
  */
 import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { adaptersEntry, chainSteps, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
+import { adaptersEntry, chainSteps, freePort, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
 
 const repo = resolve(import.meta.dir, '..')
 const total = Number(process.env.N ?? 20_000)
@@ -95,7 +95,7 @@ async function measure(adapter: string, config: string, checkout: string): Promi
   const root = join(checkout, '.tmp', `bench-queue-${adapter}-${process.pid}`)
   rmSync(root, { recursive: true, force: true })
   writeProject(root, { ...steps, 'motia.config.ts': config })
-  const port = 20_000 + Math.floor(Math.random() * 20_000)
+  const port = freePort()
   const server = Bun.spawn([process.execPath, join(checkout, 'cli/index.ts'), 'start', '--port', String(port)], {
     cwd: root,
     env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
