@@ -6,8 +6,9 @@
 import { MotiaError } from '../runtime/errors.ts'
 
 export class UsageError extends MotiaError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message.startsWith('[motia]') ? message : `[motia] ${message}`, { code: 'USAGE_ERROR', cause: options.cause })
+  /** `code` names the kind of mistake for scripts that match on it; `USAGE_ERROR` by default. */
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message.startsWith('[motia]') ? message : `[motia] ${message}`, { code: options.code ?? 'USAGE_ERROR', cause: options.cause })
     this.name = 'UsageError'
   }
 }

@@ -8,6 +8,7 @@ import { ConfigError } from './errors.ts'
 import type { LogLevel } from './observability/logger.ts'
 import { checkCors } from './http/cors.ts'
 import { checkPlugins } from './plugin-host.ts'
+import { resolveStreamLimits } from './streams/limits.ts'
 import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from './types/runtime.ts'
 
 /**
@@ -69,7 +70,7 @@ export async function loadConfig(
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
-    streams: { maxBufferedBytes: config.streams?.maxBufferedBytes ?? 4 * 1024 * 1024 },
+    streams: resolveStreamLimits(config.streams, where),
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
     file,

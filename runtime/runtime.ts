@@ -75,7 +75,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     startTrace: runner.startTrace,
     context: (step, traceId, span) => createFlowContext(contextDeps, { step, trigger: step.triggers[0]!, input: undefined, traceId, span, attempt: 1 }),
     authenticate: config.authenticateStream,
-    maxBufferedBytes: config.streams.maxBufferedBytes,
+    limits: config.streams,
   })
   contextDeps.streams = streaming.hub
   streaming.hub.onChange((change) => events.emit('stream:change', change, { traceId: change.traceId }))

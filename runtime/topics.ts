@@ -48,7 +48,7 @@ export async function publishTo(topics: TopicIndex, queue: QueueAdapter, message
   }
   await checkMessage(message.topic, subscribers, message.data)
   const names = subscribers.map((s) => s.step.name)
-  await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs })
+  await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id })
   return names
 }
 

@@ -67,7 +67,9 @@ async function replay(ids: string[], opts: Common & { all?: boolean }): Promise<
     return queue.replay(opts.all ? 'all' : ids)
   })
   if (opts.json) return printJson({ replayed: count })
-  process.stdout.write(`replayed ${count} message(s)\n`)
+  // Replays are exactly once: another replayer (the console, a second command) may have taken some.
+  const missed = opts.all ? 0 : new Set(ids).size - count
+  process.stdout.write(`replayed ${count} message(s)${missed > 0 ? `; ${missed} were replayed or purged by someone else meanwhile` : ''}\n`)
 }
 
 /** `motia dlq purge [--step S]`: deletes dead letters for good. */

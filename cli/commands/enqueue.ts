@@ -14,6 +14,7 @@ interface EnqueueOptions {
   data: string
   group?: string
   delay?: number
+  id?: string
   dir: string
   json?: boolean
 }
@@ -26,14 +27,19 @@ export default defineCommand({
     { flags: '--data <json>', description: 'message data as JSON', required: true },
     { flags: '-g, --group <id>', description: 'messageGroupId (fifo queues)' },
     { flags: '--delay <ms>', description: 'deliver after this many milliseconds', parse: parseCount('--delay', 'milliseconds') },
+    { flags: '--id <id>', description: 'idempotency key: running the command again with the same id within a day enqueues nothing more' },
     { flags: '--json', description: 'print the result as JSON' },
   ],
   dir: true,
-  examples: [`motia enqueue --topic order-placed --data '{"id":"o1","item":"book","quantity":1}'`, `motia enqueue -t reminders --data '{"user":7}' --delay 60000`],
+  examples: [
+    `motia enqueue --topic order-placed --data '{"id":"o1","item":"book","quantity":1}'`,
+    `motia enqueue -t reminders --data '{"user":7}' --delay 60000`,
+    `motia enqueue -t order-placed --data '{"id":"o1"}' --id order-o1   # safe to run again`,
+  ],
   async run(opts: EnqueueOptions) {
     const root = resolve(opts.dir)
     const data = parseJsonArgument('--data', opts.data)
-    const message = { topic: opts.topic, data, messageGroupId: opts.group, delayMs: opts.delay }
+    const message = { topic: opts.topic, data, messageGroupId: opts.group, delayMs: opts.delay, id: opts.id }
     const { readProjectLock } = await import('../../runtime/project-lock.ts')
     const server = readProjectLock(root)
     const result = server?.url ? await viaServer(server.url, server.token, message) : await direct(root, message)

@@ -5,6 +5,7 @@
 import { builders, parseModule, type ProxifiedModule } from 'magicast'
 import { getDefaultExportOptions } from 'magicast/helpers'
 import { UsageError } from '../errors.ts'
+import { refuseForbiddenKeys } from './options.ts'
 
 /** What a new config file starts as. */
 export const newConfigSource = `import { defineConfig } from 'motia'\n\nexport default defineConfig({})\n`
@@ -26,6 +27,8 @@ export interface ConfiguredEntry {
 
 /** Adds (or updates the options of) a plugin; returns the source unchanged when it is there already. */
 export function addPlugin(source: string, entry: PluginEntry): string {
+  // The options become an object literal in the config: a `__proto__` key there would set its prototype.
+  refuseForbiddenKeys(entry.options, `the options of ${entry.importFrom}`)
   const mod = parse(source)
   const existing = findImport(mod, entry.importFrom)
   const local = existing ?? freeName(mod, entry.local)

@@ -14,6 +14,7 @@ import { printJson, printTable } from '../output.ts'
 import { createProgress } from '../progress.ts'
 import { addPlugin, listPlugins, newConfigSource, removePlugin } from './config-edit.ts'
 import { inspectPlugin } from './inspect.ts'
+import { parseOptions } from './options.ts'
 import { detectPackageManager, installFiles, installPackages } from './install.ts'
 import { parseSpec } from './spec.ts'
 
@@ -100,38 +101,6 @@ export async function remove(name: string, opts: { dir: string }): Promise<void>
 
 function configFile(root: string): string {
   return configFiles.map((f) => join(root, f)).find((f) => existsSync(f)) ?? join(root, 'motia.config.ts')
-}
-
-/** `--option url=mqtt://h:1883 --option qos=1` or `--option '{"url":"…"}'`; values parse as JSON when they can. */
-function parseOptions(pairs: string[]): Record<string, unknown> | undefined {
-  if (pairs.length === 0) return undefined
-  const options: Record<string, unknown> = {}
-  for (const pair of pairs) {
-    if (pair.trim().startsWith('{')) {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(pair)
-      } catch (error) {
-        throw new UsageError(`[motia] --option ${pair} is not valid JSON (${(error as Error).message}): quote it for the shell, e.g. --option '{"url":"mqtt://localhost:1883"}'`)
-      }
-      Object.assign(options, parsed)
-      continue
-    }
-    const eq = pair.indexOf('=')
-    if (eq <= 0) throw new UsageError(`[motia] --option ${pair}: expected key=value (e.g. --option url=mqtt://localhost:1883) or a JSON object`)
-    const path = pair.slice(0, eq).split('.')
-    const text = pair.slice(eq + 1)
-    let value: unknown = text
-    try {
-      value = JSON.parse(text)
-    } catch {
-      // not JSON: the text itself
-    }
-    let target = options
-    for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>
-    target[path.at(-1)!] = value
-  }
-  return options
 }
 
 function resolvable(name: string, root: string): boolean {

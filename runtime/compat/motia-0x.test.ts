@@ -108,6 +108,25 @@ describe('Motia 0.x configs', () => {
     expect(await (await t.request('POST', '/new', { text: 'two' })).json()).toEqual({ new_value: { text: 'two', id: 'a' }, old_value: { text: 'one', id: 'a' } })
   })
 
+  test("infrastructure.queue.visibilityTimeout is in seconds, as in Motia: 0.x event steps and 1.0 queue triggers are cut off after that many seconds", async () => {
+    const hang = 'export const handler = async () => { await new Promise(() => {}) }'
+    const t = await start({
+      'steps/slow-0x.step.ts': `export const config = { type: 'event', name: 'Slow0x', subscribes: ['slow'], emits: [], infrastructure: { queue: { visibilityTimeout: 1, maxRetries: 0 } } }\n${hang}`,
+      'steps/slow-1.step.ts': `export const config = { name: 'Slow1', triggers: [{ type: 'queue', topic: 'slow', infrastructure: { queue: { visibilityTimeout: 1, maxRetries: 0 } } }] }\n${hang}`,
+    })
+    const configs = t.runtime.steps().map((step) => [step.name, (step.triggers[0] as { config?: unknown }).config])
+    expect(configs.sort()).toEqual([
+      ['Slow0x', { maxRetries: 0, visibilityTimeoutMs: 1000 }],
+      ['Slow1', { maxRetries: 0, visibilityTimeoutMs: 1000 }],
+    ])
+    await t.runtime.enqueue({ topic: 'slow', data: {} })
+    await t.waitFor(async () => (await t.runtime.queue.deadLetters()).length === 2, 20_000)
+    expect((await t.runtime.queue.deadLetters()).map((letter) => [letter.step, letter.error]).sort()).toEqual([
+      ['Slow0x', 'timed out after 1000 ms'],
+      ['Slow1', 'timed out after 1000 ms'],
+    ])
+  })
+
   test('an event step without subscribes is refused with the fix', async () => {
     const t = await start({ 'steps/x.step.ts': `export const config = { type: 'event', name: 'X', subscribes: [] }\nexport const handler = async () => {}` })
     expect(messages(t, 'error').join('\n')).toContain("steps/x.step.ts (Motia 0.x event step): subscribes must list the topics it listens to, e.g. subscribes: ['order-placed']")

@@ -185,6 +185,35 @@ describe('multi-trigger helpers', () => {
     expect((await t.request('GET', '/only')).status).toBe(500)
     expect(errorsOf(t).join('\n')).toContain('ctx.match() has no "http" handler and no default')
   })
+
+  test('ctx.match runs the handler of the trigger that fired and nothing else; default only for triggers without one', async () => {
+    const t = await start({
+      'steps/matched.step.ts': `
+        import { http, queue, step } from 'motia'
+        export const { config, handler } = step({ name: 'Matched', triggers: [http('POST', '/matched'), queue('matched')] }, async (_input, ctx) => {
+          const ran = (name) => ctx.state.update('ran', name, [{ type: 'increment' }])
+          return ctx.match({
+            http: async (req) => {
+              await ran('http')
+              return { status: 200, body: { via: 'http', got: req.body } }
+            },
+            default: async (input) => {
+              await ran('default')
+              await ctx.state.set('default-input', ctx.trigger.type, input)
+              return { status: 299, body: { via: 'default' } }
+            },
+          })
+        })
+      `,
+    })
+    const res = await t.request('POST', '/matched', { n: 1 })
+    expect([res.status, await res.json()]).toEqual([200, { via: 'http', got: { n: 1 } }])
+    expect(await t.runtime.state.get('ran', 'default')).toBeUndefined()
+    await t.runtime.enqueue({ topic: 'matched', data: { n: 2 } })
+    await t.waitFor(async () => (await t.runtime.state.get('default-input', 'queue')) !== undefined)
+    expect(await t.runtime.state.get('default-input', 'queue')).toEqual({ n: 2 })
+    expect([await t.runtime.state.get('ran', 'http'), await t.runtime.state.get('ran', 'default')]).toEqual([1, 1])
+  })
 })
 
 describe('state', () => {

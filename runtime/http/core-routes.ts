@@ -69,7 +69,7 @@ function checkToken(request: Request, token: string | undefined, why: string): R
   return json({ error: `missing or wrong x-motia-token header: the /__motia/ control routes need it ${why}; send the token from .motia/server.lock` }, 403)
 }
 
-type Message = { topic?: unknown; data?: unknown; messageGroupId?: unknown; delayMs?: unknown }
+type Message = { topic?: unknown; data?: unknown; messageGroupId?: unknown; delayMs?: unknown; id?: unknown }
 
 async function enqueue(runtime: MotiaRuntime, request: Request): Promise<Response> {
   let message: Message
@@ -91,6 +91,8 @@ async function enqueue(runtime: MotiaRuntime, request: Request): Promise<Respons
         // Passed as sent (null is JSON for "none"): runtime.enqueue refuses bad values with a 400.
         messageGroupId: (message.messageGroupId ?? undefined) as string | undefined,
         delayMs: (message.delayMs ?? undefined) as number | undefined,
+        // With an id, a client that got no answer (a 503, a timeout) sends the same request again.
+        id: (message.id ?? undefined) as string | undefined,
       },
       { traceId },
     )

@@ -6,6 +6,7 @@ import { MotiaError, ValidationError } from '../errors.ts'
 import { applyUpdateOps } from '../adapters/state/ops.ts'
 import { formatIssues } from '../step/schema.ts'
 import type { LoadedStream } from './definitions.ts'
+import { addressProblem } from './address.ts'
 import { withId, type StreamHub } from './hub.ts'
 import type { StreamHandle, StreamsContext } from './types.ts'
 
@@ -51,10 +52,10 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
     }
     return checked instanceof Promise ? checked.then(accept) : accept(checked)
   }
-  const key = (groupId: unknown, id?: unknown) => {
-    if (typeof groupId !== 'string' || groupId === '' || (id !== undefined && (typeof id !== 'string' || id === ''))) {
-      throw new MotiaError(`[motia] stream "${name}": groupId and id must be non-empty strings (got ${JSON.stringify(groupId)}, ${JSON.stringify(id)})`, { code: 'STREAM_KEY_INVALID', status: 400 })
-    }
+  /** Refuses an address the way the WebSocket protocol does (see address.ts). */
+  const key = (groupId: unknown, id?: unknown, idOptional = false) => {
+    const problem = addressProblem({ groupId, id }, idOptional ? ['id'] : [])
+    if (problem) throw new MotiaError(`[motia] stream "${name}": ${problem}`, { code: 'STREAM_KEY_INVALID', status: 400 })
   }
   const result = (write: { oldItem: unknown; newItem: unknown }) => ({ new_value: write.newItem, old_value: write.oldItem }) as never
 
@@ -81,7 +82,7 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
       return (await hub.put(name, groupId, id, undefined, traceId)).oldItem as never
     },
     async getGroup(groupId) {
-      key(groupId)
+      key(groupId, undefined, true)
       record('getGroup', name, groupId)
       return (await hub.store.list(name, groupId)).map((item) => withId(item.data, item.id)) as never
     },
@@ -93,7 +94,7 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
       return hub.store.listGroups(name)
     },
     async send(channel, event) {
-      key(channel?.groupId, channel?.id)
+      key(channel?.groupId, channel?.id, true)
       if (typeof event?.type !== 'string') throw new MotiaError(`[motia] stream "${name}": send takes an event { type: string, data }`, { code: 'STREAM_EVENT_INVALID', status: 400 })
       record('send', name, channel.groupId, channel.id)
       hub.send(name, channel.groupId, channel.id, { type: event.type, data: event.data }, traceId)

@@ -15,6 +15,7 @@
  */
 import { MotiaError } from '../errors.ts'
 import type { BroadcastStore, StreamStore } from '../adapters/streams/types.ts'
+import { roomOf } from './address.ts'
 import type { LoadedStream } from './definitions.ts'
 import type { StreamEvent } from './types.ts'
 
@@ -136,7 +137,7 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
       definitions = new Map(streams.map((s) => [s.name, s]))
     },
     write(stream, groupId, id, next, traceId) {
-      return serialized(`${stream}\u0000${groupId}\u0000${id}`, async () => {
+      return serialized(roomOf(stream, groupId, id), async () => {
         const written = shared?.update ? await shared.update(stream, groupId, id, next) : await readThenWrite(store, stream, groupId, id, next)
         return announce(stream, groupId, id, written, traceId)
       })
@@ -144,7 +145,7 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
     put(stream, groupId, id, value, traceId) {
       // Needs no read first (the store reports the item it replaced), and no compare-and-set
       // across instances: a store's own set and delete are atomic, in order behind the lock.
-      return serialized(`${stream}\u0000${groupId}\u0000${id}`, async () => {
+      return serialized(roomOf(stream, groupId, id), async () => {
         const written = value === undefined ? await store.delete(stream, groupId, id) : await store.set(stream, groupId, id, value)
         return announce(stream, groupId, id, written, traceId)
       })

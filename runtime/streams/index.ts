@@ -13,6 +13,7 @@ import { errorMessage } from '../errors.ts'
 import type { LoadedStream } from './definitions.ts'
 import { createStreamHub, type StreamHub } from './hub.ts'
 import { createStreamSockets, type AuthenticateStream, type StreamSockets } from './socket.ts'
+import type { StreamLimits } from './limits.ts'
 import type { StreamHookContext } from './types.ts'
 
 export interface StreamsFeatureOptions {
@@ -24,7 +25,8 @@ export interface StreamsFeatureOptions {
   /** A step context for a stream hook (the runtime's `createFlowContext`). */
   context(step: LoadedStep, traceId: string, span: SpanHandle): FlowContext
   authenticate?: AuthenticateStream
-  maxBufferedBytes: number
+  /** `streams` from motia.config.ts, resolved (limits.ts). */
+  limits: StreamLimits
 }
 
 export interface StreamsFeature {
@@ -48,7 +50,7 @@ export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFea
     const ctx = options.context(step, traceId, span) as unknown as StreamHookContext
     return { ctx, end: (error?: unknown) => traces.endSpan(span, Date.now(), error === undefined ? undefined : errorMessage(error)) }
   }
-  const sockets = createStreamSockets({ hub, logger, authenticate: options.authenticate, hookContext, maxBufferedBytes: options.maxBufferedBytes })
+  const sockets = createStreamSockets({ hub, logger, authenticate: options.authenticate, hookContext, limits: options.limits })
 
   return {
     hub,

@@ -2,6 +2,7 @@
  * Motia's stream wire protocol (see docs/streams.md). Client → server frames are checked here;
  * server → client frames are built here, so their shape lives in one place.
  */
+import { addressProblem } from './address.ts'
 import type { StreamSubscription } from './types.ts'
 
 /** A client's `join` or `leave`. */
@@ -22,18 +23,13 @@ export function parseClientFrame(text: string | Buffer): ClientFrame | string {
   const { type, data } = (frame ?? {}) as { type?: unknown; data?: Record<string, unknown> }
   if (type !== 'join' && type !== 'leave') return `unknown frame type ${JSON.stringify(type)}: send "join" or "leave"`
   if (typeof data !== 'object' || data === null) return `a ${type} frame needs data: { streamName, groupId, id?, subscriptionId }`
-  for (const field of ['streamName', 'groupId'] as const) {
-    if (typeof data[field] !== 'string' || data[field] === '') return `${type}: data.${field} must be a non-empty string`
-  }
-  if (data.id !== undefined && data.id !== null && (typeof data.id !== 'string' || data.id === '')) return `${type}: data.id, when given, must be a non-empty string`
+  // Motia's clients send `id: null` for a group; anything else the address checks refuse.
+  const id = data.id === null ? undefined : data.id
+  const problem = addressProblem({ 'data.streamName': data.streamName, 'data.groupId': data.groupId, 'data.id': id }, ['data.id'])
+  if (problem) return `${type}: ${problem}`
   if (data.subscriptionId !== undefined && typeof data.subscriptionId !== 'string') return `${type}: data.subscriptionId must be a string`
   const sub = { streamName: data.streamName as string, groupId: data.groupId as string, subscriptionId: (data.subscriptionId as string | undefined) ?? '' }
-  return { type, data: typeof data.id === 'string' ? { ...sub, id: data.id } : sub }
-}
-
-/** The room of a subscription: its group, or one item of the group. */
-export function roomOf(streamName: string, groupId: string, id?: string): string {
-  return id === undefined ? `${streamName}\u0000${groupId}` : `${streamName}\u0000${groupId}\u0000${id}`
+  return { type, data: id === undefined ? sub : { ...sub, id: id as string } }
 }
 
 /** The snapshot a join is answered with. */

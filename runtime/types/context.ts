@@ -237,6 +237,11 @@ export type EnqueueMessage<Topic extends string = string> = Topic extends unknow
       messageGroupId?: string
       /** Deliver no sooner than this many ms from now. */
       delayMs?: number
+      /**
+       * Idempotency key: enqueues with the same id within a day store one copy per subscriber, so
+       * a caller may retry after an ambiguous failure (a 503, a timeout). 1–256 characters.
+       */
+      id?: string
     }
   : never
 

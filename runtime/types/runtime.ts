@@ -15,6 +15,7 @@ import type { HttpRouter } from '../http/server.ts'
 import type { LogEntry, Logger, LogLevel, LogSink } from '../observability/logger.ts'
 import type { Schema } from '../step/schema.ts'
 import type { StreamChange, StreamHub } from '../streams/hub.ts'
+import type { StreamLimits, StreamsOptions } from '../streams/limits.ts'
 import type { AuthenticateStream } from '../streams/socket.ts'
 import type { EnqueueMessage, FiredTrigger, FlowContext, Middleware, StateChange } from './context.ts'
 
@@ -260,11 +261,8 @@ export interface MotiaConfig {
    * upgrade; null or undefined admits it without an auth context. See docs/streams.md.
    */
   authenticateStream?: AuthenticateStream
-  /** Stream WebSocket limits. */
-  streams?: {
-    /** Bytes a connection may have waiting before it is closed as a slow consumer. Default 4 MiB. */
-    maxBufferedBytes?: number
-  }
+  /** Stream WebSocket limits and allowed origins (see docs/streams.md). */
+  streams?: StreamsOptions
   /** How long shutdown waits for running handlers. Default 10 000 ms. */
   shutdownTimeoutMs?: number
 }
@@ -277,7 +275,7 @@ export interface ResolvedConfig {
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
   authenticateStream?: AuthenticateStream
-  streams: { maxBufferedBytes: number }
+  streams: StreamLimits
   /** `REDIS_URL`: when set, every adapter not named in `adapters` is the Redis one. */
   redisUrl?: string
   /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */

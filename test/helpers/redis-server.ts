@@ -15,6 +15,12 @@ export interface TestRedis {
   /** Stops the server (SIGKILL when `hard`); `start` brings it back on the same port. */
   stop(hard?: boolean): Promise<void>
   start(): Promise<void>
+  /**
+   * Freezes the server (SIGSTOP) with its connections open: commands sent now get no answer until
+   * `resume()`, then run. A client that gave up meanwhile cannot know whether its write happened.
+   */
+  pause(): void
+  resume(): void
   /** Stops it for good and removes its folder. */
   cleanup(): Promise<void>
 }
@@ -53,7 +59,10 @@ export async function startRedisServer(options: { persistent?: boolean } = {}): 
     url: `redis://127.0.0.1:${port}`,
     stop,
     start,
+    pause: () => void proc?.kill('SIGSTOP'),
+    resume: () => void proc?.kill('SIGCONT'),
     async cleanup() {
+      proc?.kill('SIGCONT')
       await stop(true)
       rmSync(dir, { recursive: true, force: true })
     },

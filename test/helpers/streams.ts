@@ -48,8 +48,8 @@ export interface TestSocket {
   closed: Promise<{ code: number; reason: string }>
   send(frame: unknown): void
   join(streamName: string, groupId: string, id?: string, subscriptionId?: string): void
-  /** Waits for the `n`-th frame (1-based) matching `match`, and returns it. */
-  next(match: (frame: Frame) => boolean, n?: number): Promise<Frame>
+  /** Waits for the `n`-th frame (1-based) matching `match`, and returns it (a generous limit: it waits on frames, not time). */
+  next(match: (frame: Frame) => boolean, n?: number, timeoutMs?: number): Promise<Frame>
   close(): void
 }
 
@@ -71,8 +71,8 @@ export async function openSocket(url: string, options?: { protocols?: string | s
     join(streamName, groupId, id, subscriptionId = `s${++counter}`) {
       ws.send(JSON.stringify({ type: 'join', data: { streamName, groupId, ...(id ? { id } : {}), subscriptionId } }))
     },
-    async next(match, n = 1) {
-      await waitFor(() => frames.filter(match).length >= n, 10_000)
+    async next(match, n = 1, timeoutMs = 30_000) {
+      await waitFor(() => frames.filter(match).length >= n, timeoutMs)
       return frames.filter(match)[n - 1]!
     },
     close: () => ws.close(),

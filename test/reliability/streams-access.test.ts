@@ -121,7 +121,7 @@ describe('stream authentication and access', () => {
     expect(served.runtime.streaming.sockets.size()).toBe(2)
     for (let i = 0; i < 150; i++) await call(served.url, 'POST', `/todo/big/i${i % 5}`, { text: text + i })
     // The paused client cannot see the close (it reads nothing); the server has let it go.
-    await waitFor(() => dropped() && served!.runtime.streaming.sockets.size() === 1, 10_000)
+    await waitFor(() => dropped() && served!.runtime.streaming.sockets.size() === 1, 45_000)
     // The healthy client got every change.
     await healthy.next((f) => f.event.type === 'create' || f.event.type === 'update', 150)
     raw.destroy()

@@ -1,13 +1,14 @@
 /**
  * The todo-streams template in a real browser (headless Chromium from Debian, driven by
  * playwright-core): two pages show the same list; an HTTP call adds a todo and both pages show it;
- * the presence count and the stream trigger's counter follow.
+ * the presence count and the stream trigger's counter follow. And the presence example cannot be
+ * used by an anonymous client to grow the store: joins of made-up lists are refused.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { cpSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
 import { makeProject, repoRoot } from '../helpers/project.ts'
-import { call, serveProject, type ServedProject } from '../helpers/streams.ts'
+import { call, openSocket, serveProject, type ServedProject } from '../helpers/streams.ts'
 import { waitFor } from '../../runtime/testing/wait.ts'
 
 let served: ServedProject
@@ -49,3 +50,19 @@ test('two pages, one HTTP call: both pages show the todo, with presence and the 
   expect(problems).toEqual([])
   await pages[0]!.close()
 }, 90_000)
+
+test('an anonymous client joining hundreds of made-up lists is refused each time; the store holds only the app\'s lists', async () => {
+  const socket = await openSocket(served.wsUrl)
+  for (let i = 0; i < 300; i++) {
+    socket.join('todo', `made-up-${i}`)
+    socket.join('presence', 'lists', `made-up-${i}`)
+  }
+  await socket.next((f) => f.event.type === 'error', 600)
+  expect(socket.frames.every((f) => f.event.type === 'error' && f.event.data.code === 'unauthorized')).toBe(true)
+  socket.close()
+  const store = served.runtime.streaming.hub.store
+  const presence = (await store.list('presence', 'lists')).map((item) => item.id)
+  expect(presence.every((id) => ['inbox', 'work', 'home'].includes(id))).toBe(true)
+  expect((await store.listGroups('todo')).every((group) => ['inbox', 'work', 'home'].includes(group))).toBe(true)
+  expect((await store.listGroups('presence'))).toEqual(presence.length ? ['lists'] : [])
+}, 60_000)

@@ -3,8 +3,19 @@ import type { ConsumeOptions, QueueAdapter } from './types.ts'
 
 export interface QueueContractOptions {
   name: string
-  /** A fresh, empty adapter. Called once per test; the suite closes it afterwards. */
-  create: () => QueueAdapter | Promise<QueueAdapter>
+  /** A fresh, empty adapter. Called once per test (or more); the suite closes it afterwards. */
+  create: (settings?: QueueSettings) => QueueAdapter | Promise<QueueAdapter>
+  /**
+   * Two adapters on one fresh store (one database file, one Redis prefix), as two processes or
+   * instances open it. The exactly-once cases race them; an adapter whose store lives in its
+   * process (memory) leaves it out, and those cases race one adapter with itself.
+   */
+  createPair?: (settings?: QueueSettings) => Promise<[QueueAdapter, QueueAdapter]>
+}
+
+/** Adapter settings some contract cases need: every adapter's factory takes them. */
+export interface QueueSettings {
+  dedupWindowMs?: number
 }
 
 /** Consume options for tests: fast fixed backoff, three retries, ten at a time. */

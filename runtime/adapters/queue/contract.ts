@@ -8,6 +8,7 @@ import { describe, expect, test } from 'bun:test'
 import { NonRetriableError } from '../../errors.ts'
 import { closedAfterEach } from '../../testing/fresh.ts'
 import { waitFor } from '../../testing/wait.ts'
+import { testQueueExactlyOnce } from './contract-exactly-once.ts'
 import { testQueueFailures } from './contract-failures.ts'
 import { consumeOptions, deferred, type QueueContractOptions } from './contract-helpers.ts'
 import type { QueueAdapter, QueueMessage } from './types.ts'
@@ -16,8 +17,10 @@ export { consumeOptions }
 
 export type { QueueContractOptions }
 
-export function testQueueAdapter({ name, create }: QueueContractOptions): void {
-  testQueueFailures({ name, create })
+export function testQueueAdapter(options: QueueContractOptions): void {
+  const { name, create } = options
+  testQueueFailures(options)
+  testQueueExactlyOnce(options)
   describe(`QueueAdapter contract: ${name}`, () => {
     let topicCount = 0
     /** A topic name no other test uses, so adapters backed by shared servers stay isolated. */

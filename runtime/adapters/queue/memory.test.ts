@@ -4,7 +4,7 @@ import { Deque } from './deque.ts'
 import { createMemoryQueue } from './memory.ts'
 import { backoffDelay } from './types.ts'
 
-testQueueAdapter({ name: 'memory', create: () => createMemoryQueue() })
+testQueueAdapter({ name: 'memory', create: (settings) => createMemoryQueue(settings) })
 
 describe('memory queue', () => {
   test('refuses to publish after close', async () => {

@@ -8,14 +8,24 @@
 import { maxTimerMs } from '../../timeout.ts'
 import { deadLetterOf, isFinal, runAttempt, tell } from './attempt.ts'
 import { Deque } from './deque.ts'
-import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
+import { backoffDelay, checkPublishOptions, defaultDedupWindowMs, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
+
+export interface MemoryQueueOptions {
+  /** How long a publish `id` is remembered per (topic, step). Default a day (`defaultDedupWindowMs`). */
+  dedupWindowMs?: number
+}
 
 /**
+ * Passed as `adapters.queue`, the factory is called with the runtime's adapter context (root,
+ * prefix), which it ignores: hence `| object`.
+ *
  * @example
  * const runtime = createRuntime({ root, adapters: { queue: createMemoryQueue } })
  */
-export function createMemoryQueue(): QueueAdapter {
-  const queues = new Map<string, TopicQueue>()
+export function createMemoryQueue(options: MemoryQueueOptions | object = {}): QueueAdapter {
+  // Per topic, then per step: no key is built from the names, so none can stand for another.
+  const queues = new Map<string, Map<string, TopicQueue>>()
+  const dedupWindowMs = (options as MemoryQueueOptions).dedupWindowMs ?? defaultDedupWindowMs
   const deadLetters = new Map<string, DeadLetter>()
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const idPrefix = Math.random().toString(36).slice(2, 8)
@@ -23,9 +33,10 @@ export function createMemoryQueue(): QueueAdapter {
   let closed = false
 
   const queueOf = (topic: string, step: string) => {
-    const name = `${topic}\u0000${step}`
-    let queue = queues.get(name)
-    if (!queue) queues.set(name, (queue = new TopicQueue()))
+    let steps = queues.get(topic)
+    if (!steps) queues.set(topic, (steps = new Map()))
+    let queue = steps.get(step)
+    if (!queue) steps.set(step, (queue = new TopicQueue()))
     return queue
   }
 
@@ -62,22 +73,24 @@ export function createMemoryQueue(): QueueAdapter {
   }
 
   return {
-    async publish(topic, subscribers, data, options) {
+    async publish(topic, subscribers, data, publishOptions) {
       assertOpen()
-      checkPublishOptions(topic, options)
+      checkPublishOptions(topic, publishOptions)
       const enqueuedAt = Date.now()
       for (const step of subscribers) {
+        const queue = queueOf(topic, step)
+        if (publishOptions.id !== undefined && !(queue.ids ??= createIdSet(dedupWindowMs)).claim(publishOptions.id, enqueuedAt)) continue
         const message: QueueMessage = {
           id: `${idPrefix}-${++sequence}`,
           topic,
           step,
           data: copy(data),
-          traceId: options.traceId,
-          messageGroupId: options.messageGroupId,
+          traceId: publishOptions.traceId,
+          messageGroupId: publishOptions.messageGroupId,
           attempt: 1,
           enqueuedAt,
         }
-        later(queueOf(topic, step), message, options.delayMs ?? 0)
+        later(queue, message, publishOptions.delayMs ?? 0)
       }
     },
 
@@ -90,25 +103,28 @@ export function createMemoryQueue(): QueueAdapter {
     },
 
     async depth(topic, step) {
-      return queues.get(`${topic}\u0000${step}`)?.depth() ?? 0
+      return queues.get(topic)?.get(step)?.depth() ?? 0
     },
 
     async stats(topic, step) {
-      return queues.get(`${topic}\u0000${step}`)?.stats() ?? { waiting: 0, inFlight: 0, delayed: 0 }
+      return queues.get(topic)?.get(step)?.stats() ?? { waiting: 0, inFlight: 0, delayed: 0 }
     },
 
     async deadLetters(filter = {}) {
       return [...deadLetters.values()].filter((letter) => matchesFilter(letter, filter))
     },
 
-    async replay(ids) {
-      const chosen = ids === 'all' ? [...deadLetters.values()] : ids.flatMap((id) => deadLetters.get(id) ?? [])
+    async replay(chosenIds) {
+      const chosen = chosenIds === 'all' ? [...deadLetters.values()] : chosenIds.flatMap((id) => deadLetters.get(id) ?? [])
+      let replayed = 0
       for (const letter of chosen) {
-        deadLetters.delete(letter.id)
+        // Deleting is the claim: an id listed twice is requeued once.
+        if (!deadLetters.delete(letter.id)) continue
+        replayed++
         const { topic, step, data, traceId, messageGroupId } = letter
         later(queueOf(topic, step), { id: `${idPrefix}-${++sequence}`, topic, step, data, traceId, messageGroupId, attempt: 1, enqueuedAt: Date.now() }, 0)
       }
-      return chosen.length
+      return replayed
     },
 
     async purge(filter = {}) {
@@ -123,7 +139,7 @@ export function createMemoryQueue(): QueueAdapter {
       closed = true
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
-      await Promise.all([...queues.values()].map((queue) => queue.detachAll()))
+      await Promise.all([...queues.values()].flatMap((steps) => [...steps.values()].map((queue) => queue.detachAll())))
       queues.clear()
     },
   }
@@ -148,6 +164,8 @@ interface Consumer {
 class TopicQueue {
   /** Copies held back by a delay or a retry backoff. */
   waiting = 0
+  /** The ids of idempotent publishes, made on the first one. */
+  ids?: ReturnType<typeof createIdSet>
   private groups = new Map<string, Deque<QueueMessage>>()
   /** Groups with ready copies that a consumer may take from, in turn. */
   private available = new Deque<string>()
@@ -252,6 +270,28 @@ class TopicQueue {
       consumer.settle(this, consumer, message, error)
     }
     runAttempt(consumer.handler, message, consumer.options, done)
+  }
+}
+
+/**
+ * The ids of idempotent publishes of one (topic, step), each with the time its window ends.
+ * Expired ids are swept whenever the set has doubled since the last sweep, so it stays
+ * proportional to the ids of one window.
+ */
+function createIdSet(windowMs: number) {
+  const expiries = new Map<string, number>()
+  let sweepAt = 1024
+  return {
+    /** True when `id` is new, or its window ran out: it is remembered from `now`. */
+    claim(id: string, now: number): boolean {
+      if ((expiries.get(id) ?? 0) > now) return false
+      expiries.set(id, now + windowMs)
+      if (expiries.size >= sweepAt) {
+        for (const [old, expiry] of expiries) if (expiry <= now) expiries.delete(old)
+        sweepAt = Math.max(1024, expiries.size * 2)
+      }
+      return true
+    },
   }
 }
 

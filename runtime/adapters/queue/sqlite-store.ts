@@ -34,7 +34,7 @@ export type Write =
       topic: string
       subscribers: readonly string[]
       data: string | null
-      options: { traceId: string; messageGroupId?: string; delayMs?: number }
+      options: { traceId: string; messageGroupId?: string; delayMs?: number; id?: string }
       resolve: () => void
       reject: (error: unknown) => void
     }
@@ -77,6 +77,14 @@ CREATE TABLE IF NOT EXISTS motia_dead_letters (
   error TEXT NOT NULL,
   failed_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS motia_queue_ids (
+  topic TEXT NOT NULL,
+  step TEXT NOT NULL,
+  id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (topic, step, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS motia_queue_ids_expiry ON motia_queue_ids (expires_at);
 `
 
 const leaseColumns = 'RETURNING seq, topic, step, group_id, data, trace_id, attempt, enqueued_at'
@@ -116,20 +124,37 @@ export function prepare(db: Database) {
       FROM motia_queue WHERE topic = :topic AND step = :step`),
     deadLetters: statement(`SELECT * FROM motia_dead_letters
       WHERE (:step IS NULL OR step = :step) AND (:topic IS NULL OR topic = :topic) ORDER BY failed_at, id`),
-    deadLetter: statement('SELECT * FROM motia_dead_letters WHERE id = :id'),
-    deleteDead: statement('DELETE FROM motia_dead_letters WHERE id = :id'),
     purge: statement('DELETE FROM motia_dead_letters WHERE (:step IS NULL OR step = :step)'),
+    // Idempotent publish: changes one row when the id is new for (topic, step) or its window ran out.
+    claimId: statement(`INSERT INTO motia_queue_ids (topic, step, id, expires_at) VALUES (:topic, :step, :id, :expires)
+      ON CONFLICT (topic, step, id) DO UPDATE SET expires_at = excluded.expires_at WHERE motia_queue_ids.expires_at <= :now`),
+    pruneIds: statement('DELETE FROM motia_queue_ids WHERE expires_at <= :now'),
+    // Replay copies a letter back without reading its data into JavaScript, then deletes it.
+    replayOne: statement(`INSERT INTO motia_queue (topic, step, group_id, data, trace_id, enqueued_at, visible_at)
+      SELECT topic, step, group_id, data, trace_id, :now, :now FROM motia_dead_letters WHERE id = :id`),
+    replayAll: statement(`INSERT INTO motia_queue (topic, step, group_id, data, trace_id, enqueued_at, visible_at)
+      SELECT topic, step, group_id, data, trace_id, :now, :now FROM motia_dead_letters ORDER BY failed_at, id`),
+    deadQueues: statement('SELECT DISTINCT topic, step FROM motia_dead_letters'),
+    deleteDeadReturning: statement('DELETE FROM motia_dead_letters WHERE id = :id RETURNING topic, step'),
+    deleteAllDead: statement('DELETE FROM motia_dead_letters'),
   }
 }
 
-/** Writes `writes` in one transaction: all of them or, when it throws, none. */
-export function commit(sql: Statements, db: Database, writes: readonly Write[]): void {
+/**
+ * Writes `writes` in one transaction: all of them or, when it throws, none. A publish with an id
+ * stores a copy only for the subscribers that have not stored it within `dedupWindowMs`; `prune`
+ * drops the ids whose window ran out.
+ */
+export function commit(sql: Statements, db: Database, writes: readonly Write[], options: { dedupWindowMs: number; prune?: boolean }): void {
   const now = Date.now()
+  const { dedupWindowMs } = options
   db.transaction(() => {
+    if (options.prune) sql.pruneIds.run({ now })
     for (const write of writes) {
       if (write.kind === 'publish') {
-        const { traceId, messageGroupId, delayMs } = write.options
+        const { traceId, messageGroupId, delayMs, id } = write.options
         for (const step of write.subscribers) {
+          if (id !== undefined && sql.claimId.run({ topic: write.topic, step, id, now, expires: now + dedupWindowMs }).changes === 0) continue
           sql.insert.run({ topic: write.topic, step, group: messageGroupId ?? null, data: write.data, trace: traceId, now, visible: now + (delayMs ?? 0) })
         }
         continue
@@ -143,6 +168,28 @@ export function commit(sql: Statements, db: Database, writes: readonly Write[]):
         sql.remove.run({ seq, attempt })
       }
     }
+  }).immediate()
+}
+
+/**
+ * Moves dead letters back into their queues in one IMMEDIATE transaction, which holds SQLite's
+ * write lock: another process replaying the same letters waits and then finds them gone, so each
+ * is requeued once. Returns how many this call moved, and the queues that got copies.
+ */
+export function replayDeadLetters(sql: Statements, db: Database, ids: readonly string[] | 'all'): { count: number; queues: Array<{ topic: string; step: string }> } {
+  const now = Date.now()
+  return db.transaction(() => {
+    if (ids === 'all') {
+      const queues = sql.deadQueues.all() as Array<{ topic: string; step: string }>
+      sql.replayAll.run({ now })
+      return { count: sql.deleteAllDead.run().changes, queues }
+    }
+    const queues: Array<{ topic: string; step: string }> = []
+    for (const id of ids) {
+      if (sql.replayOne.run({ id, now }).changes === 0) continue
+      queues.push(...(sql.deleteDeadReturning.all({ id }) as Array<{ topic: string; step: string }>))
+    }
+    return { count: queues.length, queues }
   }).immediate()
 }
 

@@ -6,7 +6,15 @@ import { createSqliteQueue } from './sqlite.ts'
 
 const tempDb = tempDatabases('motia-queue-')
 
-testQueueAdapter({ name: 'sqlite', create: () => createSqliteQueue({ path: tempDb() }) })
+testQueueAdapter({
+  name: 'sqlite',
+  create: (settings) => createSqliteQueue({ path: tempDb(), ...settings }),
+  // Two adapters on one file, as the server and a CLI command open it.
+  createPair: async (settings) => {
+    const path = tempDb()
+    return [createSqliteQueue({ path, ...settings }), createSqliteQueue({ path, ...settings })]
+  },
+})
 
 
 

@@ -21,6 +21,13 @@
  *   its lease ran out, whatever that attempt reports later (success, failure, dead-lettering)
  *   changes nothing.
  * - `onDeadLetter` hears of every copy the consumer dead-lettered, once, after it was stored.
+ * - Idempotent publish: a publish with an `id` stores at most one copy per (topic, step) for that
+ *   id within the adapter's dedup window (`defaultDedupWindowMs` from the first store), so a caller
+ *   that retries after an ambiguous failure (a 503, a timeout) does not duplicate work. A retry
+ *   stores the copies the first try did not (a subscriber it failed to reach).
+ * - `replay` requeues each dead letter exactly once, even when several callers (processes,
+ *   instances) replay the same letters at once: a letter is claimed and requeued in one atomic
+ *   step, and only the caller that claimed it counts it.
  *
  * Not guaranteed
  * - Exactly-once: handlers must tolerate a redelivery.
@@ -50,6 +57,11 @@ export interface PublishOptions {
   traceId: string
   messageGroupId?: string
   delayMs?: number
+  /**
+   * Caller-chosen idempotency key: another publish with the same id to the same (topic, step)
+   * within the dedup window stores nothing. 1–256 characters, no control characters.
+   */
+  id?: string
 }
 
 export interface ConsumeOptions {
@@ -121,11 +133,25 @@ export const queueDefaults = {
 } as const
 
 /**
- * Throws a 400 `MotiaError` when publish options break the rules every adapter keeps: `delayMs` a
- * finite number ≥ 0, `messageGroupId` a string. Adapters call it before storing anything.
+ * How long an idempotent publish's `id` is remembered per (topic, step): a day, from the first
+ * store. Long enough for any client's retries after an outage, short enough that the ids of a
+ * busy project stay a small table (or a few keys in Redis).
  */
-export function checkPublishOptions(topic: string, options: { delayMs?: unknown; messageGroupId?: unknown }): void {
-  const { delayMs, messageGroupId } = options
+export const defaultDedupWindowMs = 24 * 60 * 60 * 1000
+
+/** The longest `id` a publish takes, in UTF-16 code units. */
+export const maxIdLength = 256
+
+/**
+ * Throws a 400 `MotiaError` when publish options break the rules every adapter keeps: `delayMs` a
+ * finite number ≥ 0, `messageGroupId` a string, `id` a string of 1–256 characters without
+ * control characters (it lands in logs and tables). Adapters call it before storing anything.
+ */
+export function checkPublishOptions(topic: string, options: { delayMs?: unknown; messageGroupId?: unknown; id?: unknown }): void {
+  const { delayMs, messageGroupId, id } = options
+  if (id !== undefined && !isValidId(id)) {
+    throw invalidOption(topic, 'id', `a string of 1 to ${maxIdLength} characters without control characters`, id, "pass a string, e.g. id: 'order-42-created', or leave it out")
+  }
   if (delayMs !== undefined && !(typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0)) {
     const fix = typeof delayMs === 'string' && Number.isFinite(Number(delayMs)) && Number(delayMs) >= 0 ? `delayMs: ${Number(delayMs)}` : 'delayMs: 5000'
     throw invalidOption(topic, 'delayMs', 'a finite number of milliseconds ≥ 0', delayMs, `pass a number, e.g. ${fix}, or leave it out`)
@@ -133,6 +159,10 @@ export function checkPublishOptions(topic: string, options: { delayMs?: unknown;
   if (messageGroupId !== undefined && typeof messageGroupId !== 'string') {
     const fix = typeof messageGroupId === 'number' ? `messageGroupId: '${messageGroupId}'` : "messageGroupId: 'order-42'"
     throw invalidOption(topic, 'messageGroupId', 'a string', messageGroupId, `pass a string, e.g. ${fix}, or leave it out`)
+  }
+  // A lone surrogate cannot be written as UTF-8: stored, two different groups would become one.
+  if (typeof messageGroupId === 'string' && !messageGroupId.isWellFormed()) {
+    throw invalidOption(topic, 'messageGroupId', 'well-formed Unicode (it holds a lone surrogate)', messageGroupId, "pass a string of whole characters, e.g. messageGroupId: 'order-42'")
   }
 }
 
@@ -148,6 +178,11 @@ export function matchesFilter(letter: DeadLetter, filter: { step?: string; topic
 }
 
 // --- internal ---
+
+function isValidId(id: unknown): boolean {
+  // Lone surrogates are refused too: they cannot be written as UTF-8, so two of them would store alike.
+  return typeof id === 'string' && id.length > 0 && id.length <= maxIdLength && !/[\u0000-\u001f\u007f-\u009f]/.test(id) && id.isWellFormed()
+}
 
 function invalidOption(topic: string, field: string, rule: string, value: unknown, fix: string): MotiaError {
   return new MotiaError(`[motia] enqueue to "${topic}": ${field} must be ${rule}, got ${describeValue(value)}: ${fix}`, { code: 'INVALID_ENQUEUE', status: 400 })

@@ -26,9 +26,18 @@ import type { Redis } from './connection.ts'
 import { attempt, deadLetterOf, isFinal, messageOf, tell } from './queue-attempt.ts'
 import type { Envelope, QueueKeys } from './queue-keys.ts'
 
-/** Pushes a group copy; the caller then adds a token job for the group. */
-export async function pushGroupCopy(redis: Redis, keys: QueueKeys, name: string, envelope: Envelope): Promise<void> {
-  await redis.eval(PUSH, 2, keys.group(name, envelope.messageGroupId!), keys.groupDepth(name), JSON.stringify(envelope))
+/**
+ * Pushes a group copy; the caller then adds a token job for the group. With `dedup`, the copy is
+ * pushed only if its deduplication key was free (set in the same script, for `ttlMs`): false when
+ * it was not, and nothing was pushed.
+ */
+export async function pushGroupCopy(redis: Redis, keys: QueueKeys, name: string, envelope: Envelope, dedup?: { id: string; ttlMs: number }): Promise<boolean> {
+  const list = keys.group(name, envelope.messageGroupId!)
+  if (!dedup) {
+    await redis.eval(PUSH, 2, list, keys.groupDepth(name), JSON.stringify(envelope))
+    return true
+  }
+  return (await redis.eval(PUSH_ONCE, 3, list, keys.groupDepth(name), keys.dedup(name, dedup.id), JSON.stringify(envelope), envelope.id, dedup.ttlMs)) === 1
 }
 
 export interface GroupRunner {
@@ -113,6 +122,13 @@ async function runHead(runner: GroupRunner, group: string, me: string, head: str
 const PUSH = `
 redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('INCR', KEYS[2])`
+
+/** KEYS: list, depth, dedup key. ARGV: copy, copy id, ttl ms. 1 if pushed, 0 if the id was taken. */
+const PUSH_ONCE = `
+if not redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[3], 'NX') then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('INCR', KEYS[2])
+return 1`
 
 /** KEYS: lock. ARGV: me, ms. 1 while the lock is still ours. */
 const RENEW = `

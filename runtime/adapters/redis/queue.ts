@@ -15,20 +15,28 @@
  * - delayMs: BullMQ's `delay`.
  * - fifo per `messageGroupId`: see queue-groups.ts.
  * - depth: BullMQ's waiting, active, delayed and prioritized jobs, plus copies waiting in groups.
+ * - idempotent publish (`id`): BullMQ's deduplication id, whose key (`…:de:<id>`) lives for the
+ *   dedup window from the first add. A job id alone would not do: BullMQ forgets it once the job
+ *   completes and is removed, which is exactly when a client that lost the first answer retries.
+ *   Group copies set the same key in the script that pushes them.
+ * - replay: see queue-dead-letters.ts.
  *
  * Publishing to several subscribers writes one job per subscriber queue; if Redis fails midway
  * the publish rejects (the caller answers 503) and the copies already written stay.
  */
-import type { Job, Queue, Worker } from 'bullmq'
-import { backoffDelay, checkPublishOptions, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter } from '../queue/types.ts'
+import type { Job, JobsOptions, Queue, Worker } from 'bullmq'
+import { backoffDelay, checkPublishOptions, defaultDedupWindowMs, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter } from '../queue/types.ts'
 import { connectRedis, guarded, redisUnavailable, type Redis, type RedisConnectionOptions } from './connection.ts'
 import { attempt, deadLetterOf, isFinal, messageOf, tell } from './queue-attempt.ts'
+import { createDeadLetters } from './queue-dead-letters.ts'
 import { pushGroupCopy, runGroup } from './queue-groups.ts'
-import { groupQueueName, queueKeys, queueName, type Envelope } from './queue-keys.ts'
+import { dedupIdOf, groupQueueName, queueKeys, queueName, type Envelope } from './queue-keys.ts'
 
 export interface RedisQueueOptions extends RedisConnectionOptions {
   /** Told when a worker loses Redis or meets another error outside a handler (the runtime logs it). */
   onError?: (error: Error) => void
+  /** How long a publish `id` is remembered per (topic, step). Default a day (`defaultDedupWindowMs`). */
+  dedupWindowMs?: number
 }
 
 /** Attempts BullMQ may make: unbounded, since each step's own maxRetries decides. */
@@ -47,6 +55,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
   const queues = new Map<string, Queue>()
   const registered = new Set<string>()
   const consumers = new Set<() => Promise<void>>()
+  const dedupWindowMs = options.dedupWindowMs ?? defaultDedupWindowMs
   const idPrefix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
   let sequence = 0
   let closed = false
@@ -73,27 +82,29 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
     registered.add(name)
   }
 
-  const put = async (envelope: Envelope, delayMs: number) => {
+  /** Stores one copy; with `dedupId`, only if no copy of the queue had it within the dedup window. */
+  const put = async (envelope: Envelope, delayMs: number, dedupId?: string) => {
     const name = queueName(envelope.topic, envelope.step)
     await register(name, envelope.topic, envelope.step)
     const group = envelope.messageGroupId
     if (group === undefined) {
-      await queueOf(name).add('copy', envelope, {
-        jobId: envelope.id,
-        delay: delayMs > 0 ? delayMs : undefined,
-        attempts: UNBOUNDED,
-        backoff: { type: 'motia' },
-        removeOnComplete: true,
-        removeOnFail: true,
-      })
+      const jobOptions: JobsOptions = { jobId: envelope.id, delay: delayMs > 0 ? delayMs : undefined, attempts: UNBOUNDED, backoff: { type: 'motia' }, removeOnComplete: true, removeOnFail: true }
+      if (dedupId !== undefined) jobOptions.deduplication = { id: dedupId, ttl: dedupWindowMs }
+      await queueOf(name).add('copy', envelope, jobOptions)
       return
     }
     if (delayMs > 0) envelope.notBefore = Date.now() + delayMs
-    await pushGroupCopy(redis, keys, name, envelope)
+    if (!(await pushGroupCopy(redis, keys, name, envelope, dedupId === undefined ? undefined : { id: dedupId, ttlMs: dedupWindowMs }))) return
     await queueOf(groupQueueName(name)).add('token', { group }, { attempts: UNBOUNDED, backoff: { type: 'motia' }, removeOnComplete: true, removeOnFail: true })
   }
 
   const newId = () => `m${idPrefix}-${++sequence}`
+
+  const deadLetters = createDeadLetters(redis, keys, call, (letter: DeadLetter) => {
+    const envelope: Envelope = { id: newId(), topic: letter.topic, step: letter.step, data: letter.data, traceId: letter.traceId, enqueuedAt: Date.now() }
+    if (letter.messageGroupId !== undefined) envelope.messageGroupId = letter.messageGroupId
+    return put(envelope, 0, dedupIdOf.replay(letter.id))
+  })
 
   const consume = async (consumeOptions: ConsumeOptions, handler: MessageHandler) => {
     const name = queueName(consumeOptions.topic, consumeOptions.step)
@@ -156,11 +167,12 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
         checkPublishOptions(topic, publishOptions)
         const enqueuedAt = Date.now()
         const json = JSON.stringify(data) ?? 'null'
+        const dedupId = publishOptions.id === undefined ? undefined : dedupIdOf.publish(publishOptions.id)
         await Promise.all(
           subscribers.map((step) => {
             const envelope: Envelope = { id: newId(), topic, step, data: JSON.parse(json), traceId: publishOptions.traceId, enqueuedAt }
             if (publishOptions.messageGroupId !== undefined) envelope.messageGroupId = publishOptions.messageGroupId
-            return put(envelope, publishOptions.delayMs ?? 0)
+            return put(envelope, publishOptions.delayMs ?? 0, dedupId)
           }),
         )
       }),
@@ -174,35 +186,9 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
         return counts + Number(grouped ?? 0)
       }),
 
-    deadLetters: (filter = {}) =>
-      call('deadLetters', async () => {
-        const letters = Object.values(await redis.hgetall(keys.deadLetters)).map((json) => JSON.parse(json) as DeadLetter)
-        return letters.filter((letter) => matchesFilter(letter, filter)).sort((a, b) => a.failedAt - b.failedAt)
-      }),
-
-    replay: (ids) =>
-      call('replay', async () => {
-        const letters = ids === 'all' ? Object.values(await redis.hgetall(keys.deadLetters)) : ids.length ? await redis.hmget(keys.deadLetters, ...ids) : []
-        let replayed = 0
-        for (const json of letters) {
-          if (json === null) continue
-          const letter = JSON.parse(json) as DeadLetter
-          // Removed first: a replay that runs twice at once puts the copy back once.
-          if ((await redis.hdel(keys.deadLetters, letter.id)) !== 1) continue
-          const envelope: Envelope = { id: newId(), topic: letter.topic, step: letter.step, data: letter.data, traceId: letter.traceId, enqueuedAt: Date.now() }
-          if (letter.messageGroupId !== undefined) envelope.messageGroupId = letter.messageGroupId
-          await put(envelope, 0)
-          replayed++
-        }
-        return replayed
-      }),
-
-    purge: (filter = {}) =>
-      call('purge', async () => {
-        const letters = Object.values(await redis.hgetall(keys.deadLetters)).map((json) => JSON.parse(json) as DeadLetter)
-        const chosen = letters.filter((letter) => matchesFilter(letter, filter)).map((letter) => letter.id)
-        return chosen.length ? redis.hdel(keys.deadLetters, ...chosen) : 0
-      }),
+    deadLetters: (filter = {}) => deadLetters.list(filter),
+    replay: (ids) => deadLetters.replay(ids),
+    purge: (filter = {}) => deadLetters.purge(filter),
 
     async close() {
       if (closed) return

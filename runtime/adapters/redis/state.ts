@@ -1,6 +1,7 @@
 /**
- * The StateAdapter on Redis. A group is one hash (`<prefix>state:<group>`, field = key, value =
- * JSON); the set `<prefix>state-groups` names the groups that hold keys, so `listGroups` never
+ * The StateAdapter on Redis. A group is one hash (`<prefix>state:"<group>"`, field = key, value =
+ * JSON; the group is a JSON string literal, key-part.ts, so no group name reaches into another's
+ * key); the set `<prefix>state-groups` names the groups that hold keys, so `listGroups` never
  * scans the keyspace.
  *
  * `update` runs the ops in JavaScript (`applyUpdateOps`, the same code every adapter runs) and
@@ -12,6 +13,7 @@
 import { applyUpdateOps } from '../state/ops.ts'
 import type { StateAdapter, StateWrite, UpdateOp } from '../state/types.ts'
 import { connectRedis, guarded, type Redis, type RedisConnectionOptions } from './connection.ts'
+import { keyPart } from './key-part.ts'
 
 export type RedisStateOptions = RedisConnectionOptions
 
@@ -23,7 +25,7 @@ export async function createRedisState(options: RedisStateOptions): Promise<Stat
   const redis = await connectRedis(options, 'state')
   const prefix = options.prefix ?? 'motia:'
   const groupsKey = `${prefix}state-groups`
-  const hashOf = (group: string) => `${prefix}state:${group}`
+  const hashOf = (group: string) => `${prefix}state:${keyPart(group)}`
   const timeoutMs = options.commandTimeoutMs ?? 5000
   const call = <T>(what: string, action: () => Promise<T>) => {
     if (closed) return Promise.reject(new Error('[motia] the Redis state adapter is closed'))
@@ -56,7 +58,8 @@ export async function createRedisState(options: RedisStateOptions): Promise<Stat
     delete: (group, key) => call('delete', () => write(group, key, undefined) as never),
     update: (group, key, ops) =>
       call('update', () => {
-        const id = `${group}\u0000${key}`
+        // Structural, so two (group, key) pairs never share a batch (and one's ops the other's key).
+        const id = JSON.stringify([group, key])
         const result = new Promise<StateWrite>((resolve, reject) => {
           const batch = batches.get(id)
           if (batch) return batch.items.push({ ops, resolve, reject })

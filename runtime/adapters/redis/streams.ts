@@ -1,9 +1,10 @@
 /**
  * The StreamStore on Redis, with the change fan-out every instance needs.
  *
- * An item group is a hash (`<prefix>stream:<n>:<stream>:<group>`, field = item id, value = JSON;
- * `<n>` is the stream name's length, so names with colons cannot collide) and a sorted set beside
- * it (`…:order`) that keeps insertion order; `<prefix>stream-groups:<stream>` names a stream's groups.
+ * An item group is a hash (`<prefix>stream:"<stream>":"<group>":items`, field = item id, value =
+ * JSON) and a sorted set beside it (`…:order`) that keeps insertion order;
+ * `<prefix>stream:"<stream>":groups` names a stream's groups. Names are JSON string literals
+ * (key-part.ts), so no group or stream name can reach into another's keys (`x:order` included).
  *
  * Each write publishes the change on `<prefix>stream-changes` from inside the script that makes
  * it, so subscribers on every instance see the changes of one item in the order they were made.
@@ -12,6 +13,7 @@
  */
 import type { BroadcastChange, BroadcastStore, StreamStore, StreamWrite } from '../streams/types.ts'
 import { connectRedis, guarded, type Redis, type RedisConnectionOptions } from './connection.ts'
+import { keyPart } from './key-part.ts'
 
 export type RedisStreamsOptions = RedisConnectionOptions
 
@@ -34,8 +36,11 @@ export async function createRedisStreams(options: RedisStreamsOptions): Promise<
   let subscriber: Promise<Redis> | undefined
   let closed = false
 
-  const hashOf = (stream: string, groupId: string) => `${prefix}stream:${stream.length}:${stream}:${groupId}`
-  const keysOf = (stream: string, groupId: string) => [hashOf(stream, groupId), `${hashOf(stream, groupId)}:order`, `${prefix}stream-groups:${stream}`, channel]
+  const groupKey = (stream: string, groupId: string) => `${prefix}stream:${keyPart(stream)}:${keyPart(groupId)}`
+  const hashOf = (stream: string, groupId: string) => `${groupKey(stream, groupId)}:items`
+  const orderOf = (stream: string, groupId: string) => `${groupKey(stream, groupId)}:order`
+  const groupsOf = (stream: string) => `${prefix}stream:${keyPart(stream)}:groups`
+  const keysOf = (stream: string, groupId: string) => [hashOf(stream, groupId), orderOf(stream, groupId), groupsOf(stream), channel]
   const call = <T>(what: string, action: () => Promise<T>) => {
     if (closed) return Promise.reject(new Error('[motia] the Redis stream store is closed'))
     return guarded(`streams ${what}`, timeoutMs, action)
@@ -76,12 +81,12 @@ export async function createRedisStreams(options: RedisStreamsOptions): Promise<
       }),
     list: (stream, groupId) =>
       call('list', async () => {
-        const flat = (await redis.eval(LIST, 2, hashOf(stream, groupId), `${hashOf(stream, groupId)}:order`)) as string[]
+        const flat = (await redis.eval(LIST, 2, hashOf(stream, groupId), orderOf(stream, groupId))) as string[]
         const items: Array<{ id: string; data: never }> = []
         for (let i = 0; i < flat.length; i += 2) items.push({ id: flat[i]!, data: JSON.parse(flat[i + 1]!) as never })
         return items
       }),
-    listGroups: (stream) => call('listGroups', () => redis.smembers(`${prefix}stream-groups:${stream}`)),
+    listGroups: (stream) => call('listGroups', () => redis.smembers(groupsOf(stream))),
     send: (stream, groupId, event, id) =>
       call('send', async () => void (await redis.publish(channel, JSON.stringify({ type: 'event', stream, groupId, id, event })))),
     async onChange(listener) {

@@ -2,23 +2,25 @@
 import type { StreamStore, StreamWrite } from './types.ts'
 
 export function createMemoryStreams(): StreamStore {
-  const groups = new Map<string, Map<string, unknown>>()
-  const keyOf = (stream: string, groupId: string) => `${stream}\u0000${groupId}`
+  // Nested by stream, then group: no key is built from ids, so any id is its own address.
+  const streams = new Map<string, Map<string, Map<string, unknown>>>()
 
   const write = <T>(stream: string, groupId: string, id: string, next: T | undefined): StreamWrite<T> => {
-    const key = keyOf(stream, groupId)
-    let items = groups.get(key)
-    if (!items) groups.set(key, (items = new Map()))
+    let groups = streams.get(stream)
+    if (!groups) streams.set(stream, (groups = new Map()))
+    let items = groups.get(groupId)
+    if (!items) groups.set(groupId, (items = new Map()))
     const oldValue = items.get(id) as T | undefined
     if (next === undefined) items.delete(id)
     else items.set(id, copy(next))
-    if (items.size === 0) groups.delete(key)
+    if (items.size === 0) groups.delete(groupId)
+    if (groups.size === 0) streams.delete(stream)
     return { oldValue, newValue: copy(next) }
   }
 
   return {
     async get(stream, groupId, id) {
-      return copy(groups.get(keyOf(stream, groupId))?.get(id)) as never
+      return copy(streams.get(stream)?.get(groupId)?.get(id)) as never
     },
     async set(stream, groupId, id, data) {
       return write(stream, groupId, id, data)
@@ -27,14 +29,13 @@ export function createMemoryStreams(): StreamStore {
       return write(stream, groupId, id, undefined) as never
     },
     async list(stream, groupId) {
-      return [...(groups.get(keyOf(stream, groupId)) ?? [])].map(([id, data]) => ({ id, data: copy(data) })) as never
+      return [...(streams.get(stream)?.get(groupId) ?? [])].map(([id, data]) => ({ id, data: copy(data) })) as never
     },
     async listGroups(stream) {
-      const prefix = `${stream}\u0000`
-      return [...groups.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length))
+      return [...(streams.get(stream)?.keys() ?? [])]
     },
     async close() {
-      groups.clear()
+      streams.clear()
     },
   }
 }

@@ -1,9 +1,19 @@
 /// <reference lib="dom" />
 import { Stream } from 'motia/client'
+import { isList, lists, type List } from '../steps/lists.ts'
 
 type Todo = { id: string; text: string; done: boolean; createdAt: string }
 
-const list = new URLSearchParams(location.search).get('list') ?? 'inbox'
+const asked = new URLSearchParams(location.search).get('list')
+const list: List = isList(asked) ? asked : 'inbox'
+document.querySelector('#lists')!.replaceChildren(
+  ...lists.map((name) => {
+    const link = document.createElement('a')
+    link.href = `?list=${name}`
+    link.textContent = name === list ? `[${name}]` : name
+    return link
+  }),
+)
 const stream = new Stream(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`)
 const todos = stream.subscribeGroup('todo', list, 'createdAt')
 const presence = stream.subscribeItem('presence', 'lists', list)

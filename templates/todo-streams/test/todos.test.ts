@@ -23,3 +23,10 @@ test('a todo is added to the stream, toggled, and the stream trigger counts both
   await app.waitFor(async () => ((await (await app.request('GET', '/stats')).json()) as { inbox?: { update?: number } }).inbox?.update === 1)
   expect(await (await app.request('GET', '/stats')).json()).toEqual({ inbox: { create: 1, update: 1 } })
 })
+
+test('only the lists in steps/lists.ts exist: a made-up list is refused, so nothing is stored for it', async () => {
+  const refused = await app.request('POST', '/todos', { text: 'x', list: 'made-up' })
+  expect(refused.status).toBe(400)
+  expect((await app.request('DELETE', '/todos/any?list=made-up')).status).toBe(400)
+  expect((await app.request('POST', '/todos', { text: 'call mum', list: 'home' })).status).toBe(201)
+})

@@ -1,11 +1,12 @@
 import type { Handlers, StepConfig } from 'motia'
 import { z } from 'zod'
+import { lists } from '../../lists.ts'
 
 // PATCH /todos/:id — marks a todo done (or not).
 export const config = {
   name: 'ToggleTodo',
   flows: ['todos'],
-  triggers: [{ type: 'http', bodySchema: z.object({ done: z.boolean(), list: z.string().default('inbox') }) }],
+  triggers: [{ type: 'http', bodySchema: z.object({ done: z.boolean(), list: z.enum(lists).default('inbox') }) }],
 } as const satisfies StepConfig
 
 export const handler: Handlers<typeof config> = async (req, { streams }) => {

@@ -1,11 +1,12 @@
 import type { Handlers, StepConfig } from 'motia'
 import { z } from 'zod'
+import { lists } from '../../lists.ts'
 
 // POST /todos — adds a todo to a list; every page subscribed to the list shows it at once.
 export const config = {
   name: 'AddTodo',
   flows: ['todos'],
-  triggers: [{ type: 'http', bodySchema: z.object({ text: z.string().min(1), list: z.string().default('inbox') }) }],
+  triggers: [{ type: 'http', bodySchema: z.object({ text: z.string().min(1), list: z.enum(lists).default('inbox') }) }],
 } as const satisfies StepConfig
 
 export const handler: Handlers<typeof config> = async (req, { streams }) => {
