@@ -9,6 +9,8 @@ import type { LogLevel } from './observability/logger.ts'
 import { checkCors } from './http/cors.ts'
 import { checkPlugins } from './plugin-host.ts'
 import { resolveStreamLimits } from './streams/limits.ts'
+import { checkMaskOptions, createMasker } from './observability/mask.ts'
+import { languages } from './languages/registry.ts'
 import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from './types/runtime.ts'
 
 /**
@@ -55,6 +57,8 @@ export async function loadConfig(
   if (!Array.isArray(middleware) || !middleware.every((m) => typeof m === 'function')) {
     throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
   }
+  const allowedHosts = checkAllowedHosts(config.http?.allowedHosts, where, file)
+  const mask = createMasker(checkMaskOptions(config.mask, where, file))
   return {
     plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
     adapters: config.adapters ?? {},
@@ -65,14 +69,17 @@ export async function loadConfig(
       bodyLimit: config.http?.bodyLimit ?? 1024 * 1024,
       cors: config.http?.cors,
       middleware,
+      allowedHosts,
     },
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
     streams: resolveStreamLimits(config.streams, where),
+    mask,
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
+    languages: languageCommands(config.languages, env, where),
     file,
   }
 }
@@ -84,6 +91,31 @@ export async function resolveFactory<T>(value: AdapterFactory<T> | undefined, fa
 }
 
 // --- internal ---
+
+/** `http.allowedHosts`: bare host names (`box.lan`, `.example.com`), not URLs or host:port. */
+function checkAllowedHosts(value: unknown, where: string, file: string | undefined): string[] {
+  if (value === undefined) return []
+  const bad = Array.isArray(value) ? value.find((v) => typeof v !== 'string' || !/^\.?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$|^\[?[0-9a-fA-F:.]+\]?$/.test(v)) : value
+  if (!Array.isArray(value) || bad !== undefined) {
+    throw new ConfigError(`[motia] ${where}: http.allowedHosts must be a list of host names such as ['devbox.lan', '.ngrok.app'] (no scheme, no port), got ${JSON.stringify(bad)}`, { file })
+  }
+  return value as string[]
+}
+
+/** `MOTIA_<NAME>` (e.g. `MOTIA_PYTHON="python3.12 -X dev"`) or `languages.<name>.command` of the config. */
+function languageCommands(configured: MotiaConfig['languages'], env: Record<string, string | undefined>, where: string): Record<string, string[] | undefined> {
+  const out: Record<string, string[] | undefined> = {}
+  for (const { name } of languages) {
+    const variable = `MOTIA_${name.toUpperCase()}`
+    const fromEnv = env[variable]?.trim()
+    const command = fromEnv ? fromEnv.split(/\s+/) : configured?.[name]?.command
+    if (command !== undefined && !(Array.isArray(command) && command.length > 0 && command.every((part) => typeof part === 'string' && part !== ''))) {
+      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['python3']`)
+    }
+    out[name] = command
+  }
+  return out
+}
 
 async function importConfig(file: string): Promise<MotiaConfig> {
   let mod: { default?: MotiaConfig }

@@ -64,10 +64,15 @@ export type {
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts'
 export type { LoadedStep, StepInvoker, StepLoader } from './discovery/loaded-step.ts'
 export type { Logger, LogEntry, LogLevel, LogSink } from './observability/logger.ts'
+export { createMasker, type Masker, type MaskOptions } from './observability/mask.ts'
+// For plugins that keep what runs produce (the console): bounded copies, as the trace store makes them.
+export { boundedCopy, clipText } from './observability/clip.ts'
 // The adapters' interfaces, as the runtime and plugins see them; factories and helpers are in `motia/adapters`.
 export type { SharedTraceStore, Span, SpanEvent, Trace, TraceStore, TraceSummary } from './adapters/traces/types.ts'
 export type { StateAdapter, StateManager, StateWrite, UpdateOp } from './adapters/state/types.ts'
-export type { DeadLetter, QueueAdapter, QueueMessage, QueueStats } from './adapters/queue/types.ts'
+export type { DeadLetter, DeadLetterCount, DeadLetterPage, DeadLetterPageOptions, DeadLetterSummary, QueueAdapter, QueueMessage, QueueStats } from './adapters/queue/types.ts'
+// Dead letters a page at a time over any queue adapter (the console's Queues page reads them so).
+export { countDeadLetters, readDeadLetterPage } from './adapters/queue/dead-letter-page.ts'
 export type { StreamItem, StreamStore, StreamWrite } from './adapters/streams/types.ts'
 export type { CronLock } from './adapters/cron-lock/types.ts'
 export type { AdapterContext } from './types/runtime.ts'

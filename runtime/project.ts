@@ -16,6 +16,8 @@ import { defaultDatabasePath } from './adapters/sqlite/database.ts'
 import { loadConfig } from './config.ts'
 import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
+import { createLanguageHost, type BundledLanguage, type LanguageHost } from './languages/index.ts'
+import { createLogger, type Logger } from './observability/logger.ts'
 import { moduleLoader, staticLoader, type StepModule } from './discovery/module-loader.ts'
 import { contextExtender } from './plugin-host.ts'
 import { collectTriggerTypes } from './registry.ts'
@@ -31,13 +33,13 @@ export interface ProjectOptions {
   /** CLI flags that win over config and environment. */
   flags?: { port?: number; host?: string; logFormat?: 'json' | 'pretty' }
   env?: Record<string, string | undefined>
-  /** Extra loaders (e.g. Python) tried before the TypeScript/JavaScript one. */
+  /** Extra loaders tried before the built-in ones (the registered languages', then TypeScript/JavaScript). */
   loaders?: StepLoader[]
   /**
    * Step modules imported ahead of time, by path relative to `root`, and the project's config:
    * compiled executables pass them so that no file is scanned or imported at run time.
    */
-  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig }
+  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig; languages?: Record<string, BundledLanguage> }
   /** Plugins added unless the project's config lists one of the same name (`motia dev` adds the console). */
   defaultPlugins?: MotiaPlugin[]
 }
@@ -51,8 +53,12 @@ export interface Project {
   loaders: StepLoader[]
   /** The bundled modules by absolute path (compiled executables), else undefined. */
   bundled?: ReadonlyMap<string, StepModule>
+  /** Steps in other languages (Python): their loaders and workers, once `withLanguages` added them. */
+  languages?: LanguageHost
   /** Adds the plugins' context members to a run's context; undefined when none adds any. */
   extendContext?: (ctx: FlowContext) => void
+  /** What it was read with. */
+  options: ProjectOptions
 }
 
 /**
@@ -75,7 +81,20 @@ export async function readProject(options: ProjectOptions): Promise<Project> {
     loaders: bundled ? [staticLoader(bundled)] : [...(options.loaders ?? []), moduleLoader],
     bundled,
     extendContext: contextExtender(plugins),
+    options,
   }
+}
+
+/**
+ * The project with its other languages (runtime/languages/): a lazy loader each, tried after the
+ * given `loaders` and before the TypeScript/JavaScript one; nothing starts until a file of theirs
+ * loads. Workers inherit the process' environment (PATH, the project's .env), whatever `env` adds.
+ */
+export function withLanguages(project: Project, logger: Logger): Project & { languages: LanguageHost } {
+  const { root, config, bundled, options } = project
+  const languages = createLanguageHost({ root, logger, logLevel: config.logLevel, env: { ...process.env, ...options.env }, commands: config.languages, bundle: options.bundle?.languages })
+  const loaders = bundled ? [staticLoader(bundled), ...languages.loaders] : [...(options.loaders ?? []), ...languages.loaders, moduleLoader]
+  return { ...project, loaders, languages }
 }
 
 /**
@@ -85,18 +104,20 @@ export async function readProject(options: ProjectOptions): Promise<Project> {
  */
 export async function discoverSteps(project: Project, previous: readonly LoadedStep[] = []): Promise<LoadResult> {
   const { root, loaders, bundled, triggerTypes } = project
-  const files = bundled ? [...bundled.keys()].filter((file) => !isStreamFile(file)).sort() : findStepFiles(root, loaders)
+  const files = bundled ? [...[...bundled.keys()].filter((file) => !isStreamFile(file)), ...(project.languages?.bundledStepFiles() ?? [])].sort() : findStepFiles(root, loaders)
   const result = await loadSteps({ root, files, loaders, triggerTypes, previous })
   const unsupported = bundled ? [] : unsupportedStepFiles(root, loaders)
-  result.warnings.unshift(...unsupported.map((file) => `[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file (Python steps need the Python runner, not part of this version)`))
+  result.warnings.unshift(...unsupported.map((file) => `[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file`))
   return result
 }
 
-/** Finds and loads the stream files (`*.stream.ts`), or the bundled ones. */
-export function discoverStreams(project: Pick<Project, 'root' | 'bundled'>): Promise<StreamLoadResult> {
+/** Finds and loads the stream files (`*.stream.ts`, and other languages' through their workers), or the bundled ones. */
+export function discoverStreams(project: Pick<Project, 'root' | 'bundled' | 'languages'>): Promise<StreamLoadResult> {
   const { root, bundled } = project
-  const files = bundled ? [...bundled.keys()].filter(isStreamFile).sort() : findStreamFiles(root)
-  return loadStreams(root, files, async (file) => (bundled ? bundled.get(file) : import(file)))
+  const own = bundled ? [...bundled.keys()].filter(isStreamFile).sort() : findStreamFiles(root)
+  const extra = project.languages?.streams()
+  const others = new Set(extra?.files)
+  return loadStreams(root, [...own, ...others], async (file) => (others.has(file) ? extra!.load(file) : bundled ? bundled.get(file) : import(file)))
 }
 
 /** What a project's files load to, read without serving it (the CLI's build, generate and enqueue). */
@@ -107,14 +128,25 @@ export interface ProjectFiles {
   warnings: string[]
   /** The stream files' errors, then the step files'. */
   errors: ConfigError[]
+  /** Languages that cannot run here (no interpreter), one line each naming what to install. */
+  unavailable: string[]
 }
 
-/** Reads the project and loads its stream and step files, as a server's first load does. */
+/**
+ * Reads the project and loads its stream and step files, as a server's first load does. Steps in
+ * other languages are loaded by their worker, which is stopped before this returns: the configs
+ * are all the CLI's commands read.
+ */
 export async function loadProjectFiles(options: ProjectOptions): Promise<ProjectFiles> {
-  const project = await readProject(options)
-  const streams = await discoverStreams(project)
-  const steps = await discoverSteps(project)
-  return { project, steps: steps.steps, streams: streams.streams, warnings: steps.warnings, errors: [...streams.errors, ...steps.errors] }
+  const warnings: string[] = []
+  const project = withLanguages(await readProject(options), createLogger((entry) => warnings.push(entry.msg), { level: 'warn' }))
+  try {
+    const streams = await discoverStreams(project)
+    const steps = await discoverSteps(project)
+    return { project, steps: steps.steps, streams: streams.streams, warnings: [...steps.warnings, ...warnings], errors: [...streams.errors, ...steps.errors], unavailable: steps.unavailable }
+  } finally {
+    await project.languages.close()
+  }
 }
 
 /** The errors of a load as one `ConfigError`, one message a line: how `motia start` and `motia build` refuse them. */

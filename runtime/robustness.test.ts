@@ -75,7 +75,7 @@ test('shutdown is bounded even while an event stream stays open', async () => {
   expect(performance.now() - started).toBeLessThan(3000)
 })
 
-test('a step file no loader handles is reported, not silently skipped', async () => {
+test('a Python step file with neither triggers nor a folder that implies one is reported, not silently skipped', async () => {
   project = makeProject({
     'steps/http/ping.get.step.ts': `export const handler = async () => ({ status: 200 })`,
     'steps/send_mail_step.py': 'def handler(data, ctx): pass\n',
@@ -83,7 +83,7 @@ test('a step file no loader handles is reported, not silently skipped', async ()
   const logs: LogEntry[] = []
   app = await createTestRuntime({ root: project.root })
   logs.push(...app.logs)
-  expect(logs.find((entry) => entry.level === 'warn')?.msg).toStartWith('[motia] steps/send_mail_step.py is not loaded: no loader handles this kind of step file')
+  expect(logs.find((entry) => entry.level === 'error')?.msg).toStartWith('[motia] step "SendMail" (steps/send_mail_step.py) has no triggers')
 })
 
 test('cron nicknames like @hourly are accepted', async () => {

@@ -13,7 +13,8 @@ import { registerCoreRoutes } from './http/core-routes.ts'
 import { createHttpServer, type HttpServer } from './http/server.ts'
 import { createLogger, jsonSink, prettySink, type Logger, type LogSink } from './observability/logger.ts'
 import { mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
-import { discoverSteps, discoverStreams, loadFailure, readProject, type ProjectOptions } from './project.ts'
+import { discoverSteps, discoverStreams, loadFailure, readProject, withLanguages, type ProjectOptions } from './project.ts'
+import type { LanguageHost } from './languages/index.ts'
 import { createEventBus } from './events.ts'
 import { createRegistry } from './registry.ts'
 import { createFlowContext, type ContextDeps } from './run/context.ts'
@@ -43,13 +44,15 @@ export interface Runtime extends MotiaRuntime {
   server: HttpServer
   /** Stream definitions, the WebSocket endpoint and the change feed. */
   streaming: StreamsFeature
+  /** Steps in other languages (Python): their loaders and workers. */
+  languages: LanguageHost
 }
 
 /** Creates a runtime for the project at `options.root`. Adapters default to the embedded store in `.motia/`. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const mode = options.mode ?? 'dev'
-  const project = await readProject({ ...options, mode })
-  const { root, config, plugins } = project
+  const read = await readProject({ ...options, mode })
+  const { root, config, plugins } = read
   const events = createEventBus(() => logger)
   const output = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
   // Log lines reach `on('log')` listeners only while there are some: a lookup per line otherwise.
@@ -58,6 +61,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (events.heard('log')) events.emit('log', entry)
   }
   const logger = createLogger(logSink, { level: config.logLevel })
+  const project = withLanguages(read, logger)
+  const { languages } = project
   const { adapters, lock } = await openServerAdapters(root, config, { ...config.adapters, ...options.adapters }, mode, logger)
   const { queue, state, cronLock } = adapters
   const traces = transformTraces(plugins, adapters.traces)
@@ -84,7 +89,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const runtime: Runtime = {
     // The parts, as MotiaRuntime shows them to triggers and plugins.
-    root, mode, config, logger, logSink, queue, state, traces, cronLock, server, http: server, streaming, streams: streaming.hub,
+    root, mode, config, logger, logSink, queue, state, traces, cronLock, server, http: server, streaming, streams: streaming.hub, languages,
     steps: registry.steps, subscribers: registry.subscribers, on: events.on,
     run: runner.run, begin: runner.begin, admit: runner.admit, startTrace: runner.startTrace,
     async enqueue(message, opts = {}) {
@@ -110,6 +115,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     async reload() {
       forgetProjectModules(root)
+      await languages.reset()
       return runtime.load()
     },
     async listen() {
@@ -122,7 +128,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       lock?.update({ url: server.url()! })
       return server.url()!
     },
-    stop: () => shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, runner, plugins, adapters, lock, logger }),
+    stop: () => shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, runner, plugins, languages, adapters, lock, logger }),
   }
   return runtime
 }

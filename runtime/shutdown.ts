@@ -22,6 +22,8 @@ export interface ShutdownParts {
   registry: Registry
   runner: Runner
   plugins: readonly MotiaPlugin[]
+  /** Workers of other languages: stopped once the runs drained (a worker's steps may be among them). */
+  languages: { close(): Promise<void> }
   adapters: { close(): Promise<void> }
   lock?: ProjectLock
   logger: Logger
@@ -48,6 +50,7 @@ export async function shutdown(parts: ShutdownParts): Promise<void> {
     parts.logger.warn(`[motia] shutdown: ${describeRuns(runner.active)} still running after shutdownTimeoutMs (${parts.timeoutMs} ms); stopping anyway`)
   }
   for (const plugin of parts.plugins) await plugin.dispose?.()
+  await parts.languages.close()
   await parts.streaming.close()
   await parts.adapters.close()
   parts.lock?.release()

@@ -5,10 +5,11 @@
 import { watch, type FSWatcher } from 'node:fs'
 import { configFiles } from './config.ts'
 import type { Runtime } from './runtime.ts'
+import { languageExtensions } from './languages/registry.ts'
 
 // Generated files (types.d.ts, motia.lock.json, openapi.json) never trigger a reload.
 const ignored = /(^|[\\/])(node_modules|\.motia|dist|\.git)([\\/]|$)|\.d\.ts$|(^|[\\/])(motia\.lock|openapi)\.json$/
-const sources = /\.(ts|js|mjs|cjs|py|json)$/
+const sources = new RegExp(`\\.(${['ts', 'js', 'mjs', 'cjs', 'json', ...languageExtensions].join('|')})$`)
 
 /** Starts watching; returns the function that stops. */
 export function watchProject(runtime: Runtime, options: { debounceMs?: number; onReload?: (ms: number) => void } = {}): () => void {

@@ -7,7 +7,7 @@ import { assertContained, downloadRemote } from './fetch-template.ts'
 import { choosePackageManager, type PackageManager } from './package-manager.ts'
 import { folderOf, packageNameProblem, suggestPackageName } from './package-name.ts'
 import { scaffold } from './scaffold.ts'
-import { builtinTemplates, isRemoteSource, type BuiltinTemplate } from './templates.ts'
+import { builtinTemplates, isRemoteSource, templateLanguages, type BuiltinTemplate } from './templates.ts'
 import { createProgress } from '../progress.ts'
 
 interface CreateOptions {
@@ -132,15 +132,7 @@ async function askName(): Promise<string> {
 }
 
 async function askTemplate(): Promise<string> {
-  const language = await ask(
-    prompts.select({
-      message: 'Language',
-      options: [
-        { value: 'typescript', label: 'TypeScript' },
-        { value: 'javascript', label: 'JavaScript' },
-      ],
-    }),
-  )
+  const language = await ask(prompts.select({ message: 'Language', options: templateLanguages.map((l) => ({ ...l })) }))
   const choices: Array<BuiltinTemplate | { name: 'remote'; description: string }> = [
     ...builtinTemplates().filter((t) => t.language === language),
     { name: 'remote', description: 'a remote template: gh:owner/repo/path, gitlab:…, https://….tar.gz' },

@@ -1,6 +1,6 @@
 /**
  * The built-in templates: every folder of `templates/` with a `template.json`
- * (`{ "description": "...", "language": "typescript" | "javascript" }`). Folders starting with
+ * (`{ "description": "...", "language": "typescript" | "javascript" | "python" | "multi-language" }`). Folders starting with
  * `_` hold extras (the `--cursor` rules), not templates.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -9,9 +9,19 @@ import { join, resolve } from 'node:path'
 export interface BuiltinTemplate {
   name: string
   description: string
-  language: 'typescript' | 'javascript'
+  language: TemplateLanguage
   dir: string
 }
+
+/** What `motia create` asks first; each template belongs to one. */
+export const templateLanguages = [
+  { value: 'typescript', label: 'TypeScript' },
+  { value: 'javascript', label: 'JavaScript' },
+  { value: 'python', label: 'Python', hint: 'needs python3 ≥ 3.10' },
+  { value: 'multi-language', label: 'TypeScript + Python', hint: 'one flow across both' },
+] as const
+
+export type TemplateLanguage = (typeof templateLanguages)[number]['value']
 
 export const templatesRoot = resolve(import.meta.dir, '../../templates')
 

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
 import { isStandardSchema } from '../../runtime/step/schema.ts'
+import { jsonSchemaType } from './json-schema-type.ts'
 
 export const typesFile = 'types.d.ts'
 
@@ -29,8 +30,10 @@ export function generateTypes(steps: readonly LoadedStep[], outDir: string, stre
       topics.set(trigger.topic, inputs)
       // An input can only come from config.triggers (folder conventions add none), at the same index.
       const input = (trigger as { input?: unknown }).input
-      if (step.language === 'python' || trigger.index >= declared || !isStandardSchema(input)) continue
-      inputs.push(`QueueInput<typeof import(${JSON.stringify(importPath(outDir, step.file))}).config, ${trigger.index}>`)
+      if (trigger.index >= declared || input === undefined) continue
+      // Steps in other languages (Python) have only a JSON Schema: its type is written out.
+      if (step.language !== 'typescript' && step.language !== 'javascript') inputs.push(jsonSchemaType(input))
+      else if (isStandardSchema(input)) inputs.push(`QueueInput<typeof import(${JSON.stringify(importPath(outDir, step.file))}).config, ${trigger.index}>`)
     }
   }
   const entries = [...topics].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

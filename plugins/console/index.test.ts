@@ -40,8 +40,9 @@ async function boot(mode: 'test' | 'start' = 'test') {
   runtime = await createRuntime({ root, mode: mode as 'test', env: {}, logSink: () => {}, flags: { port: 0, host: '127.0.0.1' }, adapters: mode === 'test' ? { queue: createMemoryQueue, state: createMemoryState } : undefined, defaultPlugins: [consolePlugin()] })
   await runtime.load()
   const base = (await runtime.listen()).replace(/\/$/, '')
+  // State-changing requests need content-type: application/json (see runtime/http/control-guard.ts).
   const api = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${base}/__motia/api${path}`, init)
+    const res = await fetch(`${base}/__motia/api${path}`, init?.method ? { ...init, headers: { 'content-type': 'application/json', ...init.headers } } : init)
     return { status: res.status, body: (await res.json()) as any }
   }
   const order = (item: string) => fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item, quantity: 1 }) })
@@ -106,15 +107,18 @@ describe('console API', () => {
   test("a trace's spans carry their input and output; a 1 MB input is clipped; credentials are masked", async () => {
     const { base, api } = await boot()
     const big = 'b'.repeat(1_000_000)
-    const res = await fetch(`${base}/orders?dry=no`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret' }, body: JSON.stringify({ item: big, quantity: 2 }) })
+    const res = await fetch(`${base}/orders?dry=no&access_token=tok-123`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret', 'x-api-key': 'k-456' }, body: JSON.stringify({ item: big, quantity: 2 }) })
     expect(res.status).toBe(201)
     const traceId = res.headers.get('x-trace-id')!
     await until(async () => (await api(`/traces/${traceId}`)).body.spans?.find((s: any) => s.step === 'Ship')?.status === 'ok', 'Ship ran')
     const { body: trace } = await api(`/traces/${traceId}`)
     const [create, ship] = ['CreateOrder', 'Ship'].map((step) => trace.spans.find((s: any) => s.step === step))
     const input = create.events.find((e: any) => e.type === 'input').value
-    expect(input).toMatchObject({ method: 'POST', path: '/orders', query: { dry: 'no' }, body: { quantity: 2 } })
+    expect(input).toMatchObject({ method: 'POST', path: '/orders', body: { quantity: 2 } })
     expect(input.headers.authorization).toBe('[masked]')
+    expect(input.headers['x-api-key']).toBe('[masked]')
+    expect(input.query).toEqual({ dry: 'no', access_token: '[masked]' })
+    expect(JSON.stringify(trace)).not.toMatch(/Bearer secret|tok-123|k-456/)
     expect(input.body.item).toMatch(/^b+… \[truncated \d+ chars\]$/)
     expect(JSON.stringify(input).length).toBeLessThan(10_000)
     expect(create.events.find((e: any) => e.type === 'output').value).toEqual({ status: 201, body: { ok: true } })
@@ -153,6 +157,9 @@ describe('console API', () => {
     const bad = await api('/state/settings/theme', { method: 'PUT', body: '{mode: dark}' })
     expect(bad.status).toBe(400)
     expect(bad.body.error).toContain('not valid JSON')
+    // A page of another site can send text/plain without asking first: refused before it is read.
+    const plain = await api('/state/settings/theme', { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '"light"' })
+    expect(plain).toMatchObject({ status: 415, body: { code: 'JSON_REQUIRED' } })
     expect((await api('/state/settings/theme', { method: 'DELETE' })).body.oldValue).toEqual({ mode: 'dark' })
     expect((await api('/state/settings/theme')).status).toBe(404)
   })
@@ -162,8 +169,14 @@ describe('console API', () => {
     await order('broken')
     await until(async () => (await api('/queues')).body.queues[0]?.deadLettered === 1, 'dead-lettered')
     expect((await api('/queues')).body.queues).toEqual([{ topic: 'order-created', step: 'Ship', waiting: 0, inFlight: 0, delayed: 0, depth: 0, deadLettered: 1 }])
-    const [letter] = (await api('/queues/dead-letters')).body.deadLetters
-    expect(letter).toMatchObject({ step: 'Ship', error: 'cannot ship broken', attempts: 1, data: { item: 'broken' } })
+    const page = (await api('/queues/dead-letters')).body
+    expect(page.total).toBe(1)
+    expect(page.next).toBeUndefined()
+    const [letter] = page.deadLetters
+    expect(letter).toMatchObject({ step: 'Ship', error: 'cannot ship broken', attempts: 1, data: { item: 'broken', quantity: 1 }, size: 30 })
+    expect((await api('/queues/dead-letters?cursor=garbage')).status).toBe(400)
+    expect((await api('/queues/dead-letters?limit=0')).status).toBe(400)
+    expect((await api('/queues/replay', { method: 'POST', body: JSON.stringify({ ids: Array(501).fill('x') }) })).body.error).toContain('at most 500 ids')
     expect((await api('/queues/replay', { method: 'POST', body: '{"ids":"x"}' })).status).toBe(400)
     expect((await api('/queues/replay', { method: 'POST', body: JSON.stringify({ ids: [letter.id] }) })).body).toEqual({ replayed: 1 })
     await until(async () => (await api('/queues/dead-letters')).body.deadLetters.length === 1 && (await api('/flows')).body.nodes.find((n: any) => n.name === 'Ship').stats.runs === 2, 'replayed and failed again')
@@ -216,6 +229,12 @@ describe('console pages and tokens', () => {
     const root = await fetch(`${base}/`, { redirect: 'manual' })
     expect(root.status).toBe(302)
     expect(root.headers.get('location')).toBe('/__motia/')
+  })
+
+  test('bounds that are not whole numbers above 0 are refused with one line', () => {
+    expect(() => consolePlugin({ logBytes: 0 })).toThrow('[motia] consolePlugin: logBytes must be a whole number above 0, got 0; leave it out for the default')
+    expect(() => consolePlugin({ liveClientBytes: '4mb' as never })).toThrow('liveClientBytes must be a whole number above 0, got "4mb"')
+    expect(() => consolePlugin({ logCapacity: 1.5 })).toThrow('logCapacity must be')
   })
 
   test('a disabled console serves nothing', async () => {

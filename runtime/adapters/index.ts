@@ -11,7 +11,8 @@
  * export default defineConfig({ adapters: { queue: createMemoryQueue, state: createMemoryState } })
  */
 // Queue
-export type { AttemptControl, ConsumeOptions, DeadLetter, MessageHandler, PublishOptions, QueueAdapter, QueueMessage, QueueStats } from './queue/types.ts'
+export type { AttemptControl, ConsumeOptions, DeadLetter, DeadLetterCount, DeadLetterPage, DeadLetterPageOptions, DeadLetterSummary, MessageHandler, PublishOptions, QueueAdapter, QueueMessage, QueueStats } from './queue/types.ts'
+export { countDeadLetters, readDeadLetterPage } from './queue/dead-letter-page.ts'
 export { backoffDelay, checkPublishOptions, queueDefaults } from './queue/types.ts'
 export { createMemoryQueue } from './queue/memory.ts'
 export { createSqliteQueue, type SqliteQueueOptions } from './queue/sqlite.ts'

@@ -29,7 +29,8 @@ export interface Inferred {
 export function inferFromPath(relativeToRoot: string): Inferred {
   const parts = relativeToRoot.split(/[\\/]/)
   const file = parts.pop() ?? ''
-  const stem = file.replace(/(\.step\.(ts|js|mjs|py)|_step\.py)$/, '')
+  // `x.step.ts`, `x_step.py`, and Motia's `x.job_step.py` / `x.cron_step.py`.
+  const stem = file.replace(/(\.(job|cron))?[._]step\.[a-z]+$/, '')
   const [folder, ...rest] = parts
   if (folder === 'http') return inferHttp(rest, stem)
   if (folder === 'queue') {

@@ -16,6 +16,7 @@ import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
 import { validateCondition } from '../triggers/conditions.ts'
 import { describeLoadFailure } from './missing-imports.ts'
+import { languageExtensions, stepLanguageOf } from '../languages/registry.ts'
 
 export interface LoadResult {
   steps: LoadedStep[]
@@ -26,6 +27,8 @@ export interface LoadResult {
    * subscriptions: messages to their topics wait in their queues until the file loads again.
    */
   kept: LoadedStep[]
+  /** Languages that cannot run here (no interpreter), one line each naming what to install; also in `warnings`. */
+  unavailable: string[]
 }
 
 /** Every step file under the project's step roots that one of `loaders` handles, sorted, absolute. */
@@ -33,27 +36,32 @@ export function findStepFiles(root: string, loaders: readonly StepLoader[]): str
   return scanStepFiles(root).filter((path) => loaders.some((l) => l.accepts(path)))
 }
 
-/** Step files no loader handles (Python steps before a Python loader is installed). */
+/** Step files no loader handles (a language's steps when its loader is left out). */
 export function unsupportedStepFiles(root: string, loaders: readonly StepLoader[]): string[] {
   return scanStepFiles(root).filter((path) => !loaders.some((l) => l.accepts(path)))
 }
 
-function scanStepFiles(root: string): string[] {
-  const glob = new Bun.Glob('**/*.{ts,js,mjs,py}')
+/** Files under the project's step roots (not in node_modules) with one of `extensions` that `keep` accepts, sorted, absolute. */
+export function scanStepRoots(root: string, extensions: readonly string[], keep: (path: string) => boolean): string[] {
+  const glob = new Bun.Glob(`**/*.{${extensions.join(',')}}`)
   const files: string[] = []
   for (const dir of stepRoots) {
     const base = resolve(root, dir)
     if (!isDirectory(base)) continue
     for (const path of glob.scanSync({ cwd: base, absolute: true, onlyFiles: true })) {
-      if (!path.includes('/node_modules/') && isStepFile(path)) files.push(path)
+      if (!path.includes('/node_modules/') && keep(path)) files.push(path)
     }
   }
   return files.sort()
 }
 
-/** True for `*.step.ts|js|mjs|py` and `*_step.py`. */
+function scanStepFiles(root: string): string[] {
+  return scanStepRoots(root, ['ts', 'js', 'mjs', ...languageExtensions], isStepFile)
+}
+
+/** True for `*.step.ts|js|mjs` and the step files of the registered languages (`*.step.py`, `*_step.py`). */
 export function isStepFile(path: string): boolean {
-  return /\.step\.(ts|js|mjs|py)$|_step\.py$/.test(path)
+  return /\.step\.(ts|js|mjs)$/.test(path) || stepLanguageOf(path) !== undefined
 }
 
 /**
@@ -68,13 +76,20 @@ export async function loadSteps(options: {
   triggerTypes: ReadonlyMap<string, TriggerType>
   previous?: readonly LoadedStep[]
 }): Promise<LoadResult> {
-  const result: LoadResult = { steps: [], errors: [], warnings: [], kept: [] }
+  const result: LoadResult = { steps: [], errors: [], warnings: [], kept: [], unavailable: [] }
+  const unavailable = new Map<string, string[]>()
   for (const file of options.files) {
     try {
       result.steps.push(await loadStep(file, options, result.warnings))
     } catch (error) {
-      result.errors.push(asConfigError(describeLoadFailure(error, file, options.root), relative(options.root, file)))
+      // A language that cannot run here (no interpreter) is one warning, not an error per file.
+      if ((error as { code?: unknown })?.code === 'LANGUAGE_UNAVAILABLE') unavailable.set((error as Error).message, [...(unavailable.get((error as Error).message) ?? []), relative(options.root, file)])
+      else result.errors.push(asConfigError(describeLoadFailure(error, file, options.root), relative(options.root, file)))
     }
+  }
+  for (const [message, files] of unavailable) {
+    result.unavailable.push(`${message} (not loaded: ${files.join(', ')})`)
+    result.warnings.push(result.unavailable.at(-1)!)
   }
   rejectDuplicates(result, options.triggerTypes)
   keepSubscriptions(result, options.previous ?? [])

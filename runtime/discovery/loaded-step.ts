@@ -14,7 +14,8 @@ export interface LoadedStep {
   file: string
   /** Path relative to the project root, for messages. */
   relativePath: string
-  language: 'typescript' | 'javascript' | 'python'
+  /** `typescript`, `javascript`, or an out-of-process language of runtime/languages/ (`python`). */
+  language: string
   description?: string
   config: StepConfig
   triggers: FiredTrigger[]
@@ -24,7 +25,7 @@ export interface LoadedStep {
   invoke: StepInvoker
 }
 
-/** Loads step files of some extensions (TypeScript/JavaScript in process, Python in a runner). */
+/** Loads step files of some extensions (TypeScript/JavaScript in process, Python in a worker). */
 export interface StepLoader {
   /** Whether this loader handles the file. */
   accepts(file: string): boolean

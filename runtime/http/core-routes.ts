@@ -1,12 +1,14 @@
 /**
  * The runtime's own endpoints under `/__motia`: health, traces, and `POST /__motia/enqueue` for the
- * CLI. Every one but health is a control route: it answers only callers that send the token from
- * `.motia/server.lock` (someone who can read the project folder) whenever the server is in
- * production (`motia start`) or listens beyond this machine. A `motia dev` on loopback, where
+ * CLI. Every one but health is a control route, guarded by control-guard.ts: only requests
+ * addressed to this machine and not sent by another site's page; and only callers that send the
+ * token from `.motia/server.lock` (someone who can read the project folder) whenever the server is
+ * in production (`motia start`) or listens beyond this machine. A `motia dev` on loopback, where
  * only the developer can reach it, leaves traces open. The enqueue endpoint always needs the token.
  */
 import { MotiaError } from '../errors.ts'
 import type { MotiaRuntime } from '../types/runtime.ts'
+import { createControlGuard, isLoopback, tokenCheck } from './control-guard.ts'
 import { json } from './server.ts'
 import type { Trace } from '../adapters/traces/types.ts'
 import type { SharedTraceStore } from '../adapters/traces/types.ts'
@@ -17,7 +19,8 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
   const { host } = runtime.config.http
   const why = runtime.mode === 'start' ? 'under motia start' : `while the server listens on ${host}, beyond this machine`
   const open = runtime.mode !== 'start' && isLoopback(host)
-  runtime.http.guardControl((request) => (open ? undefined : checkToken(request, controlToken, why)))
+  const allowedHosts = runtime.config.http.allowedHosts ?? []
+  runtime.http.guardControl(createControlGuard({ mode: runtime.mode, listenHost: host, allowedHosts, token: open ? undefined : tokenCheck(controlToken, why) }))
   runtime.http.route({
     method: 'GET',
     path: '/__motia/health',
@@ -45,29 +48,17 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
     },
   })
   if (controlToken) {
+    const always = tokenCheck(controlToken, 'always')
     runtime.http.route({
       method: 'POST',
       path: '/__motia/enqueue',
       // The guard opens the other control routes on loopback in dev; this one never is open.
-      handler: async (request) => checkToken(request, controlToken, 'always') ?? enqueue(runtime, request),
+      handler: async (request) => always(request) ?? enqueue(runtime, request),
     })
   }
 }
 
 // --- internal ---
-
-/** `127.0.0.1` and the rest of 127/8, `::1` and `localhost`: only this machine can connect. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
-}
-
-function checkToken(request: Request, token: string | undefined, why: string): Response | undefined {
-  if (!token) {
-    return json({ error: `the /__motia/ control routes are closed ${why}: this server has no control token (.motia/server.lock is written only with the embedded store)` }, 403)
-  }
-  if (request.headers.get('x-motia-token') === token) return undefined
-  return json({ error: `missing or wrong x-motia-token header: the /__motia/ control routes need it ${why}; send the token from .motia/server.lock` }, 403)
-}
 
 type Message = { topic?: unknown; data?: unknown; messageGroupId?: unknown; delayMs?: unknown; id?: unknown }
 

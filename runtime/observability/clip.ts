@@ -102,6 +102,20 @@ function copyBounded(value: unknown, state: { left: number; perString: number },
   if (typeof value !== 'object') return undefined
   if (value instanceof Date) return value.toISOString()
   if (depth >= MAX_DEPTH) return '[nested too deep]'
+  // What JSON would write for it (a logged `req` masks its credentials there), not its inner fields.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    let json: unknown
+    try {
+      json = (value as { toJSON(): unknown }).toJSON()
+    } catch {
+      return '[toJSON failed]'
+    }
+    return json === value ? copyObject(value, state, depth) : copyBounded(json, state, depth + 1)
+  }
+  return copyObject(value, state, depth)
+}
+
+function copyObject(value: object, state: { left: number; perString: number }, depth: number): unknown {
   state.left -= 2
   if (Array.isArray(value)) {
     const out: unknown[] = []

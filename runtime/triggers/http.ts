@@ -19,6 +19,7 @@ import { compileSchema, formatIssues, isSchema, type Validate } from '../step/sc
 import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../types/context.ts'
 import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../http/response-writer.ts'
 import { httpCondition } from './conditions.ts'
+import type { Masker } from '../observability/mask.ts'
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 
@@ -60,6 +61,7 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     const simple = !validateBody && !validateQuery && bodyless.has(method)
     const logger = runtime.logger
     const respond = createResponder(step, logger, compileResponses(trigger.responseSchema))
+    const { mask } = runtime.config
 
     /** Runs the step on a parsed request and answers; a value when the handler returned one. */
     const answer = (req: HttpRequest, traceId: string): Response | Promise<Response> => {
@@ -93,7 +95,7 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     const parseThenAnswer = async (request: Request, params: Record<string, string>, traceId: string): Promise<Response> => {
       let parsed: HttpRequest | Response
       try {
-        parsed = await readRequest(request, params, bodyPolicy, validateBody, validateQuery)
+        parsed = await readRequest(request, params, bodyPolicy, validateBody, validateQuery, mask)
       } catch (error) {
         return errorResponse(error, traceId, step.name, logger)
       }
@@ -108,7 +110,7 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       handlesErrors: true,
       handler(request, params) {
         const traceId = runtime.startTrace(traceName, 'http')
-        return simple ? answer(new IncomingRequest(request, undefined, params), traceId) : parseThenAnswer(request, params, traceId)
+        return simple ? answer(new IncomingRequest(request, undefined, params, undefined, mask), traceId) : parseThenAnswer(request, params, traceId)
       },
     })
   },
@@ -179,6 +181,7 @@ async function readRequest(
   bodyPolicy: BodyPolicy,
   validateBody: Validate | undefined,
   validateQuery: Validate | undefined,
+  mask: Masker,
 ): Promise<HttpRequest | Response> {
   let body: unknown
   if (!bodyless.has(request.method)) {
@@ -197,24 +200,29 @@ async function readRequest(
     if (!result.ok) return json({ error: 'Invalid query parameters', issues: result.issues }, 400)
     query = result.value as HttpRequest['query']
   }
-  return new IncomingRequest(request, body, params, query)
+  return new IncomingRequest(request, body, params, query, mask)
 }
 
 /**
  * The handler's `req`. Headers, path and (unless validated) query are computed on first read:
  * most handlers read few of them, and even `request.url` is built on demand by the server.
+ * Its JSON (what `logger.info('…', { req })` records) has credential-like headers and query
+ * parameters masked; the handler reads the real ones.
  */
 class IncomingRequest implements HttpRequest {
   #headers?: Record<string, string>
   #query?: HttpRequest['query']
+  #mask: Masker
 
   constructor(
     readonly raw: Request,
     readonly body: unknown,
     readonly params: Record<string, string>,
-    query?: HttpRequest['query'],
+    query: HttpRequest['query'] | undefined,
+    mask: Masker,
   ) {
     this.#query = query
+    this.#mask = mask
   }
 
   get query(): HttpRequest['query'] {
@@ -254,7 +262,8 @@ class IncomingRequest implements HttpRequest {
   }
 
   toJSON() {
-    return { method: this.method, path: this.path, params: this.params, query: this.query, headers: this.headers, body: this.body }
+    const mask = this.#mask
+    return { method: this.method, path: this.path, params: this.params, query: mask.mask(this.query), headers: mask.mask(this.headers), body: this.body }
   }
 }
 

@@ -13,6 +13,7 @@ import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { CorsOptions } from '../http/cors.ts'
 import type { HttpRouter } from '../http/server.ts'
 import type { LogEntry, Logger, LogLevel, LogSink } from '../observability/logger.ts'
+import type { Masker, MaskOptions } from '../observability/mask.ts'
 import type { Schema } from '../step/schema.ts'
 import type { StreamChange, StreamHub } from '../streams/hub.ts'
 import type { StreamLimits, StreamsOptions } from '../streams/limits.ts'
@@ -251,6 +252,12 @@ export interface MotiaConfig {
     bodyLimit?: number
     /** Cross-origin requests from browsers; refused by browsers when left out. See docs/triggers/http.md. */
     cors?: CorsOptions
+    /**
+     * More names the `/__motia/` control routes answer to (a tunnel, a container name), beside this
+     * machine's own; `.example.com` also allows its subdomains. Under `motia start`, setting it
+     * turns the Host check on. See docs/console.md.
+     */
+    allowedHosts?: string[]
     /** Middleware run around every http step, before the step's own `middleware`. */
     middleware?: Middleware[]
   }
@@ -265,12 +272,23 @@ export interface MotiaConfig {
   streams?: StreamsOptions
   /** How long shutdown waits for running handlers. Default 10 000 ms. */
   shutdownTimeoutMs?: number
+  /**
+   * Headers and query parameters whose values are kept as `[masked]` in traces, the console and a
+   * logged `req`, beside the built-in credential names (token, secret, key, password, session,
+   * auth, cookie…). See docs/observability.md.
+   */
+  mask?: MaskOptions
+  /**
+   * Out-of-process step languages, by name: the interpreter to run (default `python3` for
+   * `python`). `MOTIA_PYTHON` (the command line, e.g. `python3.12 -X dev`) wins over this.
+   */
+  languages?: Record<string, { command?: string[] }>
 }
 
 export interface ResolvedConfig {
   plugins: MotiaPlugin[]
   adapters: NonNullable<MotiaConfig['adapters']>
-  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[] }
+  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[] }
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
@@ -280,6 +298,10 @@ export interface ResolvedConfig {
   redisUrl?: string
   /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */
   controlToken?: string
+  /** Masks credential-like headers and query parameters in recordings (`mask` in motia.config.ts). */
+  mask: Masker
+  /** The interpreter command of each out-of-process language that has one configured. */
+  languages: Record<string, string[] | undefined>
   /** The file it came from, if any. */
   file?: string
 }

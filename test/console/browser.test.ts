@@ -4,7 +4,8 @@
  * Screenshots go to `.screenshots/console/` (ignored by git).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
@@ -161,6 +162,33 @@ describe('console in Chromium', () => {
     await page.close()
   })
 
+  test('Queues never stacks polls: while each answer takes 2 s, at most one request per list is out', async () => {
+    const page = await browser.newPage()
+    const out = new Map<string, number>()
+    const peak = new Map<string, number>()
+    const asked = new Map<string, number>()
+    await page.route('**/__motia/api/queues**', async (route) => {
+      const list = new URL(route.request().url()).pathname
+      out.set(list, (out.get(list) ?? 0) + 1)
+      asked.set(list, (asked.get(list) ?? 0) + 1)
+      peak.set(list, Math.max(peak.get(list) ?? 0, out.get(list)!))
+      const response = await route.fetch()
+      await Bun.sleep(2000)
+      await route.fulfill({ response }).catch(() => {})
+      out.set(list, out.get(list)! - 1)
+    })
+    await page.goto(`${base}/__motia/#/queues`)
+    // Runs wake the page (and the 3 s timer goes on) while answers are slow: it asks again, one at a time.
+    const deadline = Date.now() + 40_000
+    while ((asked.get('/__motia/api/queues') ?? 0) < 4 || (asked.get('/__motia/api/queues/dead-letters') ?? 0) < 4) {
+      if (Date.now() > deadline) throw new Error(`the page stopped asking: ${JSON.stringify([...asked])}`)
+      await post('poll')
+      await Bun.sleep(200)
+    }
+    expect([...peak.values()]).toEqual([1, 1])
+    await page.close()
+  }, 60_000)
+
   test('a failing queue step shows in Queues; State edits what an HTTP step reads; Replay from Queues succeeds', async () => {
     await post('broken')
     const { page, errors } = await open('/__motia/#/queues')
@@ -182,4 +210,77 @@ describe('console in Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+})
+
+describe('console in Chromium behind motia dev --host 0.0.0.0 (the token is needed)', () => {
+  let exposed: CliProcess
+  let exposedProject: TempProject
+  let exposedBase: string
+  beforeAll(async () => {
+    exposedProject = makeProject({
+      'steps/load.step.ts': `export const config = { name: 'Load', triggers: [{ type: 'http', method: 'POST', path: '/load' }], enqueues: ['work'] }
+export const handler = async (req, ctx) => { for (let i = 0; i < req.body.n; i++) await ctx.enqueue({ topic: 'work', data: { i, pad: 'p'.repeat(req.body.size) } }); return { status: 202, body: {} } }`,
+      'steps/work.step.ts': `export const config = { name: 'Work', triggers: [{ type: 'queue', topic: 'work', config: { maxRetries: 0 } }] }
+export const handler = async (data, ctx) => { if ((await ctx.state.get('settings', 'fixed')) !== true) throw new Error('work failed ' + data.i) }`,
+    })
+    exposed = await startCli(['dev', '--host', '0.0.0.0', '--port', String(freePort())], exposedProject.root)
+    exposedBase = `http://127.0.0.1:${exposed.port}`
+  }, 30_000)
+  afterAll(async () => {
+    await exposed?.stop()
+    exposedProject?.cleanup()
+  })
+
+  const token = () => (JSON.parse(readFileSync(join(exposedProject.root, '.motia/server.lock'), 'utf8')) as { token: string }).token
+
+  test('asks for the token once; then pages, paging through big dead letters, a state edit and Replay all work', async () => {
+    // 60 dead letters of 100 KB each: more than a page.
+    await fetch(`${exposedBase}/load`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: 60, size: 100_000 }) })
+    const total = async () => ((await (await fetch(`${exposedBase}/__motia/api/queues/dead-letters?limit=1`, { headers: { 'x-motia-token': token() } })).json()) as { total: number }).total
+    const deadline = Date.now() + 30_000
+    while ((await total()) !== 60) {
+      if (Date.now() > deadline) throw new Error(`60 dead letters never came:\n${exposed.output()}`)
+      await Bun.sleep(50)
+    }
+    const page = await browser.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    // The API answers 403 until the token is given: that one is expected in the console log.
+    page.on('console', (m) => m.type() === 'error' && !m.text().includes('403') && errors.push(m.text()))
+    await page.goto(`${exposedBase}/__motia/#/queues`)
+    await page.getByRole('heading', { name: 'Control token' }).waitFor()
+    await page.getByLabel('Token').fill(token())
+    await page.getByRole('button', { name: 'Open the console' }).click()
+    await page.getByText('Dead letters (60)').waitFor()
+    expect(await page.getByTestId('dead-letter').count()).toBe(50)
+    await page.getByTestId('more-letters').click()
+    await page.getByTestId('dead-letter').nth(59).waitFor()
+    await page.getByTestId('dead-letter').first().locator('summary').click()
+    await page.getByTestId('data-preview').first().waitFor()
+    expect((await page.getByTestId('data-preview').first().textContent())!.length).toBeLessThan(3000)
+    await page.screenshot({ path: join(shots, 'queues-paged.png') })
+
+    await page.evaluate(() => (location.hash = '#/state/settings/fixed'))
+    await page.getByTestId('state-editor').fill('true')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('status').filter({ hasText: 'saved' }).waitFor()
+
+    await page.evaluate(() => (location.hash = '#/queues'))
+    await page.getByRole('button', { name: 'Replay all' }).click()
+    await page.getByRole('status').filter({ hasText: 'replayed 60' }).waitFor()
+    await page.getByText('Dead letters (0)').waitFor()
+    expect(errors).toEqual([])
+    await page.close()
+  }, 60_000)
+
+  test('reached by this machine\'s address (not loopback), it works with the token too', async () => {
+    const outside = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address
+    if (!outside) return
+    const page = await browser.newPage()
+    await page.goto(`http://${outside}:${exposed.port}/__motia/#/flows`)
+    await page.getByLabel('Token').fill(token())
+    await page.getByRole('button', { name: 'Open the console' }).click()
+    await page.waitForSelector('[data-testid="flow-graph"][data-rendered="yes"] .react-flow__node')
+    await page.close()
+  }, 30_000)
 })

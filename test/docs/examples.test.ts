@@ -30,6 +30,11 @@ const canaryPage = [
   '// steps/queue/jobs/no-handler.step.ts',
   'export const config = {}',
   '```',
+  '```python',
+  '# steps/broken_step.py',
+  'config = {"name": "BrokenPy"}',
+  'async def handler(req, ctx)',
+  '```',
   '```ts',
   '// test/broken.test.ts',
   "import { expect, test } from 'bun:test'",
@@ -74,6 +79,7 @@ describe('a broken example fails the check', () => {
   test('at loading, and at its check', async () => {
     const problems = await runtimeProblems(canary)
     expect(problems.some((p) => p.includes('does not export a handler'))).toBe(true)
+    expect(problems.some((p) => p.includes('steps/broken_step.py failed to load: SyntaxError'))).toBe(true)
     expect(problems.some((p) => p.includes('GET /broken answered 500, expected 200'))).toBe(true)
   })
 
@@ -143,7 +149,7 @@ async function runtimeProblems(project: DocProject): Promise<string[]> {
   const problems: string[] = []
   try {
     for (const entry of app.logs) if (entry.level === 'error') problems.push(`${project.page}: ${entry.msg}`)
-    const stepFiles = project.files.filter((f) => /^(steps|src)\/.*\.step\.(ts|js|mjs)$/.test(f.path))
+    const stepFiles = project.files.filter((f) => /^(steps|src)\/.*(\.step\.(ts|js|mjs)|[._]step\.py)$/.test(f.path))
     const loaded = new Set(app.runtime.steps().map((s) => relative(root, s.file)))
     for (const file of stepFiles) if (!loaded.has(file.path)) problems.push(`${file.page}:${file.line}: ${file.path} did not load`)
     for (const check of project.checks) {

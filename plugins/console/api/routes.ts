@@ -6,26 +6,35 @@ import type { MotiaRuntime } from 'motia'
 import { endpoints } from './endpoints.ts'
 import { flowGraph } from './graph.ts'
 import { createLiveFeed } from './live.ts'
-import { createLogBuffer, logFilterOf } from './log-buffer.ts'
+import { createLogBuffer, logFilterOf, logsJson } from './log-buffer.ts'
 import { listDeadLetters, listQueues, purge, replay } from './queues.ts'
-import { json } from './respond.ts'
+import { answering, json } from './respond.ts'
 import type { RunStats } from './run-stats.ts'
 import { deleteValue, getValue, listGroup, listGroups, putValue } from './state.ts'
 import { listItems, listStreams } from './streams.ts'
 import { listTraces, traceDetail, traceFilterOf } from './traces.ts'
 
 /** Registers the API; returns the function that ends its live streams and stops collecting logs. */
-export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: { logCapacity: number }): () => void {
-  const logs = createLogBuffer(options.logCapacity)
-  const stopLogs = runtime.on('log', logs.push)
-  const live = createLiveFeed(runtime, stats)
+export interface ApiOptions {
+  logCapacity: number
+  logBytes: number
+  liveClientBytes: number
+}
+
+export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: ApiOptions): () => void {
+  const logs = createLogBuffer({ capacity: options.logCapacity, maxBytes: options.logBytes })
+  const live = createLiveFeed(runtime, stats, { clientBytes: options.liveClientBytes })
+  // One listener: each line is clipped and serialized once, kept, then offered to the live feed.
+  const stopLogs = runtime.on('log', (entry) => live.log(logs.push(entry)))
   const stopLive = runtime.on('stop', live.close)
   const base = '/__motia/api'
   const get = (path: string, handler: (request: Request, params: Record<string, string>) => Response | Promise<Response>) =>
     runtime.http.route({ method: 'GET', path: base + path, handler })
   const query = (request: Request) => new URL(request.url).searchParams
 
-  get('', () => json({ name: 'motia console API', mode: runtime.mode, routes: ['flows', 'endpoints', 'traces', 'logs', 'live', 'state', 'queues', 'streams'] }))
+  // What the console holds now, so that its bounds can be watched.
+  const holding = () => ({ logBytes: logs.bytes(), live: live.size() })
+  get('', () => json({ name: 'motia console API', mode: runtime.mode, routes: ['flows', 'endpoints', 'traces', 'logs', 'live', 'state', 'queues', 'streams'], holding: holding() }))
   get('/flows', () => json(flowGraph(runtime.steps(), stats)))
   get('/flows/:step/runs', (_r, p) => json({ step: p.step, ...stats.of(p.step!) }))
   get('/endpoints', () => json({ endpoints: endpoints(runtime.steps()) }))
@@ -41,7 +50,7 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: { l
     const filter = logFilterOf(query(request))
     const limit = Number(query(request).get('limit') ?? 500)
     if (typeof filter === 'string') return json({ error: filter }, 400)
-    return json({ logs: logs.list(filter, Number.isInteger(limit) && limit > 0 ? limit : 500) })
+    return new Response(logsJson(logs.list(filter, Number.isInteger(limit) && limit > 0 ? limit : 500)), { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
   })
   get('/live', (request) => live.handle(request))
   get('/state', () => listGroups(runtime.state))
@@ -51,10 +60,10 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: { l
   runtime.http.route({ method: 'DELETE', path: `${base}/state/:group/:key`, handler: (_r, p) => deleteValue(runtime.state, p.group!, p.key!) })
   get('/streams', () => listStreams(runtime.streams))
   get('/streams/:stream/:group', (_r, p) => listItems(runtime.streams, p.stream!, p.group!))
-  get('/queues', () => listQueues(runtime.queue, runtime.steps()))
-  get('/queues/dead-letters', (request) => listDeadLetters(runtime.queue, query(request)))
-  runtime.http.route({ method: 'POST', path: `${base}/queues/replay`, handler: (request) => replay(runtime.queue, request) })
-  runtime.http.route({ method: 'POST', path: `${base}/queues/purge`, handler: (request) => purge(runtime.queue, request) })
+  get('/queues', () => answering(() => listQueues(runtime.queue, runtime.steps())))
+  get('/queues/dead-letters', (request) => answering(() => listDeadLetters(runtime.queue, query(request))))
+  runtime.http.route({ method: 'POST', path: `${base}/queues/replay`, handler: (request) => answering(() => replay(runtime.queue, request)) })
+  runtime.http.route({ method: 'POST', path: `${base}/queues/purge`, handler: (request) => answering(() => purge(runtime.queue, request)) })
 
   return () => {
     stopLogs()

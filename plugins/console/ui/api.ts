@@ -22,13 +22,16 @@ function headers(extra?: HeadersInit): Headers {
 /** Responses the page asked for before this script ran (see build.ts), each used by the first call for its path. */
 const early: Record<string, Promise<Response> | undefined> = (globalThis as { __motiaEarly?: Record<string, Promise<Response>> }).__motiaEarly ?? {}
 
-/** Calls the API; a 403 throws `AuthError` (the app then asks for the token), other failures an Error with the server's message. */
+/** Calls the API; a 403 for the token throws `AuthError` (the app then asks for it), other failures an Error with the server's message. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const asked = init.method ? undefined : early[path]
   early[path] = undefined
-  const res = await (asked ?? fetch(`/__motia/api${path}`, { ...init, headers: headers(init.headers) }))
-  const body = (await res.json().catch(() => ({}))) as T & { error?: string }
-  if (res.status === 403) throw new AuthError(body.error ?? 'forbidden')
+  // An early answer that refused (asked before the token was given) is asked again.
+  const earlyRes = await asked?.catch(() => undefined)
+  const res = earlyRes?.ok ? earlyRes : await fetch(`/__motia/api${path}`, { ...init, headers: headers(init.headers) })
+  const body = (await res.json().catch(() => ({}))) as T & { error?: string; code?: string }
+  // Only a missing token is the reader's to fix here; a refused Host or site is told as it is.
+  if (res.status === 403 && (body.code === undefined || body.code === 'TOKEN_REQUIRED')) throw new AuthError(body.error ?? 'forbidden')
   if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`)
   return body
 }
@@ -134,13 +137,10 @@ export type { RunRecord }
 export type Span = import('motia').Span & { queuedAt?: number }
 export type Trace = Omit<import('motia').Trace, 'spans'> & { spans: Span[] }
 
-export interface DeadLetter {
-  id: string
-  topic: string
-  step: string
-  data: unknown
-  traceId: string
-  attempts: number
-  error: string
-  failedAt: number
+// Dead letters as a page of `/__motia/api/queues/dead-letters` gives them (data clipped to a preview when long).
+export type { DeadLetterSummary } from 'motia'
+export interface DeadLetterPage {
+  deadLetters: import('motia').DeadLetterSummary[]
+  total: number
+  next?: string
 }

@@ -12,23 +12,48 @@ export function useHash(): [string, (hash: string) => void] {
   return [hash, (next) => (location.hash = next)]
 }
 
-/** Fetches `path` (again when it changes, or when `reload` is called); keeps the last good value while reloading. */
+/**
+ * Fetches `path` (again when it changes, or when `reload` is called); keeps the last good value
+ * while reloading. Never more than one request at a time: a reload asked for while one is out is
+ * made once it is back, however often it was asked for, so a slow server is not piled on.
+ */
 export function useApi<T>(path: string | undefined): { data?: T; error?: string; reload: () => void } {
   const [state, setState] = useState<{ data?: T; error?: string }>({})
-  const [tick, setTick] = useState(0)
-  useEffect(() => {
-    if (!path) return
-    let current = true
-    api<T>(path).then(
-      (data) => current && setState({ data }),
-      (error: Error) => current && setState((s) => ({ data: s.data, error: error.message })),
-    )
-    return () => {
-      current = false
+  const wanted = useRef(path)
+  wanted.current = path
+  const busy = useRef(false)
+  const again = useRef(false)
+  const mounted = useRef(true)
+  const load = useCallback(() => {
+    const asked = wanted.current
+    if (!asked) return
+    if (busy.current) {
+      again.current = true
+      return
     }
-  }, [path, tick])
-  const reload = useCallback(() => setTick((t) => t + 1), [])
-  return { ...state, reload }
+    busy.current = true
+    const current = () => mounted.current && wanted.current === asked
+    api<T>(asked)
+      .then(
+        (data) => current() && setState({ data }),
+        (error: Error) => current() && setState((s) => ({ data: s.data, error: error.message })),
+      )
+      .finally(() => {
+        busy.current = false
+        if (again.current && mounted.current) {
+          again.current = false
+          load()
+        }
+      })
+  }, [])
+  useEffect(() => {
+    mounted.current = true
+    return () => {
+      mounted.current = false
+    }
+  }, [])
+  useEffect(load, [path, load])
+  return { ...state, reload: load }
 }
 
 /** Follows the live stream while the page is shown; `onEvent` may change between renders. */

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'bun:test'
 import { NonRetriableError } from '../../errors.ts'
 import { closedAfterEach } from '../../testing/fresh.ts'
 import { waitFor } from '../../testing/wait.ts'
+import { testDeadLetterPages } from './contract-dead-letters.ts'
 import { testQueueExactlyOnce } from './contract-exactly-once.ts'
 import { testQueueFailures } from './contract-failures.ts'
 import { consumeOptions, deferred, type QueueContractOptions } from './contract-helpers.ts'
@@ -21,6 +22,7 @@ export function testQueueAdapter(options: QueueContractOptions): void {
   const { name, create } = options
   testQueueFailures(options)
   testQueueExactlyOnce(options)
+  testDeadLetterPages(options)
   describe(`QueueAdapter contract: ${name}`, () => {
     let topicCount = 0
     /** A topic name no other test uses, so adapters backed by shared servers stay isolated. */

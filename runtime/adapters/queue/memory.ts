@@ -7,8 +7,9 @@
  */
 import { maxTimerMs } from '../../timeout.ts'
 import { deadLetterOf, isFinal, runAttempt, tell } from './attempt.ts'
+import { countLetters, pageOfLetters, summarize } from './dead-letter-page.ts'
 import { Deque } from './deque.ts'
-import { backoffDelay, checkPublishOptions, defaultDedupWindowMs, matchesFilter, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
+import { backoffDelay, checkPublishOptions, defaultDedupWindowMs, matchesFilter, type ConsumeOptions, type DeadLetter, type DeadLetterSummary, type MessageHandler, type QueueAdapter, type QueueMessage, type QueueStats } from './types.ts'
 
 export interface MemoryQueueOptions {
   /** How long a publish `id` is remembered per (topic, step). Default a day (`defaultDedupWindowMs`). */
@@ -129,10 +130,22 @@ export function createMemoryQueue(options: MemoryQueueOptions | object = {}): Qu
 
     async purge(filter = {}) {
       let removed = 0
+      if (filter.ids) {
+        for (const id of filter.ids) if (filter.step === undefined || deadLetters.get(id)?.step === filter.step) removed += deadLetters.delete(id) ? 1 : 0
+        return removed
+      }
       for (const letter of [...deadLetters.values()]) {
         if (matchesFilter(letter, filter)) removed += deadLetters.delete(letter.id) ? 1 : 0
       }
       return removed
+    },
+
+    async deadLetterPage(options) {
+      return pageOfLetters(deadLetters.values(), options, summaryOf)
+    },
+
+    async deadLetterCounts() {
+      return countLetters(deadLetters.values())
     },
 
     async close() {
@@ -301,4 +314,17 @@ function groupOf(message: QueueMessage): string {
 
 function copy<T>(value: T): T {
   return value === null || typeof value !== 'object' ? value : structuredClone(value)
+}
+
+/**
+ * A letter as a page shows it. The data is serialized once per letter (pages show it again and
+ * again); only the clipped summary is kept, not a second copy of the whole data.
+ */
+const summaries = new WeakMap<DeadLetter, { maxChars: number; summary: DeadLetterSummary }>()
+function summaryOf(letter: DeadLetter, maxChars: number): DeadLetterSummary {
+  const known = summaries.get(letter)
+  if (known?.maxChars === maxChars) return known.summary
+  const summary = summarize(letter, JSON.stringify(letter.data) ?? 'null', maxChars)
+  summaries.set(letter, { maxChars, summary })
+  return summary
 }

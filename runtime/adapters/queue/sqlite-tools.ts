@@ -4,11 +4,14 @@
  * failures become a one-line 503.
  */
 import { isStoreFailure, storeUnavailable, type SharedDatabase } from '../sqlite/database.ts'
+import type { SqliteDeadLetters } from './sqlite-dead-letters.ts'
 import { replayDeadLetters, toDeadLetter, type DeadRow, type Statements } from './sqlite-store.ts'
 import type { QueueAdapter, QueueStats } from './types.ts'
 
 export interface StoreToolsOptions {
   sql: Statements
+  /** Dead letters a page at a time (the console). */
+  pages: SqliteDeadLetters
   shared: SharedDatabase
   /** Resolves once this process's queued writes were tried. */
   drain: () => Promise<void>
@@ -16,7 +19,7 @@ export interface StoreToolsOptions {
   wake: (topic: string, steps: readonly string[]) => void
 }
 
-export function createStoreTools({ sql, shared, drain, wake }: StoreToolsOptions): Pick<QueueAdapter, 'depth' | 'stats' | 'deadLetters' | 'replay' | 'purge'> {
+export function createStoreTools({ sql, pages, shared, drain, wake }: StoreToolsOptions): Pick<QueueAdapter, 'depth' | 'stats' | 'deadLetters' | 'replay' | 'purge' | 'deadLetterPage' | 'deadLetterCounts'> {
   const guarded = <T>(what: string, action: () => T): T => {
     try {
       return action()
@@ -50,7 +53,18 @@ export function createStoreTools({ sql, shared, drain, wake }: StoreToolsOptions
 
     async purge(filter = {}) {
       await drain()
+      if (filter.ids) return guarded('nothing was purged', () => pages.purgeIds(filter.ids!, filter.step))
       return guarded('nothing was purged', () => sql.purge.run({ step: filter.step ?? null }).changes)
+    },
+
+    async deadLetterPage(options) {
+      await drain()
+      return guarded('no dead letters were read', () => pages.page(options))
+    },
+
+    async deadLetterCounts() {
+      await drain()
+      return guarded('no dead letters were counted', () => pages.counts())
     },
   }
 }

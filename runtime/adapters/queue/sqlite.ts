@@ -6,12 +6,14 @@
  * - sqlite-store.ts: the tables, the statements and the transactions that write them;
  * - sqlite-writes.ts: publishes and outcomes gathered per event-loop turn, committed in one transaction;
  * - sqlite-consumers.ts: leasing copies, running them, reporting outcomes;
- * - sqlite-tools.ts: depth, stats and the dead letters, for the CLI's tools and the console.
+ * - sqlite-tools.ts: depth, stats and the dead letters, for the CLI's tools and the console
+ *   (sqlite-dead-letters.ts: a page of them, and their counts, through indexes).
  * This file wires them to one tick (writes first, then leases) and answers the CLI's tools.
  */
 import { openDatabase, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
 import { createConsumerPool } from './sqlite-consumers.ts'
-import { encode, prepare, type Statements } from './sqlite-store.ts'
+import { prepareDeadLetters } from './sqlite-dead-letters.ts'
+import { encode, prepare } from './sqlite-store.ts'
 import { createStoreTools } from './sqlite-tools.ts'
 import { createOutage, createWriteQueue } from './sqlite-writes.ts'
 import { checkPublishOptions, defaultDedupWindowMs, type QueueAdapter } from './types.ts'
@@ -38,7 +40,8 @@ export interface SqliteQueueOptions {
  */
 export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
   const shared = openDatabase(options.path)
-  const sql = prepareOrRefuse(shared)
+  const sql = prepareOrRefuse(shared, prepare)
+  const pages = prepareOrRefuse(shared, prepareDeadLetters)
   const owner = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`
   const outage = createOutage(shared.path, options.onWarning)
   let tickQueued = false
@@ -72,6 +75,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
 
   const tools = createStoreTools({
     sql,
+    pages,
     shared,
     drain: writes.drain,
     wake: (topic, steps) => {
@@ -115,9 +119,9 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
 
 // --- internal ---
 
-function prepareOrRefuse(shared: SharedDatabase): Statements {
+function prepareOrRefuse<T>(shared: SharedDatabase, make: (db: SharedDatabase['db']) => T): T {
   try {
-    return prepare(shared.db)
+    return make(shared.db)
   } catch (error) {
     shared.release()
     throw unusableStore(shared.path, error)

@@ -112,9 +112,55 @@ export interface QueueAdapter {
   deadLetters(filter?: { step?: string; topic?: string }): Promise<DeadLetter[]>
   /** Puts dead letters back in their queue with a fresh attempt count; returns how many. */
   replay(ids: readonly string[] | 'all'): Promise<number>
-  /** Deletes dead letters; returns how many. */
-  purge(filter?: { step?: string }): Promise<number>
+  /** Deletes dead letters (those of `step`, those of `ids`, or all); returns how many. */
+  purge(filter?: { step?: string; ids?: readonly string[] }): Promise<number>
+  /**
+   * Optional: one page of dead letters, newest first, read through an index, with data clipped
+   * (see dead-letter-page.ts). The console pages, counts, replays and purges with it; without it,
+   * it reads `deadLetters()` whole.
+   */
+  deadLetterPage?(options: DeadLetterPageOptions): Promise<DeadLetterPage>
+  /** Optional, with `deadLetterPage`: dead letters per (topic, step), counted without reading them. */
+  deadLetterCounts?(): Promise<DeadLetterCount[]>
   close(): Promise<void>
+}
+
+/** What `deadLetterPage` takes and gives: see dead-letter-page.ts. */
+export interface DeadLetterPageOptions {
+  step?: string
+  topic?: string
+  /** Letters in the page at most (1–500). */
+  limit: number
+  /** `next` of the page before; none for the first page. */
+  cursor?: string
+  /** Data whose JSON has more characters than this comes as a `preview` of that many; errors are cut there too. */
+  maxDataChars: number
+}
+
+/** A dead letter in a page: its data when short, else the start of its JSON. */
+export interface DeadLetterSummary extends Omit<DeadLetter, 'data'> {
+  /** The data, when its JSON has at most `maxDataChars` characters. */
+  data?: unknown
+  /** Otherwise the first `maxDataChars` characters of its JSON. */
+  preview?: string
+  /** The length of the data's JSON (UTF-8 bytes). */
+  size: number
+}
+
+export interface DeadLetterPage {
+  /** Newest first. */
+  letters: DeadLetterSummary[]
+  /** How many letters the filter matches in all. */
+  total: number
+  /** The cursor of the next page; absent on the last one. */
+  next?: string
+}
+
+/** How many dead letters one (topic, step) holds. */
+export interface DeadLetterCount {
+  topic: string
+  step: string
+  count: number
 }
 
 /** Copies of one (topic, step): ready to run, running now, held back by a delay or a retry backoff. */
@@ -173,8 +219,8 @@ export function backoffDelay(backoff: ConsumeOptions['backoff'], attempt: number
 }
 
 /** True when `letter` passes `filter` (as `deadLetters` and `purge` take it): every field given matches. */
-export function matchesFilter(letter: DeadLetter, filter: { step?: string; topic?: string }): boolean {
-  return (filter.step === undefined || letter.step === filter.step) && (filter.topic === undefined || letter.topic === filter.topic)
+export function matchesFilter(letter: DeadLetter, filter: { step?: string; topic?: string; ids?: readonly string[] }): boolean {
+  return (filter.step === undefined || letter.step === filter.step) && (filter.topic === undefined || letter.topic === filter.topic) && (filter.ids === undefined || filter.ids.includes(letter.id))
 }
 
 // --- internal ---

@@ -13,6 +13,7 @@
  */
 import { matchesFilter, type DeadLetter } from '../queue/types.ts'
 import type { Redis } from './connection.ts'
+import { forgetDeadLetters, unindexLua } from './queue-dead-index.ts'
 import type { QueueKeys } from './queue-keys.ts'
 
 /** How old a claim must be before it counts as abandoned: far beyond one replay's few calls. */
@@ -38,7 +39,7 @@ export function createDeadLetters(redis: Redis, keys: QueueKeys, call: Call, req
 
   /** Claims, requeues and releases one letter; true when this caller replayed it. */
   const replayOne = async (id: string) => {
-    const claim = (await redis.eval(CLAIM, 2, keys.deadLetters, keys.replaying, id, String(Date.now()))) as string | null
+    const claim = (await redis.eval(CLAIM, 4, keys.deadLetters, keys.replaying, keys.deadMeta, keys.deadTime, id, String(Date.now()), keys.deadTimeOf(''))) as string | null
     if (claim === null) return false
     await requeue(JSON.parse(letterOf(claim)) as DeadLetter)
     await redis.hdel(keys.replaying, id)
@@ -65,11 +66,19 @@ export function createDeadLetters(redis: Redis, keys: QueueKeys, call: Call, req
       return replayed
     },
 
-    purge: (filter: { step?: string }): Promise<number> =>
+    purge: (filter: { step?: string; ids?: readonly string[] }): Promise<number> =>
       call('purge', async () => {
         await recoverStale()
-        const chosen = (await all()).filter((letter) => matchesFilter(letter, filter)).map((letter) => letter.id)
-        return chosen.length ? redis.hdel(keys.deadLetters, ...chosen) : 0
+        let chosen: string[]
+        if (filter.ids) {
+          // Only the named letters are read, and only to check their step when one is given.
+          const named = filter.ids.length && filter.step !== undefined ? await redis.hmget(keys.deadLetters, ...filter.ids) : []
+          chosen = filter.step === undefined ? [...filter.ids] : filter.ids.filter((_, i) => named[i] != null && (JSON.parse(named[i]!) as DeadLetter).step === filter.step)
+        } else {
+          chosen = (await all()).filter((letter) => matchesFilter(letter, filter)).map((letter) => letter.id)
+        }
+        // Deleted with their index entries (queue-dead-index.ts).
+        return (await forgetDeadLetters(redis, keys, chosen)).reduce((sum, n) => sum + n, 0)
       }),
   }
 }
@@ -85,11 +94,15 @@ function letterOf(claim: string): string {
   return claim.slice(claim.indexOf('|') + 1)
 }
 
-/** KEYS: dlq, replaying. ARGV: id, now. The claim (`now|letter`) if the letter was there, else nil. */
+/**
+ * KEYS: dlq, replaying, the index's meta and time. ARGV: id, now, the index's queue prefix. The
+ * claim (`now|letter`) if the letter was there, else nil; a claimed letter leaves the index too.
+ */
 const CLAIM = `
 local letter = redis.call('HGET', KEYS[1], ARGV[1])
 if not letter then return nil end
 redis.call('HDEL', KEYS[1], ARGV[1])
+${unindexLua({ meta: 'KEYS[3]', time: 'KEYS[4]', queuePrefix: 'ARGV[3]' }, 'ARGV[1]')}
 local claim = ARGV[2] .. '|' .. letter
 redis.call('HSET', KEYS[2], ARGV[1], claim)
 return claim`

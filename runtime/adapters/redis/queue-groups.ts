@@ -24,6 +24,7 @@ import { backoffDelay } from '../queue/types.ts'
 import type { ConsumeOptions, MessageHandler } from '../queue/types.ts'
 import type { Redis } from './connection.ts'
 import { attempt, deadLetterOf, isFinal, messageOf, tell } from './queue-attempt.ts'
+import { indexArgs, indexLua } from './queue-dead-index.ts'
 import type { Envelope, QueueKeys } from './queue-keys.ts'
 
 /**
@@ -109,7 +110,8 @@ async function runHead(runner: GroupRunner, group: string, me: string, head: str
   }
   if (isFinal(error, number, options)) {
     const letter = deadLetterOf(envelope, number, error)
-    const done = await redis.eval(POP, 3, lockKey, listKey, keys.groupDepth(name), me, keys.deadLetters, envelope.id, head, JSON.stringify(letter))
+    const index = indexArgs(keys, letter)
+    const done = await redis.eval(POP, 3, lockKey, listKey, keys.groupDepth(name), me, keys.deadLetters, envelope.id, head, JSON.stringify(letter), ...index.keys, ...index.values)
     if (done === 1) tell(options.onDeadLetter, letter)
     return
   }
@@ -147,8 +149,9 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`
 
 /**
- * KEYS: lock, list, depth. ARGV: me, dead-letter hash or '', id, head, letter. Removes the head
- * (and dead-letters it) only while the lock is ours and the head is the copy we ran: the late
+ * KEYS: lock, list, depth. ARGV: me, dead-letter hash or '', id, head, letter, then (dead-letters
+ * only) the index's keys and the letter's entry and failedAt (see queue-dead-index.ts). Removes the
+ * head (and dead-letters it) only while the lock is ours and the head is the copy we ran: the late
  * outcome of a runner that lost its lock changes nothing. 1 if done.
  */
 const POP = `
@@ -156,7 +159,10 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[4] then return 0 end
 redis.call('LPOP', KEYS[2])
 redis.call('DECR', KEYS[3])
-if ARGV[2] ~= '' then redis.call('HSET', ARGV[2], ARGV[3], ARGV[5]) end
+if ARGV[2] ~= '' then
+  redis.call('HSET', ARGV[2], ARGV[3], ARGV[5])
+  ${indexLua({ meta: 'ARGV[6]', time: 'ARGV[7]', queueTime: 'ARGV[8]' }, { id: 'ARGV[3]', meta: 'ARGV[9]', failedAt: 'ARGV[10]' })}
+end
 return 1`
 
 /** KEYS: lock, list. ARGV: me, head, head with its failed count. */

@@ -8,6 +8,7 @@
  * - `<p>queues`                hash: queue name → `{ topic, step }`, every queue ever published to
  * - `<p>dlq`                   hash: message id → dead letter (JSON)
  * - `<p>dlq-replaying`         hash: message id → dead letter being replayed (see queue-dead-letters.ts)
+ * - `<p>dlq-meta`, `<p>dlq-time`, `<p>dlq-time:<queue>`: the dead letters' index (queue-dead-index.ts)
  * - `<p>group:<queue>:<group>`      list: the copies of one message group, oldest first
  * - `<p>group-lock:<queue>:<group>` the runner that holds a group (a token, with a TTL)
  * - `<p>group-depth:<queue>`        counter: copies waiting or running in groups
@@ -59,6 +60,9 @@ export function queueKeys(prefix: string) {
     queues: `${prefix}queues`,
     deadLetters: `${prefix}dlq`,
     replaying: `${prefix}dlq-replaying`,
+    deadMeta: `${prefix}dlq-meta`,
+    deadTime: `${prefix}dlq-time`,
+    deadTimeOf: (name: string) => `${prefix}dlq-time:${name}`,
     group: (name: string, group: string) => `${prefix}group:${name}:${group}`,
     groupLock: (name: string, group: string) => `${prefix}group-lock:${name}:${group}`,
     groupDepth: (name: string) => `${prefix}group-depth:${name}`,

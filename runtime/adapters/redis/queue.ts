@@ -28,6 +28,7 @@ import type { Job, JobsOptions, Queue, Worker } from 'bullmq'
 import { backoffDelay, checkPublishOptions, defaultDedupWindowMs, type ConsumeOptions, type DeadLetter, type MessageHandler, type QueueAdapter } from '../queue/types.ts'
 import { connectRedis, guarded, redisUnavailable, type Redis, type RedisConnectionOptions } from './connection.ts'
 import { attempt, deadLetterOf, isFinal, messageOf, tell } from './queue-attempt.ts'
+import { createDeadIndex, indexArgs, indexLua } from './queue-dead-index.ts'
 import { createDeadLetters } from './queue-dead-letters.ts'
 import { pushGroupCopy, runGroup } from './queue-groups.ts'
 import { dedupIdOf, groupQueueName, queueKeys, queueName, type Envelope } from './queue-keys.ts'
@@ -100,6 +101,7 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
 
   const newId = () => `m${idPrefix}-${++sequence}`
 
+  const deadIndex = createDeadIndex(redis, keys)
   const deadLetters = createDeadLetters(redis, keys, call, (letter: DeadLetter) => {
     const envelope: Envelope = { id: newId(), topic: letter.topic, step: letter.step, data: letter.data, traceId: letter.traceId, enqueuedAt: Date.now() }
     if (letter.messageGroupId !== undefined) envelope.messageGroupId = letter.messageGroupId
@@ -146,7 +148,8 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
       if (error === undefined) return
       if (!isFinal(error, number, consumeOptions)) throw error
       const letter = deadLetterOf(envelope, number, error)
-      const stored = await redis.eval(DEAD_LETTER, 2, keys.jobLock(name, job.id!), keys.deadLetters, token ?? '', envelope.id, JSON.stringify(letter))
+      const index = indexArgs(keys, letter)
+      const stored = await redis.eval(DEAD_LETTER, 5, keys.jobLock(name, job.id!), keys.deadLetters, ...index.keys, token ?? '', envelope.id, JSON.stringify(letter), ...index.values)
       // Not stored: the lock moved to another attempt, whose verdict counts. BullMQ will refuse to complete this one.
       if (stored === 1) tell(consumeOptions.onDeadLetter, letter)
     }
@@ -189,6 +192,8 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
     deadLetters: (filter = {}) => deadLetters.list(filter),
     replay: (ids) => deadLetters.replay(ids),
     purge: (filter = {}) => deadLetters.purge(filter),
+    deadLetterPage: (options) => call('deadLetterPage', () => deadIndex.page(options)),
+    deadLetterCounts: () => call('deadLetterCounts', () => deadIndex.counts()),
 
     async close() {
       if (closed) return
@@ -202,10 +207,14 @@ export async function createRedisQueue(options: RedisQueueOptions): Promise<Queu
 
 // --- internal ---
 
-/** KEYS: the job's BullMQ lock, the dead-letter hash. ARGV: token, id, letter. 1 if stored. */
+/**
+ * KEYS: the job's BullMQ lock, the dead-letter hash, then the index's (see queue-dead-index.ts).
+ * ARGV: token, id, letter, then its index entry and failedAt. 1 if stored.
+ */
 const DEAD_LETTER = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+${indexLua({ meta: 'KEYS[3]', time: 'KEYS[4]', queueTime: 'KEYS[5]' }, { id: 'ARGV[2]', meta: 'ARGV[4]', failedAt: 'ARGV[5]' })}
 return 1`
 
 export type { Redis }

@@ -1,0 +1,197 @@
+/**
+ * Python steps benchmark, side by side in one `motia start` on the embedded store:
+ *  - a Python GET step against the same step in TypeScript (wrk: req/s, p50, p99);
+ *  - an HTTP → Python queue step → TypeScript queue step chain against the all-TypeScript one
+ *    (msg/s through the chain, p50/p99 from the POST to the chain's end);
+ *  - the Python worker's resident memory, idle after start and after the load.
+ *
+ *   bun bench/python.ts                       # 5 s per wrk run, N = 5,000 messages, 3 rounds
+ *   DURATION=5 ROUNDS=5 N=10000 bun bench/python.ts
+ *   WORKER_CORES=0,1 bun bench/python.ts      # the worker may use both cores (default: the server's)
+ *
+ * The server is pinned to core 0 and wrk to core 1 when taskset exists. Rounds alternate the
+ * TypeScript and the Python side and the median is shown, so the machine's drift hits both.
+ * Targets: the Python HTTP step ≥ 0.3× the TypeScript one; the TS → Python → TS chain ≥ 0.5× the
+ * all-TypeScript chain.
+ */
+import { readFileSync, readdirSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { sendAll, waitUntil, writeProject } from './chain.ts'
+
+const repo = resolve(import.meta.dir, '..')
+const duration = Number(process.env.DURATION ?? 5)
+const rounds = Number(process.env.ROUNDS ?? 3)
+const total = Number(process.env.N ?? 5000)
+const connections = Number(process.env.CONNECTIONS ?? 64)
+const batch = Number(process.env.BATCH ?? 10)
+const pin = (core: number) => (Bun.which('taskset') && navigator.hardwareConcurrency >= 2 ? ['taskset', '-c', String(core)] : [])
+
+if (!Bun.which('wrk')) {
+  console.error('bench/python.ts needs wrk as its load generator: apt-get install -y wrk')
+  process.exit(1)
+}
+
+const forward = (next: string) => `export const config = { enqueues: ['${next}'], triggers: [{ type: 'queue', config: { concurrency: 100 } }] }
+export const handler = async (data, { enqueue }) => { await enqueue({ topic: '${next}', data }) }
+`
+const files: Record<string, string> = {
+  'motia.config.ts': 'export default {}\n',
+  'steps/http/ts-hello.get.step.ts': `export const handler = async () => ({ status: 200, body: { message: 'hello' } })\n`,
+  'steps/http/py-hello.get_step.py': `async def handler(req, ctx):\n    return {"status": 200, "body": {"message": "hello"}}\n`,
+  'steps/http/chain/[name].post.step.ts': `
+    export const config = { enqueues: ['ts-one', 'py-one'] }
+    export const handler = async (req, { enqueue }) => {
+      const topic = req.params.name + '-one'
+      const sends = []
+      for (let i = 0; i < req.body.batch; i++) sends.push(enqueue({ topic, data: { sentAt: req.body.sentAt, chain: req.params.name } }))
+      await Promise.all(sends)
+      return { status: 202 }
+    }`,
+  'steps/queue/ts-one/forward.step.ts': forward('end'),
+  'steps/queue/py-one/forward_step.py': `from motia import queue
+config = {"name": "PyForward", "enqueues": ["end"], "triggers": [queue("py-one", config={"concurrency": 100})]}
+async def handler(data, ctx):
+    await ctx.enqueue({"topic": "end", "data": data})
+`,
+  'steps/queue/end/arrive.step.ts': `
+    import { record } from '../../../lib/latency.ts'
+    export const config = { triggers: [{ type: 'queue', config: { concurrency: 100 } }] }
+    export const handler = async (data) => { record(data.chain, data.sentAt) }`,
+  'steps/http/stats/[name].get.step.ts': `
+    import { stats } from '../../../lib/latency.ts'
+    export const handler = async (req) => ({ status: 200, body: stats(req.params.name) })`,
+  'steps/http/reset.post.step.ts': `
+    import { reset } from '../../lib/latency.ts'
+    export const handler = async () => { reset(); return { status: 204 } }`,
+  'lib/latency.ts': `
+    const now = () => performance.timeOrigin + performance.now()
+    let samples = new Map<string, number[]>()
+    let last = new Map<string, number>()
+    export function record(chain: string, sentAt: number) {
+      const at = now()
+      if (!samples.has(chain)) samples.set(chain, [])
+      samples.get(chain)!.push(at - sentAt)
+      last.set(chain, at)
+    }
+    export function reset() { samples = new Map(); last = new Map() }
+    export function stats(chain: string) {
+      const sorted = [...(samples.get(chain) ?? [])].sort((a, b) => a - b)
+      const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
+      return { count: sorted.length, last: last.get(chain) ?? 0, p50: pick(0.5), p99: pick(0.99) }
+    }
+  `,
+}
+
+interface Sample {
+  rate: number
+  p50: number
+  p99: number
+}
+
+const root = join(repo, '.tmp', `bench-python-${process.pid}`)
+rmSync(root, { recursive: true, force: true })
+writeProject(root, files)
+const port = 20_000 + Math.floor(Math.random() * 20_000)
+const base = `http://127.0.0.1:${port}`
+const server = Bun.spawn([...pin(0), process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
+  cwd: root,
+  env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
+  stdout: 'ignore',
+  stderr: 'inherit',
+})
+
+try {
+  await waitUntil(async () => (await fetch(`${base}/__motia/health`).catch(() => undefined))?.ok === true, 30_000)
+  const worker = pythonWorker(server.pid)
+  // The worker inherits the server's pinning (it shares core 0 with it, the conservative case);
+  // WORKER_CORES=0,1 lets it use another core as a separate process may in production.
+  if (process.env.WORKER_CORES && pin(0).length) Bun.spawnSync(['taskset', '-p', '-c', process.env.WORKER_CORES, String(worker)], { stdout: 'ignore' })
+  const idleRss = rssMiB(worker)
+  // Warm-up: both HTTP steps and both chains once.
+  for (const path of ['/ts-hello', '/py-hello']) await wrk(path, 1)
+  for (const chain of ['ts', 'py']) await chainRun(chain, Math.min(total, 1000))
+
+  const http: Record<string, Sample[]> = { ts: [], py: [] }
+  const chains: Record<string, Sample[]> = { ts: [], py: [] }
+  for (let round = 0; round < rounds; round++) {
+    for (const side of ['ts', 'py']) http[side]!.push(await wrk(`/${side}-hello`, duration))
+    for (const side of ['ts', 'py']) chains[side]!.push(await chainRun(side, total))
+  }
+  const loadedRss = rssMiB(worker)
+
+  const placement = pin(0).length ? `server pinned to core 0 (Python worker on ${process.env.WORKER_CORES ? `cores ${process.env.WORKER_CORES}` : 'core 0 too'}), wrk -t1 on core 1` : 'wrk -t2 sharing the cores'
+  console.log(`\nmotia start on the embedded store; ${rounds} round(s) alternating, median shown; ${placement}`)
+  console.log(`HTTP: wrk -c${connections} -d${duration}s. Chain: HTTP → queue → queue, N = ${total} messages, ${batch} per request, 64 requests in flight\n`)
+  console.log(['scenario', 'side', 'rate', 'p50 ms', 'p99 ms', 'ratio', 'target'].join(' | '))
+  row('GET step', 'TypeScript', median(http.ts!), 'req/s')
+  row('GET step', 'Python', median(http.py!), 'req/s', median(http.ts!), 0.3)
+  row('chain', 'TS → TS → TS', median(chains.ts!), 'msg/s')
+  row('chain', 'TS → Python → TS', median(chains.py!), 'msg/s', median(chains.ts!), 0.5)
+  console.log(`\nPython worker (pid ${worker}): ${idleRss.toFixed(1)} MiB resident idle after start, ${loadedRss.toFixed(1)} MiB after the runs`)
+  console.log(`rounds: HTTP ts ${list(http.ts!)} / py ${list(http.py!)} req/s; chains ts ${list(chains.ts!)} / py ${list(chains.py!)} msg/s`)
+} finally {
+  server.kill('SIGTERM')
+  await server.exited
+  rmSync(root, { recursive: true, force: true })
+}
+
+// --- internal ---
+
+function row(scenario: string, side: string, sample: Sample, unit: string, baseline?: Sample, target?: number): void {
+  const ratio = baseline ? sample.rate / baseline.rate : 1
+  const verdict = target === undefined ? '' : `≥ ${target} ${ratio >= target ? 'PASS' : 'BELOW'}`
+  console.log([scenario, side, `${sample.rate.toFixed(0)} ${unit}`, sample.p50.toFixed(2), sample.p99.toFixed(2), ratio.toFixed(2), verdict].join(' | '))
+}
+
+/** Sends `count` messages into chain `name`; throughput from the first send to the last arrival. */
+async function chainRun(name: string, count: number): Promise<Sample> {
+  await fetch(`${base}/reset`, { method: 'POST' })
+  const started = performance.timeOrigin + performance.now()
+  const post = (messages: number) =>
+    fetch(`${base}/chain/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sentAt: performance.timeOrigin + performance.now(), batch: messages }) })
+  await sendAll({ total: count, batch, inFlight: 64, name, post })
+  let stats = { count: 0, last: 0, p50: 0, p99: 0 }
+  await waitUntil(async () => (stats = (await (await fetch(`${base}/stats/${name}`)).json()) as typeof stats).count >= count, 120_000)
+  return { rate: count / ((stats.last - started) / 1000), p50: stats.p50, p99: stats.p99 }
+}
+
+async function wrk(path: string, seconds: number): Promise<Sample> {
+  const threads = pin(1).length ? '-t1' : '-t2'
+  const proc = Bun.spawn([...pin(1), 'wrk', threads, `-c${connections}`, `-d${seconds}s`, '--latency', `${base}${path}`], { stdout: 'pipe', stderr: 'pipe' })
+  const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited])
+  if (code !== 0) throw new Error(`wrk failed:\n${out}`)
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)
+  if (non2xx) throw new Error(`${path} answered ${non2xx[1]} errors during the run:\n${out}`)
+  return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: millis(/\s50%\s+([\d.]+\w+)/.exec(out)?.[1]), p99: millis(/\s99%\s+([\d.]+\w+)/.exec(out)?.[1]) }
+}
+
+/** The Python worker the server started (its child running motia_worker.py). */
+function pythonWorker(pid: number): number {
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean)) {
+      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('motia_worker.py')) return Number(child)
+    }
+  }
+  throw new Error('no Python worker under the server')
+}
+
+function rssMiB(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
+  return kb / 1024
+}
+
+function median(samples: Sample[]): Sample {
+  const at = (key: keyof Sample) => [...samples].map((s) => s[key]).sort((a, b) => a - b)[Math.floor(samples.length / 2)]!
+  return { rate: at('rate'), p50: at('p50'), p99: at('p99') }
+}
+
+function list(samples: Sample[]): string {
+  return samples.map((s) => s.rate.toFixed(0)).join(', ')
+}
+
+function millis(text: string | undefined): number {
+  const match = /([\d.]+)(us|ms|s)/.exec(text ?? '')
+  if (!match) return Number.NaN
+  const value = Number(match[1])
+  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value
+}
