@@ -1,11 +1,39 @@
 /**
- * What the queue benchmarks (`queue.ts`, `queue-redis.ts`) share: the HTTP → queue → queue chain's
+ * What the benchmarks share (the queue ones, `queue.ts` and `queue-redis.ts`, most of it): the HTTP → queue → queue chain's
  * step files, writing the project, sending N messages at full load, and waiting with a deadline.
  * Each bench keeps its own `lib/latency` module (one computes percentiles in the server, the other
  * returns the samples so that several instances can be merged).
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+
+/**
+ * A port nothing listens on now, picked by the kernel: a random number in the ephemeral range can
+ * be the local port of some connection still in TIME_WAIT, which a busy machine has thousands of.
+ */
+export function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
+  const port = probe.port!
+  probe.stop(true)
+  return port
+}
+
+/**
+ * Where a checkout exports its adapter factories: `motia/adapters`, or `motia` in checkouts from
+ * before it had that entry (benchmarks with `BEFORE` run one of those beside this one).
+ */
+export function adaptersEntry(checkout: string): string {
+  const manifest = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')) as { exports?: Record<string, string> }
+  return manifest.exports?.['./adapters'] ? 'motia/adapters' : 'motia'
+}
+
+/** User + system CPU time of process `pid`, in ms (Linux; NaN elsewhere). */
+export function cpuMs(pid: number): number {
+  const path = `/proc/${pid}/stat`
+  if (!existsSync(path)) return Number.NaN
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in clock ticks (USER_HZ 100)
+}
 
 /**
  * The chain's steps: POST /chain enqueues `batch` messages to hop-one, which forwards each to

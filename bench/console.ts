@@ -19,6 +19,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { cpuMs } from './chain.ts'
 
 if (process.argv[2] === '--watch') await watch(process.argv[3]!)
 
@@ -40,7 +41,7 @@ export const handler = async (req, { enqueue }) => { await enqueue({ topic: 'ord
   'steps/queue/order-placed/consume.step.ts': `export const handler = async () => {}\n`,
 }
 const config = (enabled: boolean) =>
-  `import { createMemoryQueue, createMemoryState } from 'motia'\nimport consolePlugin from 'motia/plugins/console'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState }, plugins: [consolePlugin({ enabled: ${enabled} })] }\n`
+  `import { createMemoryQueue, createMemoryState } from 'motia/adapters'\nimport consolePlugin from 'motia/plugins/console'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState }, plugins: [consolePlugin({ enabled: ${enabled} })] }\n`
 
 type Side = 'off' | 'on'
 interface Server {
@@ -93,14 +94,6 @@ async function wrk(url: string, script: string | undefined, seconds: number) {
   const out = await new Response(proc.stdout).text()
   if ((await proc.exited) !== 0 || /Non-2xx/.test(out)) throw new Error(`wrk failed:\n${out}`)
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), requests: Number(/(\d+) requests in/.exec(out)?.[1]) }
-}
-
-/** User + system CPU time of process `pid`, in ms (Linux; NaN elsewhere). */
-function cpuMs(pid: number): number {
-  const path = `/proc/${pid}/stat`
-  if (!existsSync(path)) return Number.NaN
-  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in clock ticks (USER_HZ 100)
 }
 
 /** What an open Traces page asks of the server: the live feed, and the list again after runs arrive (at most every 300 ms). */

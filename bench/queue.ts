@@ -3,17 +3,19 @@
  *
  *   bun bench/queue.ts            # N = 20,000 messages per adapter
  *   N=5000 RATE=500 BATCH=1 bun bench/queue.ts
+ *   BEFORE=../main-checkout ROUNDS=3 bun bench/queue.ts   # that checkout's Motia too, alternating
  *
  * Each adapter runs in its own `motia start` child process; this process is the load generator.
  * Throughput: N messages enter through POSTs (BATCH messages per request, default 10, so that the
  * HTTP client on the same two cores is not what is measured) with 64 requests in flight, timed
  * from the first send to the last arrival at the chain's end. Latency: a second, paced phase
  * (RATE messages/s, one per request, "moderate load"), measured per message from the POST to the
- * end of the last step on the shared wall clock.
+ * end of the last step on the shared wall clock. With `BEFORE`, each round measures this checkout
+ * and the other one on every adapter (their order alternating), and medians are compared.
  */
 import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chainSteps, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
+import { adaptersEntry, chainSteps, freePort, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
 
 const repo = resolve(import.meta.dir, '..')
 const total = Number(process.env.N ?? 20_000)
@@ -21,6 +23,8 @@ const rate = Number(process.env.RATE ?? 1000)
 const pacedSeconds = Number(process.env.PACED_SECONDS ?? 3)
 const batch = Number(process.env.BATCH ?? 10)
 const inFlight = 64
+const before = process.env.BEFORE ? resolve(process.env.BEFORE) : undefined
+const rounds = Number(process.env.ROUNDS ?? 1)
 
 const steps: Record<string, string> = {
   ...chainSteps('lib/latency.ts', 100),
@@ -39,8 +43,8 @@ const steps: Record<string, string> = {
 }
 
 const adapters = {
-  memory: `import { createMemoryQueue, createMemoryState } from 'motia'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`,
-  sqlite: `export default {}\n`,
+  memory: (checkout: string) => `import { createMemoryQueue, createMemoryState } from '${adaptersEntry(checkout)}'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`,
+  sqlite: () => `export default {}\n`,
 }
 
 interface Result {
@@ -53,29 +57,46 @@ interface Result {
   pacedP99: number
 }
 
-const results: Result[] = []
-for (const [adapter, config] of Object.entries(adapters)) results.push(await measure(adapter, config))
+const results: Array<Result & { checkout: string }> = []
+for (let round = 0; round < rounds; round++) {
+  for (const [adapter, config] of Object.entries(adapters)) {
+    const checkouts = before ? (round % 2 ? [before, repo] : [repo, before]) : [repo]
+    for (const checkout of checkouts) results.push({ ...(await measure(adapter, config(checkout), checkout)), checkout })
+  }
+}
 
 console.log(`\nHTTP → queue → queue, N = ${total} messages, ${batch} per request, 64 requests in flight; paced phase ${rate} msg/s for ${pacedSeconds} s\n`)
 console.log(['adapter', 'msg/s through the chain', 'queue hops/s', 'p50 ms (saturated)', 'p99 ms', 'p50 ms (paced)', 'p99 ms', 'target'].join(' | '))
-for (const r of results) {
+for (const adapter of Object.keys(adapters)) {
+  const r = medianOf(results.filter((x) => x.adapter === adapter && x.checkout === repo))
   const target = r.adapter === 'memory' ? 50_000 : 10_000
   const verdict = r.throughput >= target ? 'PASS' : 'BELOW'
   const latency = r.adapter === 'sqlite' ? `, paced p50 < 5 ms ${r.pacedP50 < 5 ? 'PASS' : 'BELOW'}` : ''
   console.log(
     [r.adapter, r.throughput.toFixed(0), (r.throughput * 2).toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), r.pacedP50.toFixed(2), r.pacedP99.toFixed(2), `≥ ${target} msg/s ${verdict}${latency}`].join(' | '),
   )
+  if (before) {
+    const old = medianOf(results.filter((x) => x.adapter === adapter && x.checkout === before))
+    console.log([`${adapter} at ${before}`, old.throughput.toFixed(0), (old.throughput * 2).toFixed(0), old.p50.toFixed(2), old.p99.toFixed(2), old.pacedP50.toFixed(2), old.pacedP99.toFixed(2), `this checkout: ${(r.throughput / old.throughput).toFixed(2)}× it`].join(' | '))
+  }
 }
-console.log('\nA message passes both queue steps; "queue hops/s" counts each step run. Saturated latency includes the backlog the load builds up.')
+console.log(`\nA message passes both queue steps; "queue hops/s" counts each step run. Saturated latency includes the backlog the load builds up.${rounds > 1 ? ` Medians of ${rounds} rounds.` : ''}`)
 
 // --- internal ---
 
-async function measure(adapter: string, config: string): Promise<Result> {
-  const root = join(repo, '.tmp', `bench-queue-${adapter}-${process.pid}`)
+/** Each figure's median across rounds. */
+function medianOf(rows: Result[]): Result {
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+  const pick = (key: keyof Omit<Result, 'adapter'>) => mid(rows.map((row) => row[key]))
+  return { adapter: rows[0]!.adapter, throughput: pick('throughput'), seconds: pick('seconds'), p50: pick('p50'), p99: pick('p99'), pacedP50: pick('pacedP50'), pacedP99: pick('pacedP99') }
+}
+
+async function measure(adapter: string, config: string, checkout: string): Promise<Result> {
+  const root = join(checkout, '.tmp', `bench-queue-${adapter}-${process.pid}`)
   rmSync(root, { recursive: true, force: true })
   writeProject(root, { ...steps, 'motia.config.ts': config })
-  const port = 20_000 + Math.floor(Math.random() * 20_000)
-  const server = Bun.spawn([process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port)], {
+  const port = freePort()
+  const server = Bun.spawn([process.execPath, join(checkout, 'cli/index.ts'), 'start', '--port', String(port)], {
     cwd: root,
     env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
     stdout: 'ignore',
@@ -111,7 +132,7 @@ async function measure(adapter: string, config: string): Promise<Result> {
     await Promise.all(pending)
     await waitUntil(async () => (await stats()).count >= paced, 60_000)
     const moderate = await stats()
-    console.log(`${adapter}: ${total} chains in ${seconds.toFixed(2)} s`)
+    console.log(`${adapter}${checkout === repo ? '' : ` at ${checkout}`}: ${total} chains in ${seconds.toFixed(2)} s`)
     return { adapter, throughput: total / seconds, seconds, p50: full.p50, p99: full.p99, pacedP50: moderate.p50, pacedP99: moderate.p99 }
   } finally {
     server.kill('SIGTERM')

@@ -4,11 +4,13 @@
  * time: `.env` is read from it (Bun does that for executables) and `.motia/` is created in it.
  */
 import { basename } from 'node:path'
+import { parseArgs } from 'node:util'
 import pkg from '../package.json' with { type: 'json' }
-import { MotiaError } from '../runtime/errors.ts'
 import type { RuntimeOptions } from '../runtime/runtime.ts'
+import { parsePort } from './command.ts'
+import { UsageError } from './errors.ts'
+import { finish } from './index.ts'
 import { serve } from './serve.ts'
-import { fail } from './output.ts'
 
 /** The project the executable was built from, for `--help` and `--version`. */
 export interface BundleAbout {
@@ -22,21 +24,12 @@ export interface BundleAbout {
  */
 export async function runBundle(bundle: NonNullable<RuntimeOptions['bundle']>, about?: BundleAbout): Promise<void> {
   const name = about?.name ?? basename(process.execPath)
-  const args = parseArgs(process.argv.slice(2), name)
-  if (args.help) {
-    process.stdout.write(help(name))
-    return
-  }
-  if (args.version) {
-    process.stdout.write(`${name}${about?.version ? ` ${about.version}` : ''} (motia ${pkg.version})\n`)
-    return
-  }
-  try {
-    await serve({ root: process.cwd(), mode: 'start', port: args.port, host: args.host, bundle })
-  } catch (error) {
-    if (error instanceof MotiaError && !args.debug) fail(error.message)
-    throw error
-  }
+  await finish(async () => {
+    const args = bundleArgs(process.argv.slice(2), name)
+    if (args.help) return void process.stdout.write(help(name))
+    if (args.version) return void process.stdout.write(`${name}${about?.version ? ` ${about.version}` : ''} (motia ${pkg.version})\n`)
+    return (await serve({ root: process.cwd(), mode: 'start', port: args.port, host: args.host, bundle })).stopped
+  }, process.argv.includes('--debug'))
 }
 
 // --- internal ---
@@ -49,34 +42,37 @@ interface BundleArgs {
   version?: boolean
 }
 
-function parseArgs(argv: readonly string[], name: string): BundleArgs {
-  const args: BundleArgs = {}
+/**
+ * `node:util` parses; the checks below turn what it found into the one-line refusals of
+ * `motia start`'s flags: an argument it does not take, or a flag without its value.
+ */
+function bundleArgs(argv: readonly string[], name: string): BundleArgs {
   const usage = `${name} takes --port <port>, --host <host>, --debug, --help and --version`
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1
-    const flag = eq === -1 ? arg : arg.slice(0, eq)
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1)
-    const value = () => {
-      const next = inline ?? argv[++i]
-      if (next === undefined || next === '') fail(`${flag} needs a value: ${usage}`)
-      return next
+  const { values, tokens } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, tokens: true, options: bundleOptions })
+  for (const token of tokens) {
+    const known = token.kind === 'option' && Object.hasOwn(bundleOptions, token.name) ? bundleOptions[token.name as keyof typeof bundleOptions] : undefined
+    if (!known || (token.kind === 'option' && known.type === 'boolean' && token.value !== undefined)) {
+      throw new UsageError(`unknown argument "${argv[token.index]}": ${usage}`)
     }
-    if (flag === '--port' || flag === '-p') args.port = parsePort(value())
-    else if (flag === '--host' || flag === '-H') args.host = value()
-    else if (flag === '--debug' && inline === undefined) args.debug = true
-    else if ((flag === '--help' || flag === '-h') && inline === undefined) args.help = true
-    else if ((flag === '--version' || flag === '-v') && inline === undefined) args.version = true
-    else fail(`unknown argument "${arg}": ${usage}`)
+    if (token.kind === 'option' && known.type === 'string' && !token.value) throw new UsageError(`${token.rawName} needs a value: ${usage}`)
   }
-  return args
+  const text = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined)
+  return {
+    port: values.port === undefined ? undefined : parsePort(text(values.port)!),
+    host: text(values.host),
+    debug: values.debug === true,
+    help: values.help === true,
+    version: values.version === true,
+  }
 }
 
-function parsePort(text: string): number {
-  const port = Number(text)
-  if (!/^\d+$/.test(text) || port > 65535) fail(`--port must be a number from 0 to 65535, got "${text}"`)
-  return port
-}
+const bundleOptions = {
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string', short: 'H' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const
 
 function help(name: string): string {
   return `Usage: ${name} [options]

@@ -1,10 +1,5 @@
-/** How the CLI talks: one line per user mistake, aligned tables, JSON for scripts. */
-
-/** Prints one line to stderr and exits 1: how every user mistake ends. */
-export function fail(message: string): never {
-  process.stderr.write(`${message.startsWith('[motia]') ? message : `[motia] ${message}`}\n`)
-  process.exit(1)
-}
+/** How the CLI talks: aligned tables, JSON for scripts (a user mistake is a thrown `UsageError`). */
+import { UsageError } from './errors.ts'
 
 /** Prints rows as aligned columns under a header; long cells are cut to `maxWidth`. */
 export function printTable(header: string[], rows: string[][], maxWidth = 60): void {
@@ -23,6 +18,6 @@ export function parseJsonArgument(name: string, text: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    fail(`${name} is not valid JSON (${(error as Error).message}): quote it for the shell, e.g. ${name} '{"id":1}'`)
+    throw new UsageError(`${name} is not valid JSON (${(error as Error).message}): quote it for the shell, e.g. ${name} '{"id":1}'`, { cause: error })
   }
 }

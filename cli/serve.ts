@@ -1,6 +1,7 @@
 /**
  * What `motia dev` and `motia start` share: create the runtime, load the steps, listen, print
- * the listing, and shut down gracefully on SIGINT/SIGTERM.
+ * the listing, and shut down gracefully on SIGINT/SIGTERM. `stopped` resolves with the exit code
+ * for cli/index.ts: 0 once the runtime stopped, 130 at once on a second signal.
  */
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
 import type { LoadedStep } from '../runtime/discovery/loaded-step.ts'
@@ -15,7 +16,7 @@ export interface ServeOptions {
   bundle?: RuntimeOptions['bundle']
 }
 
-export async function serve(options: ServeOptions): Promise<Runtime> {
+export async function serve(options: ServeOptions): Promise<{ runtime: Runtime; stopped: Promise<number> }> {
   // The console is on in dev unless motia.config.ts lists it (e.g. consolePlugin({ enabled: false })).
   const defaultPlugins = options.mode === 'dev' ? [consolePlugin()] : []
   const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle, defaultPlugins })
@@ -25,21 +26,23 @@ export async function serve(options: ServeOptions): Promise<Runtime> {
   const ui = (configured ?? defaultPlugins[0])?.console
   printListing(runtime.steps(), loaded.errors.length, url, options.mode, runtime.streaming.streams(), ui?.enabled ? ui.path : undefined)
   let stoppingSince = 0
+  let exit: (code: number) => void = () => {}
+  const stopped = new Promise<number>((resolve) => (exit = resolve))
   const shutdown = async (signal: string) => {
     // One stop can arrive twice a moment apart: from the process group and from the npm
     // launcher (bin/motia.mjs) passing it on. Only a later signal means "stop now".
     if (stoppingSince) {
-      if (Date.now() - stoppingSince > 1000) process.exit(130)
+      if (Date.now() - stoppingSince > 1000) exit(130)
       return
     }
     stoppingSince = Date.now()
     process.stderr.write(`\n${signal}: stopping (waiting for running handlers)…\n`)
     await runtime.stop()
-    process.exit(0)
+    exit(0)
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  return runtime
+  return { runtime, stopped }
 }
 
 // --- internal ---

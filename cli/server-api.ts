@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path'
 import { readProjectLock } from '../runtime/project-lock.ts'
-import { fail } from './output.ts'
+import { UsageError } from './errors.ts'
 
 export interface ServerApi {
   url: string
@@ -19,17 +19,17 @@ export interface ServerApi {
 export function serverApi(dir: string): ServerApi {
   const root = resolve(dir)
   const lock = readProjectLock(root)
-  if (!lock?.url) fail(`no motia server is running for ${root} (no .motia/server.lock with a url): start one with motia dev`)
+  if (!lock?.url) throw new UsageError(`no motia server is running for ${root} (no .motia/server.lock with a url): start one with motia dev`)
   const base = lock.url.replace('0.0.0.0', '127.0.0.1')
   const call = async (path: string) => {
     let res: Response
     try {
       res = await fetch(new URL(`/__motia/api${path}`, base), { headers: { 'x-motia-token': lock.token } })
     } catch (error) {
-      fail(`the server at ${lock.url} did not answer (${(error as Error).message}); is it still running?`)
+      throw new UsageError(`the server at ${lock.url} did not answer (${(error as Error).message}); is it still running?`, { cause: error })
     }
-    if (res.status === 404) fail(`the server at ${lock.url} has no console API: it runs under motia start without the console plugin (see docs/console.md)`)
-    if (!res.ok) fail(((await res.json().catch(() => ({}))) as { error?: string }).error ?? `the server answered ${res.status}`)
+    if (res.status === 404) throw new UsageError(`the server at ${lock.url} has no console API: it runs under motia start without the console plugin (see docs/console.md)`)
+    if (!res.ok) throw new UsageError(((await res.json().catch(() => ({}))) as { error?: string }).error ?? `the server answered ${res.status}`)
     return res
   }
   return {

@@ -5,105 +5,13 @@
 import { existsSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
-import type { QueueAdapter } from './adapters/queue/types.ts'
-import type { StateAdapter } from './adapters/state/types.ts'
 import type { LogLevel } from './observability/logger.ts'
-import type { TraceStore } from './observability/trace-store.ts'
-import type { MotiaPlugin } from './plugin.ts'
-import type { StreamStore } from './adapters/streams/types.ts'
-import type { AuthenticateStream } from './streams/socket.ts'
-import { resolveStreamLimits, type StreamLimits, type StreamsOptions } from './streams/limits.ts'
-import type { CronLock } from './adapters/redis/cron-lock.ts'
-import { checkCors, type CorsOptions } from './http/cors.ts'
-import type { Middleware } from './step/types.ts'
+import { checkCors } from './http/cors.ts'
 import { checkPlugins } from './plugin-host.ts'
-import { checkMaskOptions, createMasker, type Masker, type MaskOptions } from './observability/mask.ts'
+import { resolveStreamLimits } from './streams/limits.ts'
+import { checkMaskOptions, createMasker } from './observability/mask.ts'
 import { languages } from './languages/registry.ts'
-
-/** What an adapter factory is told: the project's Redis (when `REDIS_URL` is set) and key prefix. */
-export interface AdapterContext {
-  root: string
-  /** `REDIS_URL`, if set. */
-  redisUrl?: string
-  /** The project's key prefix in a shared store: `motia:<package name or folder>:`. */
-  prefix: string
-}
-
-type Factory<T> = T | ((context: AdapterContext) => T | Promise<T>)
-
-/** What `motia.config.ts` exports by default. */
-export interface MotiaConfig {
-  plugins?: MotiaPlugin[]
-  /** Storage and messaging; the embedded SQLite store in `.motia/` when left out. */
-  adapters?: {
-    queue?: Factory<QueueAdapter>
-    state?: Factory<StateAdapter>
-    traces?: Factory<TraceStore>
-    streams?: Factory<StreamStore>
-    /** Decides which instance runs a cron tick; only needed with several instances. */
-    cronLock?: Factory<CronLock>
-  }
-  http?: {
-    port?: number
-    /** Interface to listen on. Default `127.0.0.1` under `motia dev`, `0.0.0.0` under `motia start`. */
-    host?: string
-    /** Largest accepted request body in bytes; larger ones get 413. Default 1 MiB. */
-    bodyLimit?: number
-    /** Cross-origin requests from browsers; refused by browsers when left out. See docs/triggers/http.md. */
-    cors?: CorsOptions
-    /**
-     * More names the `/__motia/` control routes answer to (a tunnel, a container name), beside this
-     * machine's own; `.example.com` also allows its subdomains. Under `motia start`, setting it
-     * turns the Host check on. See docs/console.md.
-     */
-    allowedHosts?: string[]
-    /** Middleware run around every http step, before the step's own `middleware`. */
-    middleware?: Middleware[]
-  }
-  logLevel?: LogLevel
-  /**
-   * Turns a stream WebSocket's upgrade request (headers, query, subprotocols) into the auth context
-   * that `canAccess`/`onJoin` get. Throwing (or returning false) refuses it with 401 before the
-   * upgrade; null or undefined admits it without an auth context. See docs/streams.md.
-   */
-  authenticateStream?: AuthenticateStream
-  /** Stream WebSocket limits and allowed origins (see docs/streams.md). */
-  streams?: StreamsOptions
-  /** How long shutdown waits for running handlers. Default 10 000 ms. */
-  shutdownTimeoutMs?: number
-  /**
-   * Headers and query parameters whose values are kept as `[masked]` in traces, the console and a
-   * logged `req`, beside the built-in credential names (token, secret, key, password, session,
-   * auth, cookie…). See docs/observability.md.
-   */
-  mask?: MaskOptions
-  /**
-   * Out-of-process step languages, by name: the interpreter to run (default `python3` for
-   * `python`). `MOTIA_PYTHON` (the command line, e.g. `python3.12 -X dev`) wins over this.
-   */
-  languages?: Record<string, { command?: string[] }>
-}
-
-export interface ResolvedConfig {
-  plugins: MotiaPlugin[]
-  adapters: NonNullable<MotiaConfig['adapters']>
-  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[] }
-  logLevel: LogLevel
-  logFormat: 'json' | 'pretty'
-  shutdownTimeoutMs: number
-  authenticateStream?: AuthenticateStream
-  streams: StreamLimits
-  /** Masks credential-like headers and query parameters in recordings (`mask` in motia.config.ts). */
-  mask: Masker
-  /** `REDIS_URL`: when set, every adapter not named in `adapters` is the Redis one. */
-  redisUrl?: string
-  /** `MOTIA_TOKEN`: the control token of servers that hold no project lock (Redis mode). */
-  controlToken?: string
-  /** The interpreter command of each out-of-process language that has one configured. */
-  languages: Record<string, string[] | undefined>
-  /** The file it came from, if any. */
-  file?: string
-}
+import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from './types/runtime.ts'
 
 /**
  * Types `motia.config.ts`. Exists only for inference.
@@ -177,7 +85,7 @@ export async function loadConfig(
 }
 
 /** Resolves an adapter option that may be an instance or a factory. */
-export async function resolveFactory<T>(value: Factory<T> | undefined, fallback: () => T | Promise<T>, context?: AdapterContext): Promise<T> {
+export async function resolveFactory<T>(value: AdapterFactory<T> | undefined, fallback: () => T | Promise<T>, context?: AdapterContext): Promise<T> {
   if (value === undefined) return fallback()
   return typeof value === 'function' ? (value as (context?: AdapterContext) => T | Promise<T>)(context) : value
 }

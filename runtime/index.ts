@@ -1,93 +1,82 @@
 /**
- * The public entry (`motia`): types and helpers for step files, plugins and configuration, and
- * `createRuntime` for embedding a project.
+ * The public entry (`motia`): what step files, stream files, `motia.config.ts` and plugins use,
+ * and `createRuntime` for embedding a project. Adapter factories and the helpers for writing
+ * adapters are in `motia/adapters`; test helpers and contract suites in `motia/testing`.
  */
+// Steps: config, handler inference and the context.
+export type { AnyHandler, EnqueueTopics, HandlerInput, HandlerOutput, Handlers, QueueInput, StepConfig } from './step/types.ts'
+export { defineStep } from './step/types.ts'
 export type {
-  AnyHandler,
   CronInput,
   CronTriggerConfig,
   CustomTriggerConfig,
   EnqueueMessage,
-  EnqueueTopics,
   FiredTrigger,
   FlowContext,
-  HandlerInput,
-  HandlerOutput,
-  Handlers,
   HttpMethod,
   HttpRequest,
   HttpResponse,
   HttpTriggerConfig,
+  MatchHandlers,
   Middleware,
-  QueueInput,
+  MotiaRequest,
+  PluginContext,
   QueueOptions,
   QueueTriggerConfig,
+  ResponseWriter,
   ServerSentEvent,
   StateChange,
   StateTriggerConfig,
-  StepConfig,
   StreamTriggerConfig,
-  Topics,
-  TriggerConfig,
-} from './step/types.ts'
-export { defineStep } from './step/types.ts'
-// Motia compatibility: its builders and type names (see docs/migrating-from-motia.md).
-export { api, cron, http, jsonSchema, queue, state, step, stream, type HttpOptions, type QueueBuilderOptions, type StepDefinition } from './compat/builders.ts'
-export type {
-  ApiMiddleware,
-  ApiRequest,
-  ApiResponse,
-  ApiRouteConfig,
-  CronConfig,
-  Enqueue,
-  EventConfig,
-  MatchHandlers,
-  MotiaHttpArgs,
-  MotiaRequest,
-  NoopConfig,
-  QueryParam,
-  ResponseWriter,
-  StateTriggerInput,
-  StreamConfig,
   StreamTriggerInput,
+  Topics,
   TriggerCondition,
+  TriggerConfig,
   TriggerGuards,
-} from './compat/motia-types.ts'
-export { enqueue, logger, stateManager, streams } from './compat/module-context.ts'
+} from './types/context.ts'
+export { enqueue, logger, stateManager, streams } from './step/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
-export { ConfigError, MotiaError, NonRetriableError, ValidationError, type ValidationIssue } from './errors.ts'
-export {
-  definePlugin,
-  defineTrigger,
-  type MotiaPlugin,
-  type PluginCommand,
-  type PluginContext,
-  type PluginHooks,
-  type PluginRoute,
-  type RunOutcome,
-  type StepRun,
-  type TriggerType,
-  type Unregister,
-} from './plugin.ts'
+export { ConfigError, MotiaError, NonRetriableError, ValidationError, errorMessage, isNonRetriable, type ValidationIssue } from './errors.ts'
+// Motia compatibility: its builders and type names (see docs/migrating-from-motia.md).
+export { api, cron, http, jsonSchema, queue, state, step, stream, type HttpOptions, type QueueBuilderOptions, type StepDefinition } from './compat/builders.ts'
+export type { ApiMiddleware, ApiRequest, ApiResponse, ApiRouteConfig, CronConfig, Enqueue, EventConfig, MotiaHttpArgs, NoopConfig, QueryParam, StateTriggerInput, StreamConfig } from './compat/motia-types.ts'
+// Configuration, plugins and the runtime they see.
+export { defineConfig } from './config.ts'
+export { definePlugin, defineTrigger } from './plugin.ts'
 export { describePlugin, type PluginSummary } from './plugin-host.ts'
-export { defineConfig, type MotiaConfig, type ResolvedConfig } from './config.ts'
-export type { MotiaRuntime, PendingRun, RunOptions, RuntimeEvents } from './runtime-types.ts'
+export type {
+  MotiaConfig,
+  MotiaPlugin,
+  MotiaRuntime,
+  PendingRun,
+  PluginCommand,
+  PluginHooks,
+  PluginRoute,
+  ResolvedConfig,
+  RunOptions,
+  RunOutcome,
+  RuntimeEvents,
+  StepRun,
+  TriggerType,
+  Unregister,
+} from './types/runtime.ts'
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts'
 export type { LoadedStep, StepInvoker, StepLoader } from './discovery/loaded-step.ts'
 export type { Logger, LogEntry, LogLevel, LogSink } from './observability/logger.ts'
 export { createMasker, type Masker, type MaskOptions } from './observability/mask.ts'
 // For plugins that keep what runs produce (the console): bounded copies, as the trace store makes them.
 export { boundedCopy, clipText } from './observability/clip.ts'
-export type { Span, SpanEvent, Trace, TraceStore, TraceSummary } from './observability/trace-store.ts'
-export { createMemoryTraceStore } from './observability/trace-store.ts'
+// The adapters' interfaces, as the runtime and plugins see them; factories and helpers are in `motia/adapters`.
+export type { SharedTraceStore, Span, SpanEvent, Trace, TraceStore, TraceSummary } from './adapters/traces/types.ts'
 export type { StateAdapter, StateManager, StateWrite, UpdateOp } from './adapters/state/types.ts'
-export type { AttemptControl, ConsumeOptions, DeadLetter, DeadLetterCount, DeadLetterPage, DeadLetterPageOptions, DeadLetterSummary, MessageHandler, QueueAdapter, QueueMessage, QueueStats } from './adapters/queue/types.ts'
-export { createMemoryQueue } from './adapters/queue/memory.ts'
-export { createMemoryState } from './adapters/state/memory.ts'
-export { createSqliteQueue, type SqliteQueueOptions } from './adapters/queue/sqlite.ts'
-export { createSqliteState, type SqliteStateOptions } from './adapters/state/sqlite.ts'
+export type { DeadLetter, DeadLetterCount, DeadLetterPage, DeadLetterPageOptions, DeadLetterSummary, QueueAdapter, QueueMessage, QueueStats } from './adapters/queue/types.ts'
+// Dead letters a page at a time over any queue adapter (the console's Queues page reads them so).
+export { countDeadLetters, readDeadLetterPage } from './adapters/queue/dead-letter-page.ts'
 export type { StreamItem, StreamStore, StreamWrite } from './adapters/streams/types.ts'
+export type { CronLock } from './adapters/cron-lock/types.ts'
+export type { AdapterContext } from './types/runtime.ts'
+// Streams as step code and stream files see them.
 export type {
   StreamEvent,
   StreamHandle,
@@ -100,18 +89,4 @@ export type {
   StreamSubscription,
 } from './streams/types.ts'
 export type { StreamAuthRequest } from './streams/socket.ts'
-export { createMemoryStreams } from './adapters/streams/memory.ts'
-export { createSqliteStreams } from './adapters/streams/sqlite.ts'
-// For adapter authors: the update-op semantics, retry timing and defaults the built-in adapters use.
-export { applyUpdateOps, normalizePath } from './adapters/state/ops.ts'
-export { backoffDelay, checkPublishOptions, queueDefaults } from './adapters/queue/types.ts'
-export { countDeadLetters, readDeadLetterPage } from './adapters/queue/dead-letter-page.ts'
-export { errorMessage, isNonRetriable } from './errors.ts'
-// Redis (REDIS_URL switches all of them; `adapters` in motia.config.ts picks them one by one).
-export { redisCronLock, redisQueue, redisState, redisStreams, redisTraces, type RedisAdapterOptions } from './adapters/redis/index.ts'
-export { createRedisQueue, type RedisQueueOptions } from './adapters/redis/queue.ts'
-export { createRedisState } from './adapters/redis/state.ts'
-export { createRedisStreams, type RedisStreamStore, type StreamChange } from './adapters/redis/streams.ts'
-export { createRedisTraceStore, type SharedTraceStore } from './adapters/redis/traces.ts'
-export { createRedisCronLock, type CronLock } from './adapters/redis/cron-lock.ts'
-export type { AdapterContext } from './config.ts'
+export type { StreamChange } from './streams/hub.ts'

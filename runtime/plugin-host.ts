@@ -6,11 +6,11 @@
  */
 import { ConfigError, errorMessage } from './errors.ts'
 import type { LogSink } from './observability/logger.ts'
-import type { TraceStore } from './observability/trace-store.ts'
-import type { MotiaRuntime } from './runtime-types.ts'
+import type { TraceStore } from './adapters/traces/types.ts'
+import type { MotiaRuntime } from './types/runtime.ts'
 import { compileSchema, formatIssues } from './step/schema.ts'
-import type { FlowContext } from './step/types.ts'
-import type { MotiaPlugin } from './plugin.ts'
+import type { FlowContext } from './types/context.ts'
+import type { MotiaPlugin } from './types/runtime.ts'
 
 /**
  * Refuses a plugin list that cannot run: a non-object, a missing or repeated name, options that

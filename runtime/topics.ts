@@ -1,12 +1,15 @@
 /**
- * Which steps subscribe to which topic, and the check every enqueue passes before anything is
- * sent: the data must satisfy the input schema of every subscriber.
+ * Which steps subscribe to which topic, the check every enqueue passes before anything is sent
+ * (the data must satisfy the input schema of every subscriber), and the publish itself: one copy
+ * per subscribing step. `ctx.enqueue`, `runtime.enqueue` and the CLI's `motia enqueue` all publish
+ * through `publishTo`.
  */
 import { MotiaError, ValidationError } from './errors.ts'
-import { checkPublishOptions } from './adapters/queue/types.ts'
+import { checkPublishOptions, type QueueAdapter } from './adapters/queue/types.ts'
+import type { Logger } from './observability/logger.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
 import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
-import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './step/types.ts'
+import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './types/context.ts'
 
 export interface Subscriber {
   step: LoadedStep
@@ -29,6 +32,29 @@ export function indexTopics(steps: readonly LoadedStep[]): TopicIndex {
     }
   }
   return topics
+}
+
+/**
+ * Publishes `message` (checked already: `checkEnqueueMessage`) to the queue of every step that
+ * subscribes to its topic, once its data passed every subscriber's input schema; nothing is sent
+ * when one refuses it. Resolves the subscribers' names; with none, a warning is logged and nothing
+ * is sent.
+ */
+export async function publishTo(topics: TopicIndex, queue: QueueAdapter, message: EnqueueMessage, traceId: string, logger: Logger): Promise<string[]> {
+  const subscribers = topics.get(message.topic) ?? []
+  if (subscribers.length === 0) {
+    logger.warn(`enqueue to "${message.topic}" reached no subscriber: add a queue step for "${message.topic}"`, { traceId, topic: message.topic })
+    return []
+  }
+  await checkMessage(message.topic, subscribers, message.data)
+  const names = subscribers.map((s) => s.step.name)
+  await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id })
+  return names
+}
+
+/** The refusal of an enqueue from outside a step (runtime, CLI) to a topic no step subscribes to. */
+export function unknownTopic(topics: TopicIndex, topic: string): MotiaError {
+  return new MotiaError(`[motia] no step subscribes to topic "${topic}"; known topics: ${[...topics.keys()].join(', ') || 'none'}`, { code: 'UNKNOWN_TOPIC', status: 404 })
 }
 
 /**

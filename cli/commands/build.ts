@@ -1,13 +1,16 @@
+/**
+ * `motia build`: writes `motia.lock.json` and compiles the project into one executable that
+ * embeds every step (imported statically by a generated entry) and runs without node_modules. The
+ * project is loaded as `motia start` loads it, and refused for what `motia start` refuses.
+ */
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
-import { MotiaError } from '../../runtime/errors.ts'
-import pkg from '../../package.json' with { type: 'json' }
-import { createProgress } from '../progress.ts'
-import { loadProjectSteps } from '../project-steps.ts'
 import type { LoadedStream } from '../../runtime/streams/definitions.ts'
-import { collectLanguageSources, type BundledLanguage } from '../../runtime/languages/bundle.ts'
-import { languages, streamLanguageOf } from '../../runtime/languages/registry.ts'
+import type { BundledLanguage } from '../../runtime/languages/bundle.ts'
+import pkg from '../../package.json' with { type: 'json' }
+import { defineCommand } from '../command.ts'
+import { UsageError } from '../errors.ts'
 
 interface BuildOptions {
   dir: string
@@ -17,24 +20,36 @@ interface BuildOptions {
   sourcemap?: boolean
 }
 
-/**
- * `motia build`: writes `motia.lock.json` and compiles the project into one executable that
- * embeds every step (imported statically by a generated entry) and runs without node_modules.
- */
-export async function build(opts: BuildOptions): Promise<void> {
+export default defineCommand({
+  name: 'build',
+  description: 'compile the project into one executable (and write motia.lock.json)',
+  options: [
+    { flags: '-o, --outfile <file>', description: 'where to write the executable (default dist/<project-name>)' },
+    { flags: '--target <target>', description: "bun's compile target, e.g. bun-linux-x64 or bun-linux-arm64 (default: this machine)" },
+    { flags: '--minify', description: 'minify the bundled code' },
+    { flags: '--sourcemap', description: 'embed a source map so stack traces point into your steps' },
+  ],
+  dir: true,
+  examples: ['motia build', 'motia build --outfile dist/api --minify', 'PORT=8080 ./dist/my-app'],
+  run: build,
+})
+
+async function build(opts: BuildOptions): Promise<void> {
+  const [{ createProgress }, { loadFailure, loadProjectFiles }] = await Promise.all([import('../progress.ts'), import('../../runtime/project.ts')])
   const root = resolve(opts.dir)
   const progress = createProgress()
   const started = performance.now()
   progress.phase('loading steps')
-  const loaded = await loadProjectSteps(root)
+  const loaded = await loadProjectFiles({ root, mode: 'start' })
   if (loaded.errors.length > 0) {
     progress.failed('steps failed to load')
-    throw new MotiaError(loaded.errors.map((error) => error.message).join('\n'))
+    throw loadFailure(loaded.errors)
   }
-  if (loaded.steps.length === 0) throw new MotiaError(`[motia] no steps found under ${root}/steps or ${root}/src: nothing to build`)
-  if (loaded.unavailable.length > 0) throw new MotiaError(loaded.unavailable.join('\n'))
+  if (loaded.steps.length === 0) throw new UsageError(`[motia] no steps found under ${root}/steps or ${root}/src: nothing to build`)
+  if (loaded.unavailable.length > 0) throw new UsageError(loaded.unavailable.join('\n'))
   // Steps in other languages (Python) are embedded as source and run by the system's interpreter.
-  const embedded = embeddedLanguages(root)
+  const { languages, streamLanguageOf } = await import('../../runtime/languages/registry.ts')
+  const embedded = await embeddedLanguages(root, languages)
   const inProcess = [...loaded.steps.filter((step) => step.language === 'typescript' || step.language === 'javascript'), ...loaded.streams.filter((stream) => !streamLanguageOf(stream.file))]
 
   progress.phase(`writing motia.lock.json (${loaded.steps.length} steps)`)
@@ -44,7 +59,7 @@ export async function build(opts: BuildOptions): Promise<void> {
   mkdirSync(dirname(entry), { recursive: true })
   const about = projectAbout(root)
   writeFileSync(join(dirname(entry), 'languages.json'), JSON.stringify(embedded))
-  writeFileSync(entry, entrySource(entry, inProcess, loaded.config.file, about))
+  writeFileSync(entry, entrySource(entry, inProcess, loaded.project.config.file, about))
 
   const outfile = resolve(root, opts.outfile ?? join('dist', about.name))
   mkdirSync(dirname(outfile), { recursive: true })
@@ -58,7 +73,7 @@ export async function build(opts: BuildOptions): Promise<void> {
   rmSync(dirname(entry), { recursive: true, force: true })
   if (code !== 0) {
     progress.failed('compile failed')
-    throw new MotiaError(`[motia] bun build failed: ${compileError(root, `${err}\n${out}`)}`)
+    throw new UsageError(`[motia] bun build failed: ${compileError(root, `${err}\n${out}`)}`)
   }
   const size = statSync(outfile).size
   const seconds = (performance.now() - started) / 1000
@@ -110,7 +125,8 @@ function entrySource(entry: string, steps: ReadonlyArray<{ file: string; relativ
 }
 
 /** The source files of each language the project has steps in, by language name. */
-function embeddedLanguages(root: string): Record<string, BundledLanguage> {
+async function embeddedLanguages(root: string, languages: typeof import('../../runtime/languages/registry.ts').languages): Promise<Record<string, BundledLanguage>> {
+  const { collectLanguageSources } = await import('../../runtime/languages/bundle.ts')
   const out: Record<string, BundledLanguage> = {}
   for (const language of languages) {
     const bundled = collectLanguageSources(root, language)

@@ -1,17 +1,25 @@
+/** `motia dev`: serve with hot reload, and keep types.d.ts current. */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
 import type { Runtime } from '../../runtime/runtime.ts'
-import { watchProject } from '../../runtime/watch.ts'
-import { generateTypes, typesFile, writeIfChanged } from '../generate/types.ts'
-import { serve } from '../serve.ts'
+import { defineCommand, listenOptions } from '../command.ts'
 
-/** `motia dev`: serve with hot reload, and keep types.d.ts current. */
-export async function dev(opts: { port?: number; host?: string; dir: string }): Promise<void> {
-  const runtime = await serve({ root: resolve(opts.dir), mode: 'dev', port: opts.port, host: opts.host })
-  keepTypesCurrent(runtime)
-  watchProject(runtime)
-}
+export default defineCommand({
+  name: 'dev',
+  description: 'run the project with hot reload',
+  options: listenOptions('127.0.0.1, or $HOST; 0.0.0.0 exposes it'),
+  dir: true,
+  examples: ['motia dev', 'motia dev -p 4000'],
+  async run(opts: { port?: number; host?: string; dir: string }) {
+    const [{ serve }, { watchProject }, types] = await Promise.all([import('../serve.ts'), import('../../runtime/watch.ts'), import('../generate/types.ts')])
+    const { runtime, stopped } = await serve({ root: resolve(opts.dir), mode: 'dev', port: opts.port, host: opts.host })
+    // Its module is imported before serving, so the file is written as soon as the server listens.
+    keepTypesCurrent(runtime, types)
+    watchProject(runtime)
+    return stopped
+  },
+})
 
 // --- internal ---
 
@@ -21,7 +29,7 @@ export async function dev(opts: { port?: number; host?: string; dir: string }): 
  * changed, which happens when subscribers come, go or change topic; the watcher ignores `.d.ts`
  * files, so writing never causes a reload.
  */
-function keepTypesCurrent(runtime: Runtime): void {
+function keepTypesCurrent(runtime: Runtime, { generateTypes, typesFile, writeIfChanged }: typeof import('../generate/types.ts')): void {
   const file = join(runtime.root, typesFile)
   const refresh = (steps: readonly LoadedStep[]) => {
     if (!existsSync(file) && !existsSync(join(runtime.root, 'tsconfig.json'))) return

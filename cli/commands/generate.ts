@@ -1,107 +1,50 @@
-/**
- * `motia generate types | openapi | step`. The text comes from cli/generate/*.ts; this file loads
- * the project, asks at a terminal and writes files.
- */
-import * as prompts from '@clack/prompts'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
-import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
-import { MotiaError } from '../../runtime/errors.ts'
-import { generateOpenApi } from '../generate/openapi.ts'
-import { resolveStepSpec, stepFile, type Asker, type StepFlags } from '../generate/step.ts'
-import { generateTypes, writeIfChanged } from '../generate/types.ts'
-import { loadProjectSteps } from '../project-steps.ts'
+/** `motia generate types | openapi | step` (the work is in cli/generate/generate.ts). */
+import { defineCommand } from '../command.ts'
 
-interface OutputOptions {
-  dir: string
-  /** Relative to the project folder. */
-  out: string
-}
-
-/** `motia generate types`: writes types.d.ts so that enqueue checks data against each topic's subscribers. */
-export async function types(opts: OutputOptions): Promise<void> {
-  const root = resolve(opts.dir)
-  const out = resolve(root, opts.out)
-  const loaded = await projectOf(root)
-  mkdirSync(dirname(out), { recursive: true })
-  const wrote = writeIfChanged(out, generateTypes(loaded.steps, dirname(out), loaded.streams))
-  process.stdout.write(`${wrote ? 'wrote' : 'unchanged:'} ${shown(out)}\n`)
-}
-
-/** `motia generate openapi`: writes an OpenAPI 3.1 document of the http steps. */
-export async function openapi(opts: OutputOptions & { title?: string }): Promise<void> {
-  const root = resolve(opts.dir)
-  const out = resolve(root, opts.out)
-  const steps = await stepsOf(root)
-  const manifest = readManifest(root)
-  const document = generateOpenApi(steps, { title: opts.title ?? manifest.name ?? 'API', version: manifest.version ?? '0.0.0', description: manifest.description })
-  mkdirSync(dirname(out), { recursive: true })
-  writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`)
-  const count = Object.keys(document.paths).length
-  process.stdout.write(`wrote ${shown(out)} (${count} path${count === 1 ? '' : 's'})\n`)
-}
-
-/** `motia generate step`: asks for what the flags leave out at a terminal; never waits for input otherwise. */
-export async function step(opts: StepFlags & { dir: string }): Promise<void> {
-  const root = resolve(opts.dir)
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI)
-  if (interactive) prompts.intro('motia generate step')
-  const defaultLanguage = existsSync(join(root, 'tsconfig.json')) ? 'ts' : 'js'
-  const spec = await resolveStepSpec(opts, { ask: interactive ? terminal : undefined, defaultLanguage })
-  const { file, source } = stepFile(spec)
-  const target = join(root, file)
-  if (existsSync(target)) throw new MotiaError(`[motia] ${shown(target)} already exists: choose another --name${spec.trigger === 'http' ? ' or --path' : ''}`)
-  mkdirSync(dirname(target), { recursive: true })
-  writeFileSync(target, source)
-  if (interactive) prompts.outro(`wrote ${shown(target)}`)
-  else process.stdout.write(`wrote ${shown(target)}\n`)
-}
-
-// --- internal ---
-
-/** The project's steps; a step that fails to load would be missing from the output, so it stops the command. */
-async function stepsOf(root: string): Promise<LoadedStep[]> {
-  return (await projectOf(root)).steps
-}
-
-async function projectOf(root: string) {
-  if (!existsSync(root)) throw new MotiaError(`[motia] ${shown(root)} does not exist: pass the project folder with --dir`)
-  const loaded = await loadProjectSteps(root)
-  if (loaded.errors.length > 0) throw new MotiaError(loaded.errors.map((error) => error.message).join('\n'))
-  return loaded
-}
-
-function shown(path: string): string {
-  return relative(process.cwd(), path) || '.'
-}
-
-function readManifest(root: string): { name?: string; version?: string; description?: string } {
-  try {
-    return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: string; version?: string; description?: string }
-  } catch {
-    return {}
-  }
-}
-
-const terminal: Asker = {
-  text: (question) =>
-    answer(
-      prompts.text({
-        message: question.message,
-        placeholder: question.initial,
-        defaultValue: question.initial,
-        // An empty answer takes the suggestion, when there is one.
-        validate: (value) => (!value && question.initial ? undefined : question.validate(value ?? '')),
-      }),
-    ),
-  select: (question) => answer(prompts.select({ message: question.message, options: [...question.options], initialValue: question.initial })),
-}
-
-async function answer(pending: Promise<string | symbol>): Promise<string> {
-  const value = await pending
-  if (prompts.isCancel(value)) {
-    prompts.cancel('cancelled')
-    throw new MotiaError('[motia] cancelled')
-  }
-  return value as string
-}
+export default defineCommand({
+  name: 'generate',
+  description: 'generate types, an OpenAPI document or a new step',
+  examples: ['motia generate types', 'motia generate openapi -o docs/openapi.json', 'motia generate step -n SendWelcome -t queue --topic user-created'],
+  commands: [
+    {
+      name: 'types',
+      description: "write types.d.ts so enqueue checks data against each topic's input schemas (motia dev keeps it current)",
+      options: [{ flags: '-o, --out <file>', description: 'output file, relative to the project folder', default: 'types.d.ts' }],
+      dir: true,
+      examples: ['motia generate types', 'motia generate types -d services/api'],
+      run: async (opts) => (await import('../generate/generate.ts')).types(opts),
+    },
+    {
+      name: 'openapi',
+      description: 'write an OpenAPI 3.1 document of the http steps',
+      options: [
+        { flags: '-o, --out <file>', description: 'output file, relative to the project folder', default: 'openapi.json' },
+        { flags: '--title <title>', description: 'API title (default: the package name)' },
+      ],
+      dir: true,
+      examples: ['motia generate openapi', 'motia generate openapi -o docs/api.json --title "Orders API"'],
+      run: async (opts) => (await import('../generate/generate.ts')).openapi(opts),
+    },
+    {
+      name: 'step',
+      description: 'write a new step file where the folder conventions put it',
+      options: [
+        { flags: '-n, --name <Name>', description: 'step name in PascalCase' },
+        { flags: '-t, --trigger <kind>', description: 'http, queue, cron or state' },
+        { flags: '-l, --language <ts|js>', description: 'TypeScript or JavaScript (default: ts when the project has a tsconfig.json)' },
+        { flags: '--method <method>', description: 'http: GET, POST, PUT, PATCH or DELETE (default GET)' },
+        { flags: '--path <path>', description: 'http: route, e.g. /users/:id (default /<name-in-kebab-case>)' },
+        { flags: '--topic <topic>', description: 'queue: topic to subscribe to' },
+        { flags: '--cron <expression>', description: 'cron: schedule, e.g. "0 * * * *"' },
+      ],
+      dir: true,
+      examples: [
+        'motia generate step',
+        'motia generate step -n CreateUser -t http --method POST --path /users',
+        'motia generate step -n SendWelcome -t queue --topic user-created',
+        'motia generate step -n NightlyReport -t cron --cron "0 2 * * *" -l js',
+      ],
+      run: async (opts) => (await import('../generate/generate.ts')).step(opts),
+    },
+  ],
+})

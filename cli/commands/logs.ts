@@ -1,5 +1,7 @@
+/** `motia logs`: the running server's recent log lines, then (`--follow`) new ones as they are written. */
 import { prettySink, type LogEntry } from '../../runtime/observability/logger.ts'
-import { fail } from '../output.ts'
+import { defineCommand } from '../command.ts'
+import { UsageError } from '../errors.ts'
 import { serverApi } from '../server-api.ts'
 
 interface LogsOptions {
@@ -11,9 +13,23 @@ interface LogsOptions {
   json?: boolean
 }
 
-/** `motia logs`: the running server's recent log lines, then (`--follow`) new ones as they are written. */
-export async function logs(opts: LogsOptions): Promise<void> {
-  if (opts.level && !['debug', 'info', 'warn', 'error'].includes(opts.level)) fail(`--level must be debug, info, warn or error; got "${opts.level}"`)
+export default defineCommand({
+  name: 'logs',
+  description: "print the running server's recent log lines; --follow for new ones as they come",
+  options: [
+    { flags: '-f, --follow', description: 'keep printing new lines' },
+    { flags: '--trace <id>', description: 'only lines of this trace' },
+    { flags: '-s, --step <step>', description: 'only lines of this step' },
+    { flags: '-l, --level <level>', description: 'this level and above: debug, info, warn, error' },
+    { flags: '--json', description: 'print one JSON object a line' },
+  ],
+  dir: true,
+  examples: ['motia logs --follow', 'motia logs --trace 67ae80a6f73be7d616d5000000000001', 'motia logs -s SendEmail -l warn'],
+  run: logs,
+})
+
+async function logs(opts: LogsOptions): Promise<void> {
+  if (opts.level && !['debug', 'info', 'warn', 'error'].includes(opts.level)) throw new UsageError(`--level must be debug, info, warn or error; got "${opts.level}"`)
   const server = serverApi(opts.dir)
   const query = new URLSearchParams({ ...(opts.trace && { traceId: opts.trace }), ...(opts.step && { step: opts.step }), ...(opts.level && { level: opts.level }) })
   const print = opts.json ? (entry: LogEntry) => process.stdout.write(`${JSON.stringify(entry)}\n`) : prettySink()
@@ -48,5 +64,5 @@ export async function logs(opts: LogsOptions): Promise<void> {
   for (const entry of early) if (!seen.has(JSON.stringify(entry))) print(entry)
   ready = true
   await following
-  fail(`the server at ${server.url} stopped`)
+  throw new UsageError(`the server at ${server.url} stopped`)
 }

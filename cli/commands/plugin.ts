@@ -1,153 +1,43 @@
-/**
- * `motia plugin add | list | remove`: installs a plugin and lists it in `motia.config.ts`, shows
- * what the configured plugins add, and takes one out again. `add` and `remove` change the config
- * through its syntax tree, and on any failure put back every file they touched, byte for byte.
- */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { basename, join, resolve } from 'node:path'
-import { configFiles, loadConfig } from '../../runtime/config.ts'
-import { MotiaError, errorMessage } from '../../runtime/errors.ts'
-import { describePlugin } from '../../runtime/plugin-host.ts'
-import { printJson, printTable } from '../output.ts'
-import { createProgress } from '../progress.ts'
-import { addPlugin, listPlugins, newConfigSource, removePlugin } from '../plugins/config-edit.ts'
-import { inspectPlugin } from '../plugins/inspect.ts'
-import { parseOptions } from '../plugins/options.ts'
-import { detectPackageManager, installFiles, installPackages } from '../plugins/install.ts'
-import { parseSpec } from '../plugins/spec.ts'
+/** `motia plugin add | list | remove` (the work is in cli/plugins/manage.ts). */
+import { defineCommand, jsonOption } from '../command.ts'
 
-interface AddOptions {
-  dir: string
-  option?: string[]
-  install?: boolean
-}
-
-export async function add(spec: string, opts: AddOptions): Promise<void> {
-  const root = resolve(opts.dir)
-  const options = parseOptions(opts.option ?? [])
-  const parsed = await parseSpec(spec, root)
-  const file = configFile(root)
-  const snapshot = takeSnapshot(root, [basename(file), ...installFiles])
-  const progress = createProgress()
-  try {
-    const missing = parsed.kind === 'first-party' ? parsed.install.filter((name) => !resolvable(packageName(name), root)) : parsed.install
-    if (parsed.kind === 'first-party' && !resolvable('motia', root)) {
-      throw new MotiaError(`[motia] ${root} does not resolve the motia package, which holds the first-party plugins: add motia to the project's dependencies and install them first`)
-    }
-    if (missing.length > 0 && opts.install !== false) {
-      const manager = detectPackageManager(root)
-      progress.phase(`installing ${missing.join(' ')} (${manager})`)
-      await installPackages(root, manager, missing)
-    }
-    progress.phase(`checking ${spec}`)
-    const specifier = parsed.kind === 'path' ? join(root, parsed.importFrom) : parsed.importFrom
-    const { plugin, exportName, factory } = await inspectPlugin(specifier, root, options, spec)
-    const before = snapshot.get(basename(file))
-    const next = addPlugin(before ?? newConfigSource, { importFrom: parsed.importFrom, exportName, local: parsed.local, options: factory ? (options ?? {}) : undefined })
-    if (next === before) {
-      progress.done(`${plugin.name} is already in ${basename(file)} with these options: nothing to change`)
-      return
-    }
-    writeFileSync(file, next)
-    progress.phase(`loading ${basename(file)}`)
-    await loadConfig(root, {}, {})
-    progress.done(`added plugin "${plugin.name}" (${parsed.importFrom}) to ${basename(file)}${summary(describePlugin(plugin))}`)
-  } catch (error) {
-    snapshot.restore()
-    progress.failed(`could not add ${spec}`)
-    if (error instanceof MotiaError) throw new MotiaError(`${error.message} (${basename(file)} is unchanged)`, { code: error.code, cause: error })
-    throw new MotiaError(`[motia] could not add ${spec}: ${errorMessage(error)} (${basename(file)} is unchanged)`, { cause: error })
-  }
-}
-
-export async function list(opts: { dir: string; json?: boolean }): Promise<void> {
-  const root = resolve(opts.dir)
-  const file = configFile(root)
-  const entries = existsSync(file) ? listPlugins(readFileSync(file, 'utf8')) : []
-  const config = await loadConfig(root, {}, {})
-  const rows = config.plugins.map((plugin, i) => ({ ...describePlugin(plugin), from: entries[i]?.importFrom ?? '(in the config)' }))
-  if (opts.json) return printJson(rows)
-  if (rows.length === 0) {
-    process.stdout.write('no plugins configured: add one with motia plugin add <name|package|path>\n')
-    return
-  }
-  printTable(
-    ['PLUGIN', 'FROM', 'TRIGGERS', 'ADDS'],
-    rows.map((r) => [r.name, r.from, r.triggers.join(', ') || '-', [...r.hooks, ...r.context, ...r.routes, ...r.commands.map((c) => `motia ${c}`)].join(', ') || '-']),
-  )
-}
-
-export async function remove(name: string, opts: { dir: string }): Promise<void> {
-  const root = resolve(opts.dir)
-  const file = configFile(root)
-  if (!existsSync(file)) throw new MotiaError(`[motia] ${root} has no motia.config.ts: no plugins to remove`)
-  const source = readFileSync(file, 'utf8')
-  const entries = listPlugins(source)
-  // The plugins' own names need the config loaded; a config that no longer loads (a package was
-  // uninstalled) is still matched by import source.
-  const names = await loadConfig(root, {}, {}).then((c) => c.plugins.map((p) => p.name)).catch(() => [] as string[])
-  const entry = entries.find((e) => names[e.index] === name || e.importFrom === name || e.importFrom === `motia/plugins/${name}` || (e.importFrom && resolve(root, e.importFrom) === resolve(root, name)))
-  if (!entry) {
-    const known = entries.map((e) => names[e.index] ?? e.importFrom ?? `#${e.index + 1}`).join(', ') || 'none'
-    throw new MotiaError(`[motia] no plugin "${name}" in ${basename(file)}; configured: ${known}`)
-  }
-  writeFileSync(file, removePlugin(source, entry.index))
-  process.stdout.write(`✓ removed plugin "${names[entry.index] ?? name}" from ${basename(file)}${entry.importFrom && !entry.importFrom.startsWith('.') && !entry.importFrom.startsWith('motia/') ? ` (the package stays installed: uninstall ${entry.importFrom} if nothing else uses it)` : ''}\n`)
-}
-
-// --- internal ---
-
-function configFile(root: string): string {
-  return configFiles.map((f) => join(root, f)).find((f) => existsSync(f)) ?? join(root, 'motia.config.ts')
-}
-
-function resolvable(name: string, root: string): boolean {
-  try {
-    Bun.resolveSync(`${name}/package.json`, root)
-    return true
-  } catch {
-    try {
-      Bun.resolveSync(name, root)
-      return true
-    } catch {
-      return false
-    }
-  }
-}
-
-/** `@scope/name@^1` → `@scope/name`. */
-function packageName(spec: string): string {
-  const at = spec.indexOf('@', 1)
-  return at > 0 ? spec.slice(0, at) : spec
-}
-
-/** The bytes of `files` (absent ones remembered as absent), and a way to put them back. */
-function takeSnapshot(root: string, files: string[]) {
-  const saved = new Map<string, string | undefined>()
-  for (const name of files) {
-    const path = join(root, name)
-    saved.set(name, existsSync(path) ? readFileSync(path, 'latin1') : undefined)
-  }
-  return {
-    get: (name: string) => {
-      const bytes = saved.get(name)
-      return bytes === undefined ? undefined : Buffer.from(bytes, 'latin1').toString('utf8')
+export default defineCommand({
+  name: 'plugin',
+  description: 'add, list and remove plugins (trigger types, hooks, commands)',
+  examples: ['motia plugin add mqtt --option url=mqtt://localhost:1883', 'motia plugin list', 'motia plugin remove mqtt'],
+  commands: [
+    {
+      name: 'add',
+      description: 'install a plugin and add it to motia.config.ts',
+      arguments: [{ name: '<spec>', description: 'first-party name (mqtt, amqp, otel), npm package, .tgz file or ./path' }],
+      options: [
+        { flags: '-o, --option <key=value|json>', description: 'a plugin option (repeatable), or all of them as a JSON object', parse: (value: string, all: string[] = []) => [...all, value] },
+        { flags: '--no-install', description: 'do not install packages (they are there already)' },
+      ],
+      dir: true,
+      examples: [
+        'motia plugin add mqtt --option url=mqtt://localhost:1883',
+        `motia plugin add otel --option '{"endpoint":"http://localhost:4318"}'`,
+        'motia plugin add motia-plugin-webhook',
+        'motia plugin add ./plugins/audit.ts',
+      ],
+      run: async (spec: string, opts) => (await import('../plugins/manage.ts')).add(spec, opts),
     },
-    restore() {
-      for (const [name, bytes] of saved) {
-        const path = join(root, name)
-        if (bytes === undefined) rmSync(path, { force: true })
-        else writeFileSync(path, Buffer.from(bytes, 'latin1'))
-      }
+    {
+      name: 'list',
+      description: 'list the configured plugins with their trigger types and hooks',
+      options: [jsonOption],
+      dir: true,
+      examples: ['motia plugin list'],
+      run: async (opts) => (await import('../plugins/manage.ts')).list(opts),
     },
-  }
-}
-
-function summary(s: ReturnType<typeof describePlugin>): string {
-  const parts = [
-    s.triggers.length ? `trigger types ${s.triggers.join(', ')}` : '',
-    s.context.length ? s.context.join(', ') : '',
-    s.commands.length ? `commands ${s.commands.map((c) => `motia ${c}`).join(', ')}` : '',
-  ].filter(Boolean)
-  return parts.length ? `: ${parts.join('; ')}` : ''
-}
+    {
+      name: 'remove',
+      description: 'take a plugin out of motia.config.ts (by its name, package or path)',
+      arguments: [{ name: '<name>' }],
+      dir: true,
+      examples: ['motia plugin remove mqtt'],
+      run: async (name: string, opts) => (await import('../plugins/manage.ts')).remove(name, opts),
+    },
+  ],
+})

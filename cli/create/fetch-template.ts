@@ -5,7 +5,7 @@
  */
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs'
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path'
-import { MotiaError } from '../../runtime/errors.ts'
+import { UsageError } from '../errors.ts'
 
 /**
  * Downloads `source` into `dir` (which must not exist or be empty). An archive entry whose path
@@ -15,7 +15,7 @@ export async function downloadRemote(source: string, dir: string, env: Record<st
   const { downloadTemplate, registryProvider } = await import('giget')
   const registry = env.MOTIA_TEMPLATE_REGISTRY
   if (source.startsWith('motia:') && !registry) {
-    throw new MotiaError(`[motia] template "${source}" needs a registry: set MOTIA_TEMPLATE_REGISTRY to the URL that serves <name>.json`)
+    throw new UsageError(`[motia] template "${source}" needs a registry: set MOTIA_TEMPLATE_REGISTRY to the URL that serves <name>.json`)
   }
   const escaping: string[] = []
   try {
@@ -32,10 +32,10 @@ export async function downloadRemote(source: string, dir: string, env: Record<st
     })
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    throw new MotiaError(`[motia] could not download template "${source}": ${reason}`)
+    throw new UsageError(`[motia] could not download template "${source}": ${reason}`)
   }
   if (escaping.length > 0) {
-    throw new MotiaError(`[motia] template "${source}" has files outside its folder (${escaping.join(', ')}): refusing to use this template`)
+    throw new UsageError(`[motia] template "${source}" has files outside its folder (${escaping.join(', ')}): refusing to use this template`)
   }
 }
 
@@ -54,7 +54,7 @@ export function assertContained(dir: string): void {
         const landing = isAbsolute(target) ? target : resolve(dirname(path), target)
         const inside = relative(root, landing)
         if (inside.startsWith('..') || isAbsolute(inside)) {
-          throw new MotiaError(`[motia] the template's "${relative(root, path)}" points outside the project (to ${target}): refusing to use this template`)
+          throw new UsageError(`[motia] the template's "${relative(root, path)}" points outside the project (to ${target}): refusing to use this template`)
         }
       } else if (stat.isDirectory()) walk(path)
     }

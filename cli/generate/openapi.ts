@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
 import { toJsonSchema, type JsonSchema, type Schema } from '../../runtime/step/schema.ts'
-import type { HttpTriggerConfig } from '../../runtime/step/types.ts'
+import type { HttpTriggerConfig } from '../../runtime/types/context.ts'
 
 export const openapiFile = 'openapi.json'
 

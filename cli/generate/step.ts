@@ -5,7 +5,7 @@
  * wherever it is moved later.
  */
 import { Cron } from 'croner'
-import { MotiaError } from '../../runtime/errors.ts'
+import { UsageError } from '../errors.ts'
 
 export const triggerKinds = ['http', 'queue', 'cron', 'state'] as const
 export type TriggerKind = (typeof triggerKinds)[number]
@@ -43,7 +43,7 @@ export async function resolveStepSpec(flags: StepFlags, options: { ask?: Asker; 
   const { ask } = options
   const need = async (flag: keyof typeof missing, value: string | undefined, question: () => Promise<string>): Promise<string> => {
     if (value !== undefined) return value
-    if (!ask) throw new MotiaError(`[motia] missing ${flag}: ${missing[flag]}`)
+    if (!ask) throw new UsageError(`[motia] missing ${flag}: ${missing[flag]}`)
     return question()
   }
   const name = await need('--name', flags.name, () => ask!.text({ message: 'Step name (PascalCase)', validate: nameProblem }))
@@ -51,12 +51,12 @@ export async function resolveStepSpec(flags: StepFlags, options: { ask?: Asker; 
   const trigger = (
     await need('--trigger', flags.trigger, () => ask!.select({ message: 'Trigger', options: triggerKinds.map((kind) => ({ value: kind, label: triggerLabels[kind] })) }))
   ).toLowerCase()
-  if (!isTriggerKind(trigger)) throw new MotiaError(`[motia] --trigger must be one of ${triggerKinds.join(', ')}, got "${trigger}"`)
+  if (!isTriggerKind(trigger)) throw new UsageError(`[motia] --trigger must be one of ${triggerKinds.join(', ')}, got "${trigger}"`)
   const language = flags.language?.toLowerCase() ?? (ask ? await ask.select({ message: 'Language', options: languages, initial: options.defaultLanguage }) : options.defaultLanguage)
-  if (language !== 'ts' && language !== 'js') throw new MotiaError(`[motia] --language must be ts or js, got "${language}"`)
+  if (language !== 'ts' && language !== 'js') throw new UsageError(`[motia] --language must be ts or js, got "${language}"`)
   for (const flag of ['method', 'path', 'topic', 'cron'] as const) {
     if (flags[flag] !== undefined && !flagsOf[trigger].includes(flag)) {
-      throw new MotiaError(`[motia] --${flag} does not apply to ${trigger === 'http' ? 'an' : 'a'} ${trigger} step${flagsOf[trigger].length ? ` (it takes ${flagsOf[trigger].map((f) => `--${f}`).join(', ')})` : ''}`)
+      throw new UsageError(`[motia] --${flag} does not apply to ${trigger === 'http' ? 'an' : 'a'} ${trigger} step${flagsOf[trigger].length ? ` (it takes ${flagsOf[trigger].map((f) => `--${f}`).join(', ')})` : ''}`)
     }
   }
   const spec: StepSpec = { name, trigger, language }
@@ -128,7 +128,7 @@ function isTriggerKind(value: string): value is TriggerKind {
 }
 
 function check(problem: string | undefined): void {
-  if (problem) throw new MotiaError(`[motia] ${problem}`)
+  if (problem) throw new UsageError(`[motia] ${problem}`)
 }
 
 function nameProblem(name: string): string | undefined {

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander'
 import { loadConfig } from '../../runtime/config.ts'
-import { MotiaError } from '../../runtime/errors.ts'
+import { UsageError } from '../errors.ts'
 
 /** Adds every configured plugin's commands to `program`; a clash with a built-in one is refused. */
 export async function addPluginCommands(program: Command, root: string): Promise<void> {
@@ -13,7 +13,7 @@ export async function addPluginCommands(program: Command, root: string): Promise
   for (const plugin of config.plugins) {
     for (const command of plugin.commands ?? []) {
       if (taken.has(command.name)) {
-        throw new MotiaError(`[motia] plugin "${plugin.name}" adds the command "${command.name}", which already exists: rename it in the plugin`)
+        throw new UsageError(`[motia] plugin "${plugin.name}" adds the command "${command.name}", which already exists: rename it in the plugin`)
       }
       taken.add(command.name)
       program

@@ -4,7 +4,7 @@
  */
 import { builders, parseModule, type ProxifiedModule } from 'magicast'
 import { getDefaultExportOptions } from 'magicast/helpers'
-import { MotiaError } from '../../runtime/errors.ts'
+import { UsageError } from '../errors.ts'
 import { refuseForbiddenKeys } from './options.ts'
 
 /** What a new config file starts as. */
@@ -36,7 +36,7 @@ export function addPlugin(source: string, entry: PluginEntry): string {
   const config = configObject(mod)
   if (config.plugins === undefined) config.plugins = []
   const plugins = config.plugins
-  if (!Array.isArray(plugins) && plugins.$type !== 'array') throw new MotiaError('[motia] plugins in motia.config.ts is not an array literal: add the plugin by hand')
+  if (!Array.isArray(plugins) && plugins.$type !== 'array') throw new UsageError('[motia] plugins in motia.config.ts is not an array literal: add the plugin by hand')
   const item = entry.options === undefined ? builders.raw(local) : builders.functionCall(local, ...(Object.keys(entry.options).length ? [entry.options] : []))
   const at = entries(plugins).findIndex((e) => e.local === local)
   if (at >= 0) {
@@ -65,7 +65,7 @@ export function removePlugin(source: string, index: number): string {
   const config = configObject(mod)
   const plugins = config.plugins
   const entry = entries(plugins)[index]
-  if (!entry) throw new MotiaError(`[motia] motia.config.ts has no plugin #${index + 1}`)
+  if (!entry) throw new UsageError(`[motia] motia.config.ts has no plugin #${index + 1}`)
   plugins.splice(index, 1)
   if (plugins.length === 0) delete config.plugins
   if (entry.local && mod.imports[entry.local]) {
@@ -82,7 +82,7 @@ function parse(source: string): ProxifiedModule {
   try {
     return parseModule(source)
   } catch (error) {
-    throw new MotiaError(`[motia] motia.config.ts does not parse (${(error as Error).message}): fix it first`)
+    throw new UsageError(`[motia] motia.config.ts does not parse (${(error as Error).message}): fix it first`)
   }
 }
 
@@ -91,7 +91,7 @@ function configObject(mod: ProxifiedModule): any {
   try {
     return getDefaultExportOptions(mod)
   } catch {
-    throw new MotiaError('[motia] motia.config.ts must `export default defineConfig({ ... })` (or an object) for motia plugin to edit it')
+    throw new UsageError('[motia] motia.config.ts must `export default defineConfig({ ... })` (or an object) for motia plugin to edit it')
   }
 }
 

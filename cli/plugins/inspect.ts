@@ -2,8 +2,9 @@
  * Imports a plugin module the way the project's config will, and checks that it really exports a
  * plugin (an object with a name, or a function returning one) whose options pass its schema.
  */
-import { MotiaError, errorMessage } from '../../runtime/errors.ts'
-import type { MotiaPlugin } from '../../runtime/plugin.ts'
+import { errorMessage } from '../../runtime/errors.ts'
+import { UsageError } from '../errors.ts'
+import type { MotiaPlugin } from '../../runtime/types/runtime.ts'
 import { checkOptions } from '../../runtime/plugin-host.ts'
 
 export interface InspectedPlugin {
@@ -19,33 +20,33 @@ export async function inspectPlugin(specifier: string, root: string, options: Re
   try {
     file = Bun.resolveSync(specifier, root)
   } catch (error) {
-    throw new MotiaError(`[motia] ${shown} cannot be found from ${root}: ${errorMessage(error)}`)
+    throw new UsageError(`[motia] ${shown} cannot be found from ${root}: ${errorMessage(error)}`)
   }
   let mod: Record<string, unknown>
   try {
     mod = (await import(file)) as Record<string, unknown>
   } catch (error) {
-    throw new MotiaError(`[motia] ${shown} failed to load: ${errorMessage(error)}`, { cause: error })
+    throw new UsageError(`[motia] ${shown} failed to load: ${errorMessage(error)}`, { cause: error })
   }
   const exportName = pickExport(mod)
   if (!exportName) {
     const kinds = Object.entries(mod).map(([k, v]) => `${k} (${typeof v})`).join(', ') || 'nothing'
-    throw new MotiaError(`[motia] ${shown} does not export a plugin (it exports ${kinds}): export default definePlugin({ name, ... }) or a function that returns one`)
+    throw new UsageError(`[motia] ${shown} does not export a plugin (it exports ${kinds}): export default definePlugin({ name, ... }) or a function that returns one`)
   }
   const value = mod[exportName]
   const factory = typeof value === 'function'
   if (!factory && options && Object.keys(options).length > 0) {
-    throw new MotiaError(`[motia] ${shown} exports a plugin that takes no options: leave out --option`)
+    throw new UsageError(`[motia] ${shown} exports a plugin that takes no options: leave out --option`)
   }
   let plugin: unknown = value
   if (factory) {
     try {
       plugin = (value as (o?: unknown) => unknown)(options)
     } catch (error) {
-      throw new MotiaError(`[motia] ${shown} refused its options: ${errorMessage(error)}`, { cause: error })
+      throw new UsageError(`[motia] ${shown} refused its options: ${errorMessage(error)}`, { cause: error })
     }
   }
-  if (!isPlugin(plugin)) throw new MotiaError(`[motia] ${shown}: ${exportName === 'default' ? 'the default export' : exportName}() does not return a plugin (an object with a name)`)
+  if (!isPlugin(plugin)) throw new UsageError(`[motia] ${shown}: ${exportName === 'default' ? 'the default export' : exportName}() does not return a plugin (an object with a name)`)
   checkOptions(plugin, 'the given options')
   return { plugin, exportName, factory }
 }

@@ -3,7 +3,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { MotiaError } from '../../runtime/errors.ts'
+import { UsageError } from '../errors.ts'
 
 export type PackageManager = 'bun' | 'npm' | 'pnpm' | 'yarn'
 
@@ -28,12 +28,12 @@ export async function installPackages(root: string, manager: PackageManager, spe
   try {
     proc = Bun.spawn(command, { cwd: root, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', env: { ...process.env, BUN_BE_BUN: '1' } })
   } catch (error) {
-    throw new MotiaError(`[motia] could not run ${manager}: ${(error as Error).message}; install ${specs.join(' ')} yourself and run motia plugin add again`)
+    throw new UsageError(`[motia] could not run ${manager}: ${(error as Error).message}; install ${specs.join(' ')} yourself and run motia plugin add again`)
   }
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) {
     const lines = `${err}\n${out}`.split('\n').map((l) => l.trim()).filter(Boolean)
     const reason = lines.find((l) => /err/i.test(l)) ?? lines[0] ?? `exit code ${code}`
-    throw new MotiaError(`[motia] ${manager} could not install ${specs.join(' ')}: ${reason}`)
+    throw new UsageError(`[motia] ${manager} could not install ${specs.join(' ')}: ${reason}`)
   }
 }

@@ -4,7 +4,7 @@
  * line, so none of them may walk into a prototype: `__proto__`, `constructor` and `prototype` are
  * refused wherever they appear, in a dotted path or as a key of a JSON object at any depth.
  */
-import { MotiaError } from '../../runtime/errors.ts'
+import { UsageError } from '../errors.ts'
 
 /**
  * @example
@@ -43,10 +43,10 @@ function parseObject(pair: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(pair)
   } catch (error) {
-    throw new MotiaError(`[motia] --option ${pair} is not valid JSON (${(error as Error).message}): quote it for the shell, e.g. --option '{"url":"mqtt://localhost:1883"}'`)
+    throw new UsageError(`[motia] --option ${pair} is not valid JSON (${(error as Error).message}): quote it for the shell, e.g. --option '{"url":"mqtt://localhost:1883"}'`)
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new MotiaError(`[motia] --option ${pair} must be a JSON object, e.g. --option '{"url":"mqtt://localhost:1883"}'`)
+    throw new UsageError(`[motia] --option ${pair} must be a JSON object, e.g. --option '{"url":"mqtt://localhost:1883"}'`)
   }
   refuseForbiddenKeys(parsed, `--option ${pair}`)
   return parsed as Record<string, unknown>
@@ -54,7 +54,7 @@ function parseObject(pair: string): Record<string, unknown> {
 
 function setPath(options: Record<string, unknown>, pair: string): void {
   const eq = pair.indexOf('=')
-  if (eq <= 0) throw new MotiaError(`[motia] --option ${pair}: expected key=value (e.g. --option url=mqtt://localhost:1883) or a JSON object`)
+  if (eq <= 0) throw new UsageError(`[motia] --option ${pair}: expected key=value (e.g. --option url=mqtt://localhost:1883) or a JSON object`)
   const path = pair.slice(0, eq).split('.')
   for (const key of path) if (forbidden.has(key)) throw forbiddenName(pair, key)
   let value: unknown = pair.slice(eq + 1)
@@ -68,19 +68,19 @@ function setPath(options: Record<string, unknown>, pair: string): void {
   for (const [i, key] of path.slice(0, -1).entries()) {
     const next = Object.hasOwn(target, key) ? target[key] : (target[key] = {})
     if (next === null || typeof next !== 'object' || Array.isArray(next)) {
-      throw new MotiaError(`[motia] --option ${pair}: ${path.slice(0, i + 1).join('.')} is already ${JSON.stringify(next)}, not an object: give it one value`)
+      throw new UsageError(`[motia] --option ${pair}: ${path.slice(0, i + 1).join('.')} is already ${JSON.stringify(next)}, not an object: give it one value`)
     }
     target = next as Record<string, unknown>
   }
   target[path.at(-1)!] = value
 }
 
-function forbiddenName(pair: string, key: string): MotiaError {
+function forbiddenName(pair: string, key: string): UsageError {
   return forbiddenKey(`--option ${pair}`, key)
 }
 
-function forbiddenKey(where: string, key: string): MotiaError {
-  return new MotiaError(`[motia] ${where}: "${key}" cannot be an option name (it would reach into Object.prototype, not the plugin's options): name the plugin's own options, e.g. --option url=mqtt://localhost:1883`, {
+function forbiddenKey(where: string, key: string): UsageError {
+  return new UsageError(`[motia] ${where}: "${key}" cannot be an option name (it would reach into Object.prototype, not the plugin's options): name the plugin's own options, e.g. --option url=mqtt://localhost:1883`, {
     code: 'INVALID_OPTION',
   })
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { basename, isAbsolute, relative, resolve } from 'node:path'
-import { MotiaError } from '../../runtime/errors.ts'
+import { UsageError } from '../errors.ts'
 import pkg from '../../package.json' with { type: 'json' }
 
 export interface PluginSpec {
@@ -39,24 +39,24 @@ export async function parseSpec(spec: string, root: string): Promise<PluginSpec>
   }
   const path = resolve(root, spec)
   if (/\.(tgz|tar\.gz)$/.test(spec)) {
-    if (!existsSync(path)) throw new MotiaError(`[motia] ${spec}: no such file; give the path of a package tarball (npm pack makes one)`)
+    if (!existsSync(path)) throw new UsageError(`[motia] ${spec}: no such file; give the path of a package tarball (npm pack makes one)`)
     const name = await tarballName(path)
     return { kind: 'package', importFrom: name, install: [path], local: identifier(name) }
   }
   if (spec.startsWith('.') || isAbsolute(spec)) {
-    if (!existsSync(path)) throw new MotiaError(`[motia] ${spec}: no such file or folder (${path}); give the path of a plugin module, e.g. ./plugins/my-plugin.ts`)
+    if (!existsSync(path)) throw new UsageError(`[motia] ${spec}: no such file or folder (${path}); give the path of a plugin module, e.g. ./plugins/my-plugin.ts`)
     let file: string
     try {
       file = Bun.resolveSync(statSync(path).isDirectory() ? `./${relative(root, path)}` : path, root)
     } catch {
-      throw new MotiaError(`[motia] ${spec}: a folder without index.ts or package.json; give the plugin's file`)
+      throw new UsageError(`[motia] ${spec}: a folder without index.ts or package.json; give the plugin's file`)
     }
     const rel = relative(root, file).replace(/\\/g, '/')
     return { kind: 'path', importFrom: rel.startsWith('.') ? rel : `./${rel}`, install: [], local: identifier(basename(file).replace(/\.[cm]?[jt]s$/, '').replace(/^index$/, basename(path))) }
   }
   const match = /^((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)(?:@.+)?$/.exec(spec)
   if (!match) {
-    throw new MotiaError(`[motia] "${spec}" is no plugin spec: use a first-party name (${Object.keys(firstParty).join(', ')}), an npm package name, a .tgz file or a path starting with ./`)
+    throw new UsageError(`[motia] "${spec}" is no plugin spec: use a first-party name (${Object.keys(firstParty).join(', ')}), an npm package name, a .tgz file or a path starting with ./`)
   }
   return { kind: 'package', importFrom: match[1]!, install: [spec], local: identifier(match[1]!) }
 }
@@ -84,5 +84,5 @@ async function tarballName(file: string): Promise<string> {
   } catch {
     // fall through to the error below
   }
-  throw new MotiaError(`[motia] ${file} is not an npm package tarball (no package/package.json with a name inside)`)
+  throw new UsageError(`[motia] ${file} is not an npm package tarball (no package/package.json with a name inside)`)
 }

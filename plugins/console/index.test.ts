@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { createMemoryQueue, createMemoryState, createRuntime, type Runtime } from 'motia'
+import { createRuntime, type Runtime } from 'motia'
+import { createMemoryQueue, createMemoryState } from 'motia/adapters'
 import { consolePlugin } from './index.ts'
 
 const steps = {

@@ -48,7 +48,7 @@ export function consolePlugin(options: ConsoleOptions = {}): ConsolePlugin {
   const recordIo = createRunRecorder(() => runtime && { traces: runtime.traces, mask: runtime.config.mask })
   const plugin: MotiaPlugin = {
     name: 'console',
-    hooks: enabled && process.env.MOTIA_X !== 'nohooks'
+    hooks: enabled
       ? {
           onStepRun: (run, outcome) => {
             stats.record(run, outcome)

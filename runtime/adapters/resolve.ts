@@ -5,12 +5,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { resolveFactory, type AdapterContext, type ResolvedConfig } from '../config.ts'
-import { createMemoryTraceStore, type TraceStore } from '../observability/trace-store.ts'
+import { resolveFactory } from '../config.ts'
+import { type AdapterContext, type ResolvedConfig } from '../types/runtime.ts'
+import { createMemoryTraceStore } from './traces/memory.ts'
+import type { TraceStore } from './traces/types.ts'
 import { createSqliteQueue } from './queue/sqlite.ts'
 import type { QueueAdapter } from './queue/types.ts'
-import type { CronLock } from './redis/cron-lock.ts'
+import type { CronLock } from './cron-lock/types.ts'
 import { defaultDatabasePath } from './sqlite/database.ts'
+import { acquireProjectLock, type ProjectLock } from '../project-lock.ts'
+import type { Logger } from '../observability/logger.ts'
 import { createSqliteState } from './state/sqlite.ts'
 import type { StateAdapter } from './state/types.ts'
 import { createSqliteStreams } from './streams/sqlite.ts'
@@ -51,7 +55,8 @@ export async function resolveAdapters(
   const context = adapterContext(root, config)
   const database = defaultDatabasePath(root)
   const redis = config.redisUrl ? await import('./redis/index.ts') : undefined
-  const viaRedis = <T>(pick: (r: NonNullable<typeof redis>) => (c: AdapterContext) => Promise<T>) => (redis ? () => pick(redis)(context) : undefined)
+  // With REDIS_URL, every adapter the config leaves out is the Redis one, given the project's context.
+  const viaRedis = <T>(create: (r: NonNullable<typeof redis>) => Promise<T>) => (redis ? () => create(redis) : undefined)
   const opened: Array<{ close(): Promise<void> }> = []
   const open = async <T extends { close(): Promise<void> }>(value: Promise<T>): Promise<T> => {
     const adapter = await value
@@ -61,13 +66,13 @@ export async function resolveAdapters(
   try {
     // One after the other: a Redis that cannot be reached fails the first, with one message.
     const queue = await open(
-      resolveFactory(adapters.queue, viaRedis((r) => r.redisQueue({ onError: options.onError })) ?? (() => createSqliteQueue({ path: database, reclaimLeases: options.reclaimLeases, onWarning: options.onWarning })), context),
+      resolveFactory(adapters.queue, viaRedis((r) => r.createRedisQueue({ ...context, onError: options.onError })) ?? (() => createSqliteQueue({ path: database, reclaimLeases: options.reclaimLeases, onWarning: options.onWarning })), context),
     )
-    const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.redisState({})) ?? (() => createSqliteState({ path: database })), context))
-    const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.redisTraces({})) ?? (() => createMemoryTraceStore()), context))
-    const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.redisStreams({})) ?? (() => createSqliteStreams({ path: database })), context))
-    const lockFactory = adapters.cronLock ?? (redis ? redis.redisCronLock({}) : undefined)
-    const cronLock = lockFactory ? await open(resolveFactory(lockFactory, () => undefined as never, context)) : undefined
+    const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.createRedisState(context)) ?? (() => createSqliteState({ path: database })), context))
+    const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.createRedisTraceStore(context)) ?? (() => createMemoryTraceStore()), context))
+    const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.createRedisStreams(context)) ?? (() => createSqliteStreams({ path: database })), context))
+    const lockFactory = adapters.cronLock ?? (redis ? () => redis.createRedisCronLock(context) : undefined)
+    const cronLock = lockFactory ? await open(resolveFactory<CronLock>(lockFactory, () => undefined as never, context)) : undefined
     return {
       queue,
       state,
@@ -79,6 +84,28 @@ export async function resolveAdapters(
     }
   } catch (error) {
     await Promise.all(opened.map((adapter) => adapter.close().catch(() => undefined)))
+    throw error
+  }
+}
+
+/**
+ * The adapters a server runs on. The embedded store is the default, and one server per project may
+ * use it (project-lock.ts): the lock is taken first. Redis mode takes none: any number of
+ * instances share one Redis.
+ */
+export async function openServerAdapters(
+  root: string,
+  config: ResolvedConfig,
+  choice: AdapterChoice,
+  mode: 'dev' | 'start' | 'test',
+  logger: Pick<Logger, 'warn'>,
+): Promise<{ adapters: ResolvedAdapters; lock?: ProjectLock }> {
+  const lock = usesEmbeddedStore(config, choice) && mode !== 'test' ? acquireProjectLock(root, mode) : undefined
+  try {
+    const adapters = await resolveAdapters(root, config, choice, { reclaimLeases: lock !== undefined, onWarning: (message) => logger.warn(message), onError: redisErrorLogger(logger) })
+    return { adapters, lock }
+  } catch (error) {
+    lock?.release()
     throw error
   }
 }

@@ -11,8 +11,9 @@
  */
 import { z } from 'zod'
 import type { JsonSchema, Schema } from '../step/schema.ts'
-import type { Handlers, HttpMethod, HttpTriggerConfig, QueueOptions, StepConfig } from '../step/types.ts'
-import type { TriggerCondition } from './motia-types.ts'
+import type { Handlers, StepConfig } from '../step/types.ts'
+import type { HttpMethod, HttpTriggerConfig, QueueOptions } from '../types/context.ts'
+import type { TriggerCondition } from '../types/context.ts'
 
 /** What `http()` takes besides method and path. */
 export type HttpOptions = Omit<HttpTriggerConfig, 'type' | 'method' | 'path' | 'condition'>

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { TestRuntime } from '../testing/index.ts'
 import { testRuntimeEachTest } from '../../test/helpers/runtime.ts'
-import { moduleContextEnabled } from './module-context.ts'
+import { moduleContextEnabled } from '../step/module-context.ts'
 
 const { start } = testRuntimeEachTest()
 

@@ -5,46 +5,8 @@
  * docs/migrating-from-motia.md lists the mapping.
  */
 import type { Schema } from '../step/schema.ts'
-import type {
-  CronInput,
-  EnqueueDeclaration,
-  FlowContext,
-  HttpMethod,
-  HttpRequest,
-  HttpResponse,
-  Middleware,
-  StateChange,
-  StepConfig,
-} from '../step/types.ts'
-
-/**
- * Decides whether a trigger runs its handler: `(input, ctx) => boolean | Promise<boolean>`.
- * Accepted on every trigger type; a false answer skips the run (see each trigger's page).
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a condition may narrow its input
-export type TriggerCondition<Input = any> = (input: Input, ctx: FlowContext<any, any>) => boolean | Promise<boolean>
-
-/** Motia's request object: what `({ request })` destructures in a Motia ≥ 1.0.3 handler. */
-export interface MotiaRequest<Body = unknown, Query = Record<string, string | string[]>> {
-  body: Body
-  pathParams: Record<string, string>
-  queryParams: Query
-  headers: Record<string, string>
-  method: string
-  /** The request body as a byte stream (null when the body was read and parsed already). */
-  requestBody: ReadableStream<Uint8Array> | null
-}
-
-/**
- * The imperative response of Motia ≥ 1.0.3. A handler that uses it returns nothing; what it wrote
- * is the response. `stream.write` sends a chunk as soon as the status and headers are known.
- */
-export interface ResponseWriter {
-  status(code: number): void
-  headers(headers: Record<string, string>): void
-  stream: { write(chunk: string | Uint8Array): boolean }
-  close(): void
-}
+import type { HttpMethod, HttpRequest, HttpResponse, Middleware, MotiaRequest, ResponseWriter, StateChange } from '../types/context.ts'
+import type { EnqueueDeclaration, StepConfig } from '../step/types.ts'
 
 /** Motia's `ApiRequest`: our `HttpRequest` (which has `pathParams`, `queryParams`, `body`, `headers`). */
 export type ApiRequest<Body = unknown> = HttpRequest<Body>
@@ -63,16 +25,6 @@ export type ApiMiddleware = Middleware
 
 /** Motia's state-trigger input: our `StateChange`, which carries Motia's field names too. */
 export type StateTriggerInput<T = unknown> = StateChange<T>
-
-/** Motia's stream-trigger input: what a step with a `stream` trigger receives (docs/triggers/stream.md). */
-export interface StreamTriggerInput<T = unknown> {
-  type: 'stream'
-  timestamp: number
-  streamName: string
-  groupId: string
-  id: string
-  event: { type: 'create' | 'update' | 'delete'; data: T }
-}
 
 /** What a `*.stream.ts` file exports as `config` (Motia's shape; see runtime/streams/types.ts). */
 export type { StreamConfig } from '../streams/types.ts'
@@ -133,28 +85,3 @@ export type LegacyStepConfig = ApiRouteConfig | EventConfig | CronConfig | NoopC
 /** A Motia 1.0 step config, which is ours. */
 export type MotiaStepConfig = StepConfig
 
-// --- multi-trigger helpers (ctx.is, ctx.match) ---
-
-type HttpOf<Input> = unknown extends Input ? HttpRequest : Extract<Input, HttpRequest<any, any>>
-type StateOf<Input> = unknown extends Input ? StateChange : Extract<Input, StateChange<any>>
-type StreamOf<Input> = unknown extends Input ? StreamTriggerInput : Extract<Input, StreamTriggerInput<any>>
-type QueueOf<Input> = unknown extends Input ? unknown : Exclude<Input, HttpRequest<any, any> | StateChange<any> | StreamTriggerInput<any> | CronInput>
-
-/** `ctx.is`: narrows the handler's input by the trigger that fired. */
-export interface TriggerGuards<Input = unknown> {
-  http(input: Input): input is HttpOf<Input> & Input
-  queue(input: Input): input is QueueOf<Input> & Input
-  cron(input: Input): input is Extract<Input, CronInput> & Input
-  state(input: Input): input is StateOf<Input> & Input
-  stream(input: Input): input is StreamOf<Input> & Input
-}
-
-/** `ctx.match`: one function per trigger type. Queue and cron results are ignored, as in Motia. */
-export interface MatchHandlers<Input, R> {
-  http?: (request: HttpOf<Input>) => Promise<R> | R
-  queue?: (input: QueueOf<Input>) => unknown
-  cron?: () => unknown
-  state?: (input: StateOf<Input>) => Promise<R> | R
-  stream?: (input: StreamOf<Input>) => Promise<R> | R
-  default?: (input: Input) => Promise<R | undefined> | R | undefined
-}

@@ -5,7 +5,7 @@
  * `streams.<name>.set` answers the item, as it did. Only 0.x steps pay for the wrapping.
  */
 import type { StepInvoker } from '../discovery/loaded-step.ts'
-import type { FlowContext } from '../step/types.ts'
+import type { FlowContext } from '../types/context.ts'
 import type { StreamHandle, StreamsContext } from '../streams/types.ts'
 
 /** Wraps a 0.x step's invoker: its handler gets `ctx.streams` in the 0.x shape. */

@@ -14,6 +14,9 @@
  */
 import type { AnyTrigger } from './loaded-step.ts'
 
+/** Folders searched for steps (and streams), relative to the project root. */
+export const stepRoots = ['steps', 'src']
+
 const methods = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options'])
 
 export interface Inferred {

@@ -7,18 +7,16 @@ import { statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { ConfigError } from '../errors.ts'
 import { compileSchema, formatIssues } from '../step/schema.ts'
-import type { FiredTrigger, StepConfig } from '../step/types.ts'
-import type { TriggerType } from '../plugin.ts'
-import { inferFromPath } from './conventions.ts'
+import type { FiredTrigger } from '../types/context.ts'
+import type { StepConfig } from '../step/types.ts'
+import type { TriggerType } from '../types/runtime.ts'
+import { inferFromPath, stepRoots } from './conventions.ts'
 import { mergeTriggers } from './merge.ts'
 import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
-import { validateCondition } from '../compat/conditions.ts'
-import { describeLoadFailure } from '../compat/missing-imports.ts'
+import { validateCondition } from '../triggers/conditions.ts'
+import { describeLoadFailure } from './missing-imports.ts'
 import { languageExtensions, stepLanguageOf } from '../languages/registry.ts'
-
-/** Folders searched for steps, relative to the project root. */
-export const stepRoots = ['steps', 'src']
 
 export interface LoadResult {
   steps: LoadedStep[]

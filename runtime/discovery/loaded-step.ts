@@ -1,4 +1,5 @@
-import type { CustomTriggerConfig, FiredTrigger, FlowContext, StepConfig, TriggerConfig } from '../step/types.ts'
+import type { CustomTriggerConfig, FiredTrigger, FlowContext, TriggerConfig } from '../types/context.ts'
+import type { StepConfig } from '../step/types.ts'
 
 /**
  * How a step's handler is called. In-process steps call the exported function; out-of-process

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import type { AnyHandler, StepConfig } from '../step/types.ts'
 import type { StepLoader } from './loaded-step.ts'
-import { invokerOf, noteModuleContextUse } from '../compat/module-context.ts'
+import { invokerOf, noteModuleContextUse } from '../step/module-context.ts'
 
 /** What a TypeScript or JavaScript step file exports. */
 export interface StepModule {

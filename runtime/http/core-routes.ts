@@ -7,11 +7,11 @@
  * only the developer can reach it, leaves traces open. The enqueue endpoint always needs the token.
  */
 import { MotiaError } from '../errors.ts'
-import type { MotiaRuntime } from '../runtime-types.ts'
+import type { MotiaRuntime } from '../types/runtime.ts'
 import { createControlGuard, isLoopback, tokenCheck } from './control-guard.ts'
 import { json } from './server.ts'
-import type { Trace } from '../observability/trace-store.ts'
-import type { SharedTraceStore } from '../adapters/redis/traces.ts'
+import type { Trace } from '../adapters/traces/types.ts'
+import type { SharedTraceStore } from '../adapters/traces/types.ts'
 
 export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToken?: string } = {}): void {
   const started = Date.now()

@@ -2,7 +2,7 @@
  * Turns what an http handler returns (`{ status, headers, body }`) into a `Response`: JSON by
  * default, text and binary as they are, and server-sent events when `body` is an async iterable.
  */
-import type { HttpResponse, ServerSentEvent } from '../step/types.ts'
+import type { HttpResponse, ServerSentEvent } from '../types/context.ts'
 
 /** Builds the response; `traceId` is echoed in `x-trace-id`. */
 export function toResponse(output: HttpResponse | Response | undefined, traceId: string, onStreamError: (error: unknown) => void): Response {

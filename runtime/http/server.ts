@@ -9,11 +9,16 @@
  * What only some routes need is decided when the route is mounted, not per request: the check of
  * percent-encoding (routes with parameters), the control token (`/__motia/` routes) and CORS
  * (when configured). Requests no route takes go to `unrouted.ts`.
+ *
+ * Only Elysia's documented API is used: `route` with `parse: 'none'` (the http trigger reads the
+ * body itself), `handle`, `listen` with Bun's server options, `server`, and `compile` after a
+ * route is added to a running server. docs/architecture.md says why each hand-written
+ * piece here remains, with its cost measured by bench/http.ts.
  */
 import { Elysia } from 'elysia'
 import type { Server, WebSocketHandler } from 'bun'
 import type { Logger } from '../observability/logger.ts'
-import { createCors, type CorsOptions } from './cors.ts'
+import { createCors, type Cors, type CorsOptions } from './cors.ts'
 import { json } from './response.ts'
 import { createUnrouted, isControlPath, isWellEncoded, pathOf, shapePattern, standardMethods, type RouteIndex } from './unrouted.ts'
 
@@ -78,16 +83,14 @@ export interface HttpServerOptions {
 
 /** Creates the server. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const owners = new Map<string, Owner>()
-  const mounted = new Set<string>()
+  const table = createRouteTable()
   const cors = options.cors && createCors(options.cors)
   let guard: ControlGuard | undefined
-  const index = createRouteIndex(owners)
-  const unrouted = createUnrouted(index, cors)
+  const unrouted = createUnrouted(table.index, cors)
   let sockets: WebSocketEndpoint | undefined
-  // No onError hook: with one, Elysia composes every route as an async function awaiting its
-  // handler, a promise per request. Unknown routes fall to the catch-all below instead, and
-  // errors of handlers that do not answer their own are answered by `failed`.
+  // Not Elysia's `onError` hook: with one, Elysia runs every request of every route inside an async
+  // function with its response context, which cost the POST step of bench/http.ts about a third
+  // of its throughput (docs/architecture.md). A route's own failures are answered by `failed`.
   const app = new Elysia()
   const failed = (error: unknown) => {
     options.logger.error('unhandled error in the HTTP layer', { error: error as Error })
@@ -96,8 +99,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const mount = (key: string, method: string, shape: string) => {
     const control = isControlPath(shape)
-    const run = layered(shape, method, (request, params) => {
-      const owner = owners.get(key)
+    const run = layered(shape, method, { cors, unrouted }, (request, params) => {
+      const owner = table.owner(key)
       if (!owner) return unrouted(request)
       const { route } = owner
       if (control && guard && !route.open) {
@@ -111,41 +114,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         return failed(error)
       }
     })
-    // Written so that Elysia composes it as a plain function, not one awaiting it per request:
-    // Elysia reads a handler's source and takes any `return f(…)` or `=> f(…)` (or the words for
-    // asynchrony) for async, and a handler passing its whole context on for one that reads the
-    // body. Neither is needed: the http trigger reads the request itself.
-    const dispatch = (c: { request: Request; params: Record<string, string> }) => {
-      const response = run(c.request, c.params)
-      return response
-    }
-    app.route(method, shape, sockets && method === 'GET' && websocketPaths.includes(shape) ? upgrading(sockets, dispatch) : dispatch)
-  }
-
-  /** Only the WebSocket paths pay for the upgrade check, decided when they are mounted. */
-  const upgrading = (endpoint: WebSocketEndpoint, dispatch: (c: { request: Request; params: Record<string, string> }) => Response | Promise<Response>) =>
-    function upgradeOrDispatch(c: { request: Request; params: Record<string, string> }) {
-      if (c.request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return dispatch(c)
-      return endpoint.upgrade(c.request, app.server as Server<any>)
-    }
-
-  /** Wraps a route's handler in the checks its shape and method need, and only those. */
-  const layered = (shape: string, method: string, inner: Handle): Handle => {
-    let handle = inner
-    if (/[:*]/.test(shape)) {
-      // Bun decodes parameters leniently (`%E0%A4%A` becomes U+FFFD); a path that does not decode is refused.
-      const decoded = handle
-      handle = (request, params) => (hasReplacement(params) && !isWellEncoded(pathOf(request.url)) ? unrouted(request) : decoded(request, params))
-    }
-    if (cors && !isControlPath(shape)) {
-      const bare = handle
-      const decorate = (request: Request, response: Response | Promise<Response>) =>
-        response instanceof Promise ? response.then((r) => cors.decorate(request, r)) : cors.decorate(request, response)
-      handle =
-        method === 'OPTIONS' ? (request, params) => (cors.isPreflight(request) ? unrouted(request) : decorate(request, bare(request, params)))
-        : (request, params) => decorate(request, bare(request, params))
-    }
-    return handle
+    const dispatch: Handle = (request, params) => run(request, params)
+    const handle = sockets && method === 'GET' && websocketPaths.includes(shape) ? upgrading(sockets, () => app.server as Server<any>, dispatch) : dispatch
+    // `parse: 'none'`: the http trigger reads the body itself (request.ts), within the body limit.
+    app.route(method, shape, (c: { request: Request; params: Record<string, string> }) => handle(c.request, c.params), { parse: 'none' })
   }
 
   app.all('/*', (c: { request: Request }) => unrouted(c.request), { parse: 'none' })
@@ -153,30 +125,17 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   return {
     websocket(endpoint) {
       sockets = endpoint
-      for (const path of websocketPaths) {
-        const key = `GET ${path}`
-        if (!mounted.has(key)) {
-          mounted.add(key)
-          mount(key, 'GET', path)
-        }
-      }
+      for (const path of websocketPaths) if (table.claim(`GET ${path}`)) mount(`GET ${path}`, 'GET', path)
     },
     route(route) {
       const { shape, names } = shapeOf(route.path)
       const key = `${route.method} ${shape}`
-      if (!mounted.has(key)) {
-        mounted.add(key)
+      if (table.claim(key)) {
         mount(key, route.method, shape)
         // Elysia composes its handler once; a route added later needs a fresh one.
         if (app.server) app.compile()
       }
-      const owner = { route, names, shape }
-      owners.set(key, owner)
-      index.changed()
-      return () => {
-        if (owners.get(key) === owner) owners.delete(key)
-        index.changed()
-      }
+      return table.own(key, { route, names, shape })
     },
     handle: (request) => app.handle(request),
     guardControl(next) {
@@ -205,16 +164,21 @@ interface Owner {
   shape: string
 }
 
-/** Which methods own which paths, for 405 and 501; rebuilt on first use after routes change. */
-function createRouteIndex(owners: Map<string, Owner>): RouteIndex & { changed(): void } {
+/**
+ * Which step owns which mounted route shape, and which methods own which paths (for 405 and 501,
+ * rebuilt on first use after routes change). A shape is mounted once (`claim`) and owned by the
+ * latest route registered on it (`own`), until that route's unregister.
+ */
+function createRouteTable() {
+  const owners = new Map<string, Owner>()
+  const mounted = new Set<string>()
   let shapes: Array<{ pattern: RegExp; methods: Set<string> }> | undefined
   const build = () => {
     const byShape = new Map<string, Set<string>>()
     for (const { route, shape } of owners.values()) byShape.set(shape, (byShape.get(shape) ?? new Set()).add(route.method))
     return [...byShape].map(([shape, methods]) => ({ pattern: shapePattern(shape), methods }))
   }
-  return {
-    changed: () => void (shapes = undefined),
+  const index: RouteIndex = {
     allowed(path) {
       const methods = new Set<string>()
       for (const entry of (shapes ??= build())) if (entry.pattern.test(path)) for (const m of entry.methods) methods.add(m)
@@ -224,6 +188,52 @@ function createRouteIndex(owners: Map<string, Owner>): RouteIndex & { changed():
       return [...standardMethods].filter((m) => methods.has(m)).concat([...methods].filter((m) => !standardMethods.has(m)))
     },
     implements: (method) => [...owners.values()].some((o) => o.route.method === method),
+  }
+  return {
+    index,
+    owner: (key: string) => owners.get(key),
+    /** True the first time a key is claimed: the caller mounts it then. */
+    claim(key: string): boolean {
+      if (mounted.has(key)) return false
+      mounted.add(key)
+      return true
+    },
+    /** Makes `owner` the key's owner; returns the function that gives it up. */
+    own(key: string, owner: Owner): () => void {
+      owners.set(key, owner)
+      shapes = undefined
+      return () => {
+        if (owners.get(key) === owner) owners.delete(key)
+        shapes = undefined
+      }
+    },
+  }
+}
+
+/** Wraps a route's handler in the checks its shape and method need, and only those. */
+function layered(shape: string, method: string, { cors, unrouted }: { cors?: Cors; unrouted: (request: Request) => Response }, inner: Handle): Handle {
+  let handle = inner
+  if (/[:*]/.test(shape)) {
+    // Bun decodes parameters leniently (`%E0%A4%A` becomes U+FFFD); a path that does not decode is refused.
+    const decoded = handle
+    handle = (request, params) => (hasReplacement(params) && !isWellEncoded(pathOf(request.url)) ? unrouted(request) : decoded(request, params))
+  }
+  if (cors && !isControlPath(shape)) {
+    const bare = handle
+    const decorate = (request: Request, response: Response | Promise<Response>) =>
+      response instanceof Promise ? response.then((r) => cors.decorate(request, r)) : cors.decorate(request, response)
+    handle =
+      method === 'OPTIONS' ? (request, params) => (cors.isPreflight(request) ? unrouted(request) : decorate(request, bare(request, params)))
+      : (request, params) => decorate(request, bare(request, params))
+  }
+  return handle
+}
+
+/** Only the WebSocket paths pay for the upgrade check, decided when they are mounted. */
+function upgrading(endpoint: WebSocketEndpoint, server: () => Server<any>, dispatch: Handle): Handle {
+  return (request, params) => {
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return dispatch(request, params)
+    return endpoint.upgrade(request, server()) as Response | Promise<Response>
   }
 }
 

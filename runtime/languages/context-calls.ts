@@ -5,7 +5,7 @@
  * schemas) and the same trace records.
  */
 import { MotiaError } from '../errors.ts'
-import type { FlowContext } from '../step/types.ts'
+import type { FlowContext } from '../types/context.ts'
 
 const stateOps = new Set(['get', 'set', 'update', 'delete', 'list', 'getGroup', 'entries', 'listGroups', 'clear'])
 const streamOps = new Set(['get', 'set', 'update', 'delete', 'getGroup', 'list', 'listGroups', 'send'])

@@ -3,7 +3,7 @@
  * type), the run's context fields, and how long the run may take before it is cut off.
  */
 import { queueDefaults } from '../adapters/queue/types.ts'
-import type { FiredTrigger, FlowContext, HttpRequest, QueueTriggerConfig, StateChange } from '../step/types.ts'
+import type { FiredTrigger, FlowContext, HttpRequest, QueueTriggerConfig, StateChange } from '../types/context.ts'
 import { defaultCronTimeoutMs } from '../triggers/cron-schedule.ts'
 import type { InvokeContext, TriggerInfo } from './protocol.ts'
 

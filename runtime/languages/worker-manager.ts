@@ -14,7 +14,7 @@
  */
 import { MotiaError, TimeoutError, errorMessage } from '../errors.ts'
 import type { Logger, LogLevel } from '../observability/logger.ts'
-import type { FlowContext } from '../step/types.ts'
+import type { FlowContext } from '../types/context.ts'
 import { maxTimerMs } from '../timeout.ts'
 import { serveContextCall } from './context-calls.ts'
 import { errorFromWorker, WorkerExitedError } from './errors.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { boundedCopy, clipEvent, clipText } from './clip.ts'
-import type { SpanEvent } from './trace-store.ts'
+import type { SpanEvent } from '../adapters/traces/types.ts'
 
 describe('clipText', () => {
   test('keeps a short string as it is', () => {

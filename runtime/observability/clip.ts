@@ -5,7 +5,7 @@
  *
  * Cutting is only done for strings that are too long, so a short event costs one length check.
  */
-import type { SpanEvent } from './trace-store.ts'
+import type { SpanEvent } from '../adapters/traces/types.ts'
 
 /** What an event costs besides its strings: the object, its fields and its slot in the span. */
 export const EVENT_BYTES = 96

@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path'
 import { statSync } from 'node:fs'
 import { ConfigError } from '../errors.ts'
 import { compileSchema, isSchema, type Validate } from '../step/schema.ts'
-import { stepRoots } from '../discovery/load-steps.ts'
+import { stepRoots } from '../discovery/conventions.ts'
 import type { StreamConfig } from './types.ts'
 
 export interface LoadedStream {

@@ -14,7 +14,7 @@
  * a change whose timestamp is not newer than the last one they applied.
  */
 import { MotiaError } from '../errors.ts'
-import type { StreamStore } from '../adapters/streams/types.ts'
+import type { BroadcastStore, StreamStore } from '../adapters/streams/types.ts'
 import { roomOf } from './address.ts'
 import type { LoadedStream } from './definitions.ts'
 import type { StreamEvent } from './types.ts'
@@ -29,18 +29,6 @@ export interface StreamChange {
   /** The trace of the step that made the change; not sent to clients. */
   traceId?: string
 }
-
-/** A store that publishes every instance's changes (Redis); optional capability of a `StreamStore`. */
-export interface BroadcastStore {
-  onChange(listener: (change: BroadcastChange) => void): Promise<() => void>
-  send(stream: string, groupId: string, event: unknown, id?: string): Promise<void>
-  /** Writes `next(current)` atomically across instances (the in-process lock covers one instance only). */
-  update?(stream: string, groupId: string, id: string, next: (current: unknown) => unknown): Promise<{ oldValue?: unknown; newValue?: unknown }>
-}
-
-type BroadcastChange =
-  | { type: 'write'; stream: string; groupId: string; id: string; oldValue?: unknown; newValue?: unknown }
-  | { type: 'event'; stream: string; groupId: string; id?: string; event: unknown }
 
 export interface ItemWrite {
   /** The items before and after, with their ids (null when absent). */

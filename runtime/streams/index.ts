@@ -1,16 +1,16 @@
 /**
- * Streams in a runtime: the hub over the store, the definitions (loaded with the steps and
- * reloaded with them), the WebSocket endpoint and the contexts of stream hooks. `runtime.ts`
+ * Streams in a runtime: the hub over the store, the definitions (loaded with the steps by
+ * project.ts and swapped in here), the WebSocket endpoint and the contexts of stream hooks. `runtime.ts`
  * creates one and calls it at load, at listen and at stop; nothing here runs per HTTP request.
  */
 import { relative } from 'node:path'
 import type { StreamStore } from '../adapters/streams/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { Logger } from '../observability/logger.ts'
-import type { SpanHandle, TraceStore } from '../observability/trace-store.ts'
-import type { FlowContext } from '../step/types.ts'
-import { errorMessage, type ConfigError } from '../errors.ts'
-import { findStreamFiles, isStreamFile, loadStreams, type LoadedStream } from './definitions.ts'
+import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
+import type { FlowContext } from '../types/context.ts'
+import { errorMessage } from '../errors.ts'
+import type { LoadedStream } from './definitions.ts'
 import { createStreamHub, type StreamHub } from './hub.ts'
 import { createStreamSockets, type AuthenticateStream, type StreamSockets } from './socket.ts'
 import type { StreamLimits } from './limits.ts'
@@ -32,16 +32,11 @@ export interface StreamsFeatureOptions {
 export interface StreamsFeature {
   hub: StreamHub
   sockets: StreamSockets
-  /**
-   * Loads the stream files (`bundled` instead of the disk in a compiled executable) and the
-   * definitions of other languages (`extra`, loaded by their worker); swaps the definitions.
-   */
-  load(bundled?: ReadonlyMap<string, unknown>, extra?: { files: readonly string[]; load(file: string): Promise<unknown> }): Promise<{ streams: LoadedStream[]; errors: ConfigError[] }>
+  /** Swaps in the definitions (project.ts `discoverStreams` loads them); resolves once clients may be served. */
+  swap(streams: readonly LoadedStream[]): Promise<void>
   streams(): readonly LoadedStream[]
   close(): Promise<void>
 }
-
-export { isStreamFile }
 
 export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFeature {
   const { root, logger, traces } = options
@@ -60,15 +55,11 @@ export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFea
   return {
     hub,
     sockets,
-    async load(bundled, extra) {
-      const own = bundled ? [...bundled.keys()].filter(isStreamFile).sort() : findStreamFiles(root)
-      const others = new Set(extra?.files)
-      const result = await loadStreams(root, [...own, ...others], async (file) => (others.has(file) ? extra!.load(file) : bundled ? bundled.get(file) : import(file)))
-      loaded = result.streams
+    async swap(streams) {
+      loaded = [...streams]
       hub.swap(loaded)
       // Before the server listens: a client on this instance must hear every change made after it joins.
       await hub.ready()
-      return result
     },
     streams: () => loaded,
     async close() {

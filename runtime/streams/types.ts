@@ -3,9 +3,9 @@
  * (`*.stream.ts` exports `config: StreamConfig`), the `ctx.streams.<name>` handle, and the
  * `Streams` map that generated types fill in.
  */
-import type { UpdateOp } from '../adapters/state/types.ts'
+import type { StateManager, UpdateOp } from '../adapters/state/types.ts'
+import type { Logger } from '../observability/logger.ts'
 import type { Schema } from '../step/schema.ts'
-import type { FlowContext } from '../step/types.ts'
 
 /** What a client subscribed to: a group, or one item of it. */
 export interface StreamSubscription {
@@ -21,8 +21,16 @@ export interface StreamJoinResult {
   reason?: string
 }
 
-/** The context `onJoin`, `onLeave` and `authenticateStream` get: a step's, without a trigger. */
-export type StreamHookContext = Pick<FlowContext, 'state' | 'logger' | 'traceId'> & { streams: StreamsContext }
+/**
+ * The context `onJoin`, `onLeave` and `authenticateStream` get: a step's (`FlowContext`), without
+ * a trigger. Spelled out rather than picked from `FlowContext`, which names `StreamsContext`.
+ */
+export interface StreamHookContext {
+  state: StateManager
+  logger: Logger
+  traceId: string
+  streams: StreamsContext
+}
 
 /** What a `*.stream.ts` file exports as `config`. */
 export interface StreamConfig {

@@ -1,7 +1,7 @@
 /**
  * `motia/testing`: run a project's steps in a test with in-memory adapters, call its endpoints
  * without a socket, and wait for background work. Also exports the adapter contract suites that
- * every queue and state implementation must pass.
+ * every implementation of an adapter interface must pass (queue, state, streams, traces, cron lock).
  *
  * @example
  * const app = await createTestRuntime({ root: import.meta.dir + '/..' })
@@ -20,6 +20,8 @@ export { waitFor }
 export { testQueueAdapter } from '../adapters/queue/contract.ts'
 export { testStateAdapter } from '../adapters/state/contract.ts'
 export { testStreamStore } from '../adapters/streams/contract.ts'
+export { testTraceStore } from '../adapters/traces/contract.ts'
+export { testCronLock } from '../adapters/cron-lock/contract.ts'
 
 export interface TestRuntime {
   runtime: Runtime

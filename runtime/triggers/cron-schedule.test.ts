@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { Cron } from 'croner'
 import { ConfigError } from '../errors.ts'
-import type { CronTriggerConfig } from '../step/types.ts'
+import type { CronTriggerConfig } from '../types/context.ts'
 import { checkCronTrigger, cronNicknames, cronOptions } from './cron-schedule.ts'
 
 const check = (fields: Partial<CronTriggerConfig>) => checkCronTrigger({ type: 'cron', expression: '* * * * *', ...fields } as CronTriggerConfig, 'step "Job" (steps/cron/job.step.ts)', 'steps/cron/job.step.ts')

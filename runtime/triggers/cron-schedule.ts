@@ -4,7 +4,7 @@
  */
 import { Cron } from 'croner'
 import { ConfigError, errorMessage } from '../errors.ts'
-import type { CronTriggerConfig } from '../step/types.ts'
+import type { CronTriggerConfig } from '../types/context.ts'
 
 /** Nicknames croner expands (see docs/triggers/cron.md); any other `@…` is refused with this list. */
 export const cronNicknames = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']

@@ -8,8 +8,8 @@ import { Cron } from 'croner'
 import { MotiaError, toError } from '../errors.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
-import type { MotiaRuntime, PendingRun } from '../runtime-types.ts'
-import type { CronTriggerConfig, FiredTrigger } from '../step/types.ts'
+import type { MotiaRuntime, PendingRun } from '../types/runtime.ts'
+import type { CronTriggerConfig, FiredTrigger } from '../types/context.ts'
 import { checkCronTrigger, cronOptions, defaultCronTimeoutMs } from './cron-schedule.ts'
 
 export const cronTrigger = defineTrigger<CronTriggerConfig>({

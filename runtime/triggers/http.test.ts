@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createTestRuntime, type TestRuntime } from '../testing/index.ts'
 import { makeProject, type TempProject } from '../../test/helpers/project.ts'
-import type { Trace } from '../observability/trace-store.ts'
+import type { Trace } from '../adapters/traces/types.ts'
 
 let project: TempProject
 let app: TestRuntime

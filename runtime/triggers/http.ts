@@ -12,11 +12,13 @@ import { json } from '../http/server.ts'
 import { isAsyncIterable, toResponse } from '../http/response.ts'
 import { createBodyPolicy, headersOf, isMediaRange, jsonOnly, queryOf, readBody, type BodyPolicy } from '../http/request.ts'
 import { defineTrigger } from '../plugin.ts'
-import type { PendingRun } from '../runtime-types.ts'
+import type { PendingRun } from '../types/runtime.ts'
+import type { LoadedStep } from '../discovery/loaded-step.ts'
+import type { Logger } from '../observability/logger.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
-import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../step/types.ts'
-import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../compat/http-request.ts'
-import { httpCondition } from '../compat/conditions.ts'
+import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../types/context.ts'
+import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../http/response-writer.ts'
+import { httpCondition } from './conditions.ts'
 import type { Masker } from '../observability/mask.ts'
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
@@ -51,7 +53,6 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     const path = trigger.path!
     const validateBody = trigger.bodySchema ? compileSchema(trigger.bodySchema) : undefined
     const validateQuery = trigger.queryParams && !Array.isArray(trigger.queryParams) ? compileSchema(trigger.queryParams as never) : undefined
-    const responseChecks = compileResponses(trigger.responseSchema)
     const bodyPolicy = trigger.contentTypes ? createBodyPolicy(trigger.contentTypes) : jsonOnly
     const projectMiddleware = runtime.config.http.middleware
     const middleware = projectMiddleware.length ? [...projectMiddleware, ...(trigger.middleware ?? [])] : (trigger.middleware ?? [])
@@ -59,6 +60,7 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     // Nothing to read or check before the handler runs: the request is wrapped as it is.
     const simple = !validateBody && !validateQuery && bodyless.has(method)
     const logger = runtime.logger
+    const respond = createResponder(step, logger, compileResponses(trigger.responseSchema))
     const { mask } = runtime.config
 
     /** Runs the step on a parsed request and answers; a value when the handler returned one. */
@@ -90,34 +92,6 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       )
     }
 
-    const respond = (current: PendingRun, output: unknown, traceId: string, req: HttpRequest): Response | Promise<Response> => {
-      // A Motia ≥ 1.0.3 handler answers through `response` and returns nothing.
-      if (output === undefined) output = writtenResponse(req)
-      current.succeed(output)
-      if (responseChecks && !(output instanceof Response)) return checked(output as HttpResponse | undefined, traceId)
-      return reply(output as HttpResponse | Response | undefined, traceId)
-    }
-
-    const checked = async (output: HttpResponse | undefined, traceId: string): Promise<Response> => {
-      let problem: string | undefined
-      try {
-        problem = await checkResponse(responseChecks!, output)
-      } catch (error) {
-        return errorResponse(error, traceId, step.name, logger)
-      }
-      if (!problem) return reply(output, traceId)
-      logger.error(`[motia] step "${step.name}" (${step.relativePath}) returned a body that does not match responseSchema[${output?.status}]: ${problem}`, { traceId })
-      return json({ error: 'Internal Server Error', traceId }, 500, { 'x-trace-id': traceId })
-    }
-
-    const reply = (output: HttpResponse | Response | undefined, traceId: string): Response => {
-      try {
-        return toResponse(output, traceId, (error) => logger.error(`[motia] step "${step.name}": event stream failed`, { traceId, error: error as Error }))
-      } catch (error) {
-        return errorResponse(error, traceId, step.name, logger)
-      }
-    }
-
     const parseThenAnswer = async (request: Request, params: Record<string, string>, traceId: string): Promise<Response> => {
       let parsed: HttpRequest | Response
       try {
@@ -145,6 +119,40 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
 // --- internal ---
 
 type ResponseChecks = Map<number, Validate>
+
+/**
+ * Ends a run that returned `output` and answers with it: the response the handler wrote through
+ * `response` when it returned nothing, checked against `responseSchema` when there is one.
+ */
+function createResponder(step: LoadedStep, logger: Logger, responseChecks: ResponseChecks | undefined) {
+  const reply = (output: HttpResponse | Response | undefined, traceId: string): Response => {
+    try {
+      return toResponse(output, traceId, (error) => logger.error(`[motia] step "${step.name}": event stream failed`, { traceId, error: error as Error }))
+    } catch (error) {
+      return errorResponse(error, traceId, step.name, logger)
+    }
+  }
+
+  const checked = async (output: HttpResponse | undefined, traceId: string): Promise<Response> => {
+    let problem: string | undefined
+    try {
+      problem = await checkResponse(responseChecks!, output)
+    } catch (error) {
+      return errorResponse(error, traceId, step.name, logger)
+    }
+    if (!problem) return reply(output, traceId)
+    logger.error(`[motia] step "${step.name}" (${step.relativePath}) returned a body that does not match responseSchema[${output?.status}]: ${problem}`, { traceId })
+    return json({ error: 'Internal Server Error', traceId }, 500, { 'x-trace-id': traceId })
+  }
+
+  return (current: PendingRun, output: unknown, traceId: string, req: HttpRequest): Response | Promise<Response> => {
+    // A Motia ≥ 1.0.3 handler answers through `response` and returns nothing.
+    if (output === undefined) output = writtenResponse(req)
+    current.succeed(output)
+    if (responseChecks && !(output instanceof Response)) return checked(output as HttpResponse | undefined, traceId)
+    return reply(output as HttpResponse | Response | undefined, traceId)
+  }
+}
 
 function compileResponses(schemas: HttpTriggerConfig['responseSchema']): ResponseChecks | undefined {
   if (!schemas) return undefined
@@ -229,7 +237,7 @@ class IncomingRequest implements HttpRequest {
     return (this.#headers ??= headersOf(this.raw.headers))
   }
 
-  // Motia's names for the same request (see runtime/compat/README.md).
+  // Motia's names for the same request (pathParams, queryParams, and request/response: http/response-writer.ts).
   get pathParams(): Record<string, string> {
     return this.params
   }

@@ -1,4 +1,4 @@
-import type { TriggerType } from '../plugin.ts'
+import type { TriggerType } from '../types/runtime.ts'
 import { cronTrigger } from './cron.ts'
 import { httpTrigger } from './http.ts'
 import { queueTrigger } from './queue.ts'

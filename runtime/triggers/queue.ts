@@ -7,10 +7,10 @@
 import { ConfigError, NonRetriableError, errorMessage, isNonRetriable, toError } from '../errors.ts'
 import { queueDefaults, type QueueMessage } from '../adapters/queue/types.ts'
 import { defineTrigger } from '../plugin.ts'
-import type { PendingRun } from '../runtime-types.ts'
+import type { PendingRun } from '../types/runtime.ts'
 import { maxTimerMs } from '../timeout.ts'
 import { compileSchema, formatIssues, isSchema } from '../step/schema.ts'
-import type { QueueTriggerConfig } from '../step/types.ts'
+import type { QueueTriggerConfig } from '../types/context.ts'
 
 export const queueTrigger = defineTrigger<QueueTriggerConfig>({
   type: 'queue',

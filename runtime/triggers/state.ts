@@ -4,7 +4,7 @@
  */
 import { ConfigError, errorMessage } from '../errors.ts'
 import { defineTrigger } from '../plugin.ts'
-import type { FlowContext, StateTriggerConfig } from '../step/types.ts'
+import type { FlowContext, StateTriggerConfig } from '../types/context.ts'
 
 export const stateTrigger = defineTrigger<StateTriggerConfig>({
   type: 'state',

@@ -5,8 +5,8 @@
  */
 import { ConfigError, errorMessage } from '../errors.ts'
 import { defineTrigger } from '../plugin.ts'
-import type { FlowContext, StreamTriggerConfig } from '../step/types.ts'
-import type { StreamTriggerInput } from '../compat/motia-types.ts'
+import type { FlowContext, StreamTriggerConfig } from '../types/context.ts'
+import type { StreamTriggerInput } from '../types/context.ts'
 
 export const streamTrigger = defineTrigger<StreamTriggerConfig>({
   type: 'stream',

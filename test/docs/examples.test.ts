@@ -116,7 +116,7 @@ function docsTsconfig() {
   return {
     compilerOptions: {
       ...starter.compilerOptions,
-      paths: { motia: ['../../runtime/index.ts'], 'motia/testing': ['../../runtime/testing/index.ts'] },
+      paths: { motia: ['../../runtime/index.ts'], 'motia/testing': ['../../runtime/testing/index.ts'], 'motia/adapters': ['../../runtime/adapters/index.ts'] },
     },
     include: ['**/*.ts'],
   }

@@ -12,7 +12,7 @@ import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { call, openSocket, type Frame, type TestSocket } from '../helpers/streams.ts'
 
-const config = `import { createMemoryStreams } from 'motia'
+const config = `import { createMemoryStreams } from 'motia/adapters'
 
 const memory = createMemoryStreams()
 const wakers = []

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
-import type { Span, Trace, TraceSummary } from '../../runtime/observability/trace-store.ts'
+import type { Span, Trace, TraceSummary } from '../../runtime/adapters/traces/types.ts'
 
 const REQUESTS = 400
 

@@ -8,11 +8,22 @@
  * itself in the background (ioredis' retry strategy, capped at one attempt a second).
  */
 import type { Redis, RedisOptions } from 'ioredis'
-import { MotiaError, errorMessage } from '../../errors.ts'
+import { ConfigError, MotiaError, errorMessage } from '../../errors.ts'
 
+/**
+ * How a Redis adapter connects. Every `createRedis*` factory takes these, so in motia.config.ts
+ * the factory itself is an adapter factory: the runtime calls it with the project's
+ * `AdapterContext`, whose `redisUrl` (`REDIS_URL`) and `prefix` fill in what is left out.
+ *
+ * @example
+ * adapters: { queue: createRedisQueue }                                                  // REDIS_URL, the project's prefix
+ * adapters: { queue: (context) => createRedisQueue({ ...context, url: 'redis://queue:6379' }) } // another Redis
+ */
 export interface RedisConnectionOptions {
-  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. */
-  url: string
+  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. Default: `redisUrl`. */
+  url?: string
+  /** `REDIS_URL`, as the runtime passes it in an `AdapterContext`; `url` wins over it. */
+  redisUrl?: string
   /**
    * Namespace of every key this project writes, so several projects share one Redis safely.
    * The runtime passes `motia:<project name>:`; the default is `motia:`.
@@ -28,8 +39,10 @@ export type { Redis }
 
 /** Opens a connection and waits until it is ready; throws a `REDIS_UNAVAILABLE` error if it cannot. */
 export async function connectRedis(options: RedisConnectionOptions, name: string, extra: RedisOptions = {}): Promise<Redis> {
+  const url = options.url ?? options.redisUrl
+  if (!url) throw new ConfigError(`[motia] the Redis ${name} adapter needs a Redis: pass { url: 'redis://host:6379' } to its createRedis… factory, or set REDIS_URL`)
   const { Redis } = await import('ioredis')
-  const client = new Redis(options.url, {
+  const client = new Redis(url, {
     lazyConnect: true,
     connectionName: `motia:${name}`,
     enableOfflineQueue: false,
@@ -44,7 +57,7 @@ export async function connectRedis(options: RedisConnectionOptions, name: string
     await withDeadline(client.connect(), options.connectTimeoutMs ?? 5000, 'connect')
   } catch (error) {
     client.disconnect()
-    throw new MotiaError(`[motia] cannot reach Redis at ${redactUrl(options.url)}: ${errorMessage(error)}; start Redis or fix REDIS_URL`, {
+    throw new MotiaError(`[motia] cannot reach Redis at ${redactUrl(url)}: ${errorMessage(error)}; start Redis or fix REDIS_URL`, {
       code: 'REDIS_UNAVAILABLE',
       status: 503,
       cause: error,

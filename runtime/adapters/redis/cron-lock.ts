@@ -5,14 +5,8 @@
  * tick simply goes to one of the living. Ticks are whole seconds (see triggers/cron.ts), so
  * instances agree on the key whatever their timing; their clocks must agree to within a second.
  */
+import type { CronLock } from '../cron-lock/types.ts'
 import { connectRedis, guarded, type RedisConnectionOptions } from './connection.ts'
-
-/** Decides which instance runs a cron tick. */
-export interface CronLock {
-  /** True for exactly one caller per (step, scheduledAt) across every instance. */
-  claim(step: string, scheduledAt: number): Promise<boolean>
-  close(): Promise<void>
-}
 
 export interface RedisCronLockOptions extends RedisConnectionOptions {
   /** How long a claim is remembered; longer than any clock skew between instances. Default 10 min. */

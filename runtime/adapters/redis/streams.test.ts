@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { waitFor } from '../../testing/wait.ts'
 import { testStreamStore } from '../streams/contract.ts'
-import { createRedisStreams, type StreamChange } from './streams.ts'
+import type { BroadcastChange } from '../streams/types.ts'
+import { createRedisStreams } from './streams.ts'
 
 let redis: TestRedis
 let projects = 0
@@ -15,7 +16,7 @@ describe('redis streams fan-out', () => {
   test('a change made on one instance reaches the subscribers of another, in order per item', async () => {
     const prefix = `fanout${++projects}:`
     const [a, b] = await Promise.all([createRedisStreams({ url: redis.url, prefix }), createRedisStreams({ url: redis.url, prefix })])
-    const seen: StreamChange[] = []
+    const seen: BroadcastChange[] = []
     await b.onChange((change) => seen.push(change))
     for (let n = 0; n < 50; n++) await a.set('chat', 'room-1', 'm1', { n })
     await a.delete('chat', 'room-1', 'm1')
@@ -31,7 +32,7 @@ describe('redis streams fan-out', () => {
   test('update is atomic across instances: concurrent increments from two stores lose none, one change each', async () => {
     const prefix = `update${++projects}:`
     const [a, b] = await Promise.all([createRedisStreams({ url: redis.url, prefix }), createRedisStreams({ url: redis.url, prefix })])
-    const seen: StreamChange[] = []
+    const seen: BroadcastChange[] = []
     await b.onChange((change) => seen.push(change))
     const bump = (current: unknown) => ({ n: ((current as { n?: number } | undefined)?.n ?? 0) + 1 })
     const writes = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).update('c', 'g', 'x', bump)))
@@ -50,9 +51,9 @@ describe('redis streams fan-out', () => {
 
   test('another prefix (another project) hears nothing', async () => {
     const [a, b] = await Promise.all([createRedisStreams({ url: redis.url, prefix: 'one:' }), createRedisStreams({ url: redis.url, prefix: 'two:' })])
-    const seen: StreamChange[] = []
+    const seen: BroadcastChange[] = []
     await b.onChange((change) => seen.push(change))
-    const own: StreamChange[] = []
+    const own: BroadcastChange[] = []
     await a.onChange((change) => own.push(change))
     await a.set('chat', 'g', 'x', 1)
     await waitFor(() => own.length === 1)

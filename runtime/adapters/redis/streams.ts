@@ -11,26 +11,14 @@
  * `onChange` subscribes (one extra connection, opened on first use); `send` publishes an event that
  * is not stored (a typing indicator, a progress tick).
  */
-import type { StreamStore, StreamWrite } from '../streams/types.ts'
+import type { BroadcastChange, BroadcastStore, StreamStore, StreamWrite } from '../streams/types.ts'
 import { connectRedis, guarded, type Redis, type RedisConnectionOptions } from './connection.ts'
 import { keyPart } from './key-part.ts'
 
 export type RedisStreamsOptions = RedisConnectionOptions
 
-/** A change made on any instance, as `onChange` delivers it. */
-export type StreamChange =
-  | { type: 'write'; stream: string; groupId: string; id: string; oldValue: unknown; newValue: unknown }
-  | { type: 'event'; stream: string; groupId: string; id?: string; event: unknown }
-
-export interface RedisStreamStore extends StreamStore {
-  /** Calls `listener` for every change made by any instance on this Redis and prefix, this one included. */
-  onChange(listener: (change: StreamChange) => void): Promise<() => void>
-  /** Publishes an event to the subscribers of a group (or one item) on every instance; nothing is stored. */
-  send(stream: string, groupId: string, event: unknown, id?: string): Promise<void>
-  /**
-   * Writes `next(current)` (undefined deletes), atomically across instances: the write succeeds
-   * only if the item is still the one `next` saw, else it reads again and calls `next` again.
-   */
+/** The Redis stream store broadcasts (see `BroadcastStore`), with an atomic `update` across instances. */
+export interface RedisStreamStore extends StreamStore, BroadcastStore {
   update(stream: string, groupId: string, id: string, next: (current: unknown) => unknown): Promise<StreamWrite>
 }
 
@@ -44,7 +32,7 @@ export async function createRedisStreams(options: RedisStreamsOptions): Promise<
   const prefix = options.prefix ?? 'motia:'
   const channel = `${prefix}stream-changes`
   const timeoutMs = options.commandTimeoutMs ?? 5000
-  const listeners = new Set<(change: StreamChange) => void>()
+  const listeners = new Set<(change: BroadcastChange) => void>()
   let subscriber: Promise<Redis> | undefined
   let closed = false
 
@@ -70,7 +58,7 @@ export async function createRedisStreams(options: RedisStreamsOptions): Promise<
   const subscribe = async (): Promise<Redis> => {
     const client = await connectRedis(options, 'streams-subscriber', { enableOfflineQueue: true, maxRetriesPerRequest: null })
     client.on('message', (_channel: string, text: string) => {
-      const change = JSON.parse(text) as StreamChange & { oldValue?: unknown; newValue?: unknown }
+      const change = JSON.parse(text) as BroadcastChange & { oldValue?: unknown; newValue?: unknown }
       for (const listener of listeners) listener(change)
     })
     await client.subscribe(channel)

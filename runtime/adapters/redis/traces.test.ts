@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { newTraceId } from '../../observability/ids.ts'
+import { testTraceStore } from '../traces/contract.ts'
 import { createRedisTraceStore } from './traces.ts'
 
 let redis: TestRedis
 beforeAll(async () => void (redis = await startRedisServer()))
 afterAll(() => redis.cleanup())
+
+let stores = 0
+// Each store gets a prefix of its own: a fresh, empty store on the shared server.
+testTraceStore({ name: 'redis', create: () => createRedisTraceStore({ url: redis.url, prefix: `contract${++stores}:` }) })
 
 describe('redis trace store', () => {
   test('a trace begun on one instance shows the spans recorded on another', async () => {

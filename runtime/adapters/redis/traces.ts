@@ -13,8 +13,8 @@
  * the shared view (the HTTP routes use those).
  */
 import { clipEvent, clipText } from '../../observability/clip.ts'
-import { summarize, type Span, type SpanEvent, type SpanHandle, type Trace, type TraceStore, type TraceSummary } from '../../observability/trace-store.ts'
-import { connectRedis, type RedisConnectionOptions } from './connection.ts'
+import { summarize, type Span, type SpanEvent, type SpanHandle, type Trace, type SharedTraceStore } from '../traces/types.ts'
+import { connectRedis, type Redis, type RedisConnectionOptions } from './connection.ts'
 
 export interface RedisTraceStoreOptions extends RedisConnectionOptions {
   /** Traces listed, newest first. Default 1000. */
@@ -29,15 +29,12 @@ export interface RedisTraceStoreOptions extends RedisConnectionOptions {
   flushMs?: number
 }
 
-export interface SharedTraceStore extends TraceStore {
-  fetch(id: string): Promise<Trace | undefined>
-  fetchList(options?: { limit?: number }): Promise<TraceSummary[]>
-}
-
 /**
  * @example
  * const traces = await createRedisTraceStore({ url: process.env.REDIS_URL!, prefix: 'motia:shop:' })
  */
+// One closure of ~80 lines: every method reads this instance's running spans and recent traces;
+// the writes to Redis are the write queue's (createWriteQueue, below).
 export async function createRedisTraceStore(options: RedisTraceStoreOptions): Promise<SharedTraceStore> {
   const redis = await connectRedis(options, 'traces')
   const prefix = options.prefix ?? 'motia:'
@@ -45,44 +42,20 @@ export async function createRedisTraceStore(options: RedisTraceStoreOptions): Pr
   const ttlMs = options.ttlMs ?? 60 * 60_000
   const maxEvents = options.maxEvents ?? 200
   const maxString = options.maxStringLength ?? 2048
-  const indexKey = `${prefix}traces`
-  const traceKey = (id: string) => `${prefix}trace:${id}`
+  const { indexKey, traceKey } = keysOf(prefix)
   const spanPrefix = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 8)}`
   // Spans still running here, by handle; bounded so that a leak of unended spans cannot grow it.
   const running = new Map<SpanHandle, Span>()
   // This instance's recent traces, for the sync reads (oldest first, trimmed).
   const recent = new Map<string, Trace>()
-  let pending: Array<[string, string, string, number?]> = []
+  const writes = createWriteQueue(redis, { prefix, capacity, ttlMs, flushMs: options.flushMs ?? 50 })
+  const { queue, flush } = writes
   let lastHandle = 0
-  let timer: ReturnType<typeof setTimeout> | undefined
   let closed = false
 
   const remember = (trace: Trace) => {
     recent.set(trace.id, trace)
     if (recent.size > 200) recent.delete(recent.keys().next().value!)
-  }
-
-  const flush = async () => {
-    timer = undefined
-    const writes = pending
-    pending = []
-    if (writes.length === 0 || closed) return
-    const pipeline = redis.pipeline()
-    const touched = new Set<string>()
-    for (const [id, field, value, startedAt] of writes) {
-      pipeline.hset(traceKey(id), field, value)
-      touched.add(id)
-      if (startedAt !== undefined) pipeline.zadd(indexKey, startedAt, id)
-    }
-    for (const id of touched) pipeline.pexpire(traceKey(id), ttlMs)
-    pipeline.zremrangebyrank(indexKey, 0, -(capacity + 1))
-    await pipeline.exec().catch(() => undefined)
-  }
-
-  const queue = (id: string, field: string, value: unknown, startedAt?: number) => {
-    pending.push([id, field, JSON.stringify(value), startedAt])
-    if (pending.length >= 1000) void flush()
-    else timer ??= setTimeout(flush, options.flushMs ?? 50)
   }
 
   const writeSpan = (span: Span) => queue(span.traceId, `span:${span.id}`, span)
@@ -92,10 +65,12 @@ export async function createRedisTraceStore(options: RedisTraceStoreOptions): Pr
       remember({ id, name, entry, startedAt, spans: [] })
       queue(id, 'meta', { name, entry, startedAt }, startedAt)
     },
-    startSpan(traceId, step, trigger, startedAt) {
+    startSpan(traceId, step, trigger, startedAt, attempt) {
       if (running.size >= 10_000) return 0
       const handle = ++lastHandle
       const span: Span = { id: `${spanPrefix}${handle.toString(16)}`, traceId, step, trigger, startedAt, status: 'running', events: [] }
+      // A retry's span (attempt > 1) tells the summary that the failure before it was recovered.
+      if (attempt) span.attempt = attempt
       running.set(handle, span)
       recent.get(traceId)?.spans.push(span)
       writeSpan(span)
@@ -136,8 +111,7 @@ export async function createRedisTraceStore(options: RedisTraceStoreOptions): Pr
     },
     async close() {
       if (closed) return
-      if (timer) clearTimeout(timer)
-      await flush()
+      await writes.close()
       closed = true
       running.clear()
       recent.clear()
@@ -147,6 +121,52 @@ export async function createRedisTraceStore(options: RedisTraceStoreOptions): Pr
 }
 
 // --- internal ---
+
+function keysOf(prefix: string) {
+  return { indexKey: `${prefix}traces`, traceKey: (id: string) => `${prefix}trace:${id}` }
+}
+
+/**
+ * The writes of a trace store, off the request's path: `queue` adds one (a hash field of a trace,
+ * and the trace's start time for the index when it is the trace's first) and returns; they are
+ * sent in one pipeline every `flushMs`, or at once past 1000. Writes that fail are dropped.
+ */
+function createWriteQueue(redis: Redis, options: { prefix: string; capacity: number; ttlMs: number; flushMs: number }) {
+  const { indexKey, traceKey } = keysOf(options.prefix)
+  let pending: Array<[string, string, string, number?]> = []
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let closed = false
+  const flush = async () => {
+    timer = undefined
+    const writes = pending
+    pending = []
+    if (writes.length === 0 || closed) return
+    const pipeline = redis.pipeline()
+    const touched = new Set<string>()
+    for (const [id, field, value, startedAt] of writes) {
+      pipeline.hset(traceKey(id), field, value)
+      touched.add(id)
+      if (startedAt !== undefined) pipeline.zadd(indexKey, startedAt, id)
+    }
+    for (const id of touched) pipeline.pexpire(traceKey(id), options.ttlMs)
+    pipeline.zremrangebyrank(indexKey, 0, -(options.capacity + 1))
+    await pipeline.exec().catch(() => undefined)
+  }
+  return {
+    flush,
+    queue(id: string, field: string, value: unknown, startedAt?: number) {
+      pending.push([id, field, JSON.stringify(value), startedAt])
+      if (pending.length >= 1000) void flush()
+      else timer ??= setTimeout(flush, options.flushMs)
+    },
+    /** Sends what is queued; later writes are dropped. */
+    async close() {
+      if (timer) clearTimeout(timer)
+      await flush()
+      closed = true
+    },
+  }
+}
 
 /** Builds a trace from its hash; spans in start order. */
 function traceOf(id: string, fields: Record<string, string> | undefined): Trace | undefined {

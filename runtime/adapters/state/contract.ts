@@ -8,7 +8,7 @@ import { describe, expect, test } from 'bun:test'
 import { closedAfterEach } from '../../testing/fresh.ts'
 import { MAX_PATH_DEPTH } from './ops.ts'
 import type { StateAdapter, StatePath, UpdateOp } from './types.ts'
-import { createStateManager } from '../../context.ts'
+import { createStateManager } from '../../run/state-manager.ts'
 
 export interface StateContractOptions {
   name: string

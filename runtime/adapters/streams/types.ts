@@ -32,3 +32,26 @@ export interface StreamStore {
   listGroups(stream: string): Promise<string[]>
   close(): Promise<void>
 }
+
+/** A change made on any instance of a broadcasting store, as its `onChange` delivers it. */
+export type BroadcastChange =
+  | { type: 'write'; stream: string; groupId: string; id: string; oldValue: unknown; newValue: unknown }
+  | { type: 'event'; stream: string; groupId: string; id?: string; event: unknown }
+
+/**
+ * An optional capability of a `StreamStore`: a store shared by several instances (Redis) that
+ * publishes every instance's changes, so clients connected anywhere hear them. runtime/streams/hub.ts
+ * checks for `onChange` and then routes client fan-out, `send` and atomic updates through the store.
+ */
+export interface BroadcastStore {
+  /** Calls `listener` for every change made by any instance on this store, this one included. */
+  onChange(listener: (change: BroadcastChange) => void): Promise<() => void>
+  /** Publishes an event to the subscribers of a group (or one item) on every instance; nothing is stored. */
+  send(stream: string, groupId: string, event: unknown, id?: string): Promise<void>
+  /**
+   * Writes `next(current)` (undefined deletes), atomically across instances: the write succeeds
+   * only if the item is still the one `next` saw, else it reads again and calls `next` again.
+   * Without it, the hub's in-process lock makes updates atomic within one instance only.
+   */
+  update?(stream: string, groupId: string, id: string, next: (current: unknown) => unknown): Promise<StreamWrite>
+}

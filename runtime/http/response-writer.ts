@@ -4,8 +4,7 @@
  * requestBody) and `response` the imperative writer (status, headers, stream.write, close).
  * Both are built only when a handler reads them.
  */
-import type { HttpRequest } from '../step/types.ts'
-import type { MotiaRequest, ResponseWriter } from './motia-types.ts'
+import type { HttpRequest, MotiaRequest, ResponseWriter } from '../types/context.ts'
 
 /** Motia's view of `req`: the same data under Motia's names. */
 export function motiaRequest(req: HttpRequest): MotiaRequest {

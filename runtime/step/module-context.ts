@@ -14,7 +14,8 @@ import { MotiaError } from '../errors.ts'
 import type { StateManager } from '../adapters/state/types.ts'
 import type { StepInvoker } from '../discovery/loaded-step.ts'
 import type { Logger } from '../observability/logger.ts'
-import type { AnyHandler, FlowContext } from '../step/types.ts'
+import type { AnyHandler } from './types.ts'
+import type { FlowContext } from '../types/context.ts'
 import type { StreamsContext } from '../streams/types.ts'
 
 /** The invoker of an in-process handler: binds the module-level context to the run. */

@@ -1,7 +1,11 @@
 import { describe, expect, test } from 'bun:test'
-import { EVENT_BYTES, eventBytes } from './clip.ts'
-import { newTraceId } from './ids.ts'
-import { createMemoryTraceStore, type TraceStore } from './trace-store.ts'
+import { EVENT_BYTES, eventBytes } from '../../observability/clip.ts'
+import { newTraceId } from '../../observability/ids.ts'
+import { createMemoryTraceStore } from './memory.ts'
+import type { TraceStore } from './types.ts'
+import { testTraceStore } from './contract.ts'
+
+testTraceStore({ name: 'memory', create: () => createMemoryTraceStore() })
 
 test('a trace comes back with its spans in start order, their events, status and duration', () => {
   const store = createMemoryTraceStore()

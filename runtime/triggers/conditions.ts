@@ -6,10 +6,9 @@
  * checks it per write and records nothing when false (it sees every write of the project).
  */
 import { ConfigError } from '../errors.ts'
-import type { SpanHandle, TraceStore } from '../observability/trace-store.ts'
+import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
-import type { FiredTrigger, FlowContext } from '../step/types.ts'
-import type { TriggerCondition } from './motia-types.ts'
+import type { FiredTrigger, FlowContext, TriggerCondition } from '../types/context.ts'
 
 /** The check `run` applies for this trigger and input, or undefined when it has no condition. */
 export function conditionOf(trigger: FiredTrigger, input: unknown): ((ctx: FlowContext) => boolean | Promise<boolean>) | undefined {

@@ -4,8 +4,7 @@
  * which trigger fired, so they cost nothing until a handler calls them.
  */
 import { MotiaError } from '../errors.ts'
-import type { FiredTrigger } from '../step/types.ts'
-import type { MatchHandlers, TriggerGuards } from './motia-types.ts'
+import type { FiredTrigger, MatchHandlers, TriggerGuards } from '../types/context.ts'
 
 const types = ['http', 'queue', 'cron', 'state', 'stream'] as const
 

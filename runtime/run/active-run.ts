@@ -1,0 +1,79 @@
+/**
+ * One run in progress: what it runs on (its facts, from which its context is built), its span,
+ * and the one way it ends. Observers (`onStepRun`) get the run itself as their `StepRun`, so a run
+ * costs no copy; the runner keeps the set of active runs for shutdown.
+ */
+import { errorMessage } from '../errors.ts'
+import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
+import type { LoadedStep } from '../discovery/loaded-step.ts'
+import type { FiredTrigger, FlowContext } from '../types/context.ts'
+import type { PendingRun, PluginHooks, StepRun } from '../types/runtime.ts'
+import type { RunFacts } from './context.ts'
+
+/** What a run needs from its runner when it ends. */
+export interface RunBook {
+  traces: TraceStore
+  /** Tells the plugins' observers, when there are any. */
+  observe: PluginHooks['onStepRun'] | undefined
+  settled(run: ActiveRun): void
+}
+
+/** How a run starts: its facts, and when (ms since the epoch). */
+export interface RunStart extends RunFacts {
+  readonly startedAt: number
+}
+
+export class ActiveRun implements PendingRun, StepRun, RunFacts {
+  readonly step: LoadedStep
+  readonly trigger: FiredTrigger
+  readonly input: unknown
+  readonly traceId: string
+  readonly span: SpanHandle
+  readonly attempt: number
+  /** Set by the runner right after construction: the context is built from the run's facts. */
+  ctx!: FlowContext
+  /** What the handler returned, a value or a promise. */
+  result: unknown
+  readonly #book: RunBook
+  readonly #startedAt: number
+  #ended = false
+
+  constructor(book: RunBook, start: RunStart) {
+    this.#book = book
+    this.step = start.step
+    this.trigger = start.trigger
+    this.input = start.input
+    this.traceId = start.traceId
+    this.span = start.span
+    this.attempt = start.attempt
+    this.#startedAt = start.startedAt
+  }
+
+  succeed(output: unknown): void {
+    if (this.#ended) return
+    this.#ended = true
+    const endedAt = Date.now()
+    // Observers see the run before its span ends, so that they may still add to it.
+    this.#book.observe?.(this, { ok: true, output, durationMs: endedAt - this.#startedAt, endedAt })
+    this.#end(endedAt)
+  }
+
+  fail(error: unknown): void {
+    if (this.#ended) return
+    this.#ended = true
+    const endedAt = Date.now()
+    this.#book.observe?.(this, { ok: false, error, durationMs: endedAt - this.#startedAt, endedAt })
+    this.#end(endedAt, errorMessage(error))
+  }
+
+  #end(endedAt: number, error?: string): void {
+    this.#book.traces.endSpan(this.span, endedAt, error)
+    this.#book.settled(this)
+  }
+}
+
+/** `2 handler(s): SendEmail (queue), Nightly (cron)` */
+export function describeRuns(runs: ReadonlySet<ActiveRun>): string {
+  const names = [...runs].map((run) => `${run.step.name} (${run.trigger.type})`)
+  return `${runs.size} handler(s): ${names.join(', ')}`
+}

@@ -1,0 +1,155 @@
+/**
+ * Builds the context a handler receives. Every operation is recorded on the run's span, and state
+ * writes are announced so state triggers can fire.
+ */
+import { MotiaError } from '../errors.ts'
+import type { StateAdapter, StateManager } from '../adapters/state/types.ts'
+import type { LoadedStep } from '../discovery/loaded-step.ts'
+import { createLogger, type Logger, type LogLevel, type LogSink } from '../observability/logger.ts'
+import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
+import type { EnqueueMessage, FiredTrigger, FlowContext, PluginContext, StateChange } from '../types/context.ts'
+import { dataOf, guardsFor, matchTrigger } from '../step/multi-trigger.ts'
+import { createStreamsContext } from '../streams/api.ts'
+import type { StreamHub } from '../streams/hub.ts'
+import type { StreamsContext } from '../streams/types.ts'
+import { checkEnqueueMessage } from '../topics.ts'
+import { createStateManager } from './state-manager.ts'
+
+export interface ContextDeps {
+  state: StateAdapter
+  traces: TraceStore
+  logSink: LogSink
+  logLevel: LogLevel
+  /** Validates and publishes (topics.ts `publishTo`); resolves the subscribers that got a copy. */
+  publish(message: EnqueueMessage, traceId: string): Promise<readonly string[]>
+  onStateChange(change: StateChange, traceId: string): void
+  /** The project's streams, for `ctx.streams`. */
+  streams?: StreamHub
+}
+
+/**
+ * What a context is made for: one run of `step` on `input` within trace `traceId`, recording into
+ * `span` (0 records nothing: a condition's check). An `ActiveRun` (active-run.ts) is one.
+ */
+export interface RunFacts {
+  readonly step: LoadedStep
+  readonly trigger: FiredTrigger
+  readonly input: unknown
+  readonly traceId: string
+  readonly span: SpanHandle
+  /** The delivery attempt of a queue message; 1 elsewhere. */
+  readonly attempt: number
+}
+
+/** The context for one run. */
+export function createFlowContext(deps: ContextDeps, run: RunFacts): FlowContext {
+  // Plugins' members (PluginContext) are added by the runtime, see plugin-host.ts.
+  return new StepContext(deps, run) as StepContext & FlowContext
+}
+
+/**
+ * `enqueue`, the logger and the state API are built on first use: most handlers touch few of
+ * them, and a context is made for every request and message. Getters live on the prototype and
+ * survive destructuring (`async (req, { logger }) => …`).
+ */
+class StepContext implements Omit<FlowContext, keyof PluginContext> {
+  readonly flows: readonly string[]
+  readonly step: string
+  #enqueue?: FlowContext['enqueue']
+  #logger?: Logger
+  #state?: StateManager
+  #streams?: StreamsContext
+
+  readonly trigger: FiredTrigger
+  readonly traceId: string
+  readonly attempt: number
+  private readonly definition: LoadedStep
+  private readonly span: SpanHandle
+  private readonly input: unknown
+
+  constructor(
+    private readonly deps: ContextDeps,
+    run: RunFacts,
+  ) {
+    this.definition = run.step
+    this.trigger = run.trigger
+    this.traceId = run.traceId
+    this.span = run.span
+    this.input = run.input
+    this.attempt = run.attempt
+    this.flows = run.step.flows
+    this.step = run.step.name
+  }
+
+  /** A bound function, so that destructuring `{ enqueue }` works. */
+  get enqueue(): FlowContext['enqueue'] {
+    if (!this.#enqueue) {
+      const { deps, definition, span, traceId } = this
+      this.#enqueue = async (message) => {
+        checkEnqueueMessage(message)
+        if (!definition.enqueues.includes(message.topic)) {
+          throw new MotiaError(
+            `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
+            { code: 'UNDECLARED_TOPIC' },
+          )
+        }
+        // Stamped before the publish: a subscriber may start before the publish resolves, and its
+        // wait in the queue is measured from this moment.
+        const at = Date.now()
+        const subscribers = await deps.publish(message, traceId)
+        deps.traces.addEvent(span, { type: 'enqueue', topic: message.topic, subscribers: subscribers.length, at })
+      }
+    }
+    return this.#enqueue
+  }
+
+  /** Motia 0.x's name for `enqueue`. */
+  get emit(): FlowContext['enqueue'] {
+    return this.enqueue
+  }
+
+  get is(): FlowContext['is'] {
+    return guardsFor(this.trigger.type)
+  }
+
+  get getData(): FlowContext['getData'] {
+    return () => dataOf(this.trigger, this.input) as never
+  }
+
+  get match(): FlowContext['match'] {
+    return (handlers) => matchTrigger(this.step, this.trigger, this.input, handlers as never) as never
+  }
+
+  get logger(): Logger {
+    if (!this.#logger) {
+      const { deps, span } = this
+      const sink: LogSink = (entry) => {
+        deps.traces.addEvent(span, { type: 'log', level: entry.level, msg: entry.msg, at: entry.time })
+        deps.logSink(entry)
+      }
+      this.#logger = createLogger(sink, { level: deps.logLevel, bindings: { traceId: this.traceId, step: this.step, flows: this.flows } })
+    }
+    return this.#logger
+  }
+
+  get state(): StateManager {
+    if (!this.#state) {
+      const { deps, span, traceId } = this
+      this.#state = createStateManager(
+        deps.state,
+        (op, group, key) => deps.traces.addEvent(span, { type: 'state', op, group, key, at: Date.now() }),
+        (change) => deps.onStateChange(change, traceId),
+      )
+    }
+    return this.#state
+  }
+
+  get streams(): StreamsContext {
+    if (!this.#streams) {
+      const { deps, span, traceId } = this
+      if (!deps.streams) throw new MotiaError('[motia] streams are not set up in this runtime', { code: 'NO_STREAMS' })
+      this.#streams = createStreamsContext(deps.streams, (op, stream, groupId, id) => deps.traces.addEvent(span, { type: 'stream', op, stream, groupId, id, at: Date.now() }), traceId)
+    }
+    return this.#streams
+  }
+}
