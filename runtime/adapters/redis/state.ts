@@ -10,7 +10,7 @@
  * process are queued and applied as a batch (one read, one write for all of them), so conflicts
  * happen only between instances and a burst of increments costs a few round trips, not one each.
  */
-import { applyUpdateOps } from '../state/ops.ts'
+import { applyUpdateOps, checkStateAddress } from '../state/ops.ts'
 import type { StateAdapter, StateWrite, UpdateOp } from '../state/types.ts'
 import { connectRedis, guarded, type Redis, type RedisConnectionOptions } from './connection.ts'
 import { keyPart } from './key-part.ts'
@@ -27,8 +27,13 @@ export async function createRedisState(options: RedisStateOptions): Promise<Stat
   const groupsKey = `${prefix}state-groups`
   const hashOf = (group: string) => `${prefix}state:${keyPart(group)}`
   const timeoutMs = options.commandTimeoutMs ?? 5000
-  const call = <T>(what: string, action: () => Promise<T>) => {
+  const call = <T>(what: string, action: () => Promise<T>, group: string, key?: string) => {
     if (closed) return Promise.reject(new Error('[motia] the Redis state adapter is closed'))
+    try {
+      checkStateAddress(group, key)
+    } catch (error) {
+      return Promise.reject(error)
+    }
     return guarded(`state ${what}`, timeoutMs, action)
   }
   const batches = new Map<string, Batch>()
@@ -53,9 +58,9 @@ export async function createRedisState(options: RedisStateOptions): Promise<Stat
   }
 
   return {
-    get: (group, key) => call('get', async () => parse(await redis.hget(hashOf(group), key)) as never),
-    set: (group, key, value) => call('set', () => write(group, key, JSON.stringify(value)) as never),
-    delete: (group, key) => call('delete', () => write(group, key, undefined) as never),
+    get: (group, key) => call('get', async () => parse(await redis.hget(hashOf(group), key)) as never, group, key),
+    set: (group, key, value) => call('set', () => write(group, key, JSON.stringify(value)) as never, group, key),
+    delete: (group, key) => call('delete', () => write(group, key, undefined) as never, group, key),
     update: (group, key, ops) =>
       call('update', () => {
         // Structural, so two (group, key) pairs never share a batch (and one's ops the other's key).
@@ -67,17 +72,17 @@ export async function createRedisState(options: RedisStateOptions): Promise<Stat
           void drain(id, group, key)
         })
         return result as never
-      }),
+      }, group, key),
     list: (group) =>
       call('list', async () => {
         // A flat reply, not ioredis' object: a key named __proto__ must stay a key.
         return pairs((await redis.eval(LIST, 1, hashOf(group))) as string[])
-      }),
-    listGroups: () => call('listGroups', () => redis.smembers(groupsKey)),
+      }, group),
+    listGroups: () => call('listGroups', () => redis.smembers(groupsKey), ''),
     clear: (group) =>
       call('clear', async () => {
         return pairs((await redis.eval(CLEAR, 2, hashOf(group), groupsKey, group)) as string[])
-      }),
+      }, group),
     async close() {
       if (closed) return
       closed = true

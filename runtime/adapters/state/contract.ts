@@ -258,6 +258,26 @@ export function testStateAdapter({ name, create }: StateContractOptions): void {
       expect(await state.get(group, key)).toBe('v')
       expect(await state.list(group)).toEqual([{ key, value: 'v' }])
     })
+
+    test('a lone surrogate in a group or key is refused alike by every operation, so no two addresses share a row', async () => {
+      const state = await fresh()
+      const lone = 'a\uD800b'
+      for (const attempt of [
+        () => state.set(lone, 'k', 1),
+        () => state.set('g', lone, 1),
+        () => state.get('g', lone),
+        () => state.update('g', lone, [{ type: 'increment', path: 'n' }]),
+        () => state.delete(lone, 'k'),
+        () => state.list(lone),
+        () => state.clear(lone),
+      ]) {
+        expect(await failure(attempt())).toMatchObject({ code: 'STATE_KEY_INVALID', status: 400 })
+      }
+      // The character a store would turn it into is an ordinary key of its own.
+      await state.set('g', 'a\uFFFDb', 'kept')
+      expect(await state.list('g')).toEqual([{ key: 'a\uFFFDb', value: 'kept' }])
+      expect(await state.listGroups()).toEqual(['g'])
+    })
   })
 
   // What handlers see over this adapter (ctx.state), in Motia's shape.

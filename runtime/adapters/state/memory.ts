@@ -3,7 +3,7 @@
  * Values are stored as clones, so callers never share objects with the store. Every operation
  * completes synchronously inside its promise, which is what makes `update` atomic here.
  */
-import { applyUpdateOps } from './ops.ts'
+import { applyUpdateOps, checkStateAddress } from './ops.ts'
 import type { StateAdapter, StateWrite } from './types.ts'
 
 /**
@@ -29,24 +29,30 @@ export function createMemoryState(): StateAdapter {
 
   return {
     async get(group, key) {
+      checkStateAddress(group, key)
       return copy(groups.get(group)?.get(key)) as never
     },
     async set(group, key, value) {
+      checkStateAddress(group, key)
       return write(group, key, copy(value))
     },
     async update(group, key, ops) {
+      checkStateAddress(group, key)
       return write(group, key, applyUpdateOps(groups.get(group)?.get(key), ops))
     },
     async delete(group, key) {
+      checkStateAddress(group, key)
       return write(group, key, undefined)
     },
     async list(group) {
+      checkStateAddress(group)
       return [...(groups.get(group) ?? [])].map(([key, value]) => ({ key, value: copy(value) })) as never
     },
     async listGroups() {
       return [...groups.keys()]
     },
     async clear(group) {
+      checkStateAddress(group)
       const entries = groups.get(group)
       groups.delete(group)
       return [...(entries ?? [])].map(([key, value]) => ({ key, value }))

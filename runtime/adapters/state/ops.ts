@@ -29,6 +29,22 @@ export function normalizePath(path: StatePath | undefined): Array<string | numbe
 }
 
 /**
+ * Refuses a group or key that holds a lone UTF-16 surrogate (`STATE_KEY_INVALID`, status 400):
+ * SQLite and Redis store text as UTF-8, where such a string becomes U+FFFD, so two distinct
+ * addresses would share one row or field. Every adapter calls it, so all refuse alike.
+ */
+export function checkStateAddress(group: unknown, key?: unknown): void {
+  for (const [field, value] of [['group', group], ['key', key]] as const) {
+    if (typeof value === 'string' && !value.isWellFormed()) {
+      throw new MotiaError(`[motia] state ${field} holds a lone UTF-16 surrogate, which no store can keep apart from U+FFFD: use well-formed text (e.g. encode binary ids as hex)`, {
+        code: 'STATE_KEY_INVALID',
+        status: 400,
+      })
+    }
+  }
+}
+
+/**
  * Returns the value after `ops`, leaving `value` untouched. An op that does not fit the value
  * (incrementing a string, merging into an array, an index past the end of an array) throws a
  * `MotiaError` (`STATE_UPDATE_INVALID`, status 400) and nothing is applied.

@@ -5,7 +5,7 @@
  */
 import type { Database } from 'bun:sqlite'
 import { openDatabase, settled } from '../sqlite/database.ts'
-import { applyUpdateOps } from './ops.ts'
+import { applyUpdateOps, checkStateAddress } from './ops.ts'
 import type { StateAdapter, StateWrite } from './types.ts'
 
 export interface SqliteStateOptions {
@@ -34,17 +34,22 @@ export function createSqliteState(options: SqliteStateOptions): StateAdapter {
     return { oldValue, newValue: newValue === undefined ? undefined : JSON.parse(JSON.stringify(newValue)) }
   })
   const guarded = <T>(action: () => T): Promise<T> => settled(() => closed, 'state', action)
+  const at = <T>(group: string, key: string | undefined, action: () => T): Promise<T> =>
+    guarded(() => {
+      checkStateAddress(group, key)
+      return action()
+    })
 
   return {
-    get: (group, key) => guarded(() => read(group, key) as never),
-    set: (group, key, value) => guarded(() => write.immediate(group, key, () => value) as never),
-    update: (group, key, ops) => guarded(() => write.immediate(group, key, (old) => applyUpdateOps(old, ops)) as never),
-    delete: (group, key) => guarded(() => write.immediate(group, key, () => undefined) as never),
+    get: (group, key) => at(group, key, () => read(group, key) as never),
+    set: (group, key, value) => at(group, key, () => write.immediate(group, key, () => value) as never),
+    update: (group, key, ops) => at(group, key, () => write.immediate(group, key, (old) => applyUpdateOps(old, ops)) as never),
+    delete: (group, key) => at(group, key, () => write.immediate(group, key, () => undefined) as never),
     list: (group) =>
-      guarded(() => (sql.list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))),
+      at(group, undefined, () => (sql.list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))),
     listGroups: () => guarded(() => (sql.groups.all() as Array<{ name: string }>).map((row) => row.name)),
     clear: (group) =>
-      guarded(() =>
+      at(group, undefined, () =>
         shared.db
           .transaction(() => {
             const removed = (sql.list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }))
