@@ -7,6 +7,7 @@
  *   bun bench/startup.ts               # 5 rounds
  *   ROUNDS=9 IDLE_MS=2000 bun bench/startup.ts
  *   NO_BUILD=1 bun bench/startup.ts    # skip the executable (its build takes a few seconds)
+ *   BEFORE=../other-checkout bun bench/startup.ts   # that checkout's `motia start` too, in the rotation
  *
  * Each round starts every side once, in an order that rotates, pinned to core 0 when taskset is
  * there (this process polls from the other core, every 2 ms). The median of the rounds is shown.
@@ -27,7 +28,7 @@ interface Side {
   name: string
   path: string
   command: (port: number) => string[]
-  env?: Record<string, string>
+  cwd?: string
 }
 
 rmSync(project, { recursive: true, force: true })
@@ -39,6 +40,14 @@ const sides: Side[] = [
   { name: 'motia start', path: '/default', command: (port) => [process.execPath, cli, 'start', '--port', String(port), '--host', '127.0.0.1'] },
   { name: 'motia dev', path: '/default', command: (port) => [process.execPath, cli, 'dev', '--port', String(port), '--host', '127.0.0.1'] },
 ]
+// Another checkout's `motia start` on a copy of the project inside that checkout, so that its
+// `motia` resolves to that checkout's runtime.
+const before = process.env.BEFORE ? resolve(process.env.BEFORE) : undefined
+const beforeProject = before && join(before, '.tmp', `bench-startup-${process.pid}`)
+if (before && beforeProject) {
+  cpSync(project, beforeProject, { recursive: true })
+  sides.push({ name: 'motia start (BEFORE)', path: '/default', cwd: beforeProject, command: (port) => [process.execPath, join(before, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'] })
+}
 try {
   if (!process.env.NO_BUILD) {
     const built = Bun.spawnSync([process.execPath, cli, 'build', '--outfile', 'dist/starter'], { cwd: project, stdout: 'pipe', stderr: 'pipe' })
@@ -63,12 +72,13 @@ try {
   const detail = `${start.ms.toFixed(0)} vs ${raw.ms.toFixed(0)} ms, ${start.rssMiB.toFixed(1)} vs ${raw.rssMiB.toFixed(1)} MiB; ${rounds} rounds; load ${load}`
   report({ bench: 'startup', metric: 'motia start: first answer / raw Elysia', value: start.ms / raw.ms, target: { max: 1.3 }, unit: '×', detail })
   report({ bench: 'startup', metric: 'motia start: idle RSS / raw Elysia', value: start.rssMiB / raw.rssMiB, target: { max: 1.2 }, unit: '×', detail })
-  for (const other of ['motia dev', 'built executable'].filter((name) => samples.has(name))) {
+  for (const other of ['motia dev', 'built executable', 'motia start (BEFORE)'].filter((name) => samples.has(name))) {
     const s = pick(other)
     report({ bench: 'startup', metric: `${other}: first answer / raw Elysia`, value: s.ms / raw.ms, unit: '×', detail: `${s.ms.toFixed(0)} ms, ${s.rssMiB.toFixed(1)} MiB idle` })
   }
 } finally {
   rmSync(project, { recursive: true, force: true })
+  if (beforeProject) rmSync(beforeProject, { recursive: true, force: true })
 }
 
 // --- internal ---
@@ -78,8 +88,8 @@ async function measure(side: Side): Promise<{ ms: number; rssMiB: number }> {
   const port = freePort()
   const started = performance.now()
   const server = Bun.spawn([...pin, ...side.command(port)], {
-    cwd: project,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MOTIA_LOG_LEVEL: 'warn', ...side.env },
+    cwd: side.cwd ?? project,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MOTIA_LOG_LEVEL: 'warn' },
     stdout: 'ignore',
     stderr: 'inherit',
   })
