@@ -81,9 +81,7 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
           data = result.value
         }
         // A message the trigger's condition turns down is acknowledged: it was handled by skipping it.
-        // Without a condition there is nothing to admit, and no await for it.
-        const facts = { traceId: message.traceId, attempt: message.attempt }
-        const runOptions = (trigger as { condition?: unknown }).condition ? await runtime.admit(step, trigger, data, facts) : facts
+        const runOptions = await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
         if (!runOptions) return
         let run: PendingRun | undefined
         let abandoned = false
