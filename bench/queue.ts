@@ -4,6 +4,7 @@
  *   bun bench/queue.ts            # N = 20,000 messages per adapter
  *   N=5000 RATE=500 BATCH=1 bun bench/queue.ts
  *   BEFORE=../main-checkout ROUNDS=3 bun bench/queue.ts   # that checkout's Motia too, alternating
+ *   ONLY=sqlite bun bench/queue.ts   # one adapter
  *
  * Each adapter runs in its own `motia start` child process; this process is the load generator.
  * Throughput: N messages enter through POSTs (BATCH messages per request, default 10, so that the
@@ -47,10 +48,12 @@ const steps: Record<string, string> = {
   `,
 }
 
-const adapters = {
+const allAdapters = {
   memory: (checkout: string) => `import { createMemoryQueue, createMemoryState } from '${adaptersEntry(checkout)}'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`,
   sqlite: () => `export default {}\n`,
 }
+// ONLY=sqlite or ONLY=memory measures one adapter.
+const adapters = Object.fromEntries(Object.entries(allAdapters).filter(([name]) => !process.env.ONLY || name === process.env.ONLY))
 
 interface Result {
   adapter: string
