@@ -382,9 +382,9 @@ async def handler(req, ctx):
     expect((await item.next(custom)).event.event).toEqual({ type: 'typing', data: { who: 'bob' } })
     // A send to the hall after both: once it arrives there, anything meant for others has arrived too.
     expect((await post('/ping/hall', { who: 'cat' })).status).toBe(202)
-    expect((await other.next(custom)).event.event.data).toEqual({ who: 'cat' })
+    expect((await other.next(custom)).event.event).toEqual({ type: 'typing', data: { who: 'cat' } })
     expect(other.frames.filter(custom)).toHaveLength(1)
-    expect(item.frames.filter(custom).map((frame) => frame.event.event.data.who)).toEqual(['bob'])
+    expect(item.frames.filter(custom).map((frame) => frame.event.event)).toEqual([{ type: 'typing', data: { who: 'bob' } }])
 
     expect(await (await post('/clear/drafts', {})).json()).toEqual({ before: 2, after: [] })
     expect(await served.runtime.state.get('keep', 'k')).toBe(1)
