@@ -19,7 +19,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { cpuMs } from './chain.ts'
+import { cpuMs, freePort } from './chain.ts'
 import { loadAverage, report } from './report.ts'
 
 if (process.argv[2] === '--watch') await watch(process.argv[3]!)
@@ -59,7 +59,7 @@ async function start(side: Side): Promise<Server> {
     mkdirSync(dirname(join(root, path)), { recursive: true })
     writeFileSync(join(root, path), content)
   }
-  const port = 20000 + Math.floor(Math.random() * 20000)
+  const port = freePort()
   const server = Bun.spawn([...pin(0), process.execPath, join(repo, 'cli/index.ts'), 'dev', '--port', String(port)], {
     cwd: root,
     env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },

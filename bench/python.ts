@@ -16,7 +16,7 @@
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { sendAll, waitUntil, writeProject } from './chain.ts'
+import { freePort, sendAll, waitUntil, writeProject } from './chain.ts'
 import { loadAverage, report } from './report.ts'
 
 const repo = resolve(import.meta.dir, '..')
@@ -92,7 +92,7 @@ interface Sample {
 const root = join(repo, '.tmp', `bench-python-${process.pid}`)
 rmSync(root, { recursive: true, force: true })
 writeProject(root, files)
-const port = 20_000 + Math.floor(Math.random() * 20_000)
+const port = freePort()
 const base = `http://127.0.0.1:${port}`
 const server = Bun.spawn([...pin(0), process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
   cwd: root,

@@ -13,7 +13,7 @@
  */
 import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chainSteps, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
+import { chainSteps, freePort, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
 import { startRedisServer } from '../test/helpers/redis-server.ts'
 import { loadAverage, report } from './report.ts'
 
@@ -102,7 +102,7 @@ report({ bench: 'queue-redis', metric: 'three instances / one instance', value: 
 
 async function measure(name: string, count: number, command: (port: number) => string[]): Promise<Result> {
   await flush()
-  const ports = Array.from({ length: count }, () => 20_000 + Math.floor(Math.random() * 20_000))
+  const ports = Array.from({ length: count }, () => freePort())
   const servers = ports.map((port) =>
     Bun.spawn(command(port), {
       cwd: root,
