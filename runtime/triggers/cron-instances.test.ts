@@ -3,7 +3,8 @@
  * of the cron lock as the runtime uses it (test/reliability/redis-cluster.test.ts proves the same
  * at the end of a long load test with three `motia start` processes).
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { afterAll, expect, test } from 'bun:test'
+import { beforeAllTests } from '../../test/helpers/prerequisites.ts'
 import { createRuntime, type Runtime } from '../runtime.ts'
 import type { LogEntry } from '../observability/logger.ts'
 import { makeProject, type TempProject } from '../../test/helpers/project.ts'
@@ -13,7 +14,7 @@ let redis: TestRedis
 let project: TempProject
 const instances: Array<{ runtime: Runtime; logs: LogEntry[] }> = []
 
-beforeAll(async () => {
+beforeAllTests(async () => {
   redis = await startRedisServer()
   project = makeProject({
     'package.json': JSON.stringify({ name: 'cron-instances', type: 'module' }),

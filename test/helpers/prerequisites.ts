@@ -20,22 +20,29 @@ export function requireBinary(name: string): string {
 }
 
 /**
- * `beforeAll` whose failure (a missing program, a server that would not start) fails each test of
- * the scope by name with that error, instead of vanishing from the `N pass / N fail` count.
+ * `beforeAll` whose failure (a missing program, a server that would not start, a setup that did not
+ * finish within `timeoutMs`) fails each test of the scope by name with that error, instead of
+ * vanishing from the `N pass / N fail` count.
  *
  * @example
  * let redis: TestRedis
  * beforeAllTests(async () => void (redis = await startRedisServer()))
  */
-export function beforeAllTests(setup: () => unknown, timeoutMs = 60_000): void {
+export function beforeAllTests(setup: () => unknown, timeoutMs = 90_000): void {
   let failure: unknown
   beforeAll(async () => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the setup of these tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs)
+    })
     try {
-      await setup()
+      await Promise.race([setup(), late])
     } catch (error) {
       failure = error
+    } finally {
+      clearTimeout(timer)
     }
-  }, timeoutMs)
+  }, timeoutMs + 10_000)
   beforeEach(() => {
     if (failure !== undefined) throw failure
   })
