@@ -8,8 +8,8 @@ import { python } from '../../runtime/languages/python/index.ts'
 import { PROTOCOL_VERSION, createFrameReader, type WorkerFrame } from '../../runtime/languages/protocol.ts'
 import type { CliProcess } from './cli.ts'
 
-/** The pids of the Python workers that process `pid` started (its direct children). */
-export function workerPids(pid: number): number[] {
+/** The pids of the workers running `script` (Python's by default) that process `pid` started (its direct children). */
+export function workerPids(pid: number, script: string = python.worker): number[] {
   const children: number[] = []
   let tasks: string[] = []
   try {
@@ -26,7 +26,7 @@ export function workerPids(pid: number): number[] {
   }
   return children.filter((child) => {
     try {
-      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(python.worker)
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(script)
     } catch {
       return false
     }

@@ -6,7 +6,7 @@ require 'time'
 module Motia
   # A JSON object: `data['id']`, `data[:id]` and `data.id` all read the same key; a snake_case
   # method reads its camelCase key too (`change.old_value` is `change['oldValue']`). Keys that are
-  # also Hash methods (`count`, `size`, `keys`) answer the method: read those with `[]`.
+  # also Hash methods (`count`, `size`, `values`) answer the method: read those with `[]`.
   class Record < Hash
     def [](key)
       super(key.is_a?(Symbol) ? key.name : key)
@@ -22,6 +22,11 @@ module Motia
     alias has_key? key?
     alias include? key?
     alias member? key?
+
+    # `change.key` reads the key `key` (a state change's); `hash.key(value)` stays Hash#key.
+    def key(*args)
+      args.empty? ? self['key'] : super
+    end
 
     def dig(key, *rest)
       value = self[key]
