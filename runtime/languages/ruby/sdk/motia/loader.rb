@@ -26,6 +26,7 @@ module Motia
 
     def root=(root)
       @root = File.expand_path(root)
+      ReloadWarnings.root = @root + File::SEPARATOR
       $LOAD_PATH.unshift(@root) unless $LOAD_PATH.include?(@root)
     end
 
@@ -136,4 +137,23 @@ module Motia
 
     (["#{lines.first}: #{message}"] + lines.drop(1).map { |line| "\tfrom #{line}" }).join("\n")
   end
+end
+
+module Motia
+  # A reloaded project file defines its constants again: Ruby's "already initialized constant"
+  # warning (and its "previous definition" line) says nothing useful then, so it is left out for
+  # the project's files. Every other warning goes on to `$stderr`, so into the worker's log.
+  module ReloadWarnings
+    class << self
+      attr_accessor :root
+    end
+
+    def warn(message, *args, **kwargs)
+      root = ReloadWarnings.root
+      return nil if root && message.start_with?(root) && message.match?(/: warning: (already initialized constant|previous definition of) /)
+
+      super
+    end
+  end
+  Warning.singleton_class.prepend(ReloadWarnings)
 end
