@@ -86,15 +86,18 @@ test('a syntax error is reported with file and line while the other steps keep s
   await cli.until('/broken', (body) => (body as { fixed?: boolean }).fixed === true, 20_000)
 })
 
-test('a file that raises while it loads is reported with its line; a file with no handler says what to add', async () => {
+test('a file that raises or names an unknown method while it loads is reported with its line; a file with no handler says what to add', async () => {
   const from = cli.output().length
   project.write('steps/http/raises.get_step.rb', `def config = { name: 'Raises' }\n\nraise 'no DATABASE_URL'\n`)
   project.write('steps/http/nohandler.get_step.rb', `def config = { name: 'NoHandler' }\n`)
+  project.write('steps/http/typo.get_step.rb', `def config = { name: 'Typo' }\n\ny + 1\n`)
   await cli.waitForOutput(/steps\/http\/raises\.get_step\.rb failed to load: RuntimeError: no DATABASE_URL \(steps\/http\/raises\.get_step\.rb:3\)/, from, 20_000)
   await cli.waitForOutput(/steps\/http\/nohandler\.get_step\.rb defines config but no handler: add `def handler\(input, ctx\)/, from, 20_000)
+  await cli.waitForOutput(/steps\/http\/typo\.get_step\.rb failed to load: NameError: undefined local variable or method `y' \(steps\/http\/typo\.get_step\.rb:3\)/, from, 20_000)
   expect(await text('/greet')).toStartWith('bonjour')
   project.remove('steps/http/raises.get_step.rb')
   project.remove('steps/http/nohandler.get_step.rb')
+  project.remove('steps/http/typo.get_step.rb')
 })
 
 test('a run in flight during a reload finishes with the code it started with', async () => {

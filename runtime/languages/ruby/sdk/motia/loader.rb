@@ -116,6 +116,8 @@ module Motia
       text = error.message.to_s.lines.first.to_s.strip
       # A syntax error's message starts with its place; the location says it already.
       text = text.sub(/\A.*?:\d+: /, '') if error.is_a?(SyntaxError)
+      # The file's own module, as Ruby names it, says nothing to its author.
+      text = text.sub(/ for #<Module:0x\h+>\z/, '')
       "#{error.class.name}: #{text}"
     end
 
