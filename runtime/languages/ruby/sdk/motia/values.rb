@@ -102,10 +102,13 @@ module Motia
     rest.empty? ? key : head + rest.map(&:capitalize).join
   end
 
+  # Deeper than this is taken for a value that contains itself (a run's thread has a small stack).
+  MAX_DEPTH = 200
+
   # A value as plain JSON: symbol keys and values as strings, objects through `to_h`, times as
   # ISO 8601, NaN and infinities as null, invalid UTF-8 replaced.
   def self.jsonable(value, depth = 0)
-    raise TypeError, 'a value nested over 500 levels (or one that contains itself) cannot be sent as JSON' if depth > 500
+    raise TypeError, "a value nested over #{MAX_DEPTH} levels (or one that contains itself) cannot be sent as JSON" if depth > MAX_DEPTH
 
     case value
     when nil, true, false, Integer then value
