@@ -61,10 +61,10 @@ export interface RawWorker {
  * A worker (Python's unless `language` says) spawned by hand, greeted, with project `root`: for
  * protocol-level tests that play the runtime's part.
  */
-export async function startRawWorker(root: string, options: { command?: string[]; maxFrameBytes?: number; language?: LanguageDefinition } = {}): Promise<RawWorker> {
+export async function startRawWorker(root: string, options: { command?: string[]; maxFrameBytes?: number; language?: LanguageDefinition; env?: Record<string, string> } = {}): Promise<RawWorker> {
   const language = options.language ?? python
   const command = options.command ?? [...language.command]
-  const proc = Bun.spawn([...command, join(language.sdkDir, language.worker)], { cwd: root, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn([...command, join(language.sdkDir, language.worker)], { cwd: root, env: { ...process.env, ...options.env }, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' })
   const frames: WorkerFrame[] = []
   const waiters = new Set<() => void>()
   let errText = ''

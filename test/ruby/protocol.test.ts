@@ -31,9 +31,9 @@ def handler(req, _ctx)
 end
 `
 
-async function start(maxFrameBytes?: number) {
+async function start(maxFrameBytes?: number, env: Record<string, string> = {}) {
   project = makeProject({ 'steps/raw_step.rb': step })
-  worker = await startRawWorker(project.root, { language: ruby, maxFrameBytes })
+  worker = await startRawWorker(project.root, { language: ruby, maxFrameBytes, env })
   worker.send({ type: 'load', id: 1, file: `${project.root}/steps/raw_step.rb`, kind: 'step' })
   await worker.next((frame) => frame.type === 'result' && frame.id === 1)
   return worker
@@ -83,6 +83,25 @@ test('a cancel is answered at once, for a sleeping run (killed, no late result) 
   w.send(invoke(3, { size: 2 }))
   await w.next((frame) => frame.type === 'result' && frame.id === 3)
   expect(w.frames.some((frame) => frame.type === 'result' && frame.id === 2)).toBe(false)
+})
+
+test('runs beyond the thread pool wait for a thread; a cancel frees one, and a run cancelled while it waits never starts', async () => {
+  const w = await start(undefined, { MOTIA_RUBY_THREADS: '2' })
+  const result = (id: number) => w.frames.find((frame) => frame.type === 'result' && frame.id === id)
+  w.send(invoke(2, { sleep: true }))
+  w.send(invoke(3, { sleep: true }))
+  w.send(invoke(4, { size: 4 }))
+  w.send(invoke(5, { size: 5 }))
+  // Both threads sleep: 4 and 5 wait. Cancelling 5 while it waits, then 2, lets 4 run on a new thread.
+  w.send({ type: 'cancel', run: 5, reason: 'gone' })
+  await w.next((frame) => frame.type === 'cancelled' && frame.run === 5)
+  expect(result(4)).toBeUndefined()
+  w.send({ type: 'cancel', run: 2, reason: 'timed out' })
+  expect(await w.next((frame) => frame.type === 'result' && frame.id === 4)).toMatchObject({ ok: true, value: { body: { size: 4 } } })
+  w.send(invoke(6, { size: 6 }))
+  await w.next((frame) => frame.type === 'result' && frame.id === 6)
+  expect(result(5)).toBeUndefined()
+  expect(result(2)).toBeUndefined()
 })
 
 test('1,000 invokes sent in one write are all answered, each with its own result', async () => {

@@ -1,14 +1,16 @@
 # The worker process: one per project, started by the runtime, serving every Ruby step over the
 # worker protocol (docs/languages/protocol.md) until its stdin closes or it is told to shut down.
 #
-# The main thread reads frames. Each `invoke` runs in a thread of its own, so a handler that
-# blocks (sleeps, waits on a socket, makes a context call) never holds up the others; a `cancel`
-# kills that thread, which Ruby can do at any point, so a hung handler is really stopped.
+# The main thread reads frames. Each `invoke` runs on a thread of the pool (up to
+# MOTIA_RUBY_THREADS, 100 by default, at once), so a handler that blocks (sleeps, waits on a
+# socket, makes a context call) never holds up the others; a `cancel` kills the run's thread,
+# which Ruby can do at any point, so a hung handler is really stopped.
 require_relative 'protocol'
 require_relative 'context'
 require_relative 'capture'
 require_relative 'loader'
 require_relative 'invoke'
+require_relative 'pool'
 
 module Motia
   class Worker
@@ -17,6 +19,7 @@ module Motia
       @runs = {}
       @runs_lock = Mutex.new
       @log_level = 1
+      @pool = Pool.new(Integer(ENV.fetch('MOTIA_RUBY_THREADS', '100'), exception: false)&.then { |n| n.positive? ? n : nil } || 100)
     end
 
     def serve
@@ -83,12 +86,15 @@ module Motia
 
     def invoke(frame)
       run = Run.new(frame['id'], @connection, @log_level)
-      @runs_lock.synchronize do
-        @runs[run.id] = [Thread.new { execute(frame, run) }, run]
-      end
+      @runs_lock.synchronize { @runs[run.id] = [nil, run] }
+      @pool.post { execute(frame, run) }
     end
 
     def execute(frame, run)
+      # A run cancelled while it waited for a thread never starts.
+      started = @runs_lock.synchronize { @runs[run.id] && (@runs[run.id] = [Thread.current, run]) }
+      return unless started
+
       Thread.current[:motia_run] = run
       value = begin
         Invoke.call(@loader, frame, run)
@@ -105,6 +111,7 @@ module Motia
     end
 
     def finish(run)
+      Thread.current[:motia_run] = nil
       @runs_lock.synchronize { @runs.delete(run.id) }
       @stdout.flush_run(run.id)
       @stderr.flush_run(run.id)
@@ -112,10 +119,8 @@ module Motia
 
     def cancel(run_id)
       thread, run = @runs_lock.synchronize { @runs.delete(run_id) }
-      if thread
-        run.cancelled = true
-        thread.kill
-      end
+      run&.cancelled = true
+      thread&.kill
       @connection.send_frame({ 'type' => 'cancelled', 'run' => run_id })
     end
 
