@@ -178,7 +178,8 @@ module Motia
       return Motia.call_with(handler, kind == 'cron' ? [] : [@input]) if handler
       return Motia.call_with(handlers['default'], [@input]) if handlers['default']
 
-      raise Error.new("ctx.match has no #{kind.inspect} handler and no default (given: #{handlers.keys.join(', ').then { |k| k.empty? ? 'none' : k }})", code: 'NO_MATCH')
+      given = handlers.empty? ? 'none' : handlers.keys.join(', ')
+      raise Error.new("ctx.match has no #{kind.inspect} handler and no default (given: #{given})", code: 'NO_MATCH')
     end
 
     private

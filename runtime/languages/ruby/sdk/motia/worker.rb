@@ -79,7 +79,7 @@ module Motia
 
         frame['kind'] == 'stream' ? @loader.load_stream(file) : @loader.load_step(file)
       rescue Exception => e # rubocop:disable Lint/RescueException -- a broken file (even one calling exit) is an answer, not a crash
-        return fail(frame['id'], @loader.describe_failure(e))
+        return answer_error(frame['id'], @loader.describe_failure(e))
       end
       reply(frame['id'], value)
     end
@@ -100,13 +100,13 @@ module Motia
         Invoke.call(@loader, frame, run)
       rescue Exception => e # rubocop:disable Lint/RescueException -- every failure is the run's error
         finish(run)
-        return fail(run.id, Motia.describe_error(e))
+        return answer_error(run.id, Motia.describe_error(e))
       end
       finish(run)
       begin
         reply(run.id, value)
       rescue ProtocolError, JSON::GeneratorError, TypeError => e
-        fail(run.id, { 'name' => 'TypeError', 'message' => "the result could not be sent to the runtime: #{e.message}", 'traceback' => '' })
+        answer_error(run.id, { 'name' => 'TypeError', 'message' => "the result could not be sent to the runtime: #{e.message}", 'traceback' => '' })
       end
     end
 
@@ -121,6 +121,8 @@ module Motia
       thread, run = @runs_lock.synchronize { @runs.delete(run_id) }
       run&.cancelled = true
       thread&.kill
+      # What it printed without a final newline is logged, not kept.
+      [@stdout, @stderr].each { |writer| writer.flush_run(run_id) } if run
       @connection.send_frame({ 'type' => 'cancelled', 'run' => run_id })
     end
 
@@ -128,7 +130,7 @@ module Motia
       @connection.send_frame({ 'type' => 'result', 'id' => id, 'ok' => true, 'value' => value })
     end
 
-    def fail(id, error)
+    def answer_error(id, error)
       @connection.send_frame({ 'type' => 'result', 'id' => id, 'ok' => false, 'error' => error })
     end
   end
