@@ -1,10 +1,11 @@
 /**
  * `motia build` with Ruby steps: the executable, copied alone to an empty folder (no sources, no
  * node_modules, no SDK), runs a Ruby http step that requires a local file and hands work to a
- * Ruby queue step writing a Ruby-defined stream, with the system `ruby`.
+ * Ruby queue step writing a Ruby-defined stream, with the system `ruby`. Gems installed under
+ * vendor/bundle stay out of it.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
@@ -39,6 +40,8 @@ def handler(data, ctx)
   ctx.streams.quotes.set('all', data.price.to_s, data)
 end
 `,
+    // A gem Bundler installed into the project: not the project's source, left out of the build.
+    'vendor/bundle/ruby/3.1.0/gems/fake-1.0/lib/fake.rb': `module Fake; end\n`,
     'steps/quotes_stream.rb': `def config = { name: 'quotes', schema: { type: 'object', properties: { price: { type: 'integer' } } } }\n`,
     'steps/http/quotes/[price].get.step.ts': `
 export const config = { name: 'ReadQuote' }
@@ -84,6 +87,11 @@ test('a built executable runs Ruby steps and a Ruby stream with the system ruby,
     proc.kill('SIGTERM')
     await proc.exited
   }
+  // What the executable extracted for its worker: the project's own Ruby files and the SDK, no gems.
+  const [extracted] = readdirSync(join(runDir, '.motia/languages/ruby'))
+  const base = join(runDir, '.motia/languages/ruby', extracted!)
+  expect([...new Bun.Glob('**/*.rb').scanSync({ cwd: join(base, 'project') })].sort()).toEqual(['lib/pricing.rb', 'steps/http/quote.post_step.rb', 'steps/quoted_step.rb', 'steps/quotes_stream.rb'])
+  expect(existsSync(join(base, 'sdk/motia_worker.rb'))).toBe(true)
   const printed = await output
   expect(printed).toContain('motia start: 3 step(s)')
   expect(printed).toContain('stream quotes')

@@ -12,5 +12,7 @@ export const ruby: LanguageDefinition = {
   sdkDir: join(import.meta.dir, 'sdk'),
   worker: 'motia_worker.rb',
   sourceFile: /\.rb$/,
+  // Bundler installs gems under vendor/bundle (`bundle config set path vendor/bundle`).
+  ignoredDirs: ['vendor/bundle'],
   install: 'Ruby 3.1 or newer (apt-get install ruby, brew install ruby, or ruby-lang.org), or set MOTIA_RUBY to the interpreter',
 }
