@@ -105,12 +105,12 @@ function checkAllowedHosts(value: unknown, where: string, file: string | undefin
 /** `MOTIA_<NAME>` (e.g. `MOTIA_PYTHON="python3.12 -X dev"`) or `languages.<name>.command` of the config. */
 function languageCommands(configured: MotiaConfig['languages'], env: Record<string, string | undefined>, where: string): Record<string, string[] | undefined> {
   const out: Record<string, string[] | undefined> = {}
-  for (const { name } of languages) {
+  for (const { name, command: defaultCommand } of languages) {
     const variable = `MOTIA_${name.toUpperCase()}`
     const fromEnv = env[variable]?.trim()
     const command = fromEnv ? fromEnv.split(/\s+/) : configured?.[name]?.command
     if (command !== undefined && !(Array.isArray(command) && command.length > 0 && command.every((part) => typeof part === 'string' && part !== ''))) {
-      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['python3']`)
+      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['${defaultCommand[0]}']`)
     }
     out[name] = command
   }

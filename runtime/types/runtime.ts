@@ -280,7 +280,8 @@ export interface MotiaConfig {
   mask?: MaskOptions
   /**
    * Out-of-process step languages, by name: the interpreter to run (default `python3` for
-   * `python`). `MOTIA_PYTHON` (the command line, e.g. `python3.12 -X dev`) wins over this.
+   * `python`, `ruby` for `ruby`). `MOTIA_PYTHON` / `MOTIA_RUBY` (the command line, e.g.
+   * `python3.12 -X dev`) wins over this.
    */
   languages?: Record<string, { command?: string[] }>
 }
