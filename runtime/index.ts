@@ -3,6 +3,7 @@
  * and `createRuntime` for embedding a project. Adapter factories and the helpers for writing
  * adapters are in `motia/adapters`; test helpers and contract suites in `motia/testing`.
  */
+/// <reference path="./compat/motiadev-modules.d.ts" />
 // Steps: config, handler inference and the context.
 export type { AnyHandler, EnqueueTopics, HandlerInput, HandlerOutput, Handlers, QueueInput, StepConfig } from './step/types.ts'
 export { defineStep } from './step/types.ts'
@@ -42,11 +43,13 @@ export { ConfigError, MotiaError, NonRetriableError, ValidationError, errorMessa
 export { api, cron, http, jsonSchema, queue, state, step, stream, type HttpOptions, type QueueBuilderOptions, type StepDefinition } from './compat/builders.ts'
 export type { ApiMiddleware, ApiRequest, ApiResponse, ApiRouteConfig, CronConfig, Enqueue, EventConfig, MotiaHttpArgs, NoopConfig, QueryParam, StateTriggerInput, StreamConfig } from './compat/motia-types.ts'
 // Configuration, plugins and the runtime they see.
-export { defineConfig } from './config.ts'
+// `config` is Motia's name for it (`export default config({ ... })`).
+export { defineConfig, defineConfig as config } from './config.ts'
 export { definePlugin, defineTrigger } from './plugin.ts'
 export { describePlugin, type PluginSummary } from './plugin-host.ts'
 export type {
   MotiaConfig,
+  MotiaWorkbenchPlugin,
   MotiaPlugin,
   MotiaRuntime,
   PendingRun,

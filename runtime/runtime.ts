@@ -61,6 +61,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (events.heard('log')) events.emit('log', entry)
   }
   const logger = createLogger(logSink, { level: config.logLevel })
+  for (const notice of config.notices) logger[notice.level](notice.msg)
   const project = withLanguages(read, logger)
   const { languages } = project
   const { adapters, lock } = await openServerAdapters(root, config, { ...config.adapters, ...options.adapters }, mode, logger)
