@@ -154,7 +154,7 @@ describe('http input', () => {
 })
 
 describe('multi-trigger helpers', () => {
-  test('ctx.match, ctx.getData and ctx.is pick by the trigger that fired; match without a fitting handler is an error', async () => {
+  test('ctx.match, ctx.getData and ctx.is pick by the trigger that fired; an http request a match leaves unanswered gets a 500 and the log says why', async () => {
     const t = await start({
       'steps/process.step.ts': `
         import { http, queue, step } from 'motia'
@@ -184,6 +184,31 @@ describe('multi-trigger helpers', () => {
     expect(await t.runtime.state.get('seen', 'queue')).toEqual({ data: { job: 'j2' }, isHttp: false, isQueue: true })
     expect((await t.request('GET', '/only')).status).toBe(500)
     expect(errorsOf(t).join('\n')).toContain('ctx.match() has no "http" handler and no default')
+  })
+
+  test('ctx.match with no handler for the trigger and no default resolves undefined, as in Motia, with one warning per step', async () => {
+    const t = await start({
+      'steps/half.step.ts': `
+        import { http, queue, step } from 'motia'
+        export const { config, handler } = step({ name: 'Half', triggers: [http('POST', '/half'), queue('half')] }, async (_input, ctx) => {
+          const result = await ctx.match({ http: async () => ({ status: 200, body: { ok: true } }) })
+          await ctx.state.update('half', ctx.trigger.type, [{ type: 'increment', path: 'runs' }])
+          await ctx.state.set('half-result', ctx.trigger.type, { undefinedResult: result === undefined })
+          return result
+        })
+      `,
+    })
+    await t.runtime.enqueue({ topic: 'half', data: { n: 1 } })
+    await t.runtime.enqueue({ topic: 'half', data: { n: 2 } })
+    await t.waitFor(async () => (await t.runtime.state.get<{ runs: number }>('half', 'queue'))?.runs === 2)
+    expect(await t.runtime.state.get('half-result', 'queue')).toEqual({ undefinedResult: true })
+    const warnings = t.logs.filter((l) => l.level === 'warn' && l.msg.includes('ctx.match() has no "queue" handler'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]!.msg).toContain('step "Half"')
+    expect(warnings[0]!.msg).toContain('resolved undefined: add queue: async (input) => { ... } or default')
+    // Neither run failed: no retry, nothing dead-lettered, no error logged.
+    expect(errorsOf(t)).toEqual([])
+    expect(await (await t.request('POST', '/half', {})).json()).toEqual({ ok: true })
   })
 
   test('ctx.match runs the handler of the trigger that fired and nothing else; default only for triggers without one', async () => {

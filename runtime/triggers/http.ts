@@ -17,6 +17,7 @@ import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { Logger } from '../observability/logger.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
 import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../types/context.ts'
+import { missedMatch } from '../step/multi-trigger.ts'
 import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../http/response-writer.ts'
 import { httpCondition } from './conditions.ts'
 import type { Masker } from '../observability/mask.ts'
@@ -148,6 +149,12 @@ function createResponder(step: LoadedStep, logger: Logger, responseChecks: Respo
   return (current: PendingRun, output: unknown, traceId: string, req: HttpRequest): Response | Promise<Response> => {
     // A Motia ≥ 1.0.3 handler answers through `response` and returns nothing.
     if (output === undefined) output = writtenResponse(req)
+    const missed = output === undefined ? missedMatch(req) : undefined
+    if (missed) {
+      current.succeed(output)
+      logger.error(`${missed}; the request got no answer: 500`, { traceId })
+      return json({ error: 'Internal Server Error', traceId }, 500, { 'x-trace-id': traceId })
+    }
     current.succeed(output)
     if (responseChecks && !(output instanceof Response)) return checked(output as HttpResponse | undefined, traceId)
     return reply(output as HttpResponse | Response | undefined, traceId)
