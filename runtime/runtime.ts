@@ -107,6 +107,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
       const streams = await discoverStreams(project)
       await streaming.swap(streams.streams)
+      for (const warning of streams.warnings) logger.warn(warning)
       refuseOrLog(logger, mode, streams.errors)
       const steps = await discoverSteps(project, registry.known())
       for (const warning of steps.warnings) logger.warn(warning)
