@@ -10,7 +10,7 @@
 import { ConfigError, MotiaError } from '../errors.ts'
 import { json } from '../http/server.ts'
 import { isAsyncIterable, toResponse } from '../http/response.ts'
-import { createBodyPolicy, headersOf, isMediaRange, jsonOnly, queryOf, readBody, type BodyPolicy } from '../http/request.ts'
+import { anyBody, createBodyPolicy, headersOf, isMediaRange, jsonOnly, queryOf, readBody, type BodyPolicy } from '../http/request.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../types/runtime.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
@@ -52,9 +52,11 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
   register(step, trigger, runtime) {
     const method = trigger.method!
     const path = trigger.path!
-    const validateBody = trigger.bodySchema ? compileSchema(trigger.bodySchema) : undefined
+    // A GET, HEAD or OPTIONS has no body: a bodySchema there is documentation, not a check of nothing.
+    const validateBody = trigger.bodySchema && !bodyless.has(trigger.method!) ? compileSchema(trigger.bodySchema) : undefined
     const validateQuery = trigger.queryParams && !Array.isArray(trigger.queryParams) ? compileSchema(trigger.queryParams as never) : undefined
-    const bodyPolicy = trigger.contentTypes ? createBodyPolicy(trigger.contentTypes) : jsonOnly
+    // Motia's rule: a route that declares no body shape takes any body; one with a schema takes JSON.
+    const bodyPolicy = trigger.contentTypes ? createBodyPolicy(trigger.contentTypes) : trigger.bodySchema ? jsonOnly : anyBody
     const projectMiddleware = runtime.config.http.middleware
     const middleware = projectMiddleware.length ? [...projectMiddleware, ...(trigger.middleware ?? [])] : (trigger.middleware ?? [])
     const traceName = `${method} ${path}`
