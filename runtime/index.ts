@@ -35,13 +35,29 @@ export type {
   TriggerConfig,
   TriggerGuards,
 } from './types/context.ts'
-export { enqueue, logger, stateManager, streams } from './step/module-context.ts'
+export { enqueue, getContext, logger, stateManager, streams } from './step/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, errorMessage, isNonRetriable, type ValidationIssue } from './errors.ts'
 // Motia compatibility: its builders and type names (see docs/migrating-from-motia.md).
-export { api, cron, http, jsonSchema, queue, state, step, stream, type HttpOptions, type QueueBuilderOptions, type StepDefinition } from './compat/builders.ts'
-export type { ApiMiddleware, ApiRequest, ApiResponse, ApiRouteConfig, CronConfig, Enqueue, EventConfig, MotiaHttpArgs, NoopConfig, QueryParam, StateTriggerInput, StreamConfig } from './compat/motia-types.ts'
+export {
+  api,
+  cron,
+  http,
+  jsonSchema,
+  multiTriggerStep,
+  queue,
+  state,
+  step,
+  stream,
+  type HttpOptions,
+  type MultiTriggerStepBuilder,
+  type QueueBuilderOptions,
+  type StepDefinition,
+  type TriggerHandlers,
+} from './compat/builders.ts'
+export { Stream } from './compat/stream.ts'
+export type { ApiMiddleware, ApiRequest, ApiResponse, ApiRouteConfig, CronConfig, Enqueue, Enqueuer, EventConfig, MotiaHttpArgs, NoopConfig, QueryParam, StateTriggerInput, StreamConfig } from './compat/motia-types.ts'
 // Configuration, plugins and the runtime they see.
 // `config` is Motia's name for it (`export default config({ ... })`).
 export { defineConfig, defineConfig as config } from './config.ts'

@@ -11,8 +11,9 @@
  */
 import { z } from 'zod'
 import type { JsonSchema, Schema } from '../step/schema.ts'
-import type { Handlers, StepConfig } from '../step/types.ts'
-import type { HttpMethod, HttpTriggerConfig, QueueOptions } from '../types/context.ts'
+import { MotiaError } from '../errors.ts'
+import type { HandlerInput, Handlers, StepConfig } from '../step/types.ts'
+import type { FlowContext, HttpMethod, HttpTriggerConfig, QueueOptions } from '../types/context.ts'
 import type { TriggerCondition } from '../types/context.ts'
 
 /** What `http()` takes besides method and path. */
@@ -82,6 +83,57 @@ export function step<const C extends StepConfig>(config: C): { config: C; handle
 export function step<const C extends StepConfig>(config: C, handler?: Handlers<C>) {
   if (handler) return { config, handler }
   return { config, handle: (h: Handlers<C>) => ({ config, handler: h }) }
+}
+
+/** One handler per trigger type of a multi-trigger step; cron's gets the context only. */
+export interface TriggerHandlers<C extends StepConfig> {
+  http?: (input: HandlerInput<C>, ctx: FlowContext) => Promise<unknown>
+  queue?: (input: HandlerInput<C>, ctx: FlowContext) => Promise<unknown>
+  state?: (input: HandlerInput<C>, ctx: FlowContext) => Promise<unknown>
+  stream?: (input: HandlerInput<C>, ctx: FlowContext) => Promise<unknown>
+  cron?: (ctx: FlowContext) => Promise<unknown>
+}
+
+/** Motia's `multiTriggerStep(config)`: `.onHttp(h).onQueue(h)…handlers()`, or `.handlers({ http, queue })`. */
+export interface MultiTriggerStepBuilder<C extends StepConfig> {
+  config: C
+  handlers(handlers?: TriggerHandlers<C>): StepDefinition<C>
+  onHttp(handler: NonNullable<TriggerHandlers<C>['http']>): MultiTriggerStepBuilder<C>
+  onQueue(handler: NonNullable<TriggerHandlers<C>['queue']>): MultiTriggerStepBuilder<C>
+  onCron(handler: NonNullable<TriggerHandlers<C>['cron']>): MultiTriggerStepBuilder<C>
+  onState(handler: NonNullable<TriggerHandlers<C>['state']>): MultiTriggerStepBuilder<C>
+  onStream(handler: NonNullable<TriggerHandlers<C>['stream']>): MultiTriggerStepBuilder<C>
+}
+
+/**
+ * A step with one handler per trigger type (Motia 1.0). A trigger with no handler fails its run
+ * with an error naming the handlers there are, as in Motia.
+ */
+export function multiTriggerStep<const C extends StepConfig>(config: C): MultiTriggerStepBuilder<C> {
+  const collected: Record<string, (...args: unknown[]) => Promise<unknown>> = {}
+  const handler = (async (input: unknown, ctx: FlowContext) => {
+    const type = ctx.trigger.type
+    const chosen = collected[type]
+    if (!chosen) throw new MotiaError(`[motia] step "${config.name}": no handler for the ${type} trigger (handlers: ${Object.keys(collected).join(', ') || 'none'}): add .on${type[0]!.toUpperCase()}${type.slice(1)}(handler)`)
+    return type === 'cron' ? chosen(ctx) : chosen(input, ctx)
+  }) as unknown as Handlers<C>
+  const on = (type: string) => (fn: (...args: never[]) => Promise<unknown>) => {
+    collected[type] = fn as (...args: unknown[]) => Promise<unknown>
+    return builder
+  }
+  const builder: MultiTriggerStepBuilder<C> = {
+    config,
+    handlers(handlers) {
+      Object.assign(collected, handlers ?? {})
+      return { config, handler }
+    },
+    onHttp: on('http'),
+    onQueue: on('queue'),
+    onCron: on('cron'),
+    onState: on('state'),
+    onStream: on('stream'),
+  }
+  return builder
 }
 
 /**

@@ -5,7 +5,7 @@
  * docs/migrating-from-motia.md lists the mapping.
  */
 import type { Schema } from '../step/schema.ts'
-import type { HttpMethod, HttpRequest, HttpResponse, Middleware, MotiaRequest, ResponseWriter, StateChange } from '../types/context.ts'
+import type { EnqueueMessage, HttpMethod, HttpRequest, HttpResponse, Middleware, MotiaRequest, ResponseWriter, StateChange } from '../types/context.ts'
 import type { EnqueueDeclaration, StepConfig } from '../step/types.ts'
 
 /** Motia's `ApiRequest`: our `HttpRequest` (which has `pathParams`, `queryParams`, `body`, `headers`). */
@@ -31,6 +31,8 @@ export type { StreamConfig } from '../streams/types.ts'
 
 /** Motia's `Enqueue` declaration (a topic, or `{ topic, label, conditional }`). */
 export type Enqueue = EnqueueDeclaration
+/** Motia's name for the type of `enqueue`: `(message) => Promise<void>`. */
+export type Enqueuer<TData = EnqueueMessage> = (message: TData) => Promise<void>
 
 /** Motia's `QueryParam`. */
 export interface QueryParam {

@@ -89,8 +89,14 @@ export const jsonSchemaHandler: Handlers<typeof jsonSchemaStep> = async (req) =>
   return { status: 204 }
 }
 
-// @ts-expect-error an http step must return a response
-export const noResponse: Handlers<typeof jsonSchemaStep> = async () => {}
+// An http handler may return nothing: it answered through `response` (Motia ≥ 1.0.3)
+export const writesItsResponse: Handlers<typeof jsonSchemaStep> = async ({ response }) => {
+  response.status(202)
+  response.close()
+}
+
+// @ts-expect-error what an http handler returns is still a response
+export const notAResponse: Handlers<typeof jsonSchemaStep> = async () => ({ state: 'ok' })
 
 // QueueInput (what the generated types.d.ts puts in Topics): the schema's input type, so a field
 // with a default stays optional for the sender

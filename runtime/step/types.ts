@@ -72,7 +72,9 @@ type ResponseOf<T> = T extends { responseSchema: infer R }
   ? { [S in keyof R & number]: HttpResponse<S, InferSchema<R[S]>> }[keyof R & number]
   : HttpResponse
 
-type OutputOfTrigger<T> = T extends { type: 'http' } ? ResponseOf<T> : void
+// `void`: a Motia ≥ 1.0.3 handler answers through `response` and returns nothing (an http request
+// left with no answer at all gets a 204, or a 500 when ctx.match found no handler).
+type OutputOfTrigger<T> = T extends { type: 'http' } ? ResponseOf<T> | void : void
 
 /** An http step answers with a response; any other step may return a value, which is ignored. */
 type OutputOf<T> = [Extract<T, { type: 'http' }>] extends [never] ? AnyValue : OutputOfTrigger<T>

@@ -73,6 +73,15 @@ export async function loadStreams(root: string, files: readonly string[], load: 
 
 // --- internal ---
 
+/** The config of a Motia `new Stream(config)` object, when that is all a stream file exports. */
+function streamObjectConfig(mod: Record<string, unknown> | undefined): unknown {
+  for (const value of Object.values(mod ?? {})) {
+    const config = (value as { config?: { name?: unknown; schema?: unknown } } | null)?.config
+    if (typeof value === 'object' && config && typeof config.name === 'string' && config.schema !== undefined) return config
+  }
+  return undefined
+}
+
 /** `x.stream.js` (or `.mjs`) beside `x.stream.ts`, as a TypeScript build leaves it: js → ts. */
 function compiledTwins(files: readonly string[]): Map<string, string> {
   const typescript = new Set(files.filter((file) => file.endsWith('.ts')))
@@ -86,7 +95,7 @@ function compiledTwins(files: readonly string[]): Map<string, string> {
 
 function define(file: string, relativePath: string, exported: unknown): LoadedStream {
   const mod = exported as { config?: unknown; default?: { config?: unknown } } | undefined
-  const config = (mod?.config ?? mod?.default?.config ?? mod?.default) as Partial<StreamConfig> | undefined
+  const config = (mod?.config ?? mod?.default?.config ?? mod?.default ?? streamObjectConfig(mod)) as Partial<StreamConfig> | undefined
   const fail = (what: string) => new ConfigError(`[motia] ${relativePath}: ${what}`, { file: relativePath })
   if (typeof config !== 'object' || config === null) {
     throw fail(`a stream file exports config, e.g. export const config: StreamConfig = { name: 'todo', schema: z.object({ text: z.string() }) }`)
