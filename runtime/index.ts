@@ -31,6 +31,7 @@ export type {
   StreamTriggerConfig,
   StreamTriggerInput,
   Topics,
+  Enqueues,
   TriggerCondition,
   TriggerConfig,
   TriggerGuards,

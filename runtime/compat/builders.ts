@@ -11,7 +11,8 @@
  */
 import { z } from 'zod'
 import type { JsonSchema, Schema } from '../step/schema.ts'
-import { MotiaError } from '../errors.ts'
+import { ConfigError, MotiaError } from '../errors.ts'
+import type { TypedJsonSchema } from '../step/json-schema-type.ts'
 import type { HandlerInput, Handlers, StepConfig } from '../step/types.ts'
 import type { FlowContext, HttpMethod, HttpTriggerConfig, QueueOptions } from '../types/context.ts'
 import type { TriggerCondition } from '../types/context.ts'
@@ -137,9 +138,17 @@ export function multiTriggerStep<const C extends StepConfig>(config: C): MultiTr
 }
 
 /**
- * A JSON Schema made from a zod schema (draft-07, as Motia makes it). Validation then follows the
- * JSON Schema; the handler's input type stays unknown, as for any JSON Schema.
+ * Motia's `jsonSchema()`: a zod schema as a JSON Schema (draft-07, as Motia makes it), still typed
+ * by the zod schema; or a literal JSON Schema, typed by what it describes (as json-schema-to-ts
+ * reads it). Validation then follows the JSON Schema.
+ *
+ * @example
+ * queue('order.placed', { input: jsonSchema({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }) })
  */
-export function jsonSchema(schema: z.ZodType): JsonSchema {
-  return z.toJSONSchema(schema, { target: 'draft-7' }) as JsonSchema
+export function jsonSchema<const S extends z.ZodType | JsonSchema>(schema: S): S extends z.ZodType ? JsonSchema & TypedJsonSchema<z.output<S>> : S {
+  if (schema instanceof z.ZodType) return z.toJSONSchema(schema, { target: 'draft-7' }) as never
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new ConfigError(`[motia] jsonSchema() takes a zod schema or a JSON Schema object, e.g. jsonSchema({ type: 'object', properties: { id: { type: 'string' } } })`)
+  }
+  return schema as never
 }

@@ -4,7 +4,7 @@
  * context they name live in runtime/types/context.ts.
  */
 import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
-import type { CronInput, CustomTriggerConfig, FlowContext, HttpRequest, HttpResponse, StateChange, StreamTriggerInput, TriggerConfig } from '../types/context.ts'
+import type { ApiRequest, CronInput, CustomTriggerConfig, FlowContext, HttpRequest, HttpResponse, StateChange, StreamTriggerInput, TriggerConfig } from '../types/context.ts'
 
 export type EnqueueDeclaration = string | { readonly topic: string; readonly label?: string; readonly conditional?: boolean }
 
@@ -56,8 +56,13 @@ type QueryOf<T> = T extends { queryParams: infer Q }
     : Record<string, string | string[]>
   : Record<string, string | string[]>
 
+/** What a project added to `ApiRequest` (module augmentation); `{}` when nothing. */
+type ApiRequestAdditions<B> = Omit<ApiRequest<B>, keyof HttpRequest>
+
+type HttpInput<B, Q> = keyof ApiRequestAdditions<B> extends never ? HttpRequest<B, Q> : HttpRequest<B, Q> & ApiRequestAdditions<B>
+
 type InputOfTrigger<T> = T extends { type: 'http' }
-  ? HttpRequest<T extends { bodySchema: infer B } ? InferSchema<B> : unknown, QueryOf<T>>
+  ? HttpInput<T extends { bodySchema: infer B } ? InferSchema<B> : unknown, QueryOf<T>>
   : T extends { type: 'queue' }
     ? T extends { input: infer I } ? InferSchema<I> : unknown
     : T extends { type: 'cron' }
