@@ -4,7 +4,7 @@
  * context they name live in runtime/types/context.ts.
  */
 import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
-import type { ApiRequest, CronInput, CustomTriggerConfig, FlowContext, HttpRequest, HttpResponse, StateChange, StreamTriggerInput, TriggerConfig } from '../types/context.ts'
+import type { ApiRequest, NoTopics, CronInput, CustomTriggerConfig, FlowContext, HttpRequest, HttpResponse, StateChange, StreamTriggerInput, TriggerConfig } from '../types/context.ts'
 
 export type EnqueueDeclaration = string | { readonly topic: string; readonly label?: string; readonly conditional?: boolean }
 
@@ -90,7 +90,7 @@ type AnyValue = void | {} | null
 type TopicOf<E> = E extends string ? E : E extends { topic: infer T extends string } ? T : never
 
 /** Topics a config may enqueue to. */
-export type EnqueueTopics<C> = C extends { enqueues: ReadonlyArray<infer E> } ? TopicOf<E> : never
+export type EnqueueTopics<C> = C extends { enqueues: ReadonlyArray<infer E> } ? ([TopicOf<E>] extends [never] ? NoTopics : TopicOf<E>) : NoTopics
 
 /** What the handler receives for this config (a union for multi-trigger steps). */
 export type HandlerInput<C> = InputOfTrigger<TriggersOf<C>>

@@ -265,7 +265,7 @@ export type EnqueueMessage<Topic extends string = string> = Topic extends unknow
  * carry Motia's names, so `declare module 'motia' { interface FlowContext<TEnqueueData, TInput> { … } }`
  * merges as it does there.
  */
-export interface FlowContext<TEnqueueData = string, TInput = unknown> extends PluginContext {
+export interface FlowContext<TEnqueueData = never, TInput = unknown> extends PluginContext {
   enqueue(message: EnqueueMessage<TopicsOf<TEnqueueData>>): Promise<void>
   /** @deprecated Motia 0.x's name for `enqueue`. */
   emit(message: EnqueueMessage<TopicsOf<TEnqueueData>>): Promise<void>
@@ -290,7 +290,14 @@ export interface FlowContext<TEnqueueData = string, TInput = unknown> extends Pl
 }
 
 /** Topics from `FlowContext`'s first type parameter: topic names, or Motia's `{ topic, data }` union. */
-type TopicsOf<E> = [E] extends [never] ? never : E extends string ? E : E extends { topic: infer T extends string } ? T : string
+// `never` is the default (Motia's, so augmentations merge): any topic. A step that lists no
+// topics gets `NoTopics` (step/types.ts), which allows none.
+type TopicsOf<E> = [E] extends [never] ? string : E extends NoTopics ? never : E extends string ? E : E extends { topic: infer T extends string } ? T : string
+
+/** What `Handlers` gives a step whose config lists no topics: its `enqueue` accepts none. */
+export interface NoTopics {
+  readonly __motiaNoTopics: true
+}
 
 type DataOf<Input> = unknown extends Input ? unknown : Input extends HttpRequest<infer B, any> ? B : Input extends CronInput ? undefined : Input
 

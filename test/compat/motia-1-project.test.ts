@@ -107,6 +107,33 @@ export const motia1Project: Record<string, string> = {
       response.close()
     })
   `,
+  // What a project adds to Motia's types (an auth middleware's user, a generated topic).
+  'src/types/motia.d.ts': `
+    import type {} from 'motia'
+    declare module 'motia' {
+      interface ApiRequest<TBody = unknown> {
+        user?: { id: string }
+      }
+      interface FlowContext<TEnqueueData = never, TInput = unknown> {
+        tenant?: string
+      }
+      interface Enqueues {
+        'todo.added': { list: string; id: string }
+      }
+    }
+  `,
+  'steps/whoami.step.ts': `
+    import type { Handlers, StepConfig } from 'motia'
+    export const config = {
+      name: 'WhoAmI',
+      triggers: [{ type: 'http', method: 'POST', path: '/whoami', bodySchema: { type: 'object', properties: { note: { type: 'string' } }, additionalProperties: false } }],
+      enqueues: ['todo.added'],
+    } as const satisfies StepConfig
+    export const handler: Handlers<typeof config> = async (req, ctx) => {
+      const note: string | undefined = req.body.note
+      return { status: 200, body: { user: req.user?.id ?? null, tenant: ctx.tenant ?? null, note: note ?? null } }
+    }
+  `,
   'steps/upload.step.ts': `
     import { http, step } from 'motia'
     export const { config, handler } = step({ name: 'Upload', triggers: [http('POST', '/upload')] }, async ({ request }) => {
@@ -152,9 +179,10 @@ describe('a Motia 1.0 project: config() from motia, new Stream(config), SSE over
     const bytes = new Uint8Array(70_000).map((_, i) => i % 251)
     const upload = await c.fetch('/upload', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes })
     expect(await upload.json()).toEqual({ size: 70_000, type: 'application/octet-stream' })
+    expect(await (await post('/whoami', { note: 'n' })).json()).toEqual({ user: null, tenant: null, note: 'n' })
   }, 90_000)
 
-  test('tsc accepts it: new Stream(config) types its items, multi-trigger handlers type their inputs', async () => {
+  test('tsc accepts it: new Stream(config) types its items, Handlers types both http forms, augmentations and literal JSON Schemas type the inputs', async () => {
     const files = { ...motia1Project }
     delete files['steps/todo.stream.js']
     project = makeProject({ ...files, 'tsconfig.json': projectTsconfig({ include: ['**/*.ts'] }) })
