@@ -197,6 +197,24 @@ describe('a Motia 0.x project: @motiadev/core config with Workbench plugins', ()
   }, 90_000)
 })
 
+describe('a mixed project (TypeScript and Python steps) with a Motia config', () => {
+  test('its config and TypeScript steps load and serve when its Python steps cannot run', async () => {
+    const files = {
+      ...motia0xProject,
+      'steps/score_step.py': 'config = {"type": "event", "name": "Score", "subscribes": ["ticket.created"], "emits": []}\nasync def handler(data, ctx):\n    await ctx.state.set("scores", data["id"], 1)\n',
+    }
+    const c = await dev(files, { MOTIA_PYTHON: '/nonexistent/python3' })
+    const created = await c.fetch('/tickets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'chair' }) })
+    expect(created.status).toBe(201)
+    await c.until('/tickets/t-chair', (body) => (body as { title?: string }).title === 'chair', 30_000)
+    const lines = logLines(c)
+    expect(lines.filter((line) => line.msg.startsWith('[motia] @motiadev/plugin-'))).toHaveLength(5)
+    const python = lines.filter((line) => line.msg.includes('Python steps are not loaded'))
+    expect(python).toHaveLength(1)
+    expect(python[0]!.msg).toContain('not loaded: steps/score_step.py')
+  }, 90_000)
+})
+
 describe('types', () => {
   test('tsc accepts the 0.x project as it is: @motiadev/core, its plugins, its config keys', async () => {
     project = makeProject({ ...motia0xProject, 'tsconfig.json': projectTsconfig({ include: ['**/*.ts'] }) })
