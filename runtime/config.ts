@@ -11,6 +11,7 @@ import { checkPlugins } from './plugin-host.ts'
 import { resolveStreamLimits } from './streams/limits.ts'
 import { checkMaskOptions, createMasker } from './observability/mask.ts'
 import { languages } from './languages/registry.ts'
+import { adaptMotiaConfig, registerMotiaModules } from './compat/config.ts'
 import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from './types/runtime.ts'
 
 /**
@@ -19,7 +20,7 @@ import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from
  * @example
  * export default defineConfig({ http: { bodyLimit: 5 * 1024 * 1024 }, plugins: [myPlugin] })
  */
-export function defineConfig(config: MotiaConfig): MotiaConfig {
+export function defineConfig<C extends MotiaConfig>(config: C): C {
   return config
 }
 
@@ -36,10 +37,15 @@ export async function loadConfig(
   preloaded?: MotiaConfig,
 ): Promise<ResolvedConfig> {
   const file = preloaded ? undefined : configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
-  const config = preloaded ?? (file ? await importConfig(file) : {})
-  const redisUrl = env.REDIS_URL?.trim() || undefined
+  // Motia projects import `@motiadev/core` and Motia's plugins, in the config and in steps.
+  registerMotiaModules()
+  const where = file ? relative(root, file) : 'motia.config.ts'
+  const envRedisUrl = env.REDIS_URL?.trim() || undefined
+  const adapted = adaptMotiaConfig(preloaded ?? (file ? await importConfig(file) : {}), where, envRedisUrl)
+  const { config, redisUrl } = adapted
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    throw new ConfigError(`[motia] REDIS_URL must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset REDIS_URL`)
+    const from = envRedisUrl ? 'REDIS_URL' : `redis in ${where}`
+    throw new ConfigError(`[motia] ${from} must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset ${from}`)
   }
   const envPort = env.PORT ? Number(env.PORT) : undefined
   if (envPort !== undefined && !(/^\d+$/.test(env.PORT!) && envPort <= 65535)) {
@@ -51,7 +57,6 @@ export async function loadConfig(
     throw new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`)
   }
   const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
-  const where = file ? relative(root, file) : 'motia.config.ts'
   checkCors(config.http?.cors, where)
   const middleware = config.http?.middleware ?? []
   if (!Array.isArray(middleware) || !middleware.every((m) => typeof m === 'function')) {
@@ -80,6 +85,7 @@ export async function loadConfig(
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
     languages: languageCommands(config.languages, env, where),
+    notices: adapted.notices,
     file,
   }
 }
@@ -117,12 +123,26 @@ function languageCommands(configured: MotiaConfig['languages'], env: Record<stri
   return out
 }
 
+/** Why a config did not import, with the fix when it is a Motia package we do not provide. */
+function importFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const missing = /Cannot find (?:module|package) '(@motiadev\/[^'\/]+)/.exec(message)?.[1]
+  if (missing) {
+    return `${message}. ${missing} is a Motia package with no counterpart here: remove its import and its entry in plugins (docs/migrating-from-motia.md lists what each Motia package maps to)`
+  }
+  const unknownExport = /Export named '([^']+)' not found in module '[^']*(?:@motiadev\/core|runtime\/index\.ts)'/.exec(message)?.[1]
+  if (unknownExport) {
+    return `${message}. ${unknownExport} is part of Motia's server and has no counterpart here: remove it from the import (docs/migrating-from-motia.md)`
+  }
+  return message
+}
+
 async function importConfig(file: string): Promise<MotiaConfig> {
   let mod: { default?: MotiaConfig }
   try {
     mod = await import(file)
   } catch (error) {
-    throw new ConfigError(`[motia] ${file} failed to load: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error })
+    throw new ConfigError(`[motia] ${file} failed to load: ${importFailure(error)}`, { file, cause: error })
   }
   const config = mod.default
   if (typeof config !== 'object' || config === null) {
