@@ -19,6 +19,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { sendAll, waitUntil, writeProject } from './chain.ts'
+import { loadAverage, report } from './report.ts'
 
 const repo = resolve(import.meta.dir, '..')
 const duration = Number(process.env.DURATION ?? 5)
@@ -174,6 +175,10 @@ try {
 function row(scenario: string, side: string, sample: Sample, unit: string, baseline?: Sample, target?: number): void {
   const ratio = baseline ? sample.rate / baseline.rate : 1
   const verdict = target === undefined ? '' : `≥ ${target} ${ratio >= target ? 'PASS' : 'BELOW'}`
+  if (baseline && target !== undefined) {
+    const detail = `${sample.rate.toFixed(0)} vs ${baseline.rate.toFixed(0)} ${unit}; ${rounds} rounds; load ${loadAverage()}`
+    report({ bench: 'python', metric: `${scenario} ${side} / TypeScript`, value: ratio, target: { min: target }, unit: '×', detail })
+  }
   console.log([scenario, side, `${sample.rate.toFixed(0)} ${unit}`, sample.p50.toFixed(2), sample.p99.toFixed(2), ratio.toFixed(2), verdict].join(' | '))
 }
 

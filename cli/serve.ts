@@ -5,7 +5,7 @@
  */
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
 import type { LoadedStep } from '../runtime/discovery/loaded-step.ts'
-import { consolePlugin, type ConsolePlugin } from '../plugins/console/index.ts'
+import type { ConsolePlugin } from '../plugins/console/index.ts'
 
 export interface ServeOptions {
   root: string
@@ -18,7 +18,8 @@ export interface ServeOptions {
 
 export async function serve(options: ServeOptions): Promise<{ runtime: Runtime; stopped: Promise<number> }> {
   // The console is on in dev unless motia.config.ts lists it (e.g. consolePlugin({ enabled: false })).
-  const defaultPlugins = options.mode === 'dev' ? [consolePlugin()] : []
+  // Imported only then: `motia start` does not load it (nor, through it, the whole public entry).
+  const defaultPlugins = options.mode === 'dev' ? [(await import('../plugins/console/index.ts')).consolePlugin()] : []
   const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle, defaultPlugins })
   const loaded = await runtime.load()
   const url = await runtime.listen()
