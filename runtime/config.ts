@@ -3,8 +3,9 @@
  * The only place the runtime reads environment variables.
  */
 import { existsSync } from 'node:fs'
-import { basename, join, relative } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
+import { describeAt, locateError } from './discovery/code-frame.ts'
 import type { LogLevel } from './observability/logger.ts'
 import { checkCors } from './http/cors.ts'
 import { checkPlugins } from './plugin-host.ts'
@@ -37,30 +38,49 @@ export async function loadConfig(
 ): Promise<ResolvedConfig> {
   const file = preloaded ? undefined : configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
   const config = preloaded ?? (file ? await importConfig(file) : {})
+  // Every mistake is reported together: fixing one per restart wastes the user's time.
+  const problems: ConfigError[] = []
+  const check = <T>(read: () => T): T | undefined => {
+    try {
+      return read()
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(error)
+      return undefined
+    }
+  }
   const redisUrl = env.REDIS_URL?.trim() || undefined
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    throw new ConfigError(`[motia] REDIS_URL must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset REDIS_URL`)
+    problems.push(new ConfigError(`[motia] REDIS_URL must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset REDIS_URL`))
   }
   const envPort = env.PORT ? Number(env.PORT) : undefined
   if (envPort !== undefined && !(/^\d+$/.test(env.PORT!) && envPort <= 65535)) {
-    throw new ConfigError(`[motia] PORT must be a whole number from 0 to 65535, got "${env.PORT}": fix or unset PORT, or pass --port <n>`)
+    problems.push(new ConfigError(`[motia] PORT must be a whole number from 0 to 65535, got "${env.PORT}": fix or unset PORT, or pass --port <n>`))
   }
   const levelFrom = env.MOTIA_LOG_LEVEL !== undefined ? 'MOTIA_LOG_LEVEL' : env.LOG_LEVEL !== undefined ? 'LOG_LEVEL' : 'logLevel in motia.config.ts'
   const logLevel = (env.MOTIA_LOG_LEVEL ?? env.LOG_LEVEL ?? config.logLevel ?? 'info') as LogLevel
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`)
+    problems.push(new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`))
   }
   const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
   const where = file ? relative(root, file) : 'motia.config.ts'
-  checkCors(config.http?.cors, where)
+  check(() => checkCors(config.http?.cors, where))
   const middleware = config.http?.middleware ?? []
   if (!Array.isArray(middleware) || !middleware.every((m) => typeof m === 'function')) {
-    throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
+    problems.push(new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file }))
   }
-  const allowedHosts = checkAllowedHosts(config.http?.allowedHosts, where, file)
-  const mask = createMasker(checkMaskOptions(config.mask, where, file))
+  const allowedHosts = check(() => checkAllowedHosts(config.http?.allowedHosts, where, file))
+  const mask = check(() => createMasker(checkMaskOptions(config.mask, where, file)))
+  const plugins = check(() => checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'))
+  const streams = check(() => resolveStreamLimits(config.streams, where))
+  const languageCommandsOf = check(() => languageCommands(config.languages, env, where))
+  if (problems.length === 1) throw problems[0]
+  if (problems.length > 1) {
+    const list = problems.map((problem, i) => `  ${i + 1}. ${problem.message.replace(/^\[motia\] /, '')}`).join('\n')
+    throw new ConfigError(`[motia] the configuration has ${problems.length} problems:\n${list}`, { file })
+  }
   return {
-    plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
+    plugins: plugins!,
     adapters: config.adapters ?? {},
     http: {
       port: flags.port ?? envPort ?? config.http?.port ?? 3111,
@@ -69,17 +89,17 @@ export async function loadConfig(
       bodyLimit: config.http?.bodyLimit ?? 1024 * 1024,
       cors: config.http?.cors,
       middleware,
-      allowedHosts,
+      allowedHosts: allowedHosts!,
     },
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
-    streams: resolveStreamLimits(config.streams, where),
-    mask,
+    streams: streams!,
+    mask: mask!,
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
-    languages: languageCommands(config.languages, env, where),
+    languages: languageCommandsOf!,
     file,
   }
 }
@@ -122,7 +142,11 @@ async function importConfig(file: string): Promise<MotiaConfig> {
   try {
     mod = await import(file)
   } catch (error) {
-    throw new ConfigError(`[motia] ${file} failed to load: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error })
+    const message = error instanceof Error ? error.message : String(error)
+    const root = dirname(file)
+    const location = locateError(error, root)
+    const where = location ? describeAt(location, message, root) : `${basename(file)}: ${message}`
+    throw new ConfigError(`[motia] ${basename(file)} failed to load: ${where}`, { file, location: location && { ...location, file: relative(root, location.file) }, cause: error })
   }
   const config = mod.default
   if (typeof config !== 'object' || config === null) {

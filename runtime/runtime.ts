@@ -109,6 +109,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       refuseOrLog(logger, mode, streams.errors)
       const steps = await discoverSteps(project, registry.known())
       for (const warning of steps.warnings) logger.warn(warning)
+      events.emit('steps:problems', { errors: [...streams.errors, ...steps.errors], warnings: steps.warnings })
       refuseOrLog(logger, mode, steps.errors, true)
       await registry.swap(steps.steps, steps.kept, runtime)
       return steps
