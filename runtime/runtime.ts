@@ -69,7 +69,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
   const registry = createRegistry({ triggerTypes: project.triggerTypes, queue, logger, plugins, events })
   const publish = (message: EnqueueMessage, traceId: string) => publishTo(registry.topics(), queue, message, traceId, logger)
-  const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
+  const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, topics: () => registry.topics().keys(), onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
   const runner = createRunner({ traces, logger, plugins, extendContext: project.extendContext, context: (run) => createFlowContext(contextDeps, run) })
   // Streams: the hub feeds stream triggers through 'stream:change'; the socket endpoint is mounted on the server.
   const streaming = createStreamsFeature({

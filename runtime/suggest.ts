@@ -12,13 +12,15 @@
  * closest('order-creatd', ['order-created', 'order-paid']) // 'order-created'
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  // Nobody types a name this long by hand: no suggestion, and no work that grows with its square.
+  if (word.length > maxLength) return undefined
   let best: string | undefined
   let bestScore = Infinity
   const bare = squash(word)
   for (const candidate of candidates) {
-    if (candidate === word) continue
+    if (candidate === word || candidate.length > maxLength) continue
     const score = squash(candidate) === bare ? 0.5 : distance(word.toLowerCase(), candidate.toLowerCase())
-    const limit = Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3))
+    const limit = Math.floor(Math.max(word.length, candidate.length) / 3)
     if (score <= limit && score < bestScore) {
       best = candidate
       bestScore = score
@@ -29,14 +31,15 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 
 // --- internal ---
 
+const maxLength = 200
+
 /** Lower case without separators: `user.created`, `user_created` and `userCreated` meet. */
 function squash(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '')
 }
 
-/** Edit distance with adjacent swaps (optimal string alignment); bounded by name length, so cheap. */
+/** Edit distance with adjacent swaps (optimal string alignment); names are at most `maxLength` long. */
 function distance(a: string, b: string): number {
-  if (a.length > 200 || b.length > 200) return Math.abs(a.length - b.length) + (a === b ? 0 : 200)
   const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)])
   for (let j = 1; j <= b.length; j++) rows[0]![j] = j
   for (let i = 1; i <= a.length; i++) {

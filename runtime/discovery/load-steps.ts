@@ -235,17 +235,36 @@ function keepSubscriptions(result: LoadResult, previous: readonly LoadedStep[]):
   }
 }
 
+/**
+ * Topics enqueued that no step subscribes to, and (when a near name is enqueued) topics subscribed
+ * that no step enqueues. A near name on the other side is most likely the same topic misspelled:
+ * the warning names it and asks for the two to match, rather than for the typo to be added.
+ * A subscription with no near enqueue is left alone: its messages may come from outside
+ * (`motia enqueue`, a plugin, `runtime.enqueue`).
+ */
 function warnUnsubscribedTopics(result: LoadResult): void {
-  const subscribed = new Set<string>()
+  const subscribers = new Map<string, LoadedStep>()
   for (const step of [...result.steps, ...result.kept]) {
-    for (const t of step.triggers) if (t.type === 'queue' && typeof t.topic === 'string') subscribed.add(t.topic)
+    for (const t of step.triggers) if (t.type === 'queue' && typeof t.topic === 'string' && !subscribers.has(t.topic)) subscribers.set(t.topic, step)
   }
+  const enqueuers = new Map<string, LoadedStep>()
+  for (const step of result.steps) for (const topic of step.enqueues) if (!enqueuers.has(topic)) enqueuers.set(topic, step)
+  const named = (step: LoadedStep) => `step "${step.name}" (${step.relativePath})`
   for (const step of result.steps) {
     for (const topic of step.enqueues) {
-      if (!subscribed.has(topic)) {
-        result.warnings.push(`[motia] step "${step.name}" (${step.relativePath}) enqueues "${topic}" but no step subscribes to it: add a queue step for "${topic}" or remove it from config.enqueues`)
-      }
+      if (subscribers.has(topic)) continue
+      const near = closest(topic, subscribers.keys())
+      result.warnings.push(
+        near
+          ? `[motia] ${named(step)} enqueues "${topic}" but no step subscribes to it. Did you mean "${near}", which ${named(subscribers.get(near)!)} subscribes to? Make the two names match`
+          : `[motia] ${named(step)} enqueues "${topic}" but no step subscribes to it: add a queue step for "${topic}" or remove it from config.enqueues`,
+      )
     }
+  }
+  for (const [topic, step] of subscribers) {
+    if (enqueuers.has(topic)) continue
+    const near = closest(topic, enqueuers.keys())
+    if (near) result.warnings.push(`[motia] ${named(step)} subscribes to "${topic}", which no step enqueues. Did you mean "${near}", which ${named(enqueuers.get(near)!)} enqueues? Make the two names match`)
   }
 }
 
