@@ -42,10 +42,28 @@ export async function serve(options: ServeOptions): Promise<{ runtime: Runtime; 
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  followLauncher(() => void shutdown('the motia launcher is gone'))
   return { runtime, stopped }
 }
 
 // --- internal ---
+
+/**
+ * Started by the npm launcher (bin/motia.mjs), the server stops once that launcher is gone (killed
+ * with SIGKILL, say): otherwise it would hold its port under init with no one to stop it. Read
+ * once and removed, so that processes the server starts do not inherit it.
+ */
+function followLauncher(stop: () => void): void {
+  const launcher = Number(process.env.MOTIA_LAUNCHER_PID)
+  delete process.env.MOTIA_LAUNCHER_PID
+  if (!(launcher > 0) || process.ppid !== launcher) return
+  const watch = setInterval(() => {
+    if (process.ppid === launcher) return
+    clearInterval(watch)
+    stop()
+  }, 500)
+  watch.unref()
+}
 
 function printListing(
   steps: readonly LoadedStep[],
