@@ -17,7 +17,7 @@ import { addPlugin, listPlugins, newConfigSource, removePlugin } from './config-
 import { inspectPlugin } from './inspect.ts'
 import { parseOptions } from './options.ts'
 import { detectPackageManager, installFiles, installPackages } from './install.ts'
-import { parseSpec } from './spec.ts'
+import { firstPartyEnv, parseSpec } from './spec.ts'
 
 interface AddOptions {
   dir: string
@@ -46,7 +46,8 @@ export async function add(spec: string, opts: AddOptions): Promise<void> {
     const specifier = parsed.kind === 'path' ? join(root, parsed.importFrom) : parsed.importFrom
     const { plugin, exportName, factory } = await inspectPlugin(specifier, root, options, spec)
     const before = snapshot.get(basename(file))
-    const next = addPlugin(before ?? newConfigSource, { importFrom: parsed.importFrom, exportName, local: parsed.local, options: factory ? (options ?? {}) : undefined })
+    const env = parsed.kind === 'first-party' ? firstPartyEnv[spec] : undefined
+    const next = addPlugin(before ?? newConfigSource, { importFrom: parsed.importFrom, exportName, local: parsed.local, options: factory ? (options ?? {}) : undefined, env })
     if (next === before) {
       progress.done(`${plugin.name} is already in ${basename(file)} with these options: nothing to change`)
       return

@@ -77,3 +77,20 @@ test('motia plugin add says the running dev server restarts, and it does', async
   await cli.until('/extra', (body) => body === 'extra', 20_000)
   expect(await (await cli.fetch('/greet')).text()).toBe('v2')
 }, 60_000)
+
+test("motia plugin add writes the config in the file's own style, with the environment variable the plugin's docs show", async () => {
+  const other = makeProject({
+    'package.json': JSON.stringify({ name: 'styled', private: true }),
+    'motia.config.ts': 'import { defineConfig } from "motia";\n\nexport default defineConfig({\n    http: { port: 4000 },\n});\n',
+  })
+  try {
+    const added = await runCli(['plugin', 'add', 'mqtt'], other.root)
+    expect(added.code).toBe(0)
+    expect(added.stdout + added.stderr).toContain('it loads with the next motia dev or motia start')
+    expect(await Bun.file(`${other.root}/motia.config.ts`).text()).toBe(
+      'import { defineConfig } from "motia";\nimport mqttPlugin from "motia/plugins/mqtt";\n\nexport default defineConfig({\n    http: { port: 4000 },\n    plugins: [mqttPlugin({\n        url: process.env.MQTT_URL ?? "mqtt://localhost:1883",\n    })],\n});\n',
+    )
+  } finally {
+    other.cleanup()
+  }
+}, 60_000)
