@@ -70,6 +70,7 @@ export async function loadConfig(
     problems.push(new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file }))
   }
   const allowedHosts = check(() => checkAllowedHosts(config.http?.allowedHosts, where, file))
+  const publicFiles = check(() => checkPublic(config.http?.public, where, file))
   const mask = check(() => createMasker(checkMaskOptions(config.mask, where, file)))
   const plugins = check(() => checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'))
   const streams = check(() => resolveStreamLimits(config.streams, where))
@@ -90,6 +91,7 @@ export async function loadConfig(
       cors: config.http?.cors,
       middleware,
       allowedHosts: allowedHosts!,
+      public: publicFiles,
     },
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
@@ -120,6 +122,17 @@ function checkAllowedHosts(value: unknown, where: string, file: string | undefin
     throw new ConfigError(`[motia] ${where}: http.allowedHosts must be a list of host names such as ['devbox.lan', '.ngrok.app'] (no scheme, no port), got ${JSON.stringify(bad)}`, { file })
   }
   return value as string[]
+}
+
+/** `http.public`: a folder relative to the project (default `public`), `false`, or `{ dir, maxAge }`. */
+function checkPublic(value: unknown, where: string, file: string | undefined): { dir: string; maxAge: number } | undefined {
+  if (value === false) return undefined
+  const options = typeof value === 'string' ? { dir: value } : (value ?? {})
+  const { dir = 'public', maxAge = 0 } = options as { dir?: unknown; maxAge?: unknown }
+  if (typeof options !== 'object' || typeof dir !== 'string' || !dir || dir.split(/[\\/]/).includes('..') || typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 0) {
+    throw new ConfigError(`[motia] ${where}: http.public must be false, a folder inside the project such as 'public', or { dir: 'public', maxAge: 3600 } (maxAge in whole seconds ≥ 0)`, { file })
+  }
+  return { dir, maxAge }
 }
 
 /** `MOTIA_<NAME>` (e.g. `MOTIA_PYTHON="python3.12 -X dev"`) or `languages.<name>.command` of the config. */

@@ -267,6 +267,12 @@ export interface MotiaConfig {
     allowedHosts?: string[]
     /** Middleware run around every http step, before the step's own `middleware`. */
     middleware?: Middleware[]
+    /**
+     * Static files served for GET/HEAD requests no step takes: the project's `public/` folder by
+     * default; another folder (relative to the project), `false` to serve none, and `maxAge` (seconds
+     * browsers may keep a file under `motia start`, default 0). See docs/triggers/http.md.
+     */
+    public?: false | string | { dir?: string; maxAge?: number }
   }
   logLevel?: LogLevel
   /**
@@ -295,7 +301,7 @@ export interface MotiaConfig {
 export interface ResolvedConfig {
   plugins: MotiaPlugin[]
   adapters: NonNullable<MotiaConfig['adapters']>
-  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[] }
+  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[]; public?: { dir: string; maxAge: number } }
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
