@@ -10,6 +10,7 @@ import type { StreamStore } from '../adapters/streams/types.ts'
 import type { CronLock } from '../adapters/cron-lock/types.ts'
 import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
+import type { ConfigError } from '../errors.ts'
 import type { CorsOptions } from '../http/cors.ts'
 import type { HttpRouter } from '../http/server.ts'
 import type { LogEntry, Logger, LogLevel, LogSink } from '../observability/logger.ts'
@@ -57,6 +58,12 @@ export interface RuntimeEvents {
   'stream:change': (change: StreamChange, origin: { traceId?: string }) => void
   /** Steps were (re)loaded. */
   'steps:loaded': (steps: readonly LoadedStep[]) => void
+  /**
+   * What the last (re)load found wrong, emitted after every load (empty lists once all is well):
+   * stream and step files that failed (with their location when known) and the hints about files
+   * that look like steps but are not loaded.
+   */
+  'steps:problems': (problems: { errors: readonly ConfigError[]; warnings: readonly string[] }) => void
   /** A log line, a step's or the framework's, as written to the log sink. */
   log: (entry: LogEntry) => void
   /** The runtime begins to stop: end long-lived responses (event streams) now. */
@@ -265,6 +272,12 @@ export interface MotiaConfig {
     allowedHosts?: string[]
     /** Middleware run around every http step, before the step's own `middleware`. */
     middleware?: Middleware[]
+    /**
+     * Static files served for GET/HEAD requests no step takes: the project's `public/` folder by
+     * default; another folder (relative to the project), `false` to serve none, and `maxAge` (seconds
+     * browsers may keep a file under `motia start`, default 0). See docs/triggers/http.md.
+     */
+    public?: false | string | { dir?: string; maxAge?: number }
   }
   logLevel?: LogLevel
   /**
@@ -303,7 +316,7 @@ export type MotiaWorkbenchPlugin = (motia: any) => { workbench: unknown[]; dirna
 export interface ResolvedConfig {
   plugins: MotiaPlugin[]
   adapters: NonNullable<MotiaConfig['adapters']>
-  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[] }
+  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[]; public?: { dir: string; maxAge: number } }
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
