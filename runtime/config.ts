@@ -175,15 +175,11 @@ async function importConfig(file: string): Promise<MotiaConfig> {
   try {
     mod = await import(file)
   } catch (error) {
-<<<<<<< HEAD
-    throw new ConfigError(`[motia] ${file} failed to load: ${importFailure(error)}`, { file, cause: error })
-=======
-    const message = error instanceof Error ? error.message : String(error)
+    const message = importFailure(error)
     const root = dirname(file)
     const location = locateError(error, root)
     const where = location ? describeAt(location, message, root) : `${basename(file)}: ${message}`
     throw new ConfigError(`[motia] ${basename(file)} failed to load: ${where}`, { file, location: location && { ...location, file: relative(root, location.file) }, cause: error })
->>>>>>> h/dx
   }
   const config = mod.default
   if (typeof config !== 'object' || config === null) {
