@@ -8,7 +8,7 @@
  *   FULL=1 bun bench/all.ts queue      # with each bench's own defaults (longer, steadier)
  *   ROUNDS=5 bun bench/all.ts http     # any variable a bench reads is passed on
  *
- * A bench that needs what this machine lacks (wrk, mosquitto, python3, redis-server) is listed as
+ * A bench that needs what this machine lacks (wrk, mosquitto, python3 and ruby, redis-server) is listed as
  * skipped with the reason. The exit code is 1 when a bench failed to run; a figure BELOW its target
  * does not fail the run (set STRICT=1 for that): on a shared machine one run is one sample, and
  * the table says so by printing the machine's load beside it.
@@ -35,7 +35,8 @@ const benches: Bench[] = [
   { name: 'queue', quick: { N: '5000', PACED_SECONDS: '1', ROUNDS: '1' } },
   { name: 'queue-redis', quick: { N: '3000' }, missing: async () => (['/usr/bin/redis-server', '/usr/local/bin/redis-server'].some(existsSync) || Bun.which('redis-server') ? undefined : 'needs redis-server') },
   { name: 'streams', quick: { SUBSCRIBERS: '300', SECONDS: '2', BURST: '300', ROUNDS: '3' } },
-  { name: 'python', quick: { DURATION: '1', ROUNDS: '3', N: '2000' }, missing: async () => (await needs('wrk', 'apt-get install -y wrk')()) ?? (await needs('python3', 'a Python 3.10+')()) },
+  // Python and Ruby beside TypeScript; the languages whose interpreter is missing are left out.
+  { name: 'languages', quick: { DURATION: '1', ROUNDS: '3', N: '2000', LANGUAGES: presentLanguages() }, missing: async () => (await needs('wrk', 'apt-get install -y wrk')()) ?? (presentLanguages() ? undefined : 'needs python3 or ruby') },
   { name: 'console', quick: { PAIRS: '2', ROUNDS: '2', DURATION: '1' }, missing: needs('wrk', 'apt-get install -y wrk') },
   // These two print their own tables and judge nothing here: they run so that they keep working.
   { name: 'queue-ids', quick: { N: '3000', ROUNDS: '3' } },
@@ -87,6 +88,11 @@ const below = verdicts.some((v) => passes(v) === false)
 process.exit(failed || (process.env.STRICT && below) ? 1 : 0)
 
 // --- internal ---
+
+/** The out-of-process languages this machine can run, for bench/languages.ts's LANGUAGES. */
+function presentLanguages(): string {
+  return [Bun.which('python3') || process.env.MOTIA_PYTHON ? 'python' : '', Bun.which('ruby') || process.env.MOTIA_RUBY ? 'ruby' : ''].filter(Boolean).join(',')
+}
 
 /** Runs one bench as a child process, collecting its verdict lines; its output goes to its log. */
 async function run(bench: Bench): Promise<{ code: number; found: BenchVerdict[] }> {

@@ -177,7 +177,7 @@ function row(scenario: string, side: string, sample: Sample, unit: string, basel
   const verdict = target === undefined ? '' : `≥ ${target} ${ratio >= target ? 'PASS' : 'BELOW'}`
   if (baseline && target !== undefined) {
     const detail = `${sample.rate.toFixed(0)} vs ${baseline.rate.toFixed(0)} ${unit}; ${rounds} rounds; load ${loadAverage()}`
-    report({ bench: 'python', metric: `${scenario} ${side} / TypeScript`, value: ratio, target: { min: target }, unit: '×', detail })
+    report({ bench: 'languages', metric: `${scenario} ${side} / TypeScript`, value: ratio, target: { min: target }, unit: '×', detail })
   }
   console.log([scenario, side, `${sample.rate.toFixed(0)} ${unit}`, sample.p50.toFixed(2), sample.p99.toFixed(2), ratio.toFixed(2), verdict].join(' | '))
 }
