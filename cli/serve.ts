@@ -5,7 +5,7 @@
  */
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
 import type { LoadedStep } from '../runtime/discovery/loaded-step.ts'
-import { consolePlugin, type ConsolePlugin } from '../plugins/console/index.ts'
+import type { ConsolePlugin } from '../plugins/console/index.ts'
 import { forgetProjectModules } from '../runtime/discovery/module-loader.ts'
 import { errorMessage } from '../runtime/errors.ts'
 import { readProject } from '../runtime/project.ts'
@@ -103,7 +103,8 @@ export async function serve(options: ServeOptions): Promise<Served> {
 /** Creates the runtime, loads the steps, listens and prints the listing. */
 async function open(options: ServeOptions, restartedFor?: string): Promise<Runtime> {
   // The console is on in dev unless motia.config.ts lists it (e.g. consolePlugin({ enabled: false })).
-  const defaultPlugins = options.mode === 'dev' ? [consolePlugin()] : []
+  // Imported only then: `motia start` does not load it (nor, through it, the whole public entry).
+  const defaultPlugins = options.mode === 'dev' ? [(await import('../plugins/console/index.ts')).consolePlugin()] : []
   const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle, defaultPlugins })
   let loaded: Awaited<ReturnType<Runtime['load']>>
   let url: string

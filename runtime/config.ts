@@ -12,6 +12,7 @@ import { checkPlugins } from './plugin-host.ts'
 import { resolveStreamLimits } from './streams/limits.ts'
 import { checkMaskOptions, createMasker } from './observability/mask.ts'
 import { languages } from './languages/registry.ts'
+import { adaptMotiaConfig, registerMotiaModules } from './compat/config.ts'
 import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from './types/runtime.ts'
 
 /**
@@ -20,7 +21,7 @@ import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from
  * @example
  * export default defineConfig({ http: { bodyLimit: 5 * 1024 * 1024 }, plugins: [myPlugin] })
  */
-export function defineConfig(config: MotiaConfig): MotiaConfig {
+export function defineConfig<C extends MotiaConfig>(config: C): C {
   return config
 }
 
@@ -37,7 +38,12 @@ export async function loadConfig(
   preloaded?: MotiaConfig,
 ): Promise<ResolvedConfig> {
   const file = preloaded ? undefined : configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
-  const config = preloaded ?? (file ? await importConfig(file) : {})
+  // Motia projects import `@motiadev/core` and Motia's plugins, in the config and in steps.
+  registerMotiaModules()
+  const where = file ? relative(root, file) : 'motia.config.ts'
+  const envRedisUrl = env.REDIS_URL?.trim() || undefined
+  const adapted = adaptMotiaConfig(preloaded ?? (file ? await importConfig(file) : {}), where, envRedisUrl)
+  const { config, redisUrl } = adapted
   // Every mistake is reported together: fixing one per restart wastes the user's time.
   const problems: ConfigError[] = []
   const check = <T>(read: () => T): T | undefined => {
@@ -49,9 +55,9 @@ export async function loadConfig(
       return undefined
     }
   }
-  const redisUrl = env.REDIS_URL?.trim() || undefined
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    problems.push(new ConfigError(`[motia] REDIS_URL must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset REDIS_URL`))
+    const from = envRedisUrl ? 'REDIS_URL' : `redis in ${where}`
+    problems.push(new ConfigError(`[motia] ${from} must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset ${from}`))
   }
   const envPort = env.PORT ? Number(env.PORT) : undefined
   if (envPort !== undefined && !(/^\d+$/.test(env.PORT!) && envPort <= 65535)) {
@@ -63,7 +69,6 @@ export async function loadConfig(
     problems.push(new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`))
   }
   const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
-  const where = file ? relative(root, file) : 'motia.config.ts'
   check(() => checkCors(config.http?.cors, where))
   const middleware = config.http?.middleware ?? []
   if (!Array.isArray(middleware) || !middleware.every((m) => typeof m === 'function')) {
@@ -102,6 +107,7 @@ export async function loadConfig(
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
     languages: languageCommandsOf!,
+    notices: adapted.notices,
     file,
   }
 }
@@ -138,16 +144,30 @@ function checkPublic(value: unknown, where: string, file: string | undefined): {
 /** `MOTIA_<NAME>` (e.g. `MOTIA_PYTHON="python3.12 -X dev"`) or `languages.<name>.command` of the config. */
 function languageCommands(configured: MotiaConfig['languages'], env: Record<string, string | undefined>, where: string): Record<string, string[] | undefined> {
   const out: Record<string, string[] | undefined> = {}
-  for (const { name } of languages) {
+  for (const { name, command: defaultCommand } of languages) {
     const variable = `MOTIA_${name.toUpperCase()}`
     const fromEnv = env[variable]?.trim()
     const command = fromEnv ? fromEnv.split(/\s+/) : configured?.[name]?.command
     if (command !== undefined && !(Array.isArray(command) && command.length > 0 && command.every((part) => typeof part === 'string' && part !== ''))) {
-      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['python3']`)
+      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['${defaultCommand[0]}']`)
     }
     out[name] = command
   }
   return out
+}
+
+/** Why a config did not import, with the fix when it is a Motia package we do not provide. */
+function importFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const missing = /Cannot find (?:module|package) '(@motiadev\/[^'\/]+)/.exec(message)?.[1]
+  if (missing) {
+    return `${message}. ${missing} is a Motia package with no counterpart here: remove its import and its entry in plugins (docs/migrating-from-motia.md lists what each Motia package maps to)`
+  }
+  const unknownExport = /Export named '([^']+)' not found in module '[^']*(?:@motiadev\/core|runtime\/index\.ts)'/.exec(message)?.[1]
+  if (unknownExport) {
+    return `${message}. ${unknownExport} is part of Motia's server and has no counterpart here: remove it from the import (docs/migrating-from-motia.md)`
+  }
+  return message
 }
 
 async function importConfig(file: string): Promise<MotiaConfig> {
@@ -155,7 +175,7 @@ async function importConfig(file: string): Promise<MotiaConfig> {
   try {
     mod = await import(file)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = importFailure(error)
     const root = dirname(file)
     const location = locateError(error, root)
     const where = location ? describeAt(location, message, root) : `${basename(file)}: ${message}`

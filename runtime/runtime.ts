@@ -24,6 +24,8 @@ import { createFlowContext, type ContextDeps } from './run/context.ts'
 import { createRunner } from './run/runner.ts'
 import { shutdown } from './shutdown.ts'
 import { createStreamsFeature, type StreamsFeature } from './streams/index.ts'
+import { createStreamsContext } from './streams/api.ts'
+import { bindIdleStreams } from './step/module-context.ts'
 import { checkEnqueueMessage, publishTo, unknownTopic } from './topics.ts'
 import type { EnqueueMessage } from './types/context.ts'
 import type { MotiaConfig, MotiaRuntime, ResolvedConfig } from './types/runtime.ts'
@@ -51,6 +53,7 @@ export interface Runtime extends MotiaRuntime {
   languages: LanguageHost
 }
 
+// ~80 lines of wiring and nothing else: each line builds one part from the parts before it.
 /** Creates a runtime for the project at `options.root`. Adapters default to the embedded store in `.motia/`. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const mode = options.mode ?? 'dev'
@@ -64,6 +67,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (events.heard('log')) events.emit('log', entry)
   }
   const logger = createLogger(logSink, { level: config.logLevel })
+  for (const notice of config.notices) logger[notice.level](notice.msg)
   const project = withLanguages(read, logger)
   const { languages } = project
   const { adapters, lock } = await openServerAdapters(root, config, { ...config.adapters, ...options.adapters }, mode, logger)
@@ -86,6 +90,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     limits: config.streams,
   })
   contextDeps.streams = streaming.hub
+  // Motia's `new Stream(config)` objects, called outside a run, use the project's streams.
+  const unbindStreams = bindIdleStreams(createStreamsContext(streaming.hub, () => {}))
   streaming.hub.onChange((change) => events.emit('stream:change', change, { traceId: change.traceId }))
   server.websocket(streaming.sockets)
   let setupDone = false
@@ -109,6 +115,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
       const streams = await discoverStreams(project)
       await streaming.swap(streams.streams)
+      for (const warning of streams.warnings) logger.warn(warning)
       refuseOrLog(logger, mode, streams.errors)
       const steps = await discoverSteps(project, registry.known())
       for (const warning of steps.warnings) logger.warn(warning)
@@ -132,7 +139,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       lock?.update({ url: server.url()! })
       return server.url()!
     },
-    stop: () => shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, runner, plugins, languages, adapters, lock, logger }),
+    stop: () => {
+      unbindStreams()
+      return shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, runner, plugins, languages, adapters, lock, logger })
+    },
   }
   return runtime
 }

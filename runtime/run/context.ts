@@ -115,7 +115,7 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
   }
 
   get match(): FlowContext['match'] {
-    return (handlers) => matchTrigger(this.step, this.trigger, this.input, handlers as never) as never
+    return (handlers) => matchTrigger(this.step, this.trigger, this.input, handlers as never, this.logger) as never
   }
 
   get logger(): Logger {

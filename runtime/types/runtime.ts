@@ -241,7 +241,8 @@ export type AdapterFactory<T> = T | ((context: AdapterContext) => T | Promise<T>
 
 /** What `motia.config.ts` exports by default. */
 export interface MotiaConfig {
-  plugins?: MotiaPlugin[]
+  /** Plugins (`definePlugin`). Motia's Workbench plugins are accepted and reported at start (docs/migrating-from-motia.md). */
+  plugins?: Array<MotiaPlugin | MotiaWorkbenchPlugin>
   /** Storage and messaging; the embedded SQLite store in `.motia/` when left out. */
   adapters?: {
     queue?: AdapterFactory<QueueAdapter>
@@ -250,6 +251,10 @@ export interface MotiaConfig {
     streams?: AdapterFactory<StreamStore>
     /** Decides which instance runs a cron tick; only needed with several instances. */
     cronLock?: AdapterFactory<CronLock>
+    /** Motia's event adapter: accepted and reported, not used (queues are `queue`). */
+    events?: unknown
+    /** Motia's cron adapter: accepted and reported, not used (see `cronLock`). */
+    cron?: unknown
   }
   http?: {
     port?: number
@@ -293,10 +298,20 @@ export interface MotiaConfig {
   mask?: MaskOptions
   /**
    * Out-of-process step languages, by name: the interpreter to run (default `python3` for
-   * `python`). `MOTIA_PYTHON` (the command line, e.g. `python3.12 -X dev`) wins over this.
+   * `python`, `ruby` for `ruby`). `MOTIA_PYTHON` / `MOTIA_RUBY` (the command line, e.g.
+   * `python3.12 -X dev`) wins over this.
    */
   languages?: Record<string, { command?: string[] }>
+  /** Motia 0.x: `{ useMemoryServer: true }` is the embedded store; host and port become the Redis URL (`REDIS_URL` wins). */
+  redis?: { useMemoryServer?: boolean; host?: string; port?: number; password?: string; username?: string; db?: number }
+  /** Motia 0.x: `authenticate({ headers, url })` becomes `authenticateStream`; `contextSchema` is for Motia's type generation. */
+  streamAuth?: { contextSchema?: unknown; authenticate: (request: { headers: Record<string, string | string[] | undefined>; url?: string }) => unknown }
+  /** Motia 0.x's Express customisation: accepted and reported at start, never called (use `http.cors`, `http.middleware`). */
+  app?: (app: any) => void
 }
+
+/** A Motia (0.x) Workbench plugin builder, as Motia's plugin packages export it. */
+export type MotiaWorkbenchPlugin = (motia: any) => { workbench: unknown[]; dirname?: string; steps?: string[] }
 
 export interface ResolvedConfig {
   plugins: MotiaPlugin[]
@@ -315,6 +330,8 @@ export interface ResolvedConfig {
   mask: Masker
   /** The interpreter command of each out-of-process language that has one configured. */
   languages: Record<string, string[] | undefined>
+  /** Lines to log once at start: what Motia-only parts of the config map to, or why they are not used. */
+  notices: Array<{ level: 'info' | 'warn'; msg: string }>
   /** The file it came from, if any. */
   file?: string
 }
