@@ -10,6 +10,7 @@ import { MotiaError } from '../errors.ts'
 import type { MotiaRuntime } from '../types/runtime.ts'
 import { createControlGuard, isLoopback, tokenCheck } from './control-guard.ts'
 import { json } from './server.ts'
+import { clientScript, clientScriptPath } from '../streams/client-script.ts'
 import type { Trace } from '../adapters/traces/types.ts'
 import type { SharedTraceStore } from '../adapters/traces/types.ts'
 
@@ -27,6 +28,7 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
     open: true,
     handler: () => json({ status: 'ok', uptimeMs: Date.now() - started, steps: runtime.steps().length }),
   })
+  runtime.http.route({ method: 'GET', path: clientScriptPath, open: true, handler: clientScript })
   runtime.http.route({
     method: 'GET',
     path: '/__motia/traces',

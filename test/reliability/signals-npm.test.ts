@@ -8,7 +8,7 @@
  */
 import { afterEach, expect, test } from 'bun:test'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
@@ -55,6 +55,7 @@ async function launch(command: string[], root: string, port: number) {
   const tree = descendants(proc.pid!)
   const server = tree.find((p) => p.args.includes('cli/index.ts'))
   expect(server).toBeDefined()
+  expect(existsSync(join(root, '.motia/server.lock'))).toBe(true)
   return { proc, exited, tree, server: server!, output: () => output }
 }
 
@@ -76,7 +77,9 @@ for (const [name, command, signal, target] of [
     await run.exited
     // npm is gone at once; the server stops in its own time, within the poll below.
     await poll(() => Promise.resolve(run.tree.every((p) => !alive(p.pid))), 30_000, () => `still running: ${run.tree.filter((p) => alive(p.pid)).map((p) => p.args).join('; ')}\n${run.output()}`)
-    expect(run.output()).toMatch(/(SIGTERM|SIGINT|the motia launcher is gone): stopping/)
+    // Graceful: the shutdown released the project's lock (a killed server leaves it). What the
+    // server printed while stopping may be lost: npm, whose pipe it wrote to, is gone by then.
+    expect(existsSync(join(project.root, '.motia/server.lock'))).toBe(false)
     expect(await fetch(`http://127.0.0.1:${port}/hello`).catch(() => 'closed')).toBe('closed')
   }, 90_000)
 }
@@ -87,7 +90,7 @@ test('a server whose launcher is killed outright (SIGKILL) stops by itself', asy
   const run = await launch(['npm', 'run', 'dev'], project.root, port)
   process.kill(run.server.ppid, 'SIGKILL')
   await poll(() => Promise.resolve(!alive(run.server.pid)), 30_000, () => `the server outlived its launcher:\n${run.output()}`)
-  expect(run.output()).toContain('the motia launcher is gone: stopping')
+  expect(existsSync(join(project.root, '.motia/server.lock'))).toBe(false)
   expect(await fetch(`http://127.0.0.1:${port}/hello`).catch(() => 'closed')).toBe('closed')
 }, 90_000)
 

@@ -1,12 +1,11 @@
-/// <reference lib="dom" />
-import { Stream } from 'motia/client'
-import { isList, lists, type List } from '../steps/lists.ts'
+// The page's script, served as it is from public/ (no bundling step). The stream client comes
+// from the server itself: /__motia/client.js is motia/client as one ES module.
+import { Stream } from '/__motia/client.js'
 
-type Todo = { id: string; text: string; done: boolean; createdAt: string }
-
+const { lists } = await (await fetch('/lists')).json()
 const asked = new URLSearchParams(location.search).get('list')
-const list: List = isList(asked) ? asked : 'inbox'
-document.querySelector('#lists')!.replaceChildren(
+const list = lists.includes(asked) ? asked : 'inbox'
+document.querySelector('#lists').replaceChildren(
   ...lists.map((name) => {
     const link = document.createElement('a')
     link.href = `?list=${name}`
@@ -18,24 +17,23 @@ const stream = new Stream(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${
 const todos = stream.subscribeGroup('todo', list, 'createdAt')
 const presence = stream.subscribeItem('presence', 'lists', list)
 
-const ul = document.querySelector<HTMLUListElement>('#todos')!
-todos.addChangeListener((items) => {
-  ul.replaceChildren(...(items as unknown as Todo[]).map(render))
-})
+const ul = document.querySelector('#todos')
+todos.addChangeListener((items) => ul.replaceChildren(...items.map(render)))
 presence.addChangeListener((value) => {
-  const viewers = (value as { viewers?: number } | null)?.viewers ?? 0
-  document.querySelector('#viewers')!.textContent = `${viewers} viewer${viewers === 1 ? '' : 's'} on "${list}"`
+  const viewers = value?.viewers ?? 0
+  document.querySelector('#viewers').textContent = `${viewers} viewer${viewers === 1 ? '' : 's'} on "${list}"`
 })
 
-document.querySelector('#add')!.addEventListener('submit', async (event) => {
+document.querySelector('#add').addEventListener('submit', async (event) => {
   event.preventDefault()
-  const input = document.querySelector<HTMLInputElement>('#text')!
+  const input = document.querySelector('#text')
   if (!input.value.trim()) return
   await fetch('/todos', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: input.value, list }) })
   input.value = ''
 })
 
-function render(todo: Todo): HTMLLIElement {
+/** One todo as a list item: a checkbox, its text, a delete button. */
+function render(todo) {
   const li = document.createElement('li')
   li.className = todo.done ? 'done' : ''
   li.dataset.id = todo.id
