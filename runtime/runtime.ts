@@ -19,6 +19,7 @@ import { createEventBus } from './events.ts'
 import { createRegistry } from './registry.ts'
 import { createFlowContext, type ContextDeps } from './run/context.ts'
 import { createRunner } from './run/runner.ts'
+import { createWorkflowEngine, type WorkflowEngine } from './workflows/engine.ts'
 import { shutdown } from './shutdown.ts'
 import { createStreamsFeature, type StreamsFeature } from './streams/index.ts'
 import { checkEnqueueMessage, publishTo, unknownTopic } from './topics.ts'
@@ -46,6 +47,8 @@ export interface Runtime extends MotiaRuntime {
   streaming: StreamsFeature
   /** Steps in other languages (Python): their loaders and workers. */
   languages: LanguageHost
+  /** Durable workflow runs: the engine and its store (docs/workflows.md). */
+  workflows: WorkflowEngine
 }
 
 /** Creates a runtime for the project at `options.root`. Adapters default to the embedded store in `.motia/`. */
@@ -70,7 +73,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const registry = createRegistry({ triggerTypes: project.triggerTypes, queue, logger, plugins, events })
   const publish = (message: EnqueueMessage, traceId: string) => publishTo(registry.topics(), queue, message, traceId, logger)
   const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
-  const runner = createRunner({ traces, logger, plugins, extendContext: project.extendContext, context: (run) => createFlowContext(contextDeps, run) })
+  // Durable workflows: the engine drives runs over the queue; the runner hands it a workflow step's triggers.
+  let workflows: WorkflowEngine | undefined
+  const runner = createRunner({
+    traces,
+    logger,
+    plugins,
+    extendContext: project.extendContext,
+    context: (run) => createFlowContext(contextDeps, run),
+    startWorkflow: (run) => workflows!.start(run),
+  })
+  workflows = createWorkflowEngine({ store: adapters.workflows, queue, traces, logger, begin: runner.begin })
   // Streams: the hub feeds stream triggers through 'stream:change'; the socket endpoint is mounted on the server.
   const streaming = createStreamsFeature({
     root,
@@ -89,7 +102,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const runtime: Runtime = {
     // The parts, as MotiaRuntime shows them to triggers and plugins.
-    root, mode, config, logger, logSink, queue, state, traces, cronLock, server, http: server, streaming, streams: streaming.hub, languages,
+    root, mode, config, logger, logSink, queue, state, traces, cronLock, server, http: server, streaming, streams: streaming.hub, languages, workflows,
     steps: registry.steps, subscribers: registry.subscribers, on: events.on,
     run: runner.run, begin: runner.begin, admit: runner.admit, startTrace: runner.startTrace,
     async enqueue(message, opts = {}) {
@@ -111,6 +124,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       for (const warning of steps.warnings) logger.warn(warning)
       refuseOrLog(logger, mode, steps.errors, true)
       await registry.swap(steps.steps, steps.kept, runtime)
+      await workflows.swap(steps.steps)
       return steps
     },
     async reload() {
@@ -128,7 +142,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       lock?.update({ url: server.url()! })
       return server.url()!
     },
-    stop: () => shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, runner, plugins, languages, adapters, lock, logger }),
+    stop: () => shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, workflows, runner, plugins, languages, adapters, lock, logger }),
   }
   return runtime
 }
