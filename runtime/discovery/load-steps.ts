@@ -15,6 +15,7 @@ import { mergeTriggers } from './merge.ts'
 import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
 import { validateCondition } from '../triggers/conditions.ts'
+import { workflowLimits } from '../workflows/options.ts'
 import { describeLoadFailure } from './missing-imports.ts'
 import { languageExtensions, stepLanguageOf } from '../languages/registry.ts'
 
@@ -144,6 +145,7 @@ async function loadStep(
     invoke: loaded.invoke,
   }
   for (const trigger of step.triggers) validateTrigger(trigger, step, options.triggerTypes)
+  if (config.workflow !== undefined) workflowLimits(step)
   return step
 }
 
@@ -216,6 +218,9 @@ function warnUnsubscribedTopics(result: LoadResult): void {
   const subscribed = new Set<string>()
   for (const step of [...result.steps, ...result.kept]) {
     for (const t of step.triggers) if (t.type === 'queue' && typeof t.topic === 'string') subscribed.add(t.topic)
+    // A workflow step waiting for a topic hears it as a subscriber does (runtime/workflows/).
+    const workflow = step.config.workflow
+    if (typeof workflow === 'object' && workflow !== null && Array.isArray(workflow.waitsFor)) for (const topic of workflow.waitsFor) subscribed.add(topic)
   }
   for (const step of result.steps) {
     for (const topic of step.enqueues) {

@@ -108,8 +108,8 @@ export type EnqueueTopics<C> = C extends { enqueues: ReadonlyArray<infer E> } ? 
 /** What the handler receives for this config (a union for multi-trigger steps). */
 export type HandlerInput<C> = InputOfTrigger<TriggersOf<C>>
 
-/** What the handler must return for this config. */
-export type HandlerOutput<C> = OutputOf<TriggersOf<C>>
+/** What the handler must return for this config: anything for a workflow (its trigger answers with the run id). */
+export type HandlerOutput<C> = C extends { workflow: true | object } ? AnyValue : OutputOf<TriggersOf<C>>
 
 /**
  * The type of a step's handler, inferred from its config: the http body from `bodySchema`, queue

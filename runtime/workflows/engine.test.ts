@@ -206,3 +206,44 @@ describe('workflow refusals', () => {
     expect(body.error).toContain('calls ctx.sleep("nap") but is not a workflow: add workflow: true to its config')
   })
 })
+
+describe('workflow config and reloads', () => {
+  test('a wrong workflow option is refused at load, naming the file and the fix', async () => {
+    const app = await start({
+      'steps/bad.step.ts': `
+        export const config = { name: 'Bad', triggers: [{ type: 'http', method: 'POST', path: '/bad' }], workflow: { waitsFor: 'shipment' } }
+        export const handler = async () => {}
+      `,
+    })
+    expect(app.logs.map((entry) => entry.msg).join('\n')).toContain(`step "Bad" (steps/bad.step.ts): workflow.waitsFor must list topic names, e.g. waitsFor: ['order.shipped'], got "shipment"`)
+  })
+
+  test('a run sleeping across a hot reload resumes with the new code', async () => {
+    const app = await start({
+      'steps/nap.step.ts': `
+        export const config = { name: 'Nap', triggers: [{ type: 'http', method: 'POST', path: '/nap' }], workflow: true }
+        export const handler = async (req, ctx) => {
+          const first = await ctx.run('first', () => 'old code')
+          await ctx.sleep('nap', 300)
+          return { first, version: 1 }
+        }
+      `,
+    })
+    const { runId } = (await (await app.request('POST', '/nap', {})).json()) as { runId: string }
+    await runOf(app, runId, (run) => run.status === 'sleeping')
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(
+      `${app.runtime.root}/steps/nap.step.ts`,
+      `
+        export const config = { name: 'Nap', triggers: [{ type: 'http', method: 'POST', path: '/nap' }], workflow: true }
+        export const handler = async (req, ctx) => {
+          const first = await ctx.run('first', () => 'new code')
+          await ctx.sleep('nap', 300)
+          return { first, version: 2 }
+        }
+      `,
+    )
+    await app.runtime.reload()
+    expect((await runOf(app, runId, (run) => run.status === 'completed')).output).toEqual({ first: 'old code', version: 2 })
+  })
+})
