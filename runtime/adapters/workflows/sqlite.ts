@@ -7,7 +7,7 @@
  */
 import type { Database } from 'bun:sqlite'
 import { openDatabase, settled } from '../sqlite/database.ts'
-import { checkpointLimit, endedStatuses, patched, runEnded, runExists, type Checkpoint, type PendingWait, type WorkflowRun, type WorkflowStore } from './types.ts'
+import { checkpointLimit, endedStatuses, patched, runEnded, runExists, type Checkpoint, type PendingWait, type RunStatus, type WorkflowRun, type WorkflowStore } from './types.ts'
 
 export interface SqliteWorkflowStoreOptions {
   /** The database file; `.motia/motia.db` in a project. `:memory:` for a private, volatile one. */
@@ -32,7 +32,8 @@ export function createSqliteWorkflowStore(options: SqliteWorkflowStoreOptions): 
   const write = (run: WorkflowRun) => sql.putRun.run({ id: run.id, step: run.step, status: run.status, created: run.createdAt, data: JSON.stringify(run) })
 
   const record = db.transaction((runId: string, checkpoint: Checkpoint, limit: number): Checkpoint => {
-    const run = read(runId)
+    // The status and step columns answer what a record needs without reading the run's JSON.
+    const run = sql.getStatus.get({ id: runId }) as { status: RunStatus; step: string } | null
     if (!run) throw runEnded(runId, 'unknown')
     if (endedStatuses.includes(run.status)) throw runEnded(runId, run.status)
     const stored = sql.getCheckpoint.get({ run: runId, id: checkpoint.id }) as { data: string } | null
@@ -125,6 +126,7 @@ function prepare(db: Database) {
   db.run('CREATE INDEX IF NOT EXISTS motia_workflow_waits_run ON motia_workflow_waits (run_id, checkpoint)')
   return {
     getRun: db.prepare('SELECT data FROM motia_workflow_runs WHERE id = :id'),
+    getStatus: db.prepare('SELECT status, step FROM motia_workflow_runs WHERE id = :id'),
     putRun: db.prepare(
       'INSERT INTO motia_workflow_runs (id, step, status, created_at, data) VALUES (:id, :step, :status, :created, :data) ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data',
     ),
