@@ -17,6 +17,7 @@ import enqueue from './commands/enqueue.ts'
 import generate from './commands/generate.ts'
 import logs from './commands/logs.ts'
 import plugin from './commands/plugin.ts'
+import replay from './commands/replay.ts'
 import runs from './commands/runs.ts'
 import start from './commands/start.ts'
 import state from './commands/state.ts'
@@ -24,7 +25,7 @@ import templates from './commands/templates.ts'
 import traces from './commands/traces.ts'
 
 /** The built-in commands, in the order `motia --help` lists them. */
-export const commands: ReadonlyArray<CommandDefinition | CommandGroup> = [create, templates, dev, start, enqueue, build, generate, plugin, dlq, runs, logs, traces, state]
+export const commands: ReadonlyArray<CommandDefinition | CommandGroup> = [create, templates, dev, start, enqueue, build, generate, plugin, dlq, runs, replay, logs, traces, state]
 
 /**
  * Runs `main` and ends the process as its outcome says: the exit code it resolves with (a server

@@ -20,6 +20,7 @@ import { createRegistry } from './registry.ts'
 import { createFlowContext, type ContextDeps } from './run/context.ts'
 import { createRunner } from './run/runner.ts'
 import { createWorkflowEngine, type WorkflowEngine } from './workflows/engine.ts'
+import { registerWorkflowRoutes } from './workflows/routes.ts'
 import { shutdown } from './shutdown.ts'
 import { createStreamsFeature, type StreamsFeature } from './streams/index.ts'
 import { checkEnqueueMessage, publishTo, unknownTopic } from './topics.ts'
@@ -83,7 +84,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     context: (run) => createFlowContext(contextDeps, run),
     startWorkflow: (run) => workflows!.start(run),
   })
-  workflows = createWorkflowEngine({ store: adapters.workflows, queue, traces, logger, begin: runner.begin })
+  workflows = createWorkflowEngine({ store: adapters.workflows, queue, traces, logger, begin: runner.begin, startTrace: runner.startTrace })
   // Streams: the hub feeds stream triggers through 'stream:change'; the socket endpoint is mounted on the server.
   const streaming = createStreamsFeature({
     root,
@@ -114,6 +115,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!setupDone) {
         setupDone = true
         registerCoreRoutes(runtime, { controlToken: lock?.token ?? config.controlToken })
+        registerWorkflowRoutes(runtime, adapters.workflows)
         mountPluginRoutes(plugins, runtime)
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }

@@ -17,7 +17,7 @@
  */
 import { errorMessage } from '../errors.ts'
 import type { QueueAdapter, QueueMessage } from '../adapters/queue/types.ts'
-import type { SpanEvent, TraceStore } from '../adapters/traces/types.ts'
+import type { SharedTraceStore, SpanEvent, TraceStore } from '../adapters/traces/types.ts'
 import { liveStatuses, type WorkflowRun, type WorkflowStore } from '../adapters/workflows/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { Logger } from '../observability/logger.ts'
@@ -39,6 +39,7 @@ export interface WorkflowEngineOptions {
   traces: TraceStore
   logger: Logger
   begin: MotiaRuntime['begin']
+  startTrace: MotiaRuntime['startTrace']
 }
 
 export interface WorkflowEngine {
@@ -52,7 +53,8 @@ export interface WorkflowEngine {
 }
 
 export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEngine {
-  const { store, queue, traces, logger, begin } = options
+  const { store, queue, traces, logger, begin, startTrace } = options
+  const shared = typeof (traces as Partial<SharedTraceStore>).fetch === 'function'
   let consumers: Array<() => Promise<void>> = []
   let recovered = false
 
@@ -61,13 +63,14 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
     if (typeof runId !== 'string') return
     const stored = await store.get(runId)
     if (!stored || stored.step !== step.name || !liveStatuses.includes(stored.status)) return
-    const run = await store.transition(runId, liveStatuses, { status: 'running', executed: true, wakeAt: null, pending: null })
+    // A trace store that forgets (memory, after a restart) cannot continue the run's trace: the run
+    // goes on in a new one, named after it; a shared store (Redis) continues it on any instance.
+    const traceId = shared || traces.get(stored.traceId) ? stored.traceId : startTrace(`workflow ${step.name} (run ${runId}, resumed)`, 'workflow')
+    const run = await store.transition(runId, liveStatuses, { status: 'running', executed: true, wakeAt: null, pending: null, traceId })
     if (!run) return
     const recorded = await store.checkpoints(runId)
     const trigger = step.triggers[run.trigger] ?? step.triggers[0]!
     const execution = new Execution({ store, traces, step, run, recorded, limits })
-    // A run that outlived the trace store's memory (a restart) is traced again under its own id.
-    if (!traces.get(run.traceId)) traces.begin(run.traceId, `workflow ${step.name}`, 'workflow', Date.now())
     let active: ActiveRun
     let outcome: { output: unknown } | { error: unknown } | { parked: true }
     try {

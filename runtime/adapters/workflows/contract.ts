@@ -82,7 +82,7 @@ export function testWorkflowStore({ name, create }: WorkflowStoreContractOptions
       const running = await store.transition('r1', ['queued', 'sleeping'], { status: 'running', executed: true })
       expect(running).toMatchObject({ status: 'running', executions: 1 })
       expect(await store.transition('r1', ['running'], { status: 'sleeping', wakeAt: 99, pending: 'nap' }, 0)).toBeUndefined()
-      expect(await store.transition('r1', ['running'], { status: 'sleeping', wakeAt: 99, pending: 'nap' }, 1)).toMatchObject({ status: 'sleeping', wakeAt: 99, pending: 'nap' })
+      expect(await store.transition('r1', ['running'], { status: 'sleeping', wakeAt: 99, pending: 'nap', traceId: 't-new' }, 1)).toMatchObject({ status: 'sleeping', wakeAt: 99, pending: 'nap', traceId: 't-new' })
       const done = await store.transition('r1', ['sleeping'], { status: 'completed', output: { ok: true } })
       expect(done).toMatchObject({ status: 'completed', output: { ok: true } })
       expect(done!.wakeAt).toBeUndefined()

@@ -93,6 +93,8 @@ export interface RunPatch {
   error?: string
   /** Counts one more execution. */
   executed?: boolean
+  /** The trace the run records into from now on (a process that cannot continue the old one starts another). */
+  traceId?: string
 }
 
 export interface RunFilter {
@@ -155,6 +157,7 @@ export function patched(run: WorkflowRun, patch: RunPatch, now: number): Workflo
   else if (patch.pending !== undefined) next.pending = patch.pending
   if (patch.output !== undefined) next.output = patch.output
   if (patch.error !== undefined) next.error = patch.error
+  if (patch.traceId !== undefined) next.traceId = patch.traceId
   if (endedStatuses.includes(patch.status)) {
     delete next.wakeAt
     delete next.pending
