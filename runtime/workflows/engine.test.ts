@@ -247,3 +247,62 @@ describe('workflow config and reloads', () => {
     expect((await runOf(app, runId, (run) => run.status === 'completed')).output).toEqual({ first: 'old code', version: 2 })
   })
 })
+
+describe('workflow operators and floods', () => {
+  const napper = `
+    export const config = { name: 'Napper', triggers: [{ type: 'http', method: 'POST', path: '/nap' }], workflow: { waitsFor: ['go'] } }
+    export const handler = async (req, ctx) => {
+      if (req.body.wait) return ctx.waitFor('go', { topic: 'go', match: req.body.match })
+      await ctx.sleep('nap', '1h')
+      await ctx.run('after', () => ctx.state.update('count', 'after', [{ type: 'increment' }]))
+      return 'woke'
+    }
+  `
+
+  test('concurrent cancels of one run: exactly one cancels it; a wake racing a cancel never runs a cancelled run on', async () => {
+    const app = await start({ 'steps/napper.step.ts': napper })
+    const { cancelRun, wakeRun } = await import('./engine.ts')
+    const store = app.runtime.workflows.store
+    const { runId } = (await (await app.request('POST', '/nap', {})).json()) as { runId: string }
+    await runOf(app, runId, (run) => run.status === 'sleeping')
+    const results = await Promise.all(Array.from({ length: 20 }, () => cancelRun(store, runId)))
+    expect(results.filter(Boolean)).toHaveLength(1)
+
+    const raced = (await (await app.request('POST', '/nap', {})).json()) as { runId: string }
+    await runOf(app, raced.runId, (run) => run.status === 'sleeping')
+    await Promise.all([wakeRun(store, app.runtime.queue, raced.runId), cancelRun(store, raced.runId)])
+    await Bun.sleep(300)
+    const after = (await store.get(raced.runId))!
+    // Either the cancel came first (the run never resumes) or the wake's execution ran to the end.
+    expect(['cancelled', 'completed']).toContain(after.status)
+    expect(await app.runtime.state.get('count', 'after')).toBe(after.status === 'completed' ? 1 : undefined)
+  })
+
+  test('one message resumes every run whose wait it matches, and none other', async () => {
+    const app = await start({ 'steps/napper.step.ts': napper })
+    const ids = await Promise.all(Array.from({ length: 200 }, async (_, i) => ((await (await app.request('POST', '/nap', { wait: true, match: { batch: i % 2 ? 'odd' : 'even' } })).json()) as { runId: string }).runId))
+    await app.waitFor(async () => (await app.runtime.workflows.store.list({ status: 'waiting', limit: 1000 })).length === 200, 20_000)
+    await app.runtime.enqueue({ topic: 'go', data: { batch: 'even', n: 1 } })
+    await app.waitFor(async () => (await app.runtime.workflows.store.list({ status: 'completed', limit: 1000 })).length === 100, 20_000)
+    const runs = await Promise.all(ids.map((id) => app.runtime.workflows.store.get(id)))
+    expect(runs.filter((run) => run!.status === 'completed').every((run) => (run!.input as { body: { match: { batch: string } } }).body.match.batch === 'even')).toBe(true)
+    expect(runs.filter((run) => run!.status === 'waiting')).toHaveLength(100)
+  })
+
+  test('the control routes refuse bad input with a clear 4xx', async () => {
+    const app = await start({ 'steps/napper.step.ts': napper })
+    const bad = async (method: string, path: string, body?: string) => {
+      const res = await app.request(method, path, method === 'POST' ? (body ?? '{}') : undefined, method === 'POST' ? { 'content-type': 'application/json' } : {})
+      return [res.status, ((await res.json()) as { error: string }).error]
+    }
+    expect(await bad('GET', '/__motia/runs?limit=0')).toEqual([400, 'limit must be a whole number from 1 to 1000'])
+    expect(await bad('GET', '/__motia/runs?status=asleep')).toEqual([400, 'status must be one of queued, running, sleeping, waiting, completed, failed, cancelled'])
+    expect(await bad('GET', '/__motia/runs/run_%0Anope')).toEqual([404, 'no workflow run with id run_\nnope'])
+    expect(await bad('POST', '/__motia/runs/run_x/cancel')).toEqual([404, 'no workflow run with id run_x'])
+    expect(await bad('POST', '/__motia/runs/run_x/replay', '{"from": 3}')).toEqual([400, '"from" must be a checkpoint id (a string)'])
+    expect(await bad('POST', '/__motia/replay', 'not json')).toEqual([400, 'body must be JSON'])
+    expect(await bad('POST', '/__motia/replay', '{}')).toEqual([400, 'body must be { "traceId": "...", "step"?: "..." }'])
+    // Replay repeats side effects: only motia dev serves it.
+    expect(await bad('POST', '/__motia/replay', '{"traceId":"abc"}')).toEqual([403, '[motia] replay runs handlers again with their side effects: it is served by motia dev only'])
+  })
+})
