@@ -324,7 +324,15 @@ export interface WaitOptions<Topic extends string = string> {
 export type WaitResult<T = unknown> = { ok: true; data: T; timedOut?: false } | { ok: false; timedOut: true; data?: undefined }
 
 /** What a value becomes once recorded as JSON and read back (dates become strings, functions vanish). */
-export type Jsonified<T> = T extends Date ? string : T extends (...args: never[]) => unknown ? never : T
+export type Jsonified<T> = T extends Date
+  ? string
+  : T extends (...args: never[]) => unknown
+    ? never
+    : T extends readonly (infer U)[]
+      ? Jsonified<U>[]
+      : T extends object
+        ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Jsonified<T[K]> }
+        : T
 
 /**
  * The durable primitives of one execution of a workflow run, as the engine (runtime/workflows/)

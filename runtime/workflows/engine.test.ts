@@ -278,6 +278,31 @@ describe('workflow operators and floods', () => {
     expect(await app.runtime.state.get('count', 'after')).toBe(after.status === 'completed' ? 1 : undefined)
   })
 
+  test('cancel of a running run: its next checkpoint is refused, and nothing after it runs', async () => {
+    const app = await start({
+      'steps/long.step.ts': `
+        export const config = { name: 'Long', triggers: [{ type: 'http', method: 'POST', path: '/long' }], workflow: true }
+        export const handler = async (req, ctx) => {
+          await ctx.run('slow', async () => {
+            await ctx.state.set('progress', 'slow', 'started')
+            while ((await ctx.state.get('progress', 'gate')) !== 'open') await Bun.sleep(10)
+          })
+          await ctx.run('next', () => ctx.state.set('progress', 'next', 'ran'))
+        }
+      `,
+    })
+    const { cancelRun } = await import('./engine.ts')
+    const { runId } = (await (await app.request('POST', '/long', {})).json()) as { runId: string }
+    await app.waitFor(async () => (await app.runtime.state.get('progress', 'slow')) === 'started', 20_000)
+    expect(await cancelRun(app.runtime.workflows.store, runId, 'stop it')).toMatchObject({ status: 'cancelled' })
+    await app.runtime.state.set('progress', 'gate', 'open')
+    // The execution ends once the refused checkpoint failed it; its span shows the refusal.
+    await app.waitFor(() => app.runtime.traces.list({ limit: 5 }).some((t) => t.status === 'error'), 20_000)
+    expect(await app.runtime.workflows.store.get(runId)).toMatchObject({ status: 'cancelled', error: 'stop it' })
+    expect(await app.runtime.workflows.store.checkpoints(runId)).toEqual([])
+    expect(await app.runtime.state.get('progress', 'next')).toBeUndefined()
+  })
+
   test('one message resumes every run whose wait it matches, and none other', async () => {
     const app = await start({ 'steps/napper.step.ts': napper })
     const ids = await Promise.all(Array.from({ length: 200 }, async (_, i) => ((await (await app.request('POST', '/nap', { wait: true, match: { batch: i % 2 ? 'odd' : 'even' } })).json()) as { runId: string }).runId))

@@ -83,7 +83,13 @@ export class Execution implements DurableRun {
     const checkpoint: Checkpoint = { id, seq, kind: 'run', done: true, at: Date.now() }
     if (failure !== undefined) checkpoint.error = { name: (failure as Error)?.name ?? 'Error', message: errorMessage(failure) }
     else {
-      const json = jsonOf(value, this.#where(id))
+      let json: string | undefined
+      try {
+        json = jsonOf(value, this.#where(id))
+      } catch (error) {
+        traces.endSpan(own, Date.now(), errorMessage(error))
+        throw error
+      }
       if (json !== undefined) {
         const bytes = Buffer.byteLength(json)
         if (bytes > limits.maxResultBytes) {
@@ -91,7 +97,14 @@ export class Execution implements DurableRun {
         } else checkpoint.value = JSON.parse(json)
       }
     }
-    const stored = await store.record(run.id, checkpoint, limits.maxCheckpoints)
+    let stored: Checkpoint
+    try {
+      stored = await store.record(run.id, checkpoint, limits.maxCheckpoints)
+    } catch (error) {
+      // Refused (the run was cancelled meanwhile) or the store failed: the span ends with why.
+      traces.endSpan(own, Date.now(), errorMessage(error))
+      throw error
+    }
     traces.endSpan(own, Date.now(), stored.error?.message)
     return outcomeOf(stored)
   }
