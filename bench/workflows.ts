@@ -68,6 +68,7 @@ async function timed(topic: string): Promise<number> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+const signed = (bytes: number) => `${bytes < 0 ? '−' : '+'}${mib(Math.abs(bytes))}`
 
 // 1. Throughput and the cost of a checkpoint.
 const seconds: Record<'bare' | 'checkpoints' | 'writes', number[]> = { bare: [], checkpoints: [], writes: [] }
@@ -93,7 +94,7 @@ for (let done = 0; done < sleepers; done += quarter) {
   await enqueueAll('sleepers', count, (n) => ({ n: done + n }))
   await until(async () => (await runtime.queue.depth('sleepers', 'Sleeper')) === 0 && (await runtime.queue.stats!('motia.workflow', 'Sleeper')).waiting + (await runtime.queue.stats!('motia.workflow', 'Sleeper')).inFlight === 0, 'sleepers parked')
   const now = memory()
-  console.log(`${done + count} sleeping runs: heap ${mib(now.heap)} (+${mib(now.heap - start.heap)}), rss ${mib(now.rss)} (+${mib(now.rss - start.rss)})`)
+  console.log(`${done + count} sleeping runs: heap ${mib(now.heap)} (${signed(now.heap - start.heap)}), rss ${mib(now.rss)} (${signed(now.rss - start.rss)})`)
 }
 if ((await parked()) === 0) throw new Error('no sleeping run found')
 console.log(`parked ${sleepers} runs in ${((performance.now() - sleptAt) / 1000).toFixed(1)} s`)
