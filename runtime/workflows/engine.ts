@@ -74,7 +74,9 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
     let active: ActiveRun
     let outcome: { output: unknown } | { error: unknown } | { parked: true }
     try {
-      active = begin(step, trigger, inputOf(trigger, run.input), { traceId: run.traceId, attempt: run.executions, workflow: execution }) as ActiveRun
+      // No `attempt`: executions are not retries of one delivery (a trace counts a span with
+      // attempt > 1 as retrying a failed one), and `ctx.attempt` stays 1.
+      active = begin(step, trigger, inputOf(trigger, run.input), { traceId: run.traceId, workflow: execution }) as ActiveRun
       outcome = await Promise.race([
         Promise.resolve(active.result).then(
           (output) => ({ output }),
