@@ -186,6 +186,8 @@ function describe(e: Span['events'][number]): string {
       return `${e.op} ${e.stream} / ${e.groupId}${e.id ? ` / ${e.id}` : ''}`
     case 'enqueue':
       return `→ ${e.topic} (${e.subscribers} subscriber(s))`
+    case 'workflow':
+      return `${e.op}${e.id ? ` ${e.id}` : ''}${e.topic ? ` on ${e.topic}` : ''}${e.until ? ` until ${clock(e.until)}` : ''} · run ${e.run}`
     default:
       return ''
   }
