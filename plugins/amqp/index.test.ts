@@ -1,21 +1,27 @@
 /**
- * Against the machine's RabbitMQ (127.0.0.1:5672; AMQP_URL overrides): every test uses queues and
- * exchanges of its own and deletes them afterwards.
+ * Against a RabbitMQ broker of this file's own (test/helpers/rabbitmq.ts), started once for the
+ * file: every test uses queues and exchanges of its own and deletes them afterwards.
  */
-import { afterEach, beforeEach, expect, test } from 'bun:test'
+import { afterAll, afterEach, beforeEach, expect, test } from 'bun:test'
 import { connect, type ChannelModel } from 'amqplib'
 import { createTestRuntime, waitFor, type TestRuntime } from 'motia/testing'
 import { makeProject, type TempProject } from '../../test/helpers/project.ts'
+import { beforeAllTests } from '../../test/helpers/prerequisites.ts'
+import { startRabbitMq, type RabbitMq } from '../../test/helpers/rabbitmq.ts'
 
-const url = process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672'
-let admin: ChannelModel
+let broker: RabbitMq
+let admin: ChannelModel | undefined
 let queue: string
 let exchange: string
 let project: TempProject
 let apps: TestRuntime[] = []
 
+// Starting an Erlang node takes seconds (tens under load): once for the file.
+beforeAllTests(async () => void (broker = await startRabbitMq()), 150_000)
+afterAll(() => broker?.stop())
+
 beforeEach(async () => {
-  admin = await connect(url)
+  admin = await connect(broker.url)
   const id = crypto.randomUUID().slice(0, 8)
   queue = `motia-test-${id}`
   exchange = `motia-test-x-${id}`
@@ -24,17 +30,19 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(apps.map((app) => app.stop()))
   apps = []
+  project?.cleanup()
+  if (!admin) return
   const channel = await admin.createChannel()
   await channel.deleteQueue(queue)
   await channel.deleteExchange(exchange)
   await admin.close()
-  project?.cleanup()
+  admin = undefined
 })
 
 const connectionName = `motia-test-${crypto.randomUUID().slice(0, 8)}`
-const configFile = `
+const configFile = () => `
   import { amqpPlugin } from 'motia/plugins/amqp'
-  export default { shutdownTimeoutMs: 300, plugins: [amqpPlugin({ url: '${url}', reconnectMs: 100, connectionName: '${connectionName}' })] }
+  export default { shutdownTimeoutMs: 300, plugins: [amqpPlugin({ url: '${broker.url}', reconnectMs: 100, connectionName: '${connectionName}' })] }
 `
 
 async function start(): Promise<TestRuntime> {
@@ -45,7 +53,7 @@ async function start(): Promise<TestRuntime> {
 }
 
 async function send(payload: unknown): Promise<void> {
-  const channel = await admin.createConfirmChannel()
+  const channel = await admin!.createConfirmChannel()
   channel.sendToQueue(queue, Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)))
   await channel.waitForConfirms()
   await channel.close()
@@ -53,7 +61,7 @@ async function send(payload: unknown): Promise<void> {
 
 test('a failed run is delivered again until it succeeds (at least once)', async () => {
   project = makeProject({
-    'motia.config.ts': configFile,
+    'motia.config.ts': configFile(),
     'steps/charge.step.ts': `
       export const config = { triggers: [{ type: 'amqp', queue: '${'$'}{QUEUE}', maxRetries: 3 }] }
       export const handler = async (order, { state, trigger }) => {
@@ -72,13 +80,34 @@ test('a failed run is delivered again until it succeeds (at least once)', async 
   ])
   await Bun.sleep(200) // nothing more arrives once the run succeeded
   expect((await app.runtime.state.list('attempts')).map((e) => e.key).sort()).toEqual(['1', '2', '3'])
-  const ch = await admin.createChannel()
+  const ch = await admin!.createChannel()
   expect((await ch.checkQueue(queue)).messageCount).toBe(0)
+})
+
+test('every message whose run succeeded is acknowledged: once the instance stops, none goes back to the queue', async () => {
+  project = makeProject({
+    'motia.config.ts': configFile(),
+    'steps/work.step.ts': `
+      export const config = { triggers: [{ type: 'amqp', queue: '${'$'}{QUEUE}' }] }
+      export const handler = async (job, { state }) => { await state.set('done', job.id, true) }
+    `.replace('${QUEUE}', queue),
+  })
+  const app = await start()
+  for (const id of ['a', 'b', 'c']) await send({ id })
+  await app.waitFor(async () => (await app.runtime.state.list('done')).length === 3, 10_000)
+  // A message still unacknowledged is invisible to the queue's counts while its consumer lives;
+  // stopping the instance closes its channel, and the broker requeues whatever it still held.
+  await app.stop()
+  apps = []
+  const channel = await admin!.createChannel()
+  const counts = await channel.checkQueue(queue)
+  expect({ ready: counts.messageCount, consumers: counts.consumerCount }).toEqual({ ready: 0, consumers: 0 })
+  expect(await channel.get(queue)).toBe(false)
 })
 
 test('after maxRetries a message is rejected, and a payload that is not JSON or fails input at once', async () => {
   project = makeProject({
-    'motia.config.ts': configFile,
+    'motia.config.ts': configFile(),
     'steps/charge.step.ts': `
       import { z } from 'zod'
       export const config = { triggers: [{ type: 'amqp', queue: '${'$'}{QUEUE}', maxRetries: 1, input: z.object({ id: z.string() }) }] }
@@ -99,7 +128,7 @@ test('after maxRetries a message is rejected, and a payload that is not JSON or 
 
 test('a message whose consumer went away unacknowledged is delivered to another instance', async () => {
   project = makeProject({
-    'motia.config.ts': configFile,
+    'motia.config.ts': configFile(),
     'steps/slow.step.ts': `
       export const config = { triggers: [{ type: 'amqp', queue: '${'$'}{QUEUE}' }] }
       export const handler = async (job, { state, trigger }) => {
@@ -120,7 +149,7 @@ test('a message whose consumer went away unacknowledged is delivered to another 
 
 test('steps publish through an exchange with ctx.amqp, continuing the trace', async () => {
   project = makeProject({
-    'motia.config.ts': configFile,
+    'motia.config.ts': configFile(),
     'steps/place.step.ts': `
       export const config = { triggers: [{ type: 'http', method: 'POST', path: '/orders' }] }
       export const handler = async (req, { amqp, traceId }) => { await amqp.publish('${'$'}{EXCHANGE}', 'orders.created', req.body); return { status: 202, body: { traceId } } }
@@ -140,32 +169,18 @@ test('steps publish through an exchange with ctx.amqp, continuing the trace', as
 
 test('consumers start again after the broker closed the connection', async () => {
   project = makeProject({
-    'motia.config.ts': configFile,
+    'motia.config.ts': configFile(),
     'steps/work.step.ts': `
       export const config = { triggers: [{ type: 'amqp', queue: '${'$'}{QUEUE}' }] }
       export const handler = async (job, { state }) => { await state.set('done', job.id, true) }
     `.replace('${QUEUE}', queue),
   })
   const app = await start()
-  await closeConnection(connectionName)
-  await app.waitFor(() => app.logs.some((l) => l.msg.includes('reconnected to')), 15_000)
+  // From the broker's side, as a broker restart would; one rabbitmqctl run (each boots an Erlang VM).
+  await broker.ctl(['close_all_connections', 'test: broker going away'])
+  await app.waitFor(() => app.logs.some((l) => l.msg.includes('reconnected to')), 30_000)
   expect(app.logs.some((l) => l.msg.includes('lost the broker'))).toBe(true)
+  admin = await connect(broker.url) // the test's own connection was closed too
   await send({ id: 'after' })
   await app.waitFor(async () => (await app.runtime.state.get('done', 'after')) === true, 10_000)
-})
-
-/** Closes the named client connection from the broker's side, as a broker restart would. */
-async function closeConnection(name: string): Promise<void> {
-  const run = async (args: string[]) => {
-    const proc = Bun.spawn(['rabbitmqctl', '-q', ...args], { stdout: 'pipe', stderr: 'pipe' })
-    const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited])
-    if (code !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} exited with ${code}`)
-    return out
-  }
-  const pids = (await run(['list_connections', 'pid', 'client_properties']))
-    .split('\n')
-    .filter((line) => line.includes(name))
-    .map((line) => line.split('\t')[0]!)
-  expect(pids.length).toBeGreaterThan(0)
-  for (const pid of pids) await run(['close_connection', pid, 'test: broker going away'])
-}
+}, 90_000)

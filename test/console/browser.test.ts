@@ -4,14 +4,14 @@
  * Screenshots go to `.screenshots/console/` (ignored by git).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
-const chromiumPath = '/usr/bin/chromium'
 const shots = join(repoRoot, '.screenshots/console')
 const pages = ['flows', 'endpoints', 'traces', 'logs', 'state', 'queues', 'streams']
 
@@ -45,8 +45,8 @@ let cli: CliProcess
 let browser: Browser
 let base: string
 
-beforeAll(async () => {
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does this)`)
+beforeAllTests(async () => {
+  const chromiumPath = requireBinary('chromium')
   mkdirSync(shots, { recursive: true })
   project = makeProject(files)
   cli = await startCli(['dev', '--port', String(freePort())], project.root)

@@ -3,14 +3,14 @@
  * real Chromium against a real `motia dev` and printed; the assertion is only a generous guard
  * (5 s), because a shared machine's timing is a figure to report, not a pass/fail line.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { existsSync, mkdirSync } from 'node:fs'
+import { afterAll, expect, test } from 'bun:test'
+import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
-const chromiumPath = '/usr/bin/chromium'
 const flows = 20
 const perFlow = 10
 
@@ -18,8 +18,8 @@ let project: TempProject
 let cli: CliProcess
 let browser: Browser
 
-beforeAll(async () => {
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does this)`)
+beforeAllTests(async () => {
+  const chromiumPath = requireBinary('chromium')
   project = makeProject(chains(flows, perFlow))
   cli = await startCli(['dev', '--port', String(freePort())], project.root)
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from 'node:net'
 import { freePort } from './project.ts'
+import { requireBinary } from './prerequisites.ts'
 
 export interface Broker {
   port: number
@@ -17,9 +18,9 @@ export interface Broker {
   restart(): Promise<void>
 }
 
-const binary = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => Bun.file(path).size > 0) ?? 'mosquitto'
-
+/** Starts the broker; start it inside `beforeAllTests` so that without mosquitto each test fails by name. */
 export async function startMosquitto(): Promise<Broker> {
+  const binary = requireBinary('mosquitto')
   const dir = mkdtempSync(join(tmpdir(), 'motia-mqtt-'))
   const port = freePort()
   const conf = join(dir, 'mosquitto.conf')

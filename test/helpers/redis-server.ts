@@ -1,13 +1,15 @@
 /**
  * A private `redis-server` for a test: started on a free port with no persistence, stopped
  * afterwards. Tests never touch a Redis that was already running (the machine's own may hold
- * other keys). `.ci/run` installs redis-server where it is missing.
+ * other keys). `npm test` installs redis-server where it is missing (scripts/prerequisites.ts); start
+ * it inside `beforeAllTests` so that without it each test fails by name.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { freePort } from './project.ts'
+import { requireBinary } from './prerequisites.ts'
 
 export interface TestRedis {
   port: number
@@ -25,13 +27,12 @@ export interface TestRedis {
   cleanup(): Promise<void>
 }
 
-export const redisServerBinary = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path)) ?? 'redis-server'
-
 /**
  * Starts a redis-server on a free port and resolves once it answers PING. `persistent` keeps an
  * append-only file synced on every write, so data survives `stop()` and `start()`.
  */
 export async function startRedisServer(options: { persistent?: boolean } = {}): Promise<TestRedis> {
+  const redisServerBinary = requireBinary('redis-server')
   const port = freePort()
   const dir = mkdtempSync(join(tmpdir(), 'motia-redis-'))
   let proc: Subprocess | undefined

@@ -6,21 +6,20 @@
  * console from its own origin. Chromium's resolver maps the attacker's names to 127.0.0.1, as DNS
  * would. Nothing changes, and the rebound console says why it is refused.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { existsSync } from 'node:fs'
+import { afterAll, expect, test } from 'bun:test'
+import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
 import { chromium, type Browser } from 'playwright-core'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 
-const chromiumPath = '/usr/bin/chromium'
 
 let project: TempProject
 let cli: CliProcess
 let browser: Browser
 let attackerSite: ReturnType<typeof Bun.serve>
 
-beforeAll(async () => {
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does this)`)
+beforeAllTests(async () => {
+  const chromiumPath = requireBinary('chromium')
   project = makeProject({
     'steps/order.step.ts': `export const config = { name: 'Order', triggers: [{ type: 'http', method: 'POST', path: '/orders' }], enqueues: ['order'] }
 export const handler = async (req, ctx) => { await ctx.enqueue({ topic: 'order', data: req.body }); return { status: 202, body: {} } }`,

@@ -7,6 +7,7 @@
  * and serialized) and the server would grow by hundreds of MB.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { Database } from 'bun:sqlite'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -165,7 +166,7 @@ describe('on Redis (REDIS_URL)', () => {
   let project: TempProject
   let redis: TestRedis
   let cli: CliProcess
-  beforeAll(async () => {
+  beforeAllTests(async () => {
     redis = await startRedisServer()
     project = makeProject(files)
     // The letters as the queue stores them: the hash, the index, and the queue's name.

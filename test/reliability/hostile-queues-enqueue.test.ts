@@ -5,7 +5,8 @@
  * each subscriber runs once. Also `motia enqueue --id` run twice (through the server, and straight
  * into the store), and ids the route refuses.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { join } from 'node:path'
 import { createRedisQueue } from '../../runtime/adapters/redis/queue.ts'
 import { createRedisState } from '../../runtime/adapters/redis/state.ts'
@@ -48,7 +49,7 @@ describe('a client retrying after an ambiguous 503 (Redis froze mid-write)', () 
   let queue: QueueAdapter
   let state: StateAdapter
 
-  beforeAll(async () => {
+  beforeAllTests(async () => {
     redis = await startRedisServer()
     project = makeProject(files)
     const port = freePort()

@@ -5,6 +5,7 @@
  * carry large payloads so that each replay takes long enough for the replayers to overlap.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { createRedisQueue } from '../../runtime/adapters/redis/queue.ts'
@@ -124,8 +125,8 @@ describe('concurrent dead-letter replay', () => {
 
   describe('Redis, two instances', () => {
     let redis: TestRedis
-    beforeAll(async () => void (redis = await startRedisServer()))
-    afterAll(() => redis.cleanup())
+    beforeAllTests(async () => void (redis = await startRedisServer()))
+    afterAll(() => redis?.cleanup())
 
     test('two replay commands, one by ids and both instances\' console routes at once requeue each letter once', async () => {
       const env = { REDIS_URL: redis.url, MOTIA_TOKEN: TOKEN }

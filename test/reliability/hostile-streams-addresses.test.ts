@@ -6,6 +6,7 @@
  * refused the same way by `ctx.streams` (here through an HTTP step) and the wire protocol.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { createMemoryState } from '../../runtime/adapters/state/memory.ts'
 import { createSqliteState } from '../../runtime/adapters/state/sqlite.ts'
 import type { StateAdapter } from '../../runtime/adapters/state/types.ts'
@@ -24,8 +25,8 @@ import { tempDatabases } from '../helpers/temp-db.ts'
 let redis: TestRedis
 let prefixes = 0
 const tempDb = tempDatabases('motia-hostile-')
-beforeAll(async () => void (redis = await startRedisServer()))
-afterAll(() => redis.cleanup())
+beforeAllTests(async () => void (redis = await startRedisServer()))
+afterAll(() => redis?.cleanup())
 
 const streamStores: Array<[string, () => Promise<StreamStore> | StreamStore]> = [
   ['memory', () => createMemoryStreams()],

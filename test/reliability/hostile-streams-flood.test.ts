@@ -17,6 +17,7 @@
  *   server reads them with a small `maxBufferedBytes`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { readFileSync } from 'node:fs'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
@@ -102,7 +103,7 @@ describe('default limits', () => {
   let project: TempProject
   let redis: TestRedis
   const servers: CliProcess[] = []
-  beforeAll(async () => {
+  beforeAllTests(async () => {
     project = makeProject(files())
     redis = await startRedisServer()
   })

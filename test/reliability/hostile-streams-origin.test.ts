@@ -6,6 +6,7 @@
  * origins or (`'*'`) admits every page. Against the real CLI, with raw upgrades and with Chromium.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
 import { chromium, type Browser } from 'playwright-core'
 import { runCli, startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
@@ -133,7 +134,7 @@ describe('in a real browser (Chromium)', () => {
       ws.onerror = () => resolve('refused')
     })
   </script>`
-  beforeAll(async () => {
+  beforeAllTests(async () => {
     // The foreign site: a page served from another server, reached as evil.test (mapped to this machine).
     foreign = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response(page, { headers: { 'content-type': 'text/html' } }) })
     project = makeProject({
@@ -142,7 +143,7 @@ describe('in a real browser (Chromium)', () => {
     })
     cli = await startCli(['dev', '--port', String(freePort())], project.root)
     browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: requireBinary('chromium'),
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP evil.test 127.0.0.1'],
     })
   }, 60_000)

@@ -5,7 +5,8 @@
  * with SIGKILL, 503s while Redis is away and recovery when it returns; and the one-line refusal
  * when Redis cannot be reached at start.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { startCli, runCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startRedisServer, type TestRedis } from '../helpers/redis-server.ts'
@@ -48,7 +49,7 @@ let project: TempProject
 let state: StateAdapter
 const instances: CliProcess[] = []
 
-beforeAll(async () => {
+beforeAllTests(async () => {
   redis = await startRedisServer({ persistent: true })
   project = makeProject(files)
   state = await createRedisState({ url: redis.url, prefix: 'motia:cluster-test:', commandTimeoutMs: 2000 })

@@ -5,7 +5,8 @@
  * item, none lost or doubled, also when both instances update one item at once (the update is
  * atomic across instances); a stream trigger runs once per change, on the instance that wrote it.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { Stream } from '../../runtime/streams/client.ts'
 import { waitFor } from '../../runtime/testing/wait.ts'
 import { createRedisState } from '../../runtime/adapters/redis/state.ts'
@@ -44,7 +45,7 @@ let b: CliProcess
 const sockets: TestSocket[] = []
 const clients: Stream[] = []
 
-beforeAll(async () => {
+beforeAllTests(async () => {
   redis = await startRedisServer()
   project = makeProject(files)
   state = await createRedisState({ url: redis.url, prefix: 'motia:redis-streams-test:', commandTimeoutMs: 2000 })

@@ -4,7 +4,8 @@
  * the presence count and the stream trigger's counter follow. And the presence example cannot be
  * used by an anonymous client to grow the store: joins of made-up lists are refused.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { afterAll, expect, test } from 'bun:test'
+import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
 import { cpSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
 import { makeProject, repoRoot } from '../helpers/project.ts'
@@ -14,11 +15,11 @@ import { waitFor } from '../../runtime/testing/wait.ts'
 let served: ServedProject
 let browser: Browser
 
-beforeAll(async () => {
+beforeAllTests(async () => {
   const project = makeProject()
   cpSync(`${repoRoot}/templates/todo-streams`, project.root, { recursive: true })
   served = await serveProject({}, project)
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  browser = await chromium.launch({ executablePath: requireBinary('chromium'), args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
 }, 60_000)
 
 afterAll(async () => {

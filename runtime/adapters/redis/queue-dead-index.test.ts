@@ -3,7 +3,8 @@
  * version) are found and indexed, and entries of letters deleted past it are dropped. The index's
  * ordinary behaviour is the queue contract's (contract-dead-letters.ts).
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { afterAll, expect, test } from 'bun:test'
+import { beforeAllTests } from '../../../test/helpers/prerequisites.ts'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { waitFor } from '../../testing/wait.ts'
 import { NonRetriableError } from '../../errors.ts'
@@ -13,8 +14,8 @@ import { createRedisQueue } from './queue.ts'
 import { queueKeys, queueName } from './queue-keys.ts'
 
 let redis: TestRedis
-beforeAll(async () => void (redis = await startRedisServer()))
-afterAll(() => redis.cleanup())
+beforeAllTests(async () => void (redis = await startRedisServer()))
+afterAll(() => redis?.cleanup())
 
 test('letters the index does not know are indexed, and entries of deleted letters dropped, on the next read', async () => {
   const prefix = 'mend:'

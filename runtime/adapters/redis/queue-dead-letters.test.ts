@@ -3,7 +3,8 @@
  * redis-server: the claim is written as that replayer would have left it, then another caller
  * lists and replays. Nothing is lost, and nothing runs twice.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from 'bun:test'
+import { afterAll, afterEach, expect, test } from 'bun:test'
+import { beforeAllTests } from '../../../test/helpers/prerequisites.ts'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { waitFor } from '../../testing/wait.ts'
 import { consumeOptions } from '../queue/contract-helpers.ts'
@@ -17,13 +18,13 @@ let server: TestRedis
 let client: Redis
 let projects = 0
 let queue: QueueAdapter | undefined
-beforeAll(async () => {
+beforeAllTests(async () => {
   server = await startRedisServer()
   client = await connectRedis({ url: server.url }, 'test')
 })
 afterAll(async () => {
-  client.disconnect()
-  await server.cleanup()
+  client?.disconnect()
+  await server?.cleanup()
 })
 afterEach(async () => {
   await queue?.close()

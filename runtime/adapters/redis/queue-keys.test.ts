@@ -2,7 +2,8 @@
  * Keys built from topics, step names, group ids and publish ids never collide, whatever
  * characters those hold: checked on the encoding itself, then end to end on a real redis-server.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, afterEach, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../../../test/helpers/prerequisites.ts'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { waitFor } from '../../testing/wait.ts'
 import { consumeOptions } from '../queue/contract-helpers.ts'
@@ -41,8 +42,8 @@ describe('hostile topic and step names on a real redis-server', () => {
   let redis: TestRedis
   let projects = 0
   let queue: QueueAdapter | undefined
-  beforeAll(async () => void (redis = await startRedisServer()))
-  afterAll(() => redis.cleanup())
+  beforeAllTests(async () => void (redis = await startRedisServer()))
+  afterAll(() => redis?.cleanup())
   afterEach(async () => {
     await queue?.close()
     queue = undefined

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll } from 'bun:test'
+import { afterAll } from 'bun:test'
+import { beforeAllTests } from '../../../test/helpers/prerequisites.ts'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { testQueueAdapter } from '../queue/contract.ts'
 import { createRedisQueue } from './queue.ts'
 
 let redis: TestRedis
 let projects = 0
-beforeAll(async () => void (redis = await startRedisServer()))
-afterAll(() => redis.cleanup())
+beforeAllTests(async () => void (redis = await startRedisServer()))
+afterAll(() => redis?.cleanup())
 
 // Each adapter gets a prefix of its own: a fresh, empty queue on the shared server.
 testQueueAdapter({

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../../../test/helpers/prerequisites.ts'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { testStateAdapter } from '../state/contract.ts'
 import { createRedisState } from './state.ts'
 
 let redis: TestRedis
 let projects = 0
-beforeAll(async () => void (redis = await startRedisServer()))
-afterAll(() => redis.cleanup())
+beforeAllTests(async () => void (redis = await startRedisServer()))
+afterAll(() => redis?.cleanup())
 
 // Each adapter gets a prefix of its own: a fresh, empty store on the shared server.
 testStateAdapter({ name: 'redis', create: () => createRedisState({ url: redis.url, prefix: `test${++projects}:` }) })

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../../../test/helpers/prerequisites.ts'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { waitFor } from '../../testing/wait.ts'
 import { testStreamStore } from '../streams/contract.ts'
@@ -7,8 +8,8 @@ import { createRedisStreams } from './streams.ts'
 
 let redis: TestRedis
 let projects = 0
-beforeAll(async () => void (redis = await startRedisServer()))
-afterAll(() => redis.cleanup())
+beforeAllTests(async () => void (redis = await startRedisServer()))
+afterAll(() => redis?.cleanup())
 
 testStreamStore({ name: 'redis', create: () => createRedisStreams({ url: redis.url, prefix: `test${++projects}:` }) })
 

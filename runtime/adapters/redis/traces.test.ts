@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../../../test/helpers/prerequisites.ts'
 import { startRedisServer, type TestRedis } from '../../../test/helpers/redis-server.ts'
 import { newTraceId } from '../../observability/ids.ts'
 import { testTraceStore } from '../traces/contract.ts'
 import { createRedisTraceStore } from './traces.ts'
 
 let redis: TestRedis
-beforeAll(async () => void (redis = await startRedisServer()))
-afterAll(() => redis.cleanup())
+beforeAllTests(async () => void (redis = await startRedisServer()))
+afterAll(() => redis?.cleanup())
 
 let stores = 0
 // Each store gets a prefix of its own: a fresh, empty store on the shared server.
