@@ -93,7 +93,7 @@ describe('workflow runs', () => {
 
   test('cancel of a sleeping run: it never wakes', async () => {
     const app = await start({ 'steps/saga.step.ts': saga, 'steps/sink.step.ts': shipmentSink })
-    const { runId } = (await (await app.request('POST', '/orders', { id: 'o1', sku: 'pen', sleep: 300 })).json()) as { runId: string }
+    const { runId } = (await (await app.request('POST', '/orders', { id: 'o1', sku: 'pen', sleep: 5000 })).json()) as { runId: string }
     await runOf(app, runId, (run) => run.status === 'sleeping')
     const { cancelRun } = await import('./engine.ts')
     expect(await cancelRun(app.runtime.workflows.store, runId, 'cancelled by test')).toMatchObject({ status: 'cancelled' })
@@ -224,7 +224,7 @@ describe('workflow config and reloads', () => {
         export const config = { name: 'Nap', triggers: [{ type: 'http', method: 'POST', path: '/nap' }], workflow: true }
         export const handler = async (req, ctx) => {
           const first = await ctx.run('first', () => 'old code')
-          await ctx.sleep('nap', 300)
+          await ctx.sleep('nap', 2000)
           return { first, version: 1 }
         }
       `,
@@ -238,7 +238,7 @@ describe('workflow config and reloads', () => {
         export const config = { name: 'Nap', triggers: [{ type: 'http', method: 'POST', path: '/nap' }], workflow: true }
         export const handler = async (req, ctx) => {
           const first = await ctx.run('first', () => 'new code')
-          await ctx.sleep('nap', 300)
+          await ctx.sleep('nap', 2000)
           return { first, version: 2 }
         }
       `,

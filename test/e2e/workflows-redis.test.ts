@@ -79,7 +79,7 @@ test('waitFor resumes on a message from another instance, times out otherwise, a
   expect((await runOf(timedOut)).run.output).toEqual({ ok: false, timedOut: true })
 
   // Sleeping when A is killed: B resumes it once the sleep is over, and nothing ran twice.
-  const sleeper = await order(a!, { id: 'o4', sleep: '2s', timeout: '1s' })
+  const sleeper = await order(a!, { id: 'o4', sleep: '8s', timeout: '1s' })
   await until(sleeper, 'sleeping')
   a!.signal('SIGKILL')
   await a!.exited()

@@ -16,7 +16,7 @@ const changed = (first: string) => `
   export const config = { name: 'Change', triggers: [{ type: 'http', method: 'POST', path: '/change' }], workflow: true }
   export const handler = async (req, ctx) => {
     await ctx.run('${first}', () => 'first')
-    await ctx.sleep('nap', '3s')
+    await ctx.sleep('nap', '15s')
     await ctx.run('last', () => 'last')
   }
 `
@@ -78,8 +78,8 @@ test('kill -9 between checkpoints, a sleep across the restart, cancel, and a cha
   server = await startCli(['start', '--port', String(port)], project.root)
 
   const crash = await post('/crash', { gate })
-  const rested = await post('/nap', { name: 'rested', sleep: '4s' })
-  const cancelled = await post('/nap', { name: 'cancelled', sleep: '4s' })
+  const rested = await post('/nap', { name: 'rested', sleep: '15s' })
+  const cancelled = await post('/nap', { name: 'cancelled', sleep: '15s' })
   const change = await post('/change', {})
   await server.until('/count', (body) => (body as Record<string, number>).two === 1, 30_000)
   for (const id of [rested, cancelled, change]) await until(id, 'sleeping')
