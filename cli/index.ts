@@ -17,13 +17,15 @@ import enqueue from './commands/enqueue.ts'
 import generate from './commands/generate.ts'
 import logs from './commands/logs.ts'
 import plugin from './commands/plugin.ts'
+import replay from './commands/replay.ts'
+import runs from './commands/runs.ts'
 import start from './commands/start.ts'
 import state from './commands/state.ts'
 import templates from './commands/templates.ts'
 import traces from './commands/traces.ts'
 
 /** The built-in commands, in the order `motia --help` lists them. */
-export const commands: ReadonlyArray<CommandDefinition | CommandGroup> = [create, templates, dev, start, enqueue, build, generate, plugin, dlq, logs, traces, state]
+export const commands: ReadonlyArray<CommandDefinition | CommandGroup> = [create, templates, dev, start, enqueue, build, generate, plugin, dlq, runs, replay, logs, traces, state]
 
 /**
  * Runs `main` and ends the process as its outcome says: the exit code it resolves with (a server

@@ -35,7 +35,13 @@ export type {
   TriggerCondition,
   TriggerConfig,
   TriggerGuards,
+  CheckpointOptions,
+  Duration,
+  WaitOptions,
+  WaitResult,
 } from './types/context.ts'
+export type { WorkflowOptions } from './step/types.ts'
+export type { Checkpoint, RunStatus, WorkflowRun, WorkflowStore } from './adapters/workflows/types.ts'
 export { enqueue, getContext, logger, stateManager, streams } from './step/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'

@@ -22,6 +22,8 @@ import { createEventBus } from './events.ts'
 import { createRegistry } from './registry.ts'
 import { createFlowContext, type ContextDeps } from './run/context.ts'
 import { createRunner } from './run/runner.ts'
+import { createWorkflowEngine, type WorkflowEngine } from './workflows/engine.ts'
+import { registerWorkflowRoutes } from './workflows/routes.ts'
 import { shutdown } from './shutdown.ts'
 import { createStreamsFeature, type StreamsFeature } from './streams/index.ts'
 import { createStreamsContext } from './streams/api.ts'
@@ -51,6 +53,8 @@ export interface Runtime extends MotiaRuntime {
   streaming: StreamsFeature
   /** Steps in other languages (Python): their loaders and workers. */
   languages: LanguageHost
+  /** Durable workflow runs: the engine and its store (docs/workflows.md). */
+  workflows: WorkflowEngine
 }
 
 // ~80 lines of wiring and nothing else: each line builds one part from the parts before it.
@@ -77,7 +81,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const registry = createRegistry({ triggerTypes: project.triggerTypes, queue, logger, plugins, events })
   const publish = (message: EnqueueMessage, traceId: string) => publishTo(registry.topics(), queue, message, traceId, logger)
   const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, topics: () => registry.topics().keys(), onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
-  const runner = createRunner({ traces, logger, plugins, extendContext: project.extendContext, context: (run) => createFlowContext(contextDeps, run) })
+  // Durable workflows: the engine drives runs over the queue; the runner hands it a workflow step's triggers.
+  let workflows: WorkflowEngine | undefined
+  const runner = createRunner({
+    traces,
+    logger,
+    plugins,
+    extendContext: project.extendContext,
+    context: (run) => createFlowContext(contextDeps, run),
+    startWorkflow: (run) => workflows!.start(run),
+  })
+  workflows = createWorkflowEngine({ store: adapters.workflows, queue, traces, logger, begin: runner.begin, startTrace: runner.startTrace })
   // Streams: the hub feeds stream triggers through 'stream:change'; the socket endpoint is mounted on the server.
   const streaming = createStreamsFeature({
     root,
@@ -98,7 +112,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const runtime: Runtime = {
     // The parts, as MotiaRuntime shows them to triggers and plugins.
-    root, mode, config, logger, logSink, queue, state, traces, cronLock, server, http: server, streaming, streams: streaming.hub, languages,
+    root, mode, config, logger, logSink, queue, state, traces, cronLock, server, http: server, streaming, streams: streaming.hub, languages, workflows,
     steps: registry.steps, subscribers: registry.subscribers, on: events.on,
     run: runner.run, begin: runner.begin, admit: runner.admit, startTrace: runner.startTrace,
     async enqueue(message, opts = {}) {
@@ -110,6 +124,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!setupDone) {
         setupDone = true
         registerCoreRoutes(runtime, { controlToken: lock?.token ?? config.controlToken })
+        registerWorkflowRoutes(runtime, adapters.workflows)
         mountPluginRoutes(plugins, runtime)
         for (const plugin of plugins) await plugin.setup?.(runtime)
       }
@@ -122,6 +137,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       events.emit('steps:problems', { errors: [...streams.errors, ...steps.errors], warnings: steps.warnings })
       refuseOrLog(logger, mode, steps.errors, true)
       await registry.swap(steps.steps, steps.kept, runtime)
+      await workflows.swap(steps.steps)
       return steps
     },
     async reload() {
@@ -141,7 +157,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     stop: () => {
       unbindStreams()
-      return shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, runner, plugins, languages, adapters, lock, logger })
+      return shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, workflows, runner, plugins, languages, adapters, lock, logger })
     },
   }
   return runtime

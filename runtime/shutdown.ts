@@ -20,6 +20,8 @@ export interface ShutdownParts {
   server: HttpServer
   streaming: StreamsFeature
   registry: Registry
+  /** The workflow engine's consumers stop with the triggers. */
+  workflows?: { stop(): Promise<void> }
   runner: Runner
   plugins: readonly MotiaPlugin[]
   /** Workers of other languages: stopped once the runs drained (a worker's steps may be among them). */
@@ -42,7 +44,7 @@ export async function shutdown(parts: ShutdownParts): Promise<void> {
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(() => resolve(void (timedOut = true)), parts.timeoutMs)))
   parts.streaming.sockets.close()
   const closing = server.stop()
-  const stopping = parts.registry.unregisterAll()
+  const stopping = [...parts.registry.unregisterAll(), parts.workflows?.stop()]
   await Promise.race([Promise.all([closing, runner.idle(), ...stopping]), timeout])
   clearTimeout(timer)
   if (timedOut) await server.stop(true)

@@ -16,6 +16,8 @@ export interface Subscriber {
   step: LoadedStep
   trigger: FiredTrigger
   validate?: Validate
+  /** The queue the copy goes to, when it is not the step's own: a workflow step's wait queue. */
+  queue?: string
 }
 
 export type TopicIndex = Map<string, Subscriber[]>
@@ -31,8 +33,27 @@ export function indexTopics(steps: readonly LoadedStep[]): TopicIndex {
       list.push({ step, trigger, validate: input ? compileSchema(input) : undefined })
       topics.set(trigger.topic, list)
     }
+    // A workflow step hears the topics it waits for through a queue of its own (runtime/workflows/).
+    const workflow = step.config.workflow
+    const waitsFor = typeof workflow === 'object' && workflow !== null && Array.isArray(workflow.waitsFor) ? workflow.waitsFor : []
+    for (const topic of waitsFor) {
+      if (typeof topic !== 'string' || topic.length === 0) continue
+      const list = topics.get(topic) ?? []
+      list.push({ step, trigger: { type: 'queue', topic, index: -1 }, queue: waitQueue(step.name) })
+      topics.set(topic, list)
+    }
   }
   return topics
+}
+
+/** The queue (subscriber name) through which a workflow step hears a topic it waits for. */
+export function waitQueue(step: string): string {
+  return `${step}#wait`
+}
+
+/** The queue a subscriber's copies go to. */
+export function queueOf(subscriber: Subscriber): string {
+  return subscriber.queue ?? subscriber.step.name
 }
 
 /**
@@ -51,7 +72,7 @@ export async function publishTo(topics: TopicIndex, queue: QueueAdapter, message
   }
   // Most topics have no input schema: no check, and no await for one.
   if (subscribers.some((s) => s.validate)) await checkMessage(message.topic, subscribers, message.data)
-  const names = subscribers.map((s) => s.step.name)
+  const names = subscribers.map(queueOf)
   await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id })
   return names
 }

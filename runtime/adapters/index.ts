@@ -29,6 +29,10 @@ export { createSqliteStreams } from './streams/sqlite.ts'
 export type { SharedTraceStore, Span, SpanEvent, SpanHandle, Trace, TraceStore, TraceSummary } from './traces/types.ts'
 export { summarize } from './traces/types.ts'
 export { createMemoryTraceStore, type MemoryTraceStoreOptions } from './traces/memory.ts'
+// Workflows
+export type { Checkpoint, PendingWait, RunFilter, RunPatch, RunStatus, WorkflowRun, WorkflowStore } from './workflows/types.ts'
+export { createMemoryWorkflowStore } from './workflows/memory.ts'
+export { createSqliteWorkflowStore, type SqliteWorkflowStoreOptions } from './workflows/sqlite.ts'
 // Cron lock
 export type { CronLock } from './cron-lock/types.ts'
 export { createMemoryCronLock, type MemoryCronLockOptions } from './cron-lock/memory.ts'
@@ -39,6 +43,7 @@ export {
   createRedisState,
   createRedisStreams,
   createRedisTraceStore,
+  createRedisWorkflowStore,
   type RedisConnectionOptions,
   type RedisCronLockOptions,
   type RedisQueueOptions,
@@ -46,6 +51,7 @@ export {
   type RedisStreamStore,
   type RedisStreamsOptions,
   type RedisTraceStoreOptions,
+  type RedisWorkflowStoreOptions,
 } from './redis/index.ts'
 // What an adapter factory is given, and the errors adapters report with.
 export type { AdapterContext, AdapterFactory } from '../types/runtime.ts'

@@ -19,6 +19,9 @@ import { createSqliteState } from './state/sqlite.ts'
 import type { StateAdapter } from './state/types.ts'
 import { createSqliteStreams } from './streams/sqlite.ts'
 import type { StreamStore } from './streams/types.ts'
+import { createMemoryWorkflowStore } from './workflows/memory.ts'
+import { createSqliteWorkflowStore } from './workflows/sqlite.ts'
+import type { WorkflowStore } from './workflows/types.ts'
 
 export interface ResolvedAdapters {
   queue: QueueAdapter
@@ -28,6 +31,8 @@ export interface ResolvedAdapters {
   streams: StreamStore
   /** Set with several instances (Redis): claims each cron tick for one of them. */
   cronLock?: CronLock
+  /** Durable workflow runs: beside the queue (SQLite, Redis), or in memory when the queue and state are given (tests). */
+  workflows: WorkflowStore
   /** True when the queue or the state is the embedded store, which one server per project may use. */
   embedded: boolean
   close(): Promise<void>
@@ -71,6 +76,10 @@ export async function resolveAdapters(
     const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.createRedisState(context)) ?? (() => createSqliteState({ path: database })), context))
     const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.createRedisTraceStore(context)) ?? (() => createMemoryTraceStore()), context))
     const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.createRedisStreams(context)) ?? (() => createSqliteStreams({ path: database })), context))
+    const embedded = usesEmbeddedStore(config, adapters)
+    const workflows = await open(
+      resolveFactory(adapters.workflows, viaRedis((r) => r.createRedisWorkflowStore(context)) ?? (() => (embedded ? createSqliteWorkflowStore({ path: database }) : createMemoryWorkflowStore())), context),
+    )
     const lockFactory = adapters.cronLock ?? (redis ? () => redis.createRedisCronLock(context) : undefined)
     const cronLock = lockFactory ? await open(resolveFactory<CronLock>(lockFactory, () => undefined as never, context)) : undefined
     return {
@@ -79,7 +88,8 @@ export async function resolveAdapters(
       traces,
       streams,
       cronLock,
-      embedded: usesEmbeddedStore(config, adapters),
+      workflows,
+      embedded,
       close: async () => void (await Promise.all(opened.map((adapter) => adapter.close()))),
     }
   } catch (error) {

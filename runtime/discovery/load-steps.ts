@@ -15,6 +15,7 @@ import { mergeTriggers } from './merge.ts'
 import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
 import { validateCondition } from '../triggers/conditions.ts'
+import { workflowLimits } from '../workflows/options.ts'
 import { describeLoadFailure } from './missing-imports.ts'
 import { describeAt, locateError } from './code-frame.ts'
 import { languageExtensions, stepLanguageOf } from '../languages/registry.ts'
@@ -155,6 +156,14 @@ async function loadStep(
       problems.push(hint ? new ConfigError(`${error.message}${hint}`, { file: relativePath, cause: error }) : error)
     }
   }
+  if (config.workflow !== undefined) {
+    try {
+      workflowLimits(step)
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(error)
+    }
+  }
   if (problems.length === 1) throw problems[0]
   if (problems.length > 1) {
     const list = problems.map((problem, i) => `  ${i + 1}. ${problem.message.replace(/^\[motia\] /, '').replace(`${where}: `, '')}`).join('\n')
@@ -246,6 +255,9 @@ function warnUnsubscribedTopics(result: LoadResult): void {
   const subscribers = new Map<string, LoadedStep>()
   for (const step of [...result.steps, ...result.kept]) {
     for (const t of step.triggers) if (t.type === 'queue' && typeof t.topic === 'string' && !subscribers.has(t.topic)) subscribers.set(t.topic, step)
+    // A workflow step waiting for a topic hears it as a subscriber does (runtime/workflows/).
+    const workflow = step.config.workflow
+    if (typeof workflow === 'object' && workflow !== null && Array.isArray(workflow.waitsFor)) for (const topic of workflow.waitsFor) if (!subscribers.has(topic)) subscribers.set(topic, step)
   }
   const enqueuers = new Map<string, LoadedStep>()
   for (const step of result.steps) for (const topic of step.enqueues) if (!enqueuers.has(topic)) enqueuers.set(topic, step)

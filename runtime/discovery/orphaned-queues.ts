@@ -5,17 +5,18 @@
  */
 import type { QueueAdapter } from '../adapters/queue/types.ts'
 import type { Logger } from '../observability/logger.ts'
-import type { TopicIndex } from '../topics.ts'
+import { queueOf, type TopicIndex } from '../topics.ts'
 
 /** Warns once per (topic, step) queue that `before` consumed, `after` does not, and is not empty. */
 export async function warnOrphanedQueues(before: TopicIndex, after: TopicIndex, queue: QueueAdapter, logger: Logger): Promise<void> {
   for (const [topic, subscribers] of before) {
-    const still = new Set((after.get(topic) ?? []).map((s) => s.step.name))
-    for (const { step } of subscribers) {
-      if (still.has(step.name)) continue
+    const still = new Set((after.get(topic) ?? []).map(queueOf))
+    for (const subscriber of subscribers) {
+      const { step } = subscriber
+      if (still.has(queueOf(subscriber))) continue
       let left: number
       try {
-        left = await queue.depth(topic, step.name)
+        left = await queue.depth(topic, queueOf(subscriber))
       } catch {
         continue
       }

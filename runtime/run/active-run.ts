@@ -6,7 +6,7 @@
 import { errorMessage } from '../errors.ts'
 import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
-import type { FiredTrigger, FlowContext } from '../types/context.ts'
+import type { DurableRun, FiredTrigger, FlowContext } from '../types/context.ts'
 import type { PendingRun, PluginHooks, StepRun } from '../types/runtime.ts'
 import type { RunFacts } from './context.ts'
 
@@ -30,6 +30,7 @@ export class ActiveRun implements PendingRun, StepRun, RunFacts {
   readonly traceId: string
   readonly span: SpanHandle
   readonly attempt: number
+  readonly workflow: DurableRun | undefined
   /** Set by the runner right after construction: the context is built from the run's facts. */
   ctx!: FlowContext
   /** What the handler returned, a value or a promise. */
@@ -46,6 +47,7 @@ export class ActiveRun implements PendingRun, StepRun, RunFacts {
     this.traceId = start.traceId
     this.span = start.span
     this.attempt = start.attempt
+    this.workflow = start.workflow
     this.#startedAt = start.startedAt
   }
 

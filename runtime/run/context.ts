@@ -7,7 +7,7 @@ import type { StateAdapter, StateManager } from '../adapters/state/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
 import { createLogger, type Logger, type LogLevel, type LogSink } from '../observability/logger.ts'
 import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
-import type { EnqueueMessage, FiredTrigger, FlowContext, PluginContext, StateChange } from '../types/context.ts'
+import type { DurableRun, EnqueueMessage, FiredTrigger, FlowContext, PluginContext, StateChange } from '../types/context.ts'
 import { dataOf, guardsFor, matchTrigger } from '../step/multi-trigger.ts'
 import { createStreamsContext } from '../streams/api.ts'
 import type { StreamHub } from '../streams/hub.ts'
@@ -42,6 +42,8 @@ export interface RunFacts {
   readonly span: SpanHandle
   /** The delivery attempt of a queue message; 1 elsewhere. */
   readonly attempt: number
+  /** The durable primitives, when this is an execution of a workflow run. */
+  readonly workflow?: DurableRun
 }
 
 /** The context for one run. */
@@ -69,6 +71,7 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
   private readonly definition: LoadedStep
   private readonly span: SpanHandle
   private readonly input: unknown
+  private readonly workflow: DurableRun | undefined
 
   constructor(
     private readonly deps: ContextDeps,
@@ -80,6 +83,7 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
     this.span = run.span
     this.input = run.input
     this.attempt = run.attempt
+    this.workflow = run.workflow
     this.flows = run.step.flows
     this.step = run.step.name
   }
@@ -140,6 +144,37 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
       )
     }
     return this.#state
+  }
+
+  /** The durable primitives, bound to this run's span; outside a workflow run they throw, naming the fix. */
+  get run(): FlowContext['run'] {
+    const { workflow, span } = this
+    return (workflow ? (id, fn, options) => workflow.run(span, id, fn, options) : this.notWorkflow('run')) as FlowContext['run']
+  }
+
+  get sleep(): FlowContext['sleep'] {
+    const { workflow, span } = this
+    return workflow ? (id, duration) => workflow.sleep(span, id, duration) : this.notWorkflow('sleep')
+  }
+
+  get waitFor(): FlowContext['waitFor'] {
+    const { workflow, span } = this
+    return (workflow ? (id, options) => workflow.waitFor(span, id, options) : this.notWorkflow('waitFor')) as FlowContext['waitFor']
+  }
+
+  get runId(): string | undefined {
+    return this.workflow?.runId
+  }
+
+  private notWorkflow(member: string): () => Promise<never> {
+    const { definition } = this
+    return (id?: unknown) =>
+      Promise.reject(
+        new MotiaError(
+          `[motia] step "${definition.name}" (${definition.relativePath}) calls ctx.${member}(${JSON.stringify(id) ?? ''}) but is not a workflow: add workflow: true to its config (see docs/workflows.md)`,
+          { code: 'NOT_A_WORKFLOW', status: 500 },
+        ),
+      )
   }
 
   get streams(): StreamsContext {

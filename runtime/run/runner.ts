@@ -31,6 +31,11 @@ export interface RunnerOptions {
   extendContext?: (ctx: FlowContext) => void
   /** The plugins whose `wrapHandler` and `onStepRun` hooks every run passes through. */
   plugins: readonly MotiaPlugin[]
+  /**
+   * Starts a durable run when a trigger fires on a workflow step (runtime/workflows/engine.ts
+   * `start`): the handler then runs in the run's executions, not in the trigger's run.
+   */
+  startWorkflow?: (run: ActiveRun) => Promise<unknown>
 }
 
 export interface Runner extends Pick<MotiaRuntime, 'run' | 'begin' | 'admit' | 'startTrace'> {
@@ -43,7 +48,7 @@ export interface Runner extends Pick<MotiaRuntime, 'run' | 'begin' | 'admit' | '
 // One closure of ~80 lines, on purpose: run, begin and admit share the active set, the book and
 // the wrappers, and the hot path reads them as locals rather than through an object.
 export function createRunner(options: RunnerOptions): Runner {
-  const { traces, logger, context, extendContext } = options
+  const { traces, logger, context, extendContext, startWorkflow } = options
   const wrappers = options.plugins.flatMap((p) => (p.hooks?.wrapHandler ? [p.hooks.wrapHandler] : []))
   const observers = options.plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
   const active = new Set<ActiveRun>()
@@ -71,14 +76,16 @@ export function createRunner(options: RunnerOptions): Runner {
   const begin: Runner['begin'] = (step, trigger, input, runOptions = {}) => {
     const traceId = traceFor(step, trigger, runOptions)
     const startedAt = Date.now()
-    const span = traces.startSpan(traceId, step.name, trigger.type, startedAt, runOptions.attempt)
-    const current = new ActiveRun(book, { step, trigger, input, traceId, span, attempt: runOptions.attempt ?? 1, startedAt })
+    const { workflow } = runOptions
+    const span = traces.startSpan(traceId, step.name, workflow ? 'workflow' : trigger.type, startedAt, runOptions.attempt)
+    const current = new ActiveRun(book, { step, trigger, input, traceId, span, attempt: runOptions.attempt ?? 1, startedAt, workflow })
     const ctx = (current.ctx = context(current))
     extendContext?.(ctx)
     active.add(current)
     try {
       // The common case (no middleware, no wrapping plugin) calls the handler with no closures.
-      current.result = runOptions.around || wrappers.length ? wrapped(current, runOptions.around, wrappers) : step.invoke(input, ctx)
+      if (step.config.workflow && !workflow && startWorkflow) current.result = started(current, runOptions.around, startWorkflow)
+      else current.result = runOptions.around || wrappers.length ? wrapped(current, runOptions.around, wrappers) : step.invoke(input, ctx)
     } catch (error) {
       current.fail(error)
       throw error
@@ -140,6 +147,11 @@ function wrapped(run: ActiveRun, around: RunOptions['around'], wrappers: readonl
     next = () => wrap({ step, trigger, input, ctx }, inner)
   }
   return next()
+}
+
+/** A trigger fired on a workflow step: the run is started (through `around`, the http middleware), not executed here. */
+function started(run: ActiveRun, around: RunOptions['around'], start: (run: ActiveRun) => Promise<unknown>): Promise<unknown> {
+  return around ? around(run.ctx, () => start(run)) : start(run)
 }
 
 /** Observers only watch: one that throws is logged and never changes the run's outcome. */

@@ -131,3 +131,26 @@ assertType<Equal<QueueInput<typeof widened, 1>, { job: string }>>()
 assertType<Equal<QueueInput<typeof nightly, 0>, unknown>>()
 assertType<Equal<QueueInput<{ triggers: [{ type: 'queue'; input: { type: 'object' } }] }, 0>, { [key: string]: unknown }>>()
 assertType<Equal<QueueInput<any, 0>, unknown>>()
+
+// workflows: an http workflow may return anything (its trigger answers with the run id); the
+// primitives are typed: a checkpoint returns its function's result, a wait a typed result
+const saga = {
+  triggers: [{ type: 'http', method: 'POST', path: '/orders', bodySchema: z.object({ id: z.string() }) }],
+  workflow: { waitsFor: ['shipped'] },
+} as const satisfies StepConfig
+
+export const sagaHandler: Handlers<typeof saga> = async (req, ctx) => {
+  const charged = await ctx.run('charge', async () => ({ amount: 10, at: new Date() }))
+  // Read back from JSON, the first time too: the Date is a string.
+  assertType<Equal<typeof charged, { amount: number; at: string }>>()
+  const day = await ctx.run('day', () => new Date())
+  assertType<Equal<typeof day, string>>()
+  await ctx.sleep('cool-off', '15m')
+  await ctx.sleep('until', new Date())
+  // @ts-expect-error a duration needs a unit ms, s, m, h, d or w
+  await ctx.sleep('bad', '15 minutes')
+  const shipped = await ctx.waitFor('ship', { topic: 'shipped', match: { orderId: req.body.id }, timeout: '2d' })
+  if (shipped.ok) assertType<Equal<typeof shipped.data, unknown>>()
+  else assertType<Equal<typeof shipped.timedOut, true>>()
+  return { charged: charged.amount }
+}

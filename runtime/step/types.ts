@@ -23,6 +23,26 @@ export interface StepConfig {
   virtualSubscribes?: readonly string[]
   /** Files the step reads at run time (Motia bundles them; here they are read from disk as they are). */
   includeFiles?: readonly string[]
+  /**
+   * Makes the step a durable workflow: each trigger starts a run (an http trigger answers 202 with
+   * its `runId`) that the handler executes with `ctx.run`, `ctx.sleep` and `ctx.waitFor`, and that
+   * survives restarts. See docs/workflows.md.
+   */
+  workflow?: boolean | WorkflowOptions
+}
+
+/** A workflow step's options (`workflow: { … }` in its config). */
+export interface WorkflowOptions {
+  /** Topics `ctx.waitFor` may wait on: a message enqueued on one of them is checked against the waits. */
+  waitsFor?: readonly string[]
+  /** Checkpoints (runs, sleeps and waits) one run may record. Default 1000. */
+  maxCheckpoints?: number
+  /** Largest checkpoint result, in bytes of JSON. Default 262 144 (256 KiB). */
+  maxResultBytes?: number
+  /** Executions of this step's runs in parallel on one instance. Default 10. */
+  concurrency?: number
+  /** How long one execution (start to the next sleep, wait or end) may take before it is cut off and retried. Default 600 000 (10 min). */
+  timeoutMs?: number
 }
 
 /**
@@ -95,8 +115,8 @@ export type EnqueueTopics<C> = C extends { enqueues: ReadonlyArray<infer E> } ? 
 /** What the handler receives for this config (a union for multi-trigger steps). */
 export type HandlerInput<C> = InputOfTrigger<TriggersOf<C>>
 
-/** What the handler must return for this config. */
-export type HandlerOutput<C> = OutputOf<TriggersOf<C>>
+/** What the handler must return for this config: anything for a workflow (its trigger answers with the run id). */
+export type HandlerOutput<C> = C extends { workflow: true | object } ? AnyValue : OutputOf<TriggersOf<C>>
 
 /**
  * The type of a step's handler, inferred from its config: the http body from `bodySchema`, queue

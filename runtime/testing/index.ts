@@ -22,6 +22,7 @@ export { testStateAdapter } from '../adapters/state/contract.ts'
 export { testStreamStore } from '../adapters/streams/contract.ts'
 export { testTraceStore } from '../adapters/traces/contract.ts'
 export { testCronLock } from '../adapters/cron-lock/contract.ts'
+export { testWorkflowStore } from '../adapters/workflows/contract.ts'
 
 export interface TestRuntime {
   runtime: Runtime

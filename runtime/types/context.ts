@@ -287,6 +287,77 @@ export interface FlowContext<TEnqueueData = never, TInput = unknown> extends Plu
   match<R = any>(handlers: MatchHandlers<TInput, R>): Promise<R | undefined>
   /** Which delivery of the message this run is: 1 on the first, 2 on the first retry. Always 1 outside queue triggers. */
   attempt: number
+  /**
+   * Durable checkpoint (workflow steps only, `workflow: true` in the config): runs `fn` once per
+   * run and records its result; when the run resumes (after a sleep, a wait, a crash) the recorded
+   * result is returned without running `fn` again. A thrown error is recorded too (after
+   * `retries` more tries) and thrown again on replay. Results must be JSON. See docs/workflows.md.
+   *
+   * @example
+   * const charge = await ctx.run('charge', () => payments.charge(order))
+   */
+  run<T>(id: string, fn: () => T | Promise<T>, options?: CheckpointOptions): Promise<Jsonified<Awaited<T>>>
+  /**
+   * Durable sleep (workflow steps only): the run is parked in the store, not in a timer, and
+   * resumes after `duration` (`'15m'`, `'3d'`, milliseconds) or at a `Date`, across restarts.
+   *
+   * @example
+   * await ctx.sleep('cool-off', '3d')
+   */
+  sleep(id: string, duration: Duration | Date): Promise<void>
+  /**
+   * Durable wait (workflow steps only): resumes when a message whose data holds every field of
+   * `match` is enqueued on `topic` (listed in the step's `workflow.waitsFor`), by any step, HTTP or
+   * the CLI; or, after `timeout`, with `{ ok: false, timedOut: true }`.
+   *
+   * @example
+   * const shipped = await ctx.waitFor('shipment', { topic: 'shipment.confirmed', match: { orderId }, timeout: '2d' })
+   * if (!shipped.ok) await ctx.run('refund', () => refund(orderId))
+   */
+  waitFor<Topic extends string>(id: string, options: WaitOptions<Topic>): Promise<WaitResult<Topic extends keyof Topics ? Topics[Topic] : unknown>>
+  /** The durable run this execution belongs to (workflow steps only; undefined elsewhere). */
+  runId?: string
+}
+
+/** A duration: milliseconds, or a number with a unit: `'500ms'`, `'30s'`, `'15m'`, `'2h'`, `'3d'`, `'1w'`. */
+export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd' | 'w'}`
+
+export interface CheckpointOptions {
+  /** More tries after the first failure before the failure is recorded. Default 0. */
+  retries?: number
+}
+
+export interface WaitOptions<Topic extends string = string> {
+  topic: Topic
+  /** Fields the message's data must hold, by name or dotted path (`'customer.id'`), compared as JSON. */
+  match?: Record<string, unknown>
+  /** How long to wait, or until when; no timeout when absent. */
+  timeout?: Duration | Date
+}
+
+/** What `waitFor` resolves: the message's data, or a timeout. */
+export type WaitResult<T = unknown> = { ok: true; data: T; timedOut?: false } | { ok: false; timedOut: true; data?: undefined }
+
+/** What a value becomes once recorded as JSON and read back (dates become strings, functions vanish). */
+export type Jsonified<T> = T extends Date
+  ? string
+  : T extends (...args: never[]) => unknown
+    ? never
+    : T extends readonly (infer U)[]
+      ? Jsonified<U>[]
+      : T extends object
+        ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Jsonified<T[K]> }
+        : T
+
+/**
+ * The durable primitives of one execution of a workflow run, as the engine (runtime/workflows/)
+ * gives them to the context, which binds each to the execution's span.
+ */
+export interface DurableRun {
+  readonly runId: string
+  run(span: number, id: string, fn: () => unknown, options?: CheckpointOptions): Promise<unknown>
+  sleep(span: number, id: string, duration: Duration | Date): Promise<void>
+  waitFor(span: number, id: string, options: WaitOptions): Promise<WaitResult>
 }
 
 /** Topics from `FlowContext`'s first type parameter: topic names, or Motia's `{ topic, data }` union. */

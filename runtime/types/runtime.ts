@@ -8,6 +8,7 @@ import type { QueueAdapter } from '../adapters/queue/types.ts'
 import type { StateAdapter } from '../adapters/state/types.ts'
 import type { StreamStore } from '../adapters/streams/types.ts'
 import type { CronLock } from '../adapters/cron-lock/types.ts'
+import type { WorkflowStore } from '../adapters/workflows/types.ts'
 import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { ConfigError } from '../errors.ts'
@@ -19,7 +20,7 @@ import type { Schema } from '../step/schema.ts'
 import type { StreamChange, StreamHub } from '../streams/hub.ts'
 import type { StreamLimits, StreamsOptions } from '../streams/limits.ts'
 import type { AuthenticateStream } from '../streams/socket.ts'
-import type { EnqueueMessage, FiredTrigger, FlowContext, Middleware, StateChange } from './context.ts'
+import type { DurableRun, EnqueueMessage, FiredTrigger, FlowContext, Middleware, StateChange } from './context.ts'
 
 // --- the runtime ---
 
@@ -38,6 +39,8 @@ export interface RunOptions {
    * undefined.
    */
   when?: (ctx: FlowContext) => boolean | Promise<boolean>
+  /** An execution of a durable workflow run (runtime/workflows/): the context's `run`, `sleep` and `waitFor`. */
+  workflow?: DurableRun
 }
 
 /**
@@ -251,6 +254,8 @@ export interface MotiaConfig {
     streams?: AdapterFactory<StreamStore>
     /** Decides which instance runs a cron tick; only needed with several instances. */
     cronLock?: AdapterFactory<CronLock>
+    /** Where durable workflow runs live; beside the queue when left out (see docs/workflows.md). */
+    workflows?: AdapterFactory<WorkflowStore>
     /** Motia's event adapter: accepted and reported, not used (queues are `queue`). */
     events?: unknown
     /** Motia's cron adapter: accepted and reported, not used (see `cronLock`). */

@@ -9,6 +9,7 @@ import { runCli } from '../helpers/cli.ts'
 const commands = [
   ['create'], ['templates'], ['dev'], ['start'], ['build'], ['enqueue'],
   ['dlq'], ['dlq', 'list'], ['dlq', 'replay'], ['dlq', 'purge'],
+  ['runs'], ['runs', 'list'], ['runs', 'show'], ['runs', 'cancel'], ['runs', 'wake'], ['replay'],
   ['state'], ['state', 'get'], ['state', 'set'], ['state', 'list'],
   ['generate'], ['generate', 'types'], ['generate', 'openapi'], ['generate', 'step'],
 ]

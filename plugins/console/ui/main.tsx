@@ -8,6 +8,7 @@ import { EndpointsPage } from './pages/endpoints.tsx'
 import { FlowsPage } from './pages/flows.tsx'
 import { LogsPage } from './pages/logs.tsx'
 import { QueuesPage } from './pages/queues.tsx'
+import { RunsPage } from './pages/runs.tsx'
 import { StatePage } from './pages/state.tsx'
 import { StreamsPage } from './pages/streams.tsx'
 import { TracesPage } from './pages/traces.tsx'
@@ -20,6 +21,7 @@ const pages: Array<{ id: string; label: string; render: (rest: string[]) => Reac
   { id: 'logs', label: 'Logs', render: () => <LogsPage /> },
   { id: 'state', label: 'State', render: (rest) => <StatePage group={rest[0]} item={rest[1]} /> },
   { id: 'queues', label: 'Queues', render: () => <QueuesPage /> },
+  { id: 'runs', label: 'Runs', render: (rest) => <RunsPage rest={rest} /> },
   { id: 'streams', label: 'Streams', render: (rest) => <StreamsPage stream={rest[0]} group={rest[1]} /> },
 ]
 

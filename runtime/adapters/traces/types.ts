@@ -26,6 +26,11 @@ export type SpanEvent =
    * plugin that asks for it (the console, see docs/console.md), never by the runtime itself.
    */
   | { type: 'input' | 'output'; value: unknown; at: number }
+  /**
+   * A durable workflow run's life (runtime/workflows/): started, a checkpoint replayed from the
+   * record, parked at a sleep or a wait (until when), completed. Executed checkpoints are spans.
+   */
+  | { type: 'workflow'; op: 'start' | 'replay' | 'sleep' | 'wait' | 'completed' | 'ended'; run: string; id?: string; topic?: string; until?: number; at: number }
 
 export interface Span {
   id: string

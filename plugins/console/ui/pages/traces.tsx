@@ -7,6 +7,7 @@ import { Fragment, useEffect, useMemo, useState } from 'react'
 import type { Span, Trace, TraceSummary } from '../api.ts'
 import { clock, duration, Empty, ErrorLine, Json, Status } from '../format.tsx'
 import { useApi, useLive, useThrottled } from '../hooks.ts'
+import { ReplayButton } from './replay.tsx'
 
 export function TracesPage({ selected }: { selected?: string }) {
   const [step, setStep] = useState('')
@@ -104,6 +105,7 @@ function TraceView({ id }: { id: string }) {
       <p className="muted">
         started {clock(data.startedAt)} · {duration(bounds.total)} · {data.spans.length} span(s) · <a href={`#/logs`} onClick={() => sessionStorage.setItem('motia-console-log-trace', data.id)}>its logs</a>
       </p>
+      <ReplayButton traceId={data.id} />
       {data.spans.length === 0 && <Empty title="No spans">The trace started, but no step ran in it (a condition may have skipped it).</Empty>}
       <div className="waterfall" role="list" aria-label="Spans">
         {data.spans.map((span) => (
@@ -184,6 +186,8 @@ function describe(e: Span['events'][number]): string {
       return `${e.op} ${e.stream} / ${e.groupId}${e.id ? ` / ${e.id}` : ''}`
     case 'enqueue':
       return `→ ${e.topic} (${e.subscribers} subscriber(s))`
+    case 'workflow':
+      return `${e.op}${e.id ? ` ${e.id}` : ''}${e.topic ? ` on ${e.topic}` : ''}${e.until ? ` until ${clock(e.until)}` : ''} · run ${e.run}`
     default:
       return ''
   }

@@ -1,0 +1,4 @@
+import { testWorkflowStore } from './contract.ts'
+import { createMemoryWorkflowStore } from './memory.ts'
+
+testWorkflowStore({ name: 'memory', create: () => createMemoryWorkflowStore() })
