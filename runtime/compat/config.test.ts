@@ -60,3 +60,18 @@ test('an adapter of ours under state is kept as it is', async () => {
   expect(typeof config.adapters.state).toBe('function')
   expect(config.notices).toEqual([])
 })
+
+test('a streamAuth without an authenticate function fails the config with the fix', async () => {
+  const error = await load(`export default { streamAuth: { contextSchema: {}, authenticate: 'yes' } }`).catch((e: Error) => e)
+  expect(error).toBeInstanceOf(Error)
+  expect((error as Error).message).toContain('motia.config.ts: streamAuth.authenticate must be a function (request) => context | null')
+})
+
+test('a redis option that is not an object is ignored with a warning; a host that makes no URL is refused naming the option', async () => {
+  const config = await load(`export default { redis: 'localhost' }`)
+  expect(config.redisUrl).toBeUndefined()
+  expect(config.notices).toEqual([{ level: 'warn', msg: expect.stringContaining('redis must be an object such as') }])
+  project?.cleanup()
+  const error = await load(`export default { redis: { host: 'bad host' } }`).catch((e: Error) => e)
+  expect((error as Error).message).toContain('redis in motia.config.ts must look like redis://host:6379')
+})

@@ -11,6 +11,7 @@
  */
 import { plugin as bunPlugin } from 'bun'
 import { fileURLToPath } from 'node:url'
+import { ConfigError } from '../errors.ts'
 import type { MotiaConfig } from '../types/runtime.ts'
 
 /** One line for the log when the project starts. */
@@ -142,11 +143,9 @@ function redisFromConfig(redis: MotiaOnlyKeys['redis'], where: string, notices: 
 
 /** Motia's `streamAuth.authenticate({ headers, url })` as our `authenticateStream`. */
 function streamAuth(value: NonNullable<MotiaOnlyKeys['streamAuth']>, where: string): MotiaConfig['authenticateStream'] {
-  const authenticate = value.authenticate
+  const authenticate = value?.authenticate
   if (typeof authenticate !== 'function') {
-    return () => {
-      throw new Error(`${where}: streamAuth.authenticate must be a function (request) => context | null`)
-    }
+    throw new ConfigError(`[motia] ${where}: streamAuth.authenticate must be a function (request) => context | null, e.g. streamAuth: { authenticate: async (request) => (await userOf(request.headers)) ?? null }`)
   }
   return (request) => authenticate({ headers: request.headers, url: request.url })
 }
