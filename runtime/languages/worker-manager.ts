@@ -107,6 +107,8 @@ export function createLanguageWorker(options: LanguageWorkerOptions): LanguageWo
     const proc: WorkerProcess = spawnWorker({
       ...options,
       onFrame: (frame) => handle(proc, frame),
+      // A run ends when its result is read, not a microtask later (see onResult).
+      onResult: (id) => void runs.delete(id),
       onExit: (how) => {
         dead = true
         if (proc === current) exited(proc, how)

@@ -23,6 +23,12 @@ export interface WorkerProcessOptions {
   env: Record<string, string | undefined>
   maxFrameBytes?: number
   onFrame(frame: WorkerFrame): void
+  /**
+   * Called as a request's result is read, before its promise settles: frames read in one chunk
+   * are handled in one go, so a context call right behind an invoke's result must already find
+   * that run ended.
+   */
+  onResult?(id: number): void
   /** Called once when the process ends (not when `kill` was asked for). */
   onExit(description: string): void
 }
@@ -106,6 +112,7 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
         const request = pending.get(frame.id)
         if (!request) return
         pending.delete(frame.id)
+        options.onResult?.(frame.id)
         if (frame.ok) request.resolve(frame.value)
         else request.reject(frame.error ?? {})
       } else if (frame.type === 'hello') hello(frame)
