@@ -65,6 +65,7 @@ export class ActiveRun implements PendingRun, StepRun, RunFacts {
     this.#ended = true
     const endedAt = Date.now()
     this.#book.observe?.(this, { ok: false, error, durationMs: endedAt - this.#startedAt, endedAt })
+    if (error instanceof Error && error.stack) this.#book.traces.addEvent(this.span, { type: 'exception', name: error.name, message: error.message, stack: error.stack, at: endedAt })
     this.#end(endedAt, errorMessage(error))
   }
 

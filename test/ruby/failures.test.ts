@@ -121,15 +121,20 @@ describe('failing Ruby steps under motia dev', () => {
     expect(failure?.error?.stack).not.toContain('motia/invoke.rb')
   })
 
-  test('an http handler that raises answers 500 with a generic body; the trace holds the Ruby error', async () => {
+  test('an http handler that raises answers 500 with a generic body; the trace holds the Ruby error and its backtrace', async () => {
     const res = await cli.fetch('/boom')
     expect(res.status).toBe(500)
     const body = JSON.stringify(await res.json())
     expect(body).not.toContain('no such order')
     const traceId = res.headers.get('x-trace-id')!
     await cli.until(`/__motia/traces/${traceId}`, (trace) => (trace as { spans: unknown[] }).spans.length >= 1, 20_000)
-    const trace = (await cli.json(`/__motia/traces/${traceId}`)) as { spans: Array<{ step: string; error?: unknown }> }
-    expect(JSON.stringify(trace.spans.find((span) => span.step === 'Boom')?.error)).toContain('no such order')
+    const trace = (await cli.json(`/__motia/traces/${traceId}`)) as { spans: Array<{ step: string; error?: unknown; events: Array<{ type: string; name?: string; stack?: string }> }> }
+    const span = trace.spans.find((span) => span.step === 'Boom')
+    expect(JSON.stringify(span?.error)).toContain('no such order')
+    // The Ruby backtrace, beside the message.
+    const exception = span?.events.find((event) => event.type === 'exception')
+    expect(exception?.name).toBe('KeyError')
+    expect(exception?.stack).toMatch(/steps\/http\/boom\.get_step\.rb:3:in `handler'/)
   })
 
   test('NonRetriableError goes straight to the dead-letter queue', async () => {

@@ -30,6 +30,11 @@ export type SpanEvent =
    * A durable workflow run's life (runtime/workflows/): started, a checkpoint replayed from the
    * record, parked at a sleep or a wait (until when), completed. Executed checkpoints are spans.
    */
+  /**
+   * Why a run failed, with its stack: for Python and Ruby steps, the language's traceback. Kept
+   * beside the span's `error` (the message alone), clipped like every string of a span.
+   */
+  | { type: 'exception'; name: string; message: string; stack: string; at: number }
   | { type: 'workflow'; op: 'start' | 'replay' | 'sleep' | 'wait' | 'completed' | 'ended'; run: string; id?: string; topic?: string; until?: number; at: number }
 
 export interface Span {

@@ -163,7 +163,7 @@ function SpanDetail({ span }: { span: Span }) {
               <tr key={i}>
                 <td className="muted">+{duration(e.at - span.startedAt)}</td>
                 <td>{e.type === 'log' ? <span className={`lvl ${e.level}`}>{e.level}</span> : e.type}</td>
-                <td>{describe(e)}</td>
+                <td>{e.type === 'exception' ? <pre style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{e.stack}</pre> : describe(e)}</td>
               </tr>
             ))}
           </tbody>
@@ -188,6 +188,8 @@ function describe(e: Span['events'][number]): string {
       return `→ ${e.topic} (${e.subscribers} subscriber(s))`
     case 'workflow':
       return `${e.op}${e.id ? ` ${e.id}` : ''}${e.topic ? ` on ${e.topic}` : ''}${e.until ? ` until ${clock(e.until)}` : ''} · run ${e.run}`
+    case 'exception':
+      return `${e.name}: ${e.message}`
     default:
       return ''
   }
