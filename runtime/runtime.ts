@@ -48,6 +48,7 @@ export interface Runtime extends MotiaRuntime {
   languages: LanguageHost
 }
 
+// ~80 lines of wiring and nothing else: each line builds one part from the parts before it.
 /** Creates a runtime for the project at `options.root`. Adapters default to the embedded store in `.motia/`. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const mode = options.mode ?? 'dev'

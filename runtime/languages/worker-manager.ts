@@ -40,6 +40,9 @@ export interface LanguageWorker {
   pid(): number | undefined
 }
 
+// One closure of ~190 lines, on purpose: the worker's lifecycle (start, restart after a crash,
+// reset, close), its in-flight runs and their deadlines share the current process and the run
+// table; each inner function is short, and splitting them would pass that state around by hand.
 export function createLanguageWorker(options: LanguageWorkerOptions): LanguageWorker {
   const { language, logger } = options
   const graceMs = options.cancelGraceMs ?? 5000

@@ -44,6 +44,9 @@ export interface WorkerProcess {
 
 type Pending = { resolve(value: unknown): void; reject(error: unknown): void }
 
+// One closure of ~120 lines, on purpose: the handshake, the outgoing buffer, the pending calls
+// and the exit handling all belong to the one child process; the frame reader and the stderr
+// log live apart (wire.ts, createStderrLog below).
 /** Spawns the worker. Throws `LanguageUnavailableError` when the interpreter cannot be started. */
 export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
   const { language, logger } = options

@@ -33,6 +33,8 @@ export interface Joins {
   leave(ws: ServerWebSocket<Connection>, sub: Subscription): void
 }
 
+// One closure of ~90 lines, on purpose: join, admit, sync and leave are the steps of one
+// subscription's life and share the limits, the access check and the turn budget.
 export function createJoins(options: JoinsOptions): Joins {
   const { hub, limits, access, fanout, turns, strike } = options
 

@@ -52,6 +52,8 @@ const MAX_FRAME_BYTES = 1 << 20
 /** Frames and snapshot reads handled per turn of the event loop, all connections together. */
 const WORK_PER_TURN = 64
 
+// One closure of ~90 lines, on purpose: it only wires the parts (fanout, access, upgrade, turns,
+// joins) to Bun's websocket callbacks, which need the same close and strike rules.
 export function createStreamSockets(options: StreamSocketsOptions): StreamSockets {
   const { hub, logger, limits } = options
   const fanout = createFanout({ hub, logger, maxBufferedBytes: limits.maxBufferedBytes })

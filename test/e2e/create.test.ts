@@ -230,8 +230,12 @@ describe('remote templates through giget', () => {
 })
 
 describe('interactive', () => {
-  test('asks name, language, template and install in a terminal', async () => {
-    const dir = join(workspace.root, 'interactive')
+  const languages = [
+    { label: 'JavaScript', keys: '\x1b[B\r', stepFile: /\.step\.js$/ },
+    { label: 'Python', keys: '\x1b[B\x1b[B\r', stepFile: /_step\.py$/ },
+  ]
+  test.each(languages)('asks name, language ($label), template and install in a terminal', async ({ label, keys, stepFile }) => {
+    const dir = join(workspace.root, `interactive-${label}`)
     mkdirSync(dir)
     let screen = ''
     const env: Record<string, string> = { ...(process.env as Record<string, string>), TERM: 'xterm-256color' }
@@ -243,7 +247,7 @@ describe('interactive', () => {
     } as Parameters<typeof Bun.spawn>[1])
     const terminal = (proc as unknown as { terminal: { write(text: string): void } }).terminal
     const answer = async (prompt: string, keys: string) => {
-      const deadline = Date.now() + 10_000
+      const deadline = Date.now() + 30_000
       while (!screen.includes(prompt)) {
         if (Date.now() > deadline) throw new Error(`prompt "${prompt}" never appeared:\n${screen}`)
         await Bun.sleep(20)
@@ -253,13 +257,13 @@ describe('interactive', () => {
       terminal.write(keys)
     }
     await answer('Project name', 'pty-app\r')
-    await answer('Language', '\x1b[B\r') // arrow down: JavaScript
+    await answer('Language', keys) // arrow down to the language
     await answer('Template', '\r')
     await answer('Install dependencies', 'n\r')
     expect(await proc.exited).toBe(0)
     const manifest = JSON.parse(readFileSync(join(dir, 'pty-app/package.json'), 'utf8'))
     expect(manifest.name).toBe('pty-app')
-    expect(readdirSync(join(dir, 'pty-app/steps'), { recursive: true }).some((f) => String(f).endsWith('.step.js'))).toBe(true)
+    expect(readdirSync(join(dir, 'pty-app/steps'), { recursive: true }).some((f) => stepFile.test(String(f)))).toBe(true)
     expect(existsSync(join(dir, 'pty-app/node_modules'))).toBe(false)
-  }, 30_000)
+  }, 60_000)
 })

@@ -341,6 +341,55 @@ async def handler(req, ctx):
     expect(await served.runtime.state.get('joins', 'lobby')).toBe(true)
     ok.close()
   })
+
+  test('send reaches the subscribers of a group and of one item only; state.clear empties one group', async () => {
+    served = await serveProject({
+      'steps/room_stream.py': `config = {"name": "room", "schema": {"type": "object"}}\n`,
+      'steps/ping_step.py': `
+from motia import http
+config = {"name": "Ping", "triggers": [http("POST", "/ping/:group")]}
+async def handler(req, ctx):
+    channel = {"groupId": req.path_params["group"]}
+    if req.body.get("id"):
+        channel["id"] = req.body["id"]
+    await ctx.streams.room.send(channel, {"type": "typing", "data": {"who": req.body["who"]}})
+    return {"status": 202, "body": {}}
+`,
+      'steps/clear_step.py': `
+from motia import http
+config = {"name": "Clear", "triggers": [http("POST", "/clear/:group")]}
+async def handler(req, ctx):
+    await ctx.state.set("keep", "k", 1)
+    await ctx.state.set(req.path_params["group"], "a", 1)
+    await ctx.state.set(req.path_params["group"], "b", 2)
+    before = await ctx.state.get_group(req.path_params["group"])
+    await ctx.state.clear(req.path_params["group"])
+    return {"status": 200, "body": {"before": len(before), "after": await ctx.state.get_group(req.path_params["group"])}}
+`,
+    })
+    const post = (path: string, body: unknown) => fetch(`${served!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const group = await openSocket(served.wsUrl)
+    const item = await openSocket(served.wsUrl)
+    const other = await openSocket(served.wsUrl)
+    group.join('room', 'lobby')
+    item.join('room', 'lobby', 'm1')
+    other.join('room', 'hall')
+    for (const socket of [group, item, other]) await socket.next((frame) => frame.event.type === 'sync')
+    const custom = (frame: { event: { type: string } }) => frame.event.type === 'event'
+    expect((await post('/ping/lobby', { who: 'ann' })).status).toBe(202)
+    expect((await group.next(custom)).event).toEqual({ type: 'event', event: { type: 'typing', data: { who: 'ann' } } })
+    expect((await post('/ping/lobby', { who: 'bob', id: 'm1' })).status).toBe(202)
+    expect((await item.next(custom)).event.event).toEqual({ type: 'typing', data: { who: 'bob' } })
+    // A send to the hall after both: once it arrives there, anything meant for others has arrived too.
+    expect((await post('/ping/hall', { who: 'cat' })).status).toBe(202)
+    expect((await other.next(custom)).event.event).toEqual({ type: 'typing', data: { who: 'cat' } })
+    expect(other.frames.filter(custom)).toHaveLength(1)
+    expect(item.frames.filter(custom).map((frame) => frame.event.event)).toEqual([{ type: 'typing', data: { who: 'bob' } }])
+
+    expect(await (await post('/clear/drafts', {})).json()).toEqual({ before: 2, after: [] })
+    expect(await served.runtime.state.get('keep', 'k')).toBe(1)
+    for (const socket of [group, item, other]) socket.close()
+  })
 })
 
 describe('configs as the runtime reads them', () => {

@@ -18,6 +18,7 @@ export { consumeOptions }
 
 export type { QueueContractOptions }
 
+// Long on purpose: a contract suite is one flat list of cases every implementation must pass.
 export function testQueueAdapter(options: QueueContractOptions): void {
   const { name, create } = options
   testQueueFailures(options)

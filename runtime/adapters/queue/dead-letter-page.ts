@@ -12,6 +12,9 @@
 import { MotiaError } from '../../errors.ts'
 import type { DeadLetter, DeadLetterCount, DeadLetterPage, DeadLetterPageOptions, DeadLetterSummary, QueueAdapter } from './types.ts'
 
+/** Characters of a letter's data (and error) an index keeps for pages: the longest preview a page shows without reading the letter. */
+export const DEAD_LETTER_HEAD_CHARS = 4096
+
 /** The cursor after `letter`. */
 export function cursorAfter(letter: { failedAt: number; id: string }): string {
   return `${letter.failedAt}.${letter.id}`

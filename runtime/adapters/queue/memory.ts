@@ -16,6 +16,8 @@ export interface MemoryQueueOptions {
   dedupWindowMs?: number
 }
 
+// One closure of ~130 lines, on purpose: publish, consume, settle and the dead-letter tools share
+// the topic queues, the timers and the dedup window, as the SQLite and Redis adapters do.
 /**
  * Passed as `adapters.queue`, the factory is called with the runtime's adapter context (root,
  * prefix), which it ignores: hence `| object`.

@@ -22,6 +22,8 @@ export interface ConsumerPoolOptions {
   schedule: () => void
 }
 
+// One closure of ~100 lines, on purpose: lease, start, settle and stop act on the same consumer set
+// and the shared write queue; the SQL lives in sqlite-store.ts and the writes in sqlite-writes.ts.
 export function createConsumerPool(options: ConsumerPoolOptions) {
   const { sql, owner, pollIntervalMs, outage, writes, schedule } = options
   const consumers = new Set<Consumer>()

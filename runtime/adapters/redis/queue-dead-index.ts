@@ -14,13 +14,13 @@
  * small steps (`mend`), reading the payload of each letter it lacks once. A stale replay claim put
  * back into `<p>dlq` (queue-dead-letters.ts) is indexed that way.
  */
-import { checkPageOptions, cursorAfter, isAfter, newestFirst, readCursor, summarize } from '../queue/dead-letter-page.ts'
+import { checkPageOptions, cursorAfter, DEAD_LETTER_HEAD_CHARS, isAfter, newestFirst, readCursor, summarize } from '../queue/dead-letter-page.ts'
 import type { DeadLetter, DeadLetterCount, DeadLetterPage, DeadLetterPageOptions } from '../queue/types.ts'
 import type { Redis } from './connection.ts'
 import { queueName, type QueueKeys } from './queue-keys.ts'
 
 /** Characters of a letter's data kept in its index entry: the longest preview a page can show. */
-export const HEAD_CHARS = 4096
+export const HEAD_CHARS = DEAD_LETTER_HEAD_CHARS
 
 /** What the index keeps of a letter. */
 interface Meta extends Omit<DeadLetter, 'data'> {

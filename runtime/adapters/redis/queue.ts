@@ -43,6 +43,9 @@ export interface RedisQueueOptions extends RedisConnectionOptions {
 /** Attempts BullMQ may make: unbounded, since each step's own maxRetries decides. */
 const UNBOUNDED = 2 ** 31 - 1
 
+// One closure of ~160 lines, on purpose: publish, consume and the dead-letter tools share the
+// BullMQ queues, the connection and the id sequence; the dead-letter index and its pages already
+// live apart (redis/dead-letters.ts).
 /**
  * @example
  * const queue = await createRedisQueue({ url: 'redis://127.0.0.1:6379', prefix: 'motia:shop:' })

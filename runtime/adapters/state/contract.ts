@@ -16,6 +16,7 @@ export interface StateContractOptions {
   create: () => StateAdapter | Promise<StateAdapter>
 }
 
+// Long on purpose: a contract suite is one flat list of cases every implementation must pass.
 export function testStateAdapter({ name, create }: StateContractOptions): void {
   describe(`StateAdapter contract: ${name}`, () => {
     const fresh = closedAfterEach(create)
