@@ -20,6 +20,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { cpuMs } from './chain.ts'
+import { loadAverage, report } from './report.ts'
 
 if (process.argv[2] === '--watch') await watch(process.argv[3]!)
 
@@ -144,6 +145,7 @@ try {
     const throughput = median(rounds.map((r) => r.on.rps / r.off.rps))
     const cpu = median(rounds.map((r) => r.off.cpuUs / r.on.cpuUs))
     const [off, on] = (['off', 'on'] as const).map((side) => median(rounds.map((r) => r[side].cpuUs)))
+    report({ bench: 'console', metric: `${name}, console on and live / off`, value: throughput, target: { min: 0.95 }, unit: '×', detail: `CPU ${on!.toFixed(1)} vs ${off!.toFixed(1)} µs/req; ${pairs} pairs × ${rounds.length / pairs} rounds; load ${loadAverage()}` })
     console.log(
       `${name.padEnd(10)} on and live vs off: throughput ${(throughput * 100).toFixed(1)}% (target ≥ 95%: ${throughput >= 0.95 ? 'PASS' : 'BELOW'}); ` +
         `server CPU per request ${off!.toFixed(1)} µs off, ${on!.toFixed(1)} µs on (${(cpu * 100).toFixed(1)}%)`,

@@ -18,6 +18,7 @@ import { connect, type MqttClient } from 'mqtt'
 import { z } from 'zod'
 import { createTestRuntime } from '../runtime/testing/index.ts'
 import { startMosquitto } from '../test/helpers/mosquitto.ts'
+import { loadAverage, report } from './report.ts'
 
 const repo = resolve(import.meta.dir, '..')
 const total = Number(process.env.N ?? 20_000)
@@ -61,6 +62,7 @@ try {
   }
   await publisher.endAsync()
   console.log(`\nmqtt step / raw mqtt.js: ${(motia / raw).toFixed(2)}x (target >= 0.5x)`)
+  report({ bench: 'mqtt', metric: 'mqtt step / raw mqtt.js', value: motia / raw, target: { min: 0.5 }, unit: '×', detail: `${Math.round(motia)} vs ${Math.round(raw)} msg/s, best of 2; load ${loadAverage()}` })
 } finally {
   rmSync(root, { recursive: true, force: true })
   await broker.stop()

@@ -4,6 +4,7 @@
  *   bun bench/queue.ts            # N = 20,000 messages per adapter
  *   N=5000 RATE=500 BATCH=1 bun bench/queue.ts
  *   BEFORE=../main-checkout ROUNDS=3 bun bench/queue.ts   # that checkout's Motia too, alternating
+ *   ONLY=sqlite bun bench/queue.ts   # one adapter
  *
  * Each adapter runs in its own `motia start` child process; this process is the load generator.
  * Throughput: N messages enter through POSTs (BATCH messages per request, default 10, so that the
@@ -12,10 +13,15 @@
  * (RATE messages/s, one per request, "moderate load"), measured per message from the POST to the
  * end of the last step on the shared wall clock. With `BEFORE`, each round measures this checkout
  * and the other one on every adapter (their order alternating), and medians are compared.
+ * Beside each adapter, in the same round, the same chain written by hand on the bare store
+ * (bench/bare-queue.ts: one `bun:sqlite` table with the adapter's durability settings, or plain
+ * arrays) gives the baseline. Targets: ≥ 0.6× the bare SQLite chain, ≥ 0.5× the bare memory chain,
+ * paced p50 under 2 ms.
  */
 import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { adaptersEntry, chainSteps, freePort, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
+import { loadAverage, report } from './report.ts'
 
 const repo = resolve(import.meta.dir, '..')
 const total = Number(process.env.N ?? 20_000)
@@ -42,10 +48,12 @@ const steps: Record<string, string> = {
   `,
 }
 
-const adapters = {
+const allAdapters = {
   memory: (checkout: string) => `import { createMemoryQueue, createMemoryState } from '${adaptersEntry(checkout)}'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`,
   sqlite: () => `export default {}\n`,
 }
+// ONLY=sqlite or ONLY=memory measures one adapter.
+const adapters = Object.fromEntries(Object.entries(allAdapters).filter(([name]) => !process.env.ONLY || name === process.env.ONLY))
 
 interface Result {
   adapter: string
@@ -57,11 +65,15 @@ interface Result {
   pacedP99: number
 }
 
+/** The hand-written chain on each bare store (bench/bare-queue.ts), measured beside each adapter. */
+const bare = 'bare'
+const load = loadAverage()
 const results: Array<Result & { checkout: string }> = []
 for (let round = 0; round < rounds; round++) {
   for (const [adapter, config] of Object.entries(adapters)) {
     const checkouts = before ? (round % 2 ? [before, repo] : [repo, before]) : [repo]
-    for (const checkout of checkouts) results.push({ ...(await measure(adapter, config(checkout), checkout)), checkout })
+    const sides = round % 2 ? [...checkouts, bare] : [bare, ...checkouts]
+    for (const side of sides) results.push({ ...(await measure(adapter, side === bare ? undefined : config(side), side === bare ? repo : side)), checkout: side })
   }
 }
 
@@ -75,6 +87,15 @@ for (const adapter of Object.keys(adapters)) {
   console.log(
     [r.adapter, r.throughput.toFixed(0), (r.throughput * 2).toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), r.pacedP50.toFixed(2), r.pacedP99.toFixed(2), `≥ ${target} msg/s ${verdict}${latency}`].join(' | '),
   )
+  const base = medianOf(results.filter((x) => x.adapter === adapter && x.checkout === bare))
+  const floor = r.adapter === 'memory' ? 0.5 : 0.6
+  const ratio = r.throughput / base.throughput
+  console.log(
+    [`bare ${adapter === 'memory' ? 'arrays' : 'bun:sqlite'}`, base.throughput.toFixed(0), (base.throughput * 2).toFixed(0), base.p50.toFixed(2), base.p99.toFixed(2), base.pacedP50.toFixed(2), base.pacedP99.toFixed(2), `motia ${ratio.toFixed(2)}× it, target ≥ ${floor} ${ratio >= floor ? 'PASS' : 'BELOW'}`].join(' | '),
+  )
+  const detail = `${r.throughput.toFixed(0)} vs ${base.throughput.toFixed(0)} msg/s, N = ${total}, ${rounds} round(s); load ${load}`
+  report({ bench: 'queue', metric: `${adapter} chain / bare ${adapter === 'memory' ? 'arrays' : 'bun:sqlite'} chain`, value: ratio, target: { min: floor }, unit: '×', detail })
+  report({ bench: 'queue', metric: `${adapter} chain, paced p50 (${rate} msg/s)`, value: r.pacedP50, target: { max: 2 }, unit: ' ms', detail: `bare: ${base.pacedP50.toFixed(2)} ms; p99 ${r.pacedP99.toFixed(2)} vs ${base.pacedP99.toFixed(2)} ms` })
   if (before) {
     const old = medianOf(results.filter((x) => x.adapter === adapter && x.checkout === before))
     console.log([`${adapter} at ${before}`, old.throughput.toFixed(0), (old.throughput * 2).toFixed(0), old.p50.toFixed(2), old.p99.toFixed(2), old.pacedP50.toFixed(2), old.pacedP99.toFixed(2), `this checkout: ${(r.throughput / old.throughput).toFixed(2)}× it`].join(' | '))
@@ -91,14 +112,16 @@ function medianOf(rows: Result[]): Result {
   return { adapter: rows[0]!.adapter, throughput: pick('throughput'), seconds: pick('seconds'), p50: pick('p50'), p99: pick('p99'), pacedP50: pick('pacedP50'), pacedP99: pick('pacedP99') }
 }
 
-async function measure(adapter: string, config: string, checkout: string): Promise<Result> {
+/** One chain run: Motia's (`config` given: the project's motia.config.ts) or the bare one on the same store. */
+async function measure(adapter: string, config: string | undefined, checkout: string): Promise<Result> {
   const root = join(checkout, '.tmp', `bench-queue-${adapter}-${process.pid}`)
   rmSync(root, { recursive: true, force: true })
-  writeProject(root, { ...steps, 'motia.config.ts': config })
+  if (config !== undefined) writeProject(root, { ...steps, 'motia.config.ts': config })
   const port = freePort()
-  const server = Bun.spawn([process.execPath, join(checkout, 'cli/index.ts'), 'start', '--port', String(port)], {
-    cwd: root,
-    env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
+  const command = config === undefined ? [process.execPath, join(repo, 'bench/bare-queue.ts')] : [process.execPath, join(checkout, 'cli/index.ts'), 'start', '--port', String(port)]
+  const server = Bun.spawn(command, {
+    cwd: config === undefined ? checkout : root,
+    env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json', PORT: String(port), STORE: adapter, DIR: root, CONCURRENCY: '100' },
     stdout: 'ignore',
     stderr: 'inherit',
   })
@@ -132,7 +155,7 @@ async function measure(adapter: string, config: string, checkout: string): Promi
     await Promise.all(pending)
     await waitUntil(async () => (await stats()).count >= paced, 60_000)
     const moderate = await stats()
-    console.log(`${adapter}${checkout === repo ? '' : ` at ${checkout}`}: ${total} chains in ${seconds.toFixed(2)} s`)
+    console.log(`${config === undefined ? `bare ${adapter}` : adapter}${checkout === repo ? '' : ` at ${checkout}`}: ${total} chains in ${seconds.toFixed(2)} s`)
     return { adapter, throughput: total / seconds, seconds, p50: full.p50, p99: full.p99, pacedP50: moderate.p50, pacedP99: moderate.p99 }
   } finally {
     server.kill('SIGTERM')

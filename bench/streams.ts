@@ -16,6 +16,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { loadAverage, median, report } from './report.ts'
 
 const repo = resolve(import.meta.dir, '..')
 const subscribers = Number(process.env.SUBSCRIBERS ?? 1000)
@@ -31,6 +32,8 @@ else await main()
 
 async function main() {
   const ratios: number[] = []
+  const p99s: number[] = []
+  const load = loadAverage()
   for (let round = 1; round <= rounds; round++) {
     const results = []
     for (const kind of ['raw', 'motia'] as const) results.push(await measure(kind))
@@ -45,7 +48,12 @@ async function main() {
     console.log(`motia join snapshots: ${motia.synced}/${subscribers}, all in ${motia.syncMs.toFixed(0)} ms after the last join was sent`)
     console.log(`ratio motia/raw burst throughput: ${(motia.burstRate / raw.burstRate).toFixed(2)}×   p99 ${motia.p99.toFixed(1)} vs ${raw.p99.toFixed(1)} ms`)
     ratios.push(motia.burstRate / raw.burstRate)
+    p99s.push(motia.p99 / raw.p99)
+    if (motia.delivered < motia.expected || motia.burstDelivered < motia.burstExpected) console.log(`motia LOST messages: ${motia.expected - motia.delivered} steady, ${motia.burstExpected - motia.burstDelivered} burst`)
   }
+  const detail = `${subscribers} subscribers, burst ${burst}, ${rounds} round(s), median; load ${load}`
+  report({ bench: 'streams', metric: 'burst throughput / raw Bun WebSocket', value: median(ratios), target: { min: 0.9 }, unit: '×', detail })
+  report({ bench: 'streams', metric: 'steady p99 / raw Bun WebSocket', value: median(p99s), target: { max: 1.2 }, unit: '×', detail })
   if (rounds > 1) console.log(`\nmedian ratio over ${rounds} rounds: ${ratios.sort((a, b) => a - b)[Math.floor((rounds - 1) / 2)]!.toFixed(2)}×`)
 }
 

@@ -4,6 +4,12 @@
  * on Node, so `npx motia` and `npm run dev` work on a machine that has only Node and npm: it runs
  * the CLI with the Bun binary of the `bun` dependency (see find-bun.mjs), and passes arguments,
  * stdio, the exit code and signals through.
+ *
+ * Under npm (`npm run dev`, `npm start`, `npx motia`) a stop sent to npm ends npm's `sh -c`, which
+ * does not pass it on: this launcher is left running under init. So here the launcher watches its
+ * parent, and when npm's shell is gone it stops the CLI as SIGTERM would. Outside npm a lost parent
+ * is left alone (`nohup motia start &` must outlive its shell). The CLI in turn stops when this
+ * launcher is gone (MOTIA_LAUNCHER_PID, see cli/serve.ts), e.g. after a SIGKILL.
  */
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
@@ -19,7 +25,7 @@ if (!bun) {
   process.exit(1)
 }
 
-const child = spawn(bun, [cli, ...process.argv.slice(2)], { stdio: 'inherit' })
+const child = spawn(bun, [cli, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, MOTIA_LAUNCHER_PID: String(process.pid) } })
 const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP']
 const forward = (signal) => {
   // Ctrl-C in a terminal already reached Bun (it shares our process group); repeating it would
@@ -28,6 +34,16 @@ const forward = (signal) => {
   child.kill(signal)
 }
 for (const signal of forwarded) process.on(signal, forward)
+
+if (process.env.npm_command) {
+  const parent = process.ppid
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return
+    clearInterval(watch)
+    child.kill('SIGTERM')
+  }, 500)
+  watch.unref()
+}
 
 child.on('error', (error) => {
   process.stderr.write(`[motia] could not run Bun at ${bun}: ${error.message}\n`)

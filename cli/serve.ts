@@ -5,7 +5,10 @@
  */
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/runtime.ts'
 import type { LoadedStep } from '../runtime/discovery/loaded-step.ts'
-import { consolePlugin, type ConsolePlugin } from '../plugins/console/index.ts'
+import type { ConsolePlugin } from '../plugins/console/index.ts'
+import { forgetProjectModules } from '../runtime/discovery/module-loader.ts'
+import { errorMessage } from '../runtime/errors.ts'
+import { readProject } from '../runtime/project.ts'
 
 export interface ServeOptions {
   root: string
@@ -16,16 +19,28 @@ export interface ServeOptions {
   bundle?: RuntimeOptions['bundle']
 }
 
-export async function serve(options: ServeOptions): Promise<{ runtime: Runtime; stopped: Promise<number> }> {
-  // The console is on in dev unless motia.config.ts lists it (e.g. consolePlugin({ enabled: false })).
-  const defaultPlugins = options.mode === 'dev' ? [consolePlugin()] : []
-  const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle, defaultPlugins })
-  const loaded = await runtime.load()
-  const url = await runtime.listen()
-  const configured = runtime.config.plugins.find((p) => p.name === 'console') as ConsolePlugin | undefined
-  const ui = (configured ?? defaultPlugins[0])?.console
-  printListing(runtime.steps(), loaded.errors.length, url, options.mode, runtime.streaming.streams(), ui?.enabled ? ui.path : undefined)
+/** A server `serve` started; `runtime` is the current one (a restart replaces it). */
+export interface Served {
+  readonly runtime: Runtime
+  /** Resolves with the exit code once the server stopped (see above). */
+  stopped: Promise<number>
+  /**
+   * Builds the runtime again (`motia dev` after `motia.config.ts`, `.env` or `package.json`
+   * changed): the project is read again first, and only when that succeeds is the running
+   * runtime stopped and the new one started on the same port. Resolves with the new runtime, or
+   * undefined when the server kept the old one (the new config fails: its error is logged) or is
+   * stopping.
+   */
+  restart(reason: string): Promise<Runtime | undefined>
+  /** Resolves once no restart is under way. */
+  idle(): Promise<unknown>
+}
+
+export async function serve(options: ServeOptions): Promise<Served> {
+  let current = await open(options)
+  let running = true
   let stoppingSince = 0
+  let restarting: Promise<Runtime | undefined> | undefined
   let exit: (code: number) => void = () => {}
   const stopped = new Promise<number>((resolve) => (exit = resolve))
   const shutdown = async (signal: string) => {
@@ -37,15 +52,93 @@ export async function serve(options: ServeOptions): Promise<{ runtime: Runtime; 
     }
     stoppingSince = Date.now()
     process.stderr.write(`\n${signal}: stopping (waiting for running handlers)…\n`)
-    await runtime.stop()
+    await restarting
+    if (running) await current.stop()
     exit(0)
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  return { runtime, stopped }
+  followLauncher(() => void shutdown('the motia launcher is gone'))
+
+  const rebuild = async (reason: string): Promise<Runtime | undefined> => {
+    current.logger.info(`${reason} changed: restarting the runtime`)
+    forgetProjectModules(options.root)
+    try {
+      await readProject({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host } })
+    } catch (error) {
+      current.logger.error(`${errorMessage(error)}\n(still running with the previous configuration: fix it and save again)`)
+      return undefined
+    }
+    if (running) await current.stop()
+    running = false
+    try {
+      current = await open(options, reason)
+      running = true
+      return current
+    } catch (error) {
+      current.logger.error(`${errorMessage(error)}\n(the server is stopped: fix it and save again)`)
+      return undefined
+    }
+  }
+  return {
+    get runtime() {
+      return current
+    },
+    stopped,
+    restart(reason) {
+      // One at a time, in order; a stop that began meanwhile wins.
+      const next = (restarting ?? Promise.resolve(undefined)).then(() => (stoppingSince ? undefined : rebuild(reason))).catch((error) => {
+        current.logger.error(`[motia] restart failed: ${errorMessage(error)}`)
+        return undefined
+      })
+      restarting = next
+      return next
+    },
+    idle: () => restarting ?? Promise.resolve(),
+  }
 }
 
 // --- internal ---
+
+/** Creates the runtime, loads the steps, listens and prints the listing. */
+async function open(options: ServeOptions, restartedFor?: string): Promise<Runtime> {
+  // The console is on in dev unless motia.config.ts lists it (e.g. consolePlugin({ enabled: false })).
+  // Imported only then: `motia start` does not load it (nor, through it, the whole public entry).
+  const defaultPlugins = options.mode === 'dev' ? [(await import('../plugins/console/index.ts')).consolePlugin()] : []
+  const runtime = await createRuntime({ root: options.root, mode: options.mode, flags: { port: options.port, host: options.host }, bundle: options.bundle, defaultPlugins })
+  let loaded: Awaited<ReturnType<Runtime['load']>>
+  let url: string
+  try {
+    loaded = await runtime.load()
+    url = await runtime.listen()
+  } catch (error) {
+    // A restart that fails here must not keep the store's lock or the port: the next one needs them.
+    if (restartedFor) await runtime.stop().catch(() => {})
+    throw error
+  }
+  const configured = runtime.config.plugins.find((p) => p.name === 'console') as ConsolePlugin | undefined
+  const ui = (configured ?? defaultPlugins[0])?.console
+  const mode = restartedFor ? `${options.mode} (restarted: ${restartedFor} changed)` : options.mode
+  printListing(runtime.steps(), loaded.errors.length, url, mode, runtime.streaming.streams(), ui?.enabled ? ui.path : undefined)
+  return runtime
+}
+
+/**
+ * Started by the npm launcher (bin/motia.mjs), the server stops once that launcher is gone (killed
+ * with SIGKILL, say): otherwise it would hold its port under init with no one to stop it. Read
+ * once and removed, so that processes the server starts do not inherit it.
+ */
+function followLauncher(stop: () => void): void {
+  const launcher = Number(process.env.MOTIA_LAUNCHER_PID)
+  delete process.env.MOTIA_LAUNCHER_PID
+  if (!(launcher > 0) || process.ppid !== launcher) return
+  const watch = setInterval(() => {
+    if (process.ppid === launcher) return
+    clearInterval(watch)
+    stop()
+  }, 500)
+  watch.unref()
+}
 
 function printListing(
   steps: readonly LoadedStep[],

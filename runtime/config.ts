@@ -3,14 +3,16 @@
  * The only place the runtime reads environment variables.
  */
 import { existsSync } from 'node:fs'
-import { basename, join, relative } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
+import { describeAt, locateError } from './discovery/code-frame.ts'
 import type { LogLevel } from './observability/logger.ts'
 import { checkCors } from './http/cors.ts'
 import { checkPlugins } from './plugin-host.ts'
 import { resolveStreamLimits } from './streams/limits.ts'
 import { checkMaskOptions, createMasker } from './observability/mask.ts'
 import { languages } from './languages/registry.ts'
+import { adaptMotiaConfig, registerMotiaModules } from './compat/config.ts'
 import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from './types/runtime.ts'
 
 /**
@@ -19,7 +21,7 @@ import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from
  * @example
  * export default defineConfig({ http: { bodyLimit: 5 * 1024 * 1024 }, plugins: [myPlugin] })
  */
-export function defineConfig(config: MotiaConfig): MotiaConfig {
+export function defineConfig<C extends MotiaConfig>(config: C): C {
   return config
 }
 
@@ -36,31 +38,55 @@ export async function loadConfig(
   preloaded?: MotiaConfig,
 ): Promise<ResolvedConfig> {
   const file = preloaded ? undefined : configFiles.map((f) => join(root, f)).find((f) => existsSync(f))
-  const config = preloaded ?? (file ? await importConfig(file) : {})
-  const redisUrl = env.REDIS_URL?.trim() || undefined
+  // Motia projects import `@motiadev/core` and Motia's plugins, in the config and in steps.
+  registerMotiaModules()
+  const where = file ? relative(root, file) : 'motia.config.ts'
+  const envRedisUrl = env.REDIS_URL?.trim() || undefined
+  const adapted = adaptMotiaConfig(preloaded ?? (file ? await importConfig(file) : {}), where, envRedisUrl)
+  const { config, redisUrl } = adapted
+  // Every mistake is reported together: fixing one per restart wastes the user's time.
+  const problems: ConfigError[] = []
+  const check = <T>(read: () => T): T | undefined => {
+    try {
+      return read()
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(error)
+      return undefined
+    }
+  }
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    throw new ConfigError(`[motia] REDIS_URL must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset REDIS_URL`)
+    const from = envRedisUrl ? 'REDIS_URL' : `redis in ${where}`
+    problems.push(new ConfigError(`[motia] ${from} must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}": fix or unset ${from}`))
   }
   const envPort = env.PORT ? Number(env.PORT) : undefined
   if (envPort !== undefined && !(/^\d+$/.test(env.PORT!) && envPort <= 65535)) {
-    throw new ConfigError(`[motia] PORT must be a whole number from 0 to 65535, got "${env.PORT}": fix or unset PORT, or pass --port <n>`)
+    problems.push(new ConfigError(`[motia] PORT must be a whole number from 0 to 65535, got "${env.PORT}": fix or unset PORT, or pass --port <n>`))
   }
   const levelFrom = env.MOTIA_LOG_LEVEL !== undefined ? 'MOTIA_LOG_LEVEL' : env.LOG_LEVEL !== undefined ? 'LOG_LEVEL' : 'logLevel in motia.config.ts'
   const logLevel = (env.MOTIA_LOG_LEVEL ?? env.LOG_LEVEL ?? config.logLevel ?? 'info') as LogLevel
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
-    throw new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`)
+    problems.push(new ConfigError(`[motia] ${levelFrom} must be one of debug, info, warn, error; got "${logLevel}"`))
   }
   const envFormat = env.MOTIA_LOG_FORMAT === 'json' || env.MOTIA_LOG_FORMAT === 'pretty' ? env.MOTIA_LOG_FORMAT : undefined
-  const where = file ? relative(root, file) : 'motia.config.ts'
-  checkCors(config.http?.cors, where)
+  check(() => checkCors(config.http?.cors, where))
   const middleware = config.http?.middleware ?? []
   if (!Array.isArray(middleware) || !middleware.every((m) => typeof m === 'function')) {
-    throw new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file })
+    problems.push(new ConfigError(`[motia] ${where}: http.middleware must be a list of functions (req, ctx, next) => response`, { file }))
   }
-  const allowedHosts = checkAllowedHosts(config.http?.allowedHosts, where, file)
-  const mask = createMasker(checkMaskOptions(config.mask, where, file))
+  const allowedHosts = check(() => checkAllowedHosts(config.http?.allowedHosts, where, file))
+  const publicFiles = check(() => checkPublic(config.http?.public, where, file))
+  const mask = check(() => createMasker(checkMaskOptions(config.mask, where, file)))
+  const plugins = check(() => checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'))
+  const streams = check(() => resolveStreamLimits(config.streams, where))
+  const languageCommandsOf = check(() => languageCommands(config.languages, env, where))
+  if (problems.length === 1) throw problems[0]
+  if (problems.length > 1) {
+    const list = problems.map((problem, i) => `  ${i + 1}. ${problem.message.replace(/^\[motia\] /, '')}`).join('\n')
+    throw new ConfigError(`[motia] the configuration has ${problems.length} problems:\n${list}`, { file })
+  }
   return {
-    plugins: checkPlugins(config.plugins, file ? basename(file) : 'motia.config.ts'),
+    plugins: plugins!,
     adapters: config.adapters ?? {},
     http: {
       port: flags.port ?? envPort ?? config.http?.port ?? 3111,
@@ -69,17 +95,19 @@ export async function loadConfig(
       bodyLimit: config.http?.bodyLimit ?? 1024 * 1024,
       cors: config.http?.cors,
       middleware,
-      allowedHosts,
+      allowedHosts: allowedHosts!,
+      public: publicFiles,
     },
     logLevel,
     logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
-    streams: resolveStreamLimits(config.streams, where),
-    mask,
+    streams: streams!,
+    mask: mask!,
     redisUrl,
     controlToken: env.MOTIA_TOKEN || undefined,
-    languages: languageCommands(config.languages, env, where),
+    languages: languageCommandsOf!,
+    notices: adapted.notices,
     file,
   }
 }
@@ -102,19 +130,44 @@ function checkAllowedHosts(value: unknown, where: string, file: string | undefin
   return value as string[]
 }
 
+/** `http.public`: a folder relative to the project (default `public`), `false`, or `{ dir, maxAge }`. */
+function checkPublic(value: unknown, where: string, file: string | undefined): { dir: string; maxAge: number } | undefined {
+  if (value === false) return undefined
+  const options = typeof value === 'string' ? { dir: value } : (value ?? {})
+  const { dir = 'public', maxAge = 0 } = options as { dir?: unknown; maxAge?: unknown }
+  if (typeof options !== 'object' || typeof dir !== 'string' || !dir || dir.split(/[\\/]/).includes('..') || typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 0) {
+    throw new ConfigError(`[motia] ${where}: http.public must be false, a folder inside the project such as 'public', or { dir: 'public', maxAge: 3600 } (maxAge in whole seconds ≥ 0)`, { file })
+  }
+  return { dir, maxAge }
+}
+
 /** `MOTIA_<NAME>` (e.g. `MOTIA_PYTHON="python3.12 -X dev"`) or `languages.<name>.command` of the config. */
 function languageCommands(configured: MotiaConfig['languages'], env: Record<string, string | undefined>, where: string): Record<string, string[] | undefined> {
   const out: Record<string, string[] | undefined> = {}
-  for (const { name } of languages) {
+  for (const { name, command: defaultCommand } of languages) {
     const variable = `MOTIA_${name.toUpperCase()}`
     const fromEnv = env[variable]?.trim()
     const command = fromEnv ? fromEnv.split(/\s+/) : configured?.[name]?.command
     if (command !== undefined && !(Array.isArray(command) && command.length > 0 && command.every((part) => typeof part === 'string' && part !== ''))) {
-      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['python3']`)
+      throw new ConfigError(`[motia] ${where}: languages.${name}.command must be a non-empty list of strings, e.g. ['${defaultCommand[0]}']`)
     }
     out[name] = command
   }
   return out
+}
+
+/** Why a config did not import, with the fix when it is a Motia package we do not provide. */
+function importFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const missing = /Cannot find (?:module|package) '(@motiadev\/[^'\/]+)/.exec(message)?.[1]
+  if (missing) {
+    return `${message}. ${missing} is a Motia package with no counterpart here: remove its import and its entry in plugins (docs/migrating-from-motia.md lists what each Motia package maps to)`
+  }
+  const unknownExport = /Export named '([^']+)' not found in module '[^']*(?:@motiadev\/core|runtime\/index\.ts)'/.exec(message)?.[1]
+  if (unknownExport) {
+    return `${message}. ${unknownExport} is part of Motia's server and has no counterpart here: remove it from the import (docs/migrating-from-motia.md)`
+  }
+  return message
 }
 
 async function importConfig(file: string): Promise<MotiaConfig> {
@@ -122,7 +175,11 @@ async function importConfig(file: string): Promise<MotiaConfig> {
   try {
     mod = await import(file)
   } catch (error) {
-    throw new ConfigError(`[motia] ${file} failed to load: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error })
+    const message = importFailure(error)
+    const root = dirname(file)
+    const location = locateError(error, root)
+    const where = location ? describeAt(location, message, root) : `${basename(file)}: ${message}`
+    throw new ConfigError(`[motia] ${basename(file)} failed to load: ${where}`, { file, location: location && { ...location, file: relative(root, location.file) }, cause: error })
   }
   const config = mod.default
   if (typeof config !== 'object' || config === null) {

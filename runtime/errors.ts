@@ -20,11 +20,14 @@ export class MotiaError extends Error {
 /** A step file or `motia.config.ts` is wrong. Raised at load time, with the file path. */
 export class ConfigError extends MotiaError {
   readonly file?: string
+  /** The spot the problem was found at (a syntax error), relative to the project; the message shows it with a code frame. */
+  readonly location?: { file: string; line: number; column: number }
 
-  constructor(message: string, options: { file?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { file?: string; location?: ConfigError['location']; cause?: unknown } = {}) {
     super(message, { code: 'CONFIG_ERROR', cause: options.cause })
     this.name = 'ConfigError'
     this.file = options.file
+    this.location = options.location
   }
 }
 

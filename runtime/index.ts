@@ -3,6 +3,7 @@
  * and `createRuntime` for embedding a project. Adapter factories and the helpers for writing
  * adapters are in `motia/adapters`; test helpers and contract suites in `motia/testing`.
  */
+/// <reference path="./compat/motiadev-modules.d.ts" />
 // Steps: config, handler inference and the context.
 export type { AnyHandler, EnqueueTopics, HandlerInput, HandlerOutput, Handlers, QueueInput, StepConfig } from './step/types.ts'
 export { defineStep } from './step/types.ts'
@@ -30,23 +31,42 @@ export type {
   StreamTriggerConfig,
   StreamTriggerInput,
   Topics,
+  Enqueues,
   TriggerCondition,
   TriggerConfig,
   TriggerGuards,
 } from './types/context.ts'
-export { enqueue, logger, stateManager, streams } from './step/module-context.ts'
+export { enqueue, getContext, logger, stateManager, streams } from './step/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, errorMessage, isNonRetriable, type ValidationIssue } from './errors.ts'
 // Motia compatibility: its builders and type names (see docs/migrating-from-motia.md).
-export { api, cron, http, jsonSchema, queue, state, step, stream, type HttpOptions, type QueueBuilderOptions, type StepDefinition } from './compat/builders.ts'
-export type { ApiMiddleware, ApiRequest, ApiResponse, ApiRouteConfig, CronConfig, Enqueue, EventConfig, MotiaHttpArgs, NoopConfig, QueryParam, StateTriggerInput, StreamConfig } from './compat/motia-types.ts'
+export {
+  api,
+  cron,
+  http,
+  jsonSchema,
+  multiTriggerStep,
+  queue,
+  state,
+  step,
+  stream,
+  type HttpOptions,
+  type MultiTriggerStepBuilder,
+  type QueueBuilderOptions,
+  type StepDefinition,
+  type TriggerHandlers,
+} from './compat/builders.ts'
+export { Stream } from './compat/stream.ts'
+export type { ApiMiddleware, ApiRequest, ApiResponse, ApiRouteConfig, CronConfig, Enqueue, Enqueuer, EventConfig, MotiaHttpArgs, NoopConfig, QueryParam, StateTriggerInput, StreamConfig } from './compat/motia-types.ts'
 // Configuration, plugins and the runtime they see.
-export { defineConfig } from './config.ts'
+// `config` is Motia's name for it (`export default config({ ... })`).
+export { defineConfig, defineConfig as config } from './config.ts'
 export { definePlugin, defineTrigger } from './plugin.ts'
 export { describePlugin, type PluginSummary } from './plugin-host.ts'
 export type {
   MotiaConfig,
+  MotiaWorkbenchPlugin,
   MotiaPlugin,
   MotiaRuntime,
   PendingRun,

@@ -37,13 +37,20 @@ test('options that fail the plugin schema refuse the config with a message namin
   expect((error as Error).message).toMatch(/^\[motia\] plugin "greeter" has invalid options in motia\.config\.ts: greeting: .*expected string/)
 })
 
-test('a plugin factory listed without calling it is refused with the fix', async () => {
+test('a function in plugins (a factory not called, or a Motia Workbench plugin) is left out with a warning naming the fix', async () => {
   project = makeProject({
     'plugins/greeter.ts': greeter,
     'motia.config.ts': `import { greeter } from './plugins/greeter.ts'\nexport default { plugins: [greeter] }`,
   })
-  const error = await createTestRuntime({ root: project.root }).catch((e: Error) => e)
-  expect((error as Error).message).toContain('is a function, not a plugin: call it, e.g. plugins: [greeter({ ... })]')
+  const app = await createTestRuntime({ root: project.root })
+  try {
+    const warnings = app.logs.filter((entry) => entry.level === 'warn' && entry.msg.includes('plugins[0]'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]!.msg).toContain('it is a function, not a plugin object. If it is a plugin of this runtime, call it: plugins: [greeter({ ... })]')
+    expect(app.runtime.config.plugins).toEqual([])
+  } finally {
+    await app.stop()
+  }
 })
 
 test('a plugin adds context members, built once per run, and routes', async () => {

@@ -14,7 +14,8 @@ import { ConfigError, MotiaError } from './errors.ts'
 import { resolveAdapters, usesEmbeddedStore, type ResolvedAdapters } from './adapters/resolve.ts'
 import { defaultDatabasePath } from './adapters/sqlite/database.ts'
 import { loadConfig } from './config.ts'
-import { findStepFiles, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
+import { findStepFiles, isStepFile, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
+import { lookAlikeHints } from './discovery/look-alikes.ts'
 import type { LoadedStep, StepLoader } from './discovery/loaded-step.ts'
 import { createLanguageHost, type BundledLanguage, type LanguageHost } from './languages/index.ts'
 import { createLogger, type Logger } from './observability/logger.ts'
@@ -39,7 +40,7 @@ export interface ProjectOptions {
    * Step modules imported ahead of time, by path relative to `root`, and the project's config:
    * compiled executables pass them so that no file is scanned or imported at run time.
    */
-  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig; languages?: Record<string, BundledLanguage> }
+  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig; languages?: Record<string, BundledLanguage>; /** Files embedded in the executable (their `/$bunfs/root/…` paths). */ files?: readonly string[] }
   /** Plugins added unless the project's config lists one of the same name (`motia dev` adds the console). */
   defaultPlugins?: MotiaPlugin[]
 }
@@ -108,6 +109,7 @@ export async function discoverSteps(project: Project, previous: readonly LoadedS
   const result = await loadSteps({ root, files, loaders, triggerTypes, previous })
   const unsupported = bundled ? [] : unsupportedStepFiles(root, loaders)
   result.warnings.unshift(...unsupported.map((file) => `[motia] ${relative(root, file)} is not loaded: no loader handles this kind of step file`))
+  if (!bundled) result.warnings.push(...lookAlikeHints(root, isStepFile))
   return result
 }
 

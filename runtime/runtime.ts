@@ -11,6 +11,9 @@ import type { LoadResult } from './discovery/load-steps.ts'
 import { forgetProjectModules } from './discovery/module-loader.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createHttpServer, type HttpServer } from './http/server.ts'
+import { createPublicFiles } from './http/public-files.ts'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { createLogger, jsonSink, prettySink, type Logger, type LogSink } from './observability/logger.ts'
 import { mountPluginRoutes, transformLogSink, transformTraces } from './plugin-host.ts'
 import { discoverSteps, discoverStreams, loadFailure, readProject, withLanguages, type ProjectOptions } from './project.ts'
@@ -21,9 +24,11 @@ import { createFlowContext, type ContextDeps } from './run/context.ts'
 import { createRunner } from './run/runner.ts'
 import { shutdown } from './shutdown.ts'
 import { createStreamsFeature, type StreamsFeature } from './streams/index.ts'
+import { createStreamsContext } from './streams/api.ts'
+import { bindIdleStreams } from './step/module-context.ts'
 import { checkEnqueueMessage, publishTo, unknownTopic } from './topics.ts'
 import type { EnqueueMessage } from './types/context.ts'
-import type { MotiaConfig, MotiaRuntime } from './types/runtime.ts'
+import type { MotiaConfig, MotiaRuntime, ResolvedConfig } from './types/runtime.ts'
 
 export interface RuntimeOptions extends ProjectOptions {
   mode?: MotiaRuntime['mode']
@@ -62,15 +67,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (events.heard('log')) events.emit('log', entry)
   }
   const logger = createLogger(logSink, { level: config.logLevel })
+  for (const notice of config.notices) logger[notice.level](notice.msg)
   const project = withLanguages(read, logger)
   const { languages } = project
   const { adapters, lock } = await openServerAdapters(root, config, { ...config.adapters, ...options.adapters }, mode, logger)
   const { queue, state, cronLock } = adapters
   const traces = transformTraces(plugins, adapters.traces)
-  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger })
+  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger, statics: publicFilesOf(root, config, mode, options.bundle) })
   const registry = createRegistry({ triggerTypes: project.triggerTypes, queue, logger, plugins, events })
   const publish = (message: EnqueueMessage, traceId: string) => publishTo(registry.topics(), queue, message, traceId, logger)
-  const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
+  const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, topics: () => registry.topics().keys(), onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
   const runner = createRunner({ traces, logger, plugins, extendContext: project.extendContext, context: (run) => createFlowContext(contextDeps, run) })
   // Streams: the hub feeds stream triggers through 'stream:change'; the socket endpoint is mounted on the server.
   const streaming = createStreamsFeature({
@@ -84,6 +90,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     limits: config.streams,
   })
   contextDeps.streams = streaming.hub
+  // Motia's `new Stream(config)` objects, called outside a run, use the project's streams.
+  const unbindStreams = bindIdleStreams(createStreamsContext(streaming.hub, () => {}))
   streaming.hub.onChange((change) => events.emit('stream:change', change, { traceId: change.traceId }))
   server.websocket(streaming.sockets)
   let setupDone = false
@@ -107,9 +115,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
       const streams = await discoverStreams(project)
       await streaming.swap(streams.streams)
+      for (const warning of streams.warnings) logger.warn(warning)
       refuseOrLog(logger, mode, streams.errors)
       const steps = await discoverSteps(project, registry.known())
       for (const warning of steps.warnings) logger.warn(warning)
+      events.emit('steps:problems', { errors: [...streams.errors, ...steps.errors], warnings: steps.warnings })
       refuseOrLog(logger, mode, steps.errors, true)
       await registry.swap(steps.steps, steps.kept, runtime)
       return steps
@@ -129,12 +139,24 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       lock?.update({ url: server.url()! })
       return server.url()!
     },
-    stop: () => shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, runner, plugins, languages, adapters, lock, logger }),
+    stop: () => {
+      unbindStreams()
+      return shutdown({ timeoutMs: config.shutdownTimeoutMs, events, server, streaming, registry, runner, plugins, languages, adapters, lock, logger })
+    },
   }
   return runtime
 }
 
 // --- internal ---
+
+/** The `public/` folder's server (from the executable's embedded copy when bundled), or undefined when there is none. */
+function publicFilesOf(root: string, config: ResolvedConfig, mode: MotiaRuntime['mode'], bundle: RuntimeOptions['bundle']) {
+  const options = config.http.public
+  if (!options) return undefined
+  const dir = bundle ? `/$bunfs/root/${options.dir.replace(/^\.\//, '').replace(/\/$/, '')}` : resolve(root, options.dir)
+  if (bundle ? !bundle.files?.some((file) => file.startsWith(`${dir}/`)) : !existsSync(dir)) return undefined
+  return createPublicFiles({ dir, dev: mode === 'dev', maxAge: options.maxAge })
+}
 
 /**
  * What a load found wrong: `motia start` refuses to run with it (the first error, or all of them

@@ -35,6 +35,60 @@ describe('runWithTimeout', () => {
   })
 })
 
+describe('runs sharing one timeout length (one timer for all of them)', () => {
+  test('only the runs still going at their deadline time out, each once, oldest first', async () => {
+    const outcomes: Array<{ name: string; error: unknown }> = []
+    const hung = ['a', 'b', 'c']
+    const all = Promise.withResolvers<void>()
+    const record = (name: string) => (error: unknown) => {
+      outcomes.push({ name, error })
+      if (outcomes.length === 3 + 200) all.resolve()
+    }
+    // Generous: the quick runs must end before the deadline even on a loaded machine.
+    runWithTimeout(() => new Promise(() => {}), 2000, record('a'))
+    for (let i = 0; i < 200; i++) runWithTimeout(() => Bun.sleep(1), 2000, record(`quick-${i}`))
+    runWithTimeout(() => new Promise(() => {}), 2000, record('b'))
+    runWithTimeout(() => new Promise(() => {}), 2000, record('c'))
+    await all.promise
+    expect(outcomes.filter((o) => o.error instanceof TimeoutError).map((o) => o.name)).toEqual(hung)
+    expect(outcomes.filter((o) => o.error === undefined)).toHaveLength(200)
+  })
+
+  test('a run started while an expiry is reported still times out at its own deadline', async () => {
+    const order: string[] = []
+    const done = Promise.withResolvers<void>()
+    const hang = () => new Promise(() => {})
+    // The second starts well after the first and well before the first expires, so its deadline
+    // falls between the first's and the third's, and is still ahead when the first expires.
+    runWithTimeout(hang, 400, () => {
+      order.push('first')
+      // Started from inside the first one's expiry, as a queue starts its next message.
+      runWithTimeout(hang, 400, () => {
+        order.push('third')
+        done.resolve()
+      })
+    })
+    await Bun.sleep(100)
+    runWithTimeout(hang, 400, () => order.push('second'))
+    await done.promise
+    expect(order).toEqual(['first', 'second', 'third'])
+  })
+
+  test('finished runs leave no timer behind: a process whose runs ended exits by itself', async () => {
+    const script = `
+      const { runWithTimeout } = await import(${JSON.stringify(`${import.meta.dir}/timeout.ts`)})
+      let finished = 0
+      for (let i = 0; i < 100; i++) runWithTimeout(() => Bun.sleep(1), 3_600_000, () => finished++)
+      runWithTimeout(() => 'sync', 3_600_000, () => finished++)
+      process.on('beforeExit', () => console.log('exiting after', finished))
+    `
+    const child = Bun.spawn([process.execPath, '-e', script], { stdout: 'pipe', stderr: 'inherit' })
+    const [out, code] = await Promise.all([new Response(child.stdout).text(), child.exited])
+    expect(code).toBe(0)
+    expect(out.trim()).toBe('exiting after 101')
+  }, 30_000)
+})
+
 describe('withTimeout', () => {
   test('resolves with the value, or rejects with a TimeoutError', async () => {
     expect(await withTimeout(async () => 7, 1000)).toBe(7)

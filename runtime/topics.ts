@@ -8,6 +8,7 @@ import { MotiaError, ValidationError } from './errors.ts'
 import { checkPublishOptions, type QueueAdapter } from './adapters/queue/types.ts'
 import type { Logger } from './observability/logger.ts'
 import type { LoadedStep } from './discovery/loaded-step.ts'
+import { closest } from './suggest.ts'
 import { compileSchema, formatIssues, type Validate } from './step/schema.ts'
 import type { EnqueueMessage, FiredTrigger, QueueTriggerConfig } from './types/context.ts'
 
@@ -43,10 +44,13 @@ export function indexTopics(steps: readonly LoadedStep[]): TopicIndex {
 export async function publishTo(topics: TopicIndex, queue: QueueAdapter, message: EnqueueMessage, traceId: string, logger: Logger): Promise<string[]> {
   const subscribers = topics.get(message.topic) ?? []
   if (subscribers.length === 0) {
-    logger.warn(`enqueue to "${message.topic}" reached no subscriber: add a queue step for "${message.topic}"`, { traceId, topic: message.topic })
+    const near = closest(message.topic, topics.keys())
+    const fix = near ? `did you mean "${near}" (subscribed by ${subscriberNames(topics, near)})? Enqueue { topic: '${near}' }` : `add a queue step for "${message.topic}"`
+    logger.warn(`enqueue to "${message.topic}" reached no subscriber: ${fix}`, { traceId, topic: message.topic })
     return []
   }
-  await checkMessage(message.topic, subscribers, message.data)
+  // Most topics have no input schema: no check, and no await for one.
+  if (subscribers.some((s) => s.validate)) await checkMessage(message.topic, subscribers, message.data)
   const names = subscribers.map((s) => s.step.name)
   await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id })
   return names
@@ -54,7 +58,16 @@ export async function publishTo(topics: TopicIndex, queue: QueueAdapter, message
 
 /** The refusal of an enqueue from outside a step (runtime, CLI) to a topic no step subscribes to. */
 export function unknownTopic(topics: TopicIndex, topic: string): MotiaError {
-  return new MotiaError(`[motia] no step subscribes to topic "${topic}"; known topics: ${[...topics.keys()].join(', ') || 'none'}`, { code: 'UNKNOWN_TOPIC', status: 404 })
+  const near = closest(topic, topics.keys())
+  const known = [...topics.keys()].join(', ') || 'none'
+  const message = near ? `no step subscribes to topic "${topic}". Did you mean "${near}"? Known topics: ${known}` : `no step subscribes to topic "${topic}"; known topics: ${known}`
+  return new MotiaError(`[motia] ${message}`, { code: 'UNKNOWN_TOPIC', status: 404 })
+}
+
+/** `step "A"` or `steps "A", "B"`: who subscribes to `topic`. */
+export function subscriberNames(topics: TopicIndex, topic: string): string {
+  const names = (topics.get(topic) ?? []).map((s) => `"${s.step.name}"`)
+  return `${names.length === 1 ? 'step' : 'steps'} ${names.join(', ')}`
 }
 
 /**

@@ -1,4 +1,8 @@
-/** `motia dev`: serve with hot reload, and keep types.d.ts current. */
+/**
+ * `motia dev`: serve with hot reload, and keep types.d.ts current. A change to `motia.config.ts`,
+ * an `.env` file or `package.json` (a plugin added or removed) restarts the runtime, as Vite
+ * restarts its server: step edits reload in place, what the runtime is built from rebuilds it.
+ */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
@@ -12,12 +16,30 @@ export default defineCommand({
   dir: true,
   examples: ['motia dev', 'motia dev -p 4000'],
   async run(opts: { port?: number; host?: string; dir: string }) {
-    const [{ serve }, { watchProject }, types] = await Promise.all([import('../serve.ts'), import('../../runtime/watch.ts'), import('../generate/types.ts')])
-    const { runtime, stopped } = await serve({ root: resolve(opts.dir), mode: 'dev', port: opts.port, host: opts.host })
+    const [{ serve }, { watchProject }, types, { createEnvFiles }] = await Promise.all([
+      import('../serve.ts'),
+      import('../../runtime/watch.ts'),
+      import('../generate/types.ts'),
+      import('../env-files.ts'),
+    ])
+    const root = resolve(opts.dir)
+    const envFiles = createEnvFiles(root)
+    const served = await serve({ root, mode: 'dev', port: opts.port, host: opts.host })
     // Its module is imported before serving, so the file is written as soon as the server listens.
-    keepTypesCurrent(runtime, types)
-    watchProject(runtime)
-    return stopped
+    let stopTypes = keepTypesCurrent(served.runtime, types)
+    watchProject(() => served.runtime, {
+      ready: served.idle,
+      onConfigChange: (files) => {
+        const keys = envFiles.reload()
+        if (keys.length) served.runtime.logger.info(`environment from .env files: ${keys.join(', ')} changed`)
+        void served.restart(files).then((next) => {
+          if (!next) return
+          stopTypes()
+          stopTypes = keepTypesCurrent(next, types)
+        })
+      },
+    })
+    return served.stopped
   },
 })
 
@@ -29,7 +51,7 @@ export default defineCommand({
  * changed, which happens when subscribers come, go or change topic; the watcher ignores `.d.ts`
  * files, so writing never causes a reload.
  */
-function keepTypesCurrent(runtime: Runtime, { generateTypes, typesFile, writeIfChanged }: typeof import('../generate/types.ts')): void {
+function keepTypesCurrent(runtime: Runtime, { generateTypes, typesFile, writeIfChanged }: typeof import('../generate/types.ts')): () => void {
   const file = join(runtime.root, typesFile)
   const refresh = (steps: readonly LoadedStep[]) => {
     if (!existsSync(file) && !existsSync(join(runtime.root, 'tsconfig.json'))) return
@@ -40,5 +62,5 @@ function keepTypesCurrent(runtime: Runtime, { generateTypes, typesFile, writeIfC
     }
   }
   refresh(runtime.steps())
-  runtime.on('steps:loaded', refresh)
+  return runtime.on('steps:loaded', refresh)
 }

@@ -70,3 +70,23 @@ test('identifiers come from package names', () => {
   expect(identifier('@acme/queue-tools')).toBe('queueToolsPlugin')
   expect(identifier('audit-plugin')).toBe('auditPlugin')
 })
+
+test("keeps the file's style: double quotes, semicolons and four spaces stay; no blank line between imports", () => {
+  const styled = `import { defineConfig } from "motia";\n\nexport default defineConfig({\n    http: { port: 4000 },\n});\n`
+  const out = addPlugin(styled, mqtt)
+  expect(out).toBe(`import { defineConfig } from "motia";\nimport mqttPlugin from "motia/plugins/mqtt";\n\nexport default defineConfig({\n    http: { port: 4000 },\n    plugins: [mqttPlugin({\n        url: "mqtt://a:1883",\n    })],\n});\n`)
+})
+
+test("keeps the file's style: single quotes and no semicolons stay so", () => {
+  const out = addPlugin(`import { defineConfig } from 'motia'\n\nexport default defineConfig({\n  http: { port: 4000 },\n})\n`, mqtt)
+  expect(out).toContain(`import { defineConfig } from 'motia'\nimport mqttPlugin from 'motia/plugins/mqtt'\n`)
+  expect(out).not.toContain(';')
+})
+
+test('options a first-party plugin reads from the environment are written as its docs show', () => {
+  const env = { url: { variable: 'MQTT_URL', fallback: 'mqtt://localhost:1883' } }
+  expect(addPlugin(newConfigSource, { ...mqtt, options: {}, env })).toContain(`mqttPlugin({\n    url: process.env.MQTT_URL ?? 'mqtt://localhost:1883'\n  })`)
+  expect(addPlugin(newConfigSource, { ...mqtt, env })).toContain(`url: process.env.MQTT_URL ?? 'mqtt://a:1883'`)
+  const doubled = `import { defineConfig } from "motia";\n\nexport default defineConfig({});\n`
+  expect(addPlugin(doubled, { ...mqtt, env })).toContain(`url: process.env.MQTT_URL ?? "mqtt://a:1883"`)
+})

@@ -16,6 +16,8 @@ export interface PluginEntry {
   local: string
   /** Call the export with these options; `undefined` for a plain plugin object. */
   options: Record<string, unknown> | undefined
+  /** Options read from the environment: written as `process.env.<variable> ?? <the option's value, or fallback>`. */
+  env?: Record<string, { variable: string; fallback: string }>
 }
 
 /** One entry of `plugins: [...]`, with where its import comes from (when it is imported). */
@@ -37,7 +39,8 @@ export function addPlugin(source: string, entry: PluginEntry): string {
   if (config.plugins === undefined) config.plugins = []
   const plugins = config.plugins
   if (!Array.isArray(plugins) && plugins.$type !== 'array') throw new UsageError('[motia] plugins in motia.config.ts is not an array literal: add the plugin by hand')
-  const item = entry.options === undefined ? builders.raw(local) : builders.functionCall(local, ...(Object.keys(entry.options).length ? [entry.options] : []))
+  const options = entry.options && entry.env ? fromEnvironment(entry.options, entry.env, styleOf(source).quote) : entry.options
+  const item = options === undefined ? builders.raw(local) : builders.functionCall(local, ...(Object.keys(options).length ? [options] : []))
   const at = entries(plugins).findIndex((e) => e.local === local)
   if (at >= 0) {
     const current = plugins[at] as { $type?: string; $args?: unknown[] }
@@ -124,8 +127,56 @@ function freeName(mod: ProxifiedModule, wanted: string): string {
   return name
 }
 
-/** Keeps the file's own ending: recast drops the last newline. */
+/** `options` with the ones the environment gives turned into `process.env.X ?? 'value'` expressions. */
+function fromEnvironment(options: Record<string, unknown>, env: NonNullable<PluginEntry['env']>, quote: 'single' | 'double'): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...options }
+  for (const [key, { variable, fallback }] of Object.entries(env)) {
+    const value = options[key] ?? fallback
+    if (typeof value !== 'string') continue
+    const literal = quote === 'single' ? `'${JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'` : JSON.stringify(value)
+    out[key] = builders.raw(`process.env.${variable} ?? ${literal}`)
+  }
+  return out
+}
+
+/**
+ * Prints the edited module in the file's own style: its quotes, indentation and semicolons (recast
+ * guesses them poorly), no blank lines wedged between imports or before `plugins`, and its last
+ * newline (recast drops it).
+ */
 function finish(mod: ProxifiedModule, original: string): string {
-  const code = mod.generate().code
+  const style = styleOf(original)
+  let code = mod.generate({ format: { quote: style.quote, tabWidth: style.tabWidth, useTabs: style.useTabs, wrapColumn: 100 } }).code
+  const kept = new Set(original.split('\n'))
+  const lines = code.split('\n')
+  const out: string[] = []
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!
+    const isNew = !kept.has(line)
+    // A blank line recast put before a line it added, between imports or before `plugins`.
+    const next = lines[i + 1] ?? ''
+    if (line.trim() === '' && !kept.has(next) && ((/^import /.test(out.at(-1) ?? '') && /^import /.test(next)) || /^\s*plugins:/.test(next))) continue
+    if (isNew && !style.semi && /;$/.test(line) && !/^\s*for\s*\(/.test(line)) line = line.slice(0, -1)
+    out.push(line)
+  }
+  code = out.join('\n')
   return original.endsWith('\n') && !code.endsWith('\n') ? `${code}\n` : code
+}
+
+/** The quotes, indentation and semicolons `source` uses (a new file: single quotes, two spaces, none). */
+function styleOf(source: string): { quote: 'single' | 'double'; tabWidth: number; useTabs: boolean; semi: boolean } {
+  const singles = source.match(/(^|[\s(,[{:=])'/gm)?.length ?? 0
+  const doubles = source.match(/(^|[\s(,[{:=])"/gm)?.length ?? 0
+  const indents = source.split('\n').map((line) => /^([ \t]+)\S/.exec(line)?.[1]).filter((i): i is string => i !== undefined)
+  const useTabs = indents.length > 0 && indents.filter((i) => i.startsWith('\t')).length > indents.length / 2
+  const spaces = indents.filter((i) => !i.startsWith('\t')).map((i) => i.length)
+  const statements = source.split('\n').filter((line) => /^(import|export)\b/.test(line) && !/[{,(\[]$/.test(line.trim()))
+  const closing = source.split('\n').filter((line) => /^[})\]]+[)\]]*;?$/.test(line.trim()) && !/^\s/.test(line))
+  const ended = [...statements, ...closing]
+  return {
+    quote: doubles > singles ? 'double' : 'single',
+    tabWidth: spaces.length ? Math.min(...spaces) : 2,
+    useTabs,
+    semi: ended.length > 0 && ended.filter((line) => line.trimEnd().endsWith(';')).length > ended.length / 2,
+  }
 }

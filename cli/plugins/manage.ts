@@ -11,12 +11,13 @@ import { MotiaError, errorMessage } from '../../runtime/errors.ts'
 import { UsageError } from '../errors.ts'
 import { describePlugin } from '../../runtime/plugin-host.ts'
 import { printJson, printTable } from '../output.ts'
+import { readProjectLock } from '../../runtime/project-lock.ts'
 import { createProgress } from '../progress.ts'
 import { addPlugin, listPlugins, newConfigSource, removePlugin } from './config-edit.ts'
 import { inspectPlugin } from './inspect.ts'
 import { parseOptions } from './options.ts'
 import { detectPackageManager, installFiles, installPackages } from './install.ts'
-import { parseSpec } from './spec.ts'
+import { firstPartyEnv, parseSpec } from './spec.ts'
 
 interface AddOptions {
   dir: string
@@ -45,7 +46,8 @@ export async function add(spec: string, opts: AddOptions): Promise<void> {
     const specifier = parsed.kind === 'path' ? join(root, parsed.importFrom) : parsed.importFrom
     const { plugin, exportName, factory } = await inspectPlugin(specifier, root, options, spec)
     const before = snapshot.get(basename(file))
-    const next = addPlugin(before ?? newConfigSource, { importFrom: parsed.importFrom, exportName, local: parsed.local, options: factory ? (options ?? {}) : undefined })
+    const env = parsed.kind === 'first-party' ? firstPartyEnv[spec] : undefined
+    const next = addPlugin(before ?? newConfigSource, { importFrom: parsed.importFrom, exportName, local: parsed.local, options: factory ? (options ?? {}) : undefined, env })
     if (next === before) {
       progress.done(`${plugin.name} is already in ${basename(file)} with these options: nothing to change`)
       return
@@ -54,6 +56,7 @@ export async function add(spec: string, opts: AddOptions): Promise<void> {
     progress.phase(`loading ${basename(file)}`)
     await loadConfig(root, {}, {})
     progress.done(`added plugin "${plugin.name}" (${parsed.importFrom}) to ${basename(file)}${summary(describePlugin(plugin))}`)
+    process.stdout.write(`  ${whatHappensNext(root)}\n`)
   } catch (error) {
     snapshot.restore()
     progress.failed(`could not add ${spec}`)
@@ -98,6 +101,14 @@ export async function remove(name: string, opts: { dir: string }): Promise<void>
 }
 
 // --- internal ---
+
+/** What becomes of the added plugin: a running `motia dev` restarts by itself, anything else on its next start. */
+function whatHappensNext(root: string): string {
+  const server = readProjectLock(root)
+  if (server?.mode === 'dev') return `motia dev (pid ${server.pid}) restarts its runtime by itself to load it`
+  if (server) return `restart motia ${server.mode} (pid ${server.pid}) to load it`
+  return 'it loads with the next motia dev or motia start'
+}
 
 function configFile(root: string): string {
   return configFiles.map((f) => join(root, f)).find((f) => existsSync(f)) ?? join(root, 'motia.config.ts')

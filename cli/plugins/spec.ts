@@ -32,6 +32,16 @@ export const firstParty: Record<string, string[]> = {
   ],
 }
 
+/**
+ * The options of first-party plugins that their docs read from the environment, with the value
+ * used when the variable is unset: `add` writes them as `process.env.MQTT_URL ?? '<value>'`.
+ */
+export const firstPartyEnv: Record<string, Record<string, { variable: string; fallback: string }>> = {
+  mqtt: { url: { variable: 'MQTT_URL', fallback: 'mqtt://localhost:1883' } },
+  amqp: { url: { variable: 'AMQP_URL', fallback: 'amqp://localhost:5672' } },
+  otel: { endpoint: { variable: 'OTEL_ENDPOINT', fallback: 'http://localhost:4318' } },
+}
+
 export async function parseSpec(spec: string, root: string): Promise<PluginSpec> {
   if (firstParty[spec]) {
     const deps = pkg.devDependencies as Record<string, string>

@@ -1,8 +1,10 @@
 /**
  * Serves the prebuilt UI (`dist/console.html`, one file with its script and styles, built by
  * `npm run build:console`) at `/__motia/`, read and compressed on the first request, not at start.
- * `/` redirects to it while no step answers `GET /`.
+ * `/` redirects to it while no step answers `GET /` and the project has no `public/index.html`.
  */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { LoadedStep, MotiaRuntime } from 'motia'
 // A path, not the content: nothing is read until the page is asked for. `bun build --compile`
 // embeds the file, so a compiled executable that enables the console serves it too.
@@ -41,7 +43,10 @@ export function registerAssets(runtime: MotiaRuntime): Assets {
   let removeRedirect: (() => void) | undefined
   return {
     redirectRoot(steps) {
-      const owned = steps.some((s) => s.triggers.some((t) => t.type === 'http' && (t as { method?: unknown }).method === 'GET' && (t as { path?: unknown }).path === '/'))
+      // A step on GET / or a public/index.html owns the root; the console only fills an empty one.
+      const publicDir = runtime.config.http.public?.dir
+      const page = publicDir !== undefined && existsSync(resolve(runtime.root, publicDir, 'index.html'))
+      const owned = page || steps.some((s) => s.triggers.some((t) => t.type === 'http' && (t as { method?: unknown }).method === 'GET' && (t as { path?: unknown }).path === '/'))
       if (owned) {
         removeRedirect?.()
         removeRedirect = undefined

@@ -11,8 +11,10 @@
  */
 import { z } from 'zod'
 import type { JsonSchema, Schema } from '../step/schema.ts'
-import type { Handlers, StepConfig } from '../step/types.ts'
-import type { HttpMethod, HttpTriggerConfig, QueueOptions } from '../types/context.ts'
+import { ConfigError, MotiaError } from '../errors.ts'
+import type { TypedJsonSchema } from '../step/json-schema-type.ts'
+import type { HandlerInput, Handlers, StepConfig } from '../step/types.ts'
+import type { FlowContext, HttpMethod, HttpTriggerConfig, QueueOptions } from '../types/context.ts'
 import type { TriggerCondition } from '../types/context.ts'
 
 /** What `http()` takes besides method and path. */
@@ -84,10 +86,69 @@ export function step<const C extends StepConfig>(config: C, handler?: Handlers<C
   return { config, handle: (h: Handlers<C>) => ({ config, handler: h }) }
 }
 
+/** One handler per trigger type of a multi-trigger step; cron's gets the context only. */
+export interface TriggerHandlers<C extends StepConfig> {
+  http?: (input: HandlerInput<C>, ctx: FlowContext) => Promise<unknown>
+  queue?: (input: HandlerInput<C>, ctx: FlowContext) => Promise<unknown>
+  state?: (input: HandlerInput<C>, ctx: FlowContext) => Promise<unknown>
+  stream?: (input: HandlerInput<C>, ctx: FlowContext) => Promise<unknown>
+  cron?: (ctx: FlowContext) => Promise<unknown>
+}
+
+/** Motia's `multiTriggerStep(config)`: `.onHttp(h).onQueue(h)…handlers()`, or `.handlers({ http, queue })`. */
+export interface MultiTriggerStepBuilder<C extends StepConfig> {
+  config: C
+  handlers(handlers?: TriggerHandlers<C>): StepDefinition<C>
+  onHttp(handler: NonNullable<TriggerHandlers<C>['http']>): MultiTriggerStepBuilder<C>
+  onQueue(handler: NonNullable<TriggerHandlers<C>['queue']>): MultiTriggerStepBuilder<C>
+  onCron(handler: NonNullable<TriggerHandlers<C>['cron']>): MultiTriggerStepBuilder<C>
+  onState(handler: NonNullable<TriggerHandlers<C>['state']>): MultiTriggerStepBuilder<C>
+  onStream(handler: NonNullable<TriggerHandlers<C>['stream']>): MultiTriggerStepBuilder<C>
+}
+
 /**
- * A JSON Schema made from a zod schema (draft-07, as Motia makes it). Validation then follows the
- * JSON Schema; the handler's input type stays unknown, as for any JSON Schema.
+ * A step with one handler per trigger type (Motia 1.0). A trigger with no handler fails its run
+ * with an error naming the handlers there are, as in Motia.
  */
-export function jsonSchema(schema: z.ZodType): JsonSchema {
-  return z.toJSONSchema(schema, { target: 'draft-7' }) as JsonSchema
+export function multiTriggerStep<const C extends StepConfig>(config: C): MultiTriggerStepBuilder<C> {
+  const collected: Record<string, (...args: unknown[]) => Promise<unknown>> = {}
+  const handler = (async (input: unknown, ctx: FlowContext) => {
+    const type = ctx.trigger.type
+    const chosen = collected[type]
+    if (!chosen) throw new MotiaError(`[motia] step "${config.name}": no handler for the ${type} trigger (handlers: ${Object.keys(collected).join(', ') || 'none'}): add .on${type[0]!.toUpperCase()}${type.slice(1)}(handler)`)
+    return type === 'cron' ? chosen(ctx) : chosen(input, ctx)
+  }) as unknown as Handlers<C>
+  const on = (type: string) => (fn: (...args: never[]) => Promise<unknown>) => {
+    collected[type] = fn as (...args: unknown[]) => Promise<unknown>
+    return builder
+  }
+  const builder: MultiTriggerStepBuilder<C> = {
+    config,
+    handlers(handlers) {
+      Object.assign(collected, handlers ?? {})
+      return { config, handler }
+    },
+    onHttp: on('http'),
+    onQueue: on('queue'),
+    onCron: on('cron'),
+    onState: on('state'),
+    onStream: on('stream'),
+  }
+  return builder
+}
+
+/**
+ * Motia's `jsonSchema()`: a zod schema as a JSON Schema (draft-07, as Motia makes it), still typed
+ * by the zod schema; or a literal JSON Schema, typed by what it describes (as json-schema-to-ts
+ * reads it). Validation then follows the JSON Schema.
+ *
+ * @example
+ * queue('order.placed', { input: jsonSchema({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }) })
+ */
+export function jsonSchema<const S extends z.ZodType | JsonSchema>(schema: S): S extends z.ZodType ? JsonSchema & TypedJsonSchema<z.output<S>> : S {
+  if (schema instanceof z.ZodType) return z.toJSONSchema(schema, { target: 'draft-7' }) as never
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new ConfigError(`[motia] jsonSchema() takes a zod schema or a JSON Schema object, e.g. jsonSchema({ type: 'object', properties: { id: { type: 'string' } } })`)
+  }
+  return schema as never
 }

@@ -154,7 +154,7 @@ describe('http input', () => {
 })
 
 describe('multi-trigger helpers', () => {
-  test('ctx.match, ctx.getData and ctx.is pick by the trigger that fired; match without a fitting handler is an error', async () => {
+  test('ctx.match, ctx.getData and ctx.is pick by the trigger that fired; an http request a match leaves unanswered gets a 500 and the log says why', async () => {
     const t = await start({
       'steps/process.step.ts': `
         import { http, queue, step } from 'motia'
@@ -184,6 +184,31 @@ describe('multi-trigger helpers', () => {
     expect(await t.runtime.state.get('seen', 'queue')).toEqual({ data: { job: 'j2' }, isHttp: false, isQueue: true })
     expect((await t.request('GET', '/only')).status).toBe(500)
     expect(errorsOf(t).join('\n')).toContain('ctx.match() has no "http" handler and no default')
+  })
+
+  test('ctx.match with no handler for the trigger and no default resolves undefined, as in Motia, with one warning per step', async () => {
+    const t = await start({
+      'steps/half.step.ts': `
+        import { http, queue, step } from 'motia'
+        export const { config, handler } = step({ name: 'Half', triggers: [http('POST', '/half'), queue('half')] }, async (_input, ctx) => {
+          const result = await ctx.match({ http: async () => ({ status: 200, body: { ok: true } }) })
+          await ctx.state.update('half', ctx.trigger.type, [{ type: 'increment', path: 'runs' }])
+          await ctx.state.set('half-result', ctx.trigger.type, { undefinedResult: result === undefined })
+          return result
+        })
+      `,
+    })
+    await t.runtime.enqueue({ topic: 'half', data: { n: 1 } })
+    await t.runtime.enqueue({ topic: 'half', data: { n: 2 } })
+    await t.waitFor(async () => (await t.runtime.state.get<{ runs: number }>('half', 'queue'))?.runs === 2)
+    expect(await t.runtime.state.get('half-result', 'queue')).toEqual({ undefinedResult: true })
+    const warnings = t.logs.filter((l) => l.level === 'warn' && l.msg.includes('ctx.match() has no "queue" handler'))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]!.msg).toContain('step "Half"')
+    expect(warnings[0]!.msg).toContain('resolved undefined: add queue: async (input) => { ... } or default')
+    // Neither run failed: no retry, nothing dead-lettered, no error logged.
+    expect(errorsOf(t)).toEqual([])
+    expect(await (await t.request('POST', '/half', {})).json()).toEqual({ ok: true })
   })
 
   test('ctx.match runs the handler of the trigger that fired and nothing else; default only for triggers without one', async () => {
@@ -289,5 +314,91 @@ describe('module-level context', () => {
     const logs = t.logs.filter((l) => l.msg === 'working')
     expect(logs.every((l) => l.step === 'Mod' && typeof l.traceId === 'string')).toBe(true)
     expect(new Set(logs.map((l) => l.traceId)).size).toBe(5)
+  })
+})
+
+describe('new Stream(config) (Motia ≥ 1.0.3)', () => {
+  const streamFile = `
+    import { Stream } from 'motia'
+    import { z } from 'zod'
+    export const config = { name: 'note', schema: z.object({ text: z.string() }) }
+    export const note = new Stream(config)
+  `
+
+  test('a step writes through the object: validated, traced in its span, and readable outside any run', async () => {
+    const t = await start({
+      'steps/note.stream.ts': streamFile,
+      'steps/write.step.ts': `
+        import { http, step } from 'motia'
+        import { note } from './note.stream'
+        export const { config, handler } = step({ name: 'Write', triggers: [http('POST', '/notes/:id')] }, async (req) => {
+          await new Promise((resolve) => setTimeout(resolve, 1))
+          const { new_value } = await note.set('all', req.pathParams.id, { text: String(req.body.text) })
+          return { status: 201, body: { item: new_value, count: (await note.list('all')).length } }
+        })
+      `,
+      'steps/bad.step.ts': `
+        import { http, step } from 'motia'
+        import { note } from './note.stream'
+        export const { config, handler } = step({ name: 'Bad', triggers: [http('POST', '/bad')] }, async () => {
+          await note.set('all', 'x', { text: 42 })
+          return { status: 200, body: {} }
+        })
+      `,
+    })
+    const res = await t.request('POST', '/notes/n1', { text: 'hi' })
+    expect(res.status).toBe(201)
+    expect(await res.json()).toEqual({ item: { id: 'n1', text: 'hi' }, count: 1 })
+    const trace = t.runtime.traces.get(res.headers.get('x-trace-id')!)!
+    const ops = trace.spans.flatMap((span) => span.events).filter((event) => event.type === 'stream')
+    expect(ops.map((event) => (event as { op: string }).op)).toEqual(['set', 'getGroup'])
+    // An item that fails the schema is refused as through ctx.streams.note.
+    const bad = await t.request('POST', '/bad', {})
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: string }).error).toContain('stream "note" (steps/note.stream.ts): item all/x does not match the schema')
+    // Outside a run (module top level, a timer, a stream hook): the project's streams.
+    const { note } = (await import(`${t.runtime.root}/steps/note.stream.ts`)) as { note: { get(g: string, id: string): Promise<unknown> } }
+    expect(await note.get('all', 'n1')).toEqual({ id: 'n1', text: 'hi' })
+  })
+
+  test('a stream file exporting only the object defines the stream; an object of an undefined stream says which file to add', async () => {
+    const t = await start({
+      'steps/only.stream.ts': `
+        import { Stream } from 'motia'
+        import { z } from 'zod'
+        export const only = new Stream({ name: 'only', schema: z.object({ n: z.number() }) })
+      `,
+      'steps/use.step.ts': `
+        import { http, step, Stream } from 'motia'
+        import { z } from 'zod'
+        import { only } from './only.stream'
+        const ghost = new Stream({ name: 'ghost', schema: z.object({}) })
+        export const { config, handler } = step({ name: 'Use', triggers: [http('POST', '/use')] }, async (req) => {
+          if (req.body.ghost) await ghost.set('g', 'x', {})
+          return { status: 200, body: (await only.set('g', 'a', { n: 1 })).new_value }
+        })
+      `,
+    })
+    expect(await (await t.request('POST', '/use', {})).json()).toEqual({ id: 'a', n: 1 })
+    expect((await t.request('POST', '/use', { ghost: true })).status).toBe(500)
+    expect(errorsOf(t).join('\n')).toContain('stream "ghost" is not defined in this project: export its config from a *.stream.ts file')
+  })
+
+  test('multiTriggerStep runs the handler of the trigger that fired; a trigger without one fails its run naming the handlers', async () => {
+    const t = await start({
+      'steps/multi.step.ts': `
+        import { http, multiTriggerStep, queue } from 'motia'
+        export const { config, handler } = multiTriggerStep({ name: 'Multi', triggers: [http('POST', '/multi'), queue('multi')] })
+          .onHttp(async (req, ctx) => {
+            await ctx.state.set('multi', 'http', req.body)
+            return { status: 200, body: { via: ctx.trigger.type } }
+          })
+          .handlers()
+      `,
+    })
+    expect(await (await t.request('POST', '/multi', { a: 1 })).json()).toEqual({ via: 'http' })
+    expect(await t.runtime.state.get('multi', 'http')).toEqual({ a: 1 })
+    await t.runtime.enqueue({ topic: 'multi', data: {} })
+    await t.waitFor(() => errorsOf(t).some((e) => e.includes('no handler for the queue trigger (handlers: http): add .onQueue(handler)')))
   })
 })

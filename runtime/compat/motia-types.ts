@@ -5,11 +5,11 @@
  * docs/migrating-from-motia.md lists the mapping.
  */
 import type { Schema } from '../step/schema.ts'
-import type { HttpMethod, HttpRequest, HttpResponse, Middleware, MotiaRequest, ResponseWriter, StateChange } from '../types/context.ts'
+import type { EnqueueMessage, HttpMethod, HttpResponse, Middleware, MotiaRequest, ResponseWriter, StateChange } from '../types/context.ts'
 import type { EnqueueDeclaration, StepConfig } from '../step/types.ts'
 
-/** Motia's `ApiRequest`: our `HttpRequest` (which has `pathParams`, `queryParams`, `body`, `headers`). */
-export type ApiRequest<Body = unknown> = HttpRequest<Body>
+/** Motia's `ApiRequest`: our `HttpRequest`, as an interface a project may add to (see types/context.ts). */
+export type { ApiRequest } from '../types/context.ts'
 
 /** Motia's `ApiResponse`. */
 export type ApiResponse<Status extends number = number, Body = unknown> = HttpResponse<Status, Body>
@@ -31,6 +31,8 @@ export type { StreamConfig } from '../streams/types.ts'
 
 /** Motia's `Enqueue` declaration (a topic, or `{ topic, label, conditional }`). */
 export type Enqueue = EnqueueDeclaration
+/** Motia's name for the type of `enqueue`: `(message) => Promise<void>`. */
+export type Enqueuer<TData = EnqueueMessage> = (message: TData) => Promise<void>
 
 /** Motia's `QueryParam`. */
 export interface QueryParam {

@@ -86,8 +86,18 @@ void response
 export const legacyApi: ApiRouteConfig = { type: 'api', name: 'Old', path: '/old', method: 'GET', emits: ['x'], flows: ['f'] }
 export const legacyEvent: EventConfig = { type: 'event', name: 'OldEvent', subscribes: ['x'], emits: [], input: order }
 
-// jsonSchema() turns zod into a JSON Schema object that a trigger accepts
-export const withJson = step({ name: 'J', triggers: [queue('j', { input: jsonSchema(order) })] }, async () => {})
+// jsonSchema() turns zod into a JSON Schema object that a trigger accepts, still typed by zod
+export const withJson = step({ name: 'J', triggers: [queue('j', { input: jsonSchema(order) })] }, async (input) => {
+  assertType<Equal<typeof input, z.output<typeof order>>>()
+})
+// ... or types a literal JSON Schema by what it describes (json-schema-to-ts's reading)
+export const withLiteral = step(
+  { name: 'L', triggers: [http('POST', '/l', { bodySchema: jsonSchema({ type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer' } }, required: ['sku'], additionalProperties: false }) })] },
+  async (req) => {
+    assertType<Equal<typeof req.body, { sku: string; qty?: number }>>()
+    return { status: 200, body: { sku: req.body.sku } }
+  },
+)
 
 // module-level members
 export async function moduleLevel(): Promise<void> {

@@ -16,7 +16,9 @@ import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
 import { validateCondition } from '../triggers/conditions.ts'
 import { describeLoadFailure } from './missing-imports.ts'
+import { describeAt, locateError } from './code-frame.ts'
 import { languageExtensions, stepLanguageOf } from '../languages/registry.ts'
+import { closest } from '../suggest.ts'
 
 export interface LoadResult {
   steps: LoadedStep[]
@@ -84,7 +86,7 @@ export async function loadSteps(options: {
     } catch (error) {
       // A language that cannot run here (no interpreter) is one warning, not an error per file.
       if ((error as { code?: unknown })?.code === 'LANGUAGE_UNAVAILABLE') unavailable.set((error as Error).message, [...(unavailable.get((error as Error).message) ?? []), relative(options.root, file)])
-      else result.errors.push(asConfigError(describeLoadFailure(error, file, options.root), relative(options.root, file)))
+      else result.errors.push(asConfigError(describeLoadFailure(error, file, options.root), relative(options.root, file), options.root))
     }
   }
   for (const [message, files] of unavailable) {
@@ -114,11 +116,10 @@ async function loadStep(
   if (typeof config !== 'object' || config === null) {
     throw new ConfigError(`[motia] ${relativePath}: "config" must be an object, e.g. export const config = { triggers: [...] } satisfies StepConfig`, { file: relativePath })
   }
+  // Every mistake of the file is reported together: fixing one per restart wastes the user's time.
+  const problems: ConfigError[] = []
   if (!loaded.invoke) {
-    throw new ConfigError(
-      `[motia] ${relativePath} does not export a handler. Add: export const handler: Handlers<typeof config> = async (input, ctx) => { ... }`,
-      { file: relativePath },
-    )
+    problems.push(new ConfigError(`[motia] ${relativePath} does not export a handler. Add: export const handler: Handlers<typeof config> = async (input, ctx) => { ... }`, { file: relativePath }))
   }
   const underRoot = relativePath.replace(/^(steps|src)[\\/]/, '')
   const inferred = inferFromPath(underRoot)
@@ -126,9 +127,11 @@ async function loadStep(
   const where = `step "${name}" (${relativePath})`
   const triggers = mergeTriggers(config.triggers ?? [], inferred.trigger)
   if (triggers.length === 0 && !loaded.virtual) {
-    throw new ConfigError(
-      `[motia] ${where} has no triggers: add config.triggers (e.g. [{ type: 'queue', topic: 'user-created' }]) or move the file under steps/http, steps/queue, steps/cron or steps/state`,
-      { file: relativePath },
+    problems.push(
+      new ConfigError(
+        `[motia] ${where} has no triggers: add config.triggers (e.g. [{ type: 'queue', topic: 'user-created' }]) or move the file under steps/http, steps/queue, steps/cron or steps/state`,
+        { file: relativePath },
+      ),
     )
   }
   const step: LoadedStep = {
@@ -141,9 +144,22 @@ async function loadStep(
     triggers: triggers.map((t, index) => ({ ...t, index }) as FiredTrigger),
     flows: config.flows ?? [],
     enqueues: (config.enqueues ?? []).map((e) => (typeof e === 'string' ? e : e.topic)),
-    invoke: loaded.invoke,
+    invoke: loaded.invoke!,
   }
-  for (const trigger of step.triggers) validateTrigger(trigger, step, options.triggerTypes)
+  for (const trigger of step.triggers) {
+    try {
+      validateTrigger(trigger, step, options.triggerTypes)
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      const hint = placementHint(trigger, underRoot)
+      problems.push(hint ? new ConfigError(`${error.message}${hint}`, { file: relativePath, cause: error }) : error)
+    }
+  }
+  if (problems.length === 1) throw problems[0]
+  if (problems.length > 1) {
+    const list = problems.map((problem, i) => `  ${i + 1}. ${problem.message.replace(/^\[motia\] /, '').replace(`${where}: `, '')}`).join('\n')
+    throw new ConfigError(`[motia] ${where} has ${problems.length} problems:\n${list}`, { file: relativePath })
+  }
   return step
 }
 
@@ -151,9 +167,10 @@ function validateTrigger(trigger: FiredTrigger, step: LoadedStep, types: Readonl
   const where = `step "${step.name}" (${step.relativePath})`
   const type = types.get(trigger.type)
   if (!type) {
-    const known = [...types.keys()].join(', ')
+    const known = [...types.keys()]
+    const near = closest(trigger.type, known)
     throw new ConfigError(
-      `[motia] ${where}: unknown trigger type "${trigger.type}". Known types: ${known}. A plugin in motia.config.ts can add more.`,
+      `[motia] ${where}: unknown trigger type "${trigger.type}".${near ? ` Did you mean "${near}"?` : ''} Known types: ${known.join(', ')}. A plugin in motia.config.ts can add more.`,
       { file: step.relativePath },
     )
   }
@@ -166,6 +183,12 @@ function validateTrigger(trigger: FiredTrigger, step: LoadedStep, types: Readonl
   }
   type.validate?.(trigger as AnyTrigger & { type: string }, step)
   validateCondition(trigger, step)
+}
+
+/** Why an http trigger has no path: only files under steps/http/ get one from their location. */
+function placementHint(trigger: FiredTrigger, underRoot: string): string {
+  if (trigger.type !== 'http' || typeof (trigger as { path?: unknown }).path === 'string' || /^http[\\/]/.test(underRoot)) return ''
+  return ". Only files under steps/http/ get their path from their location: add path: '/…' to the trigger, or move the file under steps/http/ (e.g. steps/http/orders/index.post.step.ts is POST /orders)"
 }
 
 function rejectDuplicates(result: LoadResult, types: ReadonlyMap<string, TriggerType>): void {
@@ -212,29 +235,48 @@ function keepSubscriptions(result: LoadResult, previous: readonly LoadedStep[]):
   }
 }
 
+/**
+ * Topics enqueued that no step subscribes to, and (when a near name is enqueued) topics subscribed
+ * that no step enqueues. A near name on the other side is most likely the same topic misspelled:
+ * the warning names it and asks for the two to match, rather than for the typo to be added.
+ * A subscription with no near enqueue is left alone: its messages may come from outside
+ * (`motia enqueue`, a plugin, `runtime.enqueue`).
+ */
 function warnUnsubscribedTopics(result: LoadResult): void {
-  const subscribed = new Set<string>()
+  const subscribers = new Map<string, LoadedStep>()
   for (const step of [...result.steps, ...result.kept]) {
-    for (const t of step.triggers) if (t.type === 'queue' && typeof t.topic === 'string') subscribed.add(t.topic)
+    for (const t of step.triggers) if (t.type === 'queue' && typeof t.topic === 'string' && !subscribers.has(t.topic)) subscribers.set(t.topic, step)
   }
+  const enqueuers = new Map<string, LoadedStep>()
+  for (const step of result.steps) for (const topic of step.enqueues) if (!enqueuers.has(topic)) enqueuers.set(topic, step)
+  const named = (step: LoadedStep) => `step "${step.name}" (${step.relativePath})`
   for (const step of result.steps) {
     for (const topic of step.enqueues) {
-      if (!subscribed.has(topic)) {
-        result.warnings.push(`[motia] step "${step.name}" (${step.relativePath}) enqueues "${topic}" but no step subscribes to it: add a queue step for "${topic}" or remove it from config.enqueues`)
-      }
+      if (subscribers.has(topic)) continue
+      const near = closest(topic, subscribers.keys())
+      result.warnings.push(
+        near
+          ? `[motia] ${named(step)} enqueues "${topic}" but no step subscribes to it. Did you mean "${near}", which ${named(subscribers.get(near)!)} subscribes to? Make the two names match`
+          : `[motia] ${named(step)} enqueues "${topic}" but no step subscribes to it: add a queue step for "${topic}" or remove it from config.enqueues`,
+      )
     }
+  }
+  for (const [topic, step] of subscribers) {
+    if (enqueuers.has(topic)) continue
+    const near = closest(topic, enqueuers.keys())
+    if (near) result.warnings.push(`[motia] ${named(step)} subscribes to "${topic}", which no step enqueues. Did you mean "${near}", which ${named(enqueuers.get(near)!)} enqueues? Make the two names match`)
   }
 }
 
-function asConfigError(error: unknown, relativePath: string): ConfigError {
+function asConfigError(error: unknown, relativePath: string, root: string): ConfigError {
   if (error instanceof ConfigError) return error
-  const position = (error as { position?: { file?: string; line?: number; column?: number } } | null)?.position
-  if (position?.line) {
-    const file = position.file ? relative(process.cwd(), position.file) : relativePath
-    const message = (error as Error).message
-    return new ConfigError(`[motia] ${relativePath}: ${message} (${file}:${position.line}:${position.column ?? 0})`, { file: relativePath, cause: error })
-  }
   const message = error instanceof Error ? error.message : String(error)
+  const location = locateError(error, root)
+  if (location) {
+    const at = { file: relative(root, location.file), line: location.line, column: location.column }
+    const lead = at.file === relativePath ? '' : `${relativePath} failed to load: `
+    return new ConfigError(`[motia] ${lead}${describeAt(location, message, root)}`, { file: relativePath, location: at, cause: error })
+  }
   return new ConfigError(`[motia] ${relativePath} failed to load: ${message}`, { file: relativePath, cause: error })
 }
 

@@ -13,10 +13,19 @@ export interface BodyPolicy {
   accepted: readonly string[]
   /** Accepts a media type; JSON and form bodies are then parsed, others left unread. */
   accepts(type: string): boolean
+  /** Reads `text/*` bodies into a string and admits bodies without a content type (left unread). */
+  open?: boolean
 }
 
-/** JSON only (`application/json` and any `…+json`): the default of every route. */
+/** JSON only (`application/json` and any `…+json`): the default of a route with a `bodySchema`. */
 export const jsonOnly: BodyPolicy = createBodyPolicy(['application/json'])
+
+/**
+ * Any body, as Motia takes it on a route without a `bodySchema`: JSON and forms parsed, `text/*`
+ * as a string, anything else (multipart, binary, no content type) left unread for the handler
+ * (`req.raw`, `request.requestBody`).
+ */
+export const anyBody: BodyPolicy = { ...createBodyPolicy(['*/*']), open: true }
 
 /**
  * A policy from a list of media types: exact (`text/csv`), a whole type (`text/*`) or anything
@@ -69,8 +78,9 @@ export async function readBody(request: Request, policy: BodyPolicy): Promise<Bo
   const header = request.headers.get('content-type')
   // The common case, spelled exactly as clients send it, skips parsing the header.
   const type = header === 'application/json' ? header : mediaType(header)
+  if (type === undefined && policy.open) return { body: undefined }
   const accepted = type !== undefined && policy.accepts(type)
-  const kind = !accepted ? 'refused' : isJsonType(type) ? 'json' : type === formType ? 'form' : 'raw'
+  const kind = !accepted ? 'refused' : isJsonType(type) ? 'json' : type === formType ? 'form' : policy.open && type.startsWith('text/') ? 'text' : 'raw'
   if (kind === 'raw') return { body: undefined }
   let text: string
   try {
@@ -81,6 +91,7 @@ export async function readBody(request: Request, policy: BodyPolicy): Promise<Bo
   if (text.length === 0) return { body: undefined }
   if (kind === 'refused') return unsupported(header, policy)
   if (kind === 'form') return { body: parseQuery(text) }
+  if (kind === 'text') return { body: text }
   try {
     return { body: JSON.parse(text) }
   } catch {

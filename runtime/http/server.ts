@@ -79,6 +79,8 @@ export interface HttpServerOptions {
   logger: Logger
   /** CORS for every route outside `/__motia/`; none when absent. */
   cors?: CorsOptions
+  /** Static files for GET/HEAD requests no route takes (`public-files.ts`). */
+  statics?: (request: Request, path: string) => Response | undefined
 }
 
 /** Creates the server. */
@@ -86,7 +88,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const table = createRouteTable()
   const cors = options.cors && createCors(options.cors)
   let guard: ControlGuard | undefined
-  const unrouted = createUnrouted(table.index, cors)
+  const unrouted = createUnrouted(table.index, cors, options.statics)
   let sockets: WebSocketEndpoint | undefined
   // Not Elysia's `onError` hook: with one, Elysia runs every request of every route inside an async
   // function with its response context, which cost the POST step of bench/http.ts about a third

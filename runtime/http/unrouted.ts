@@ -17,7 +17,7 @@ export interface RouteIndex {
   implements(method: string): boolean
 }
 
-export function createUnrouted(index: RouteIndex, cors?: Cors): (request: Request) => Response {
+export function createUnrouted(index: RouteIndex, cors?: Cors, statics?: (request: Request, path: string) => Response | undefined): (request: Request) => Response {
   const answer = (request: Request, path: string): Response => {
     if (!isWellEncoded(path)) return json({ error: `Bad Request: the path ${JSON.stringify(path)} has malformed percent-encoding` }, 400)
     const { method } = request
@@ -25,7 +25,7 @@ export function createUnrouted(index: RouteIndex, cors?: Cors): (request: Reques
       return json({ error: `Not Implemented: this server does not answer ${method} requests` }, 501)
     }
     const allowed = index.allowed(path)
-    if (allowed.length === 0) return notFound()
+    if (allowed.length === 0) return (!isControlPath(path) && statics?.(request, path)) || notFound()
     const allow = allowed.join(', ')
     if (method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } })
     return json({ error: `Method Not Allowed: ${path} answers ${allow}` }, 405, { allow })

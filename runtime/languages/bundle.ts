@@ -14,8 +14,8 @@ export interface BundledLanguage {
   sdk: Record<string, string>
 }
 
-/** Folders that hold no source of the project (dependencies, environments, output). */
-const skipped = new Set(['node_modules', '.motia', '.git', 'dist', 'build', '__pycache__', '.venv', 'venv', '.tmp'])
+/** Folders that hold no source of the project in any language (dependencies, output); each language adds its own. */
+const skipped = ['node_modules', '.motia', '.git', 'dist', 'build', '.tmp']
 
 /**
  * The files to embed for `language`, or undefined when the project has no step or stream of it.
@@ -24,7 +24,8 @@ const skipped = new Set(['node_modules', '.motia', '.git', 'dist', 'build', '__p
 export function collectLanguageSources(root: string, language: LanguageDefinition): BundledLanguage | undefined {
   const files: Record<string, string> = {}
   let used = false
-  walk(root, (path) => {
+  const ignored = [...skipped, ...(language.ignoredDirs ?? [])]
+  walk(root, ignored, (path) => {
     if (!language.sourceFile.test(path)) return
     const rel = relative(root, path)
     files[rel] = readFileSync(path, 'utf8')
@@ -32,7 +33,7 @@ export function collectLanguageSources(root: string, language: LanguageDefinitio
   })
   if (!used) return undefined
   const sdk: Record<string, string> = {}
-  walk(language.sdkDir, (path) => {
+  walk(language.sdkDir, ignored, (path) => {
     if (language.sourceFile.test(path)) sdk[relative(language.sdkDir, path)] = readFileSync(path, 'utf8')
   })
   return { files, sdk }
@@ -61,7 +62,8 @@ export function extractLanguage(root: string, name: string, bundled: BundledLang
 
 // --- internal ---
 
-function walk(dir: string, visit: (path: string) => void): void {
+/** Visits the files under `dir`, leaving out folders named in `ignored` (a name, or a path from `dir`). */
+function walk(dir: string, ignored: readonly string[], visit: (path: string) => void, root = dir): void {
   let entries
   try {
     entries = readdirSync(dir, { withFileTypes: true })
@@ -72,7 +74,7 @@ function walk(dir: string, visit: (path: string) => void): void {
   for (const entry of entries) {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) {
-      if (!skipped.has(entry.name) && !entry.name.startsWith('.')) walk(path, visit)
+      if (!entry.name.startsWith('.') && !ignored.includes(entry.name) && !ignored.includes(relative(root, path))) walk(path, ignored, visit, root)
     } else if (entry.isFile()) visit(path)
   }
 }

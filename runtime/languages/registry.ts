@@ -5,12 +5,13 @@
  * docs/languages/protocol.md plus one entry here.
  */
 import { python } from './python/index.ts'
+import { ruby } from './ruby/index.ts'
 import type { LanguageDefinition } from './types.ts'
 
 export type { LanguageDefinition }
 
 /** Every language with an out-of-process runner. */
-export const languages: readonly LanguageDefinition[] = [python]
+export const languages: readonly LanguageDefinition[] = [python, ruby]
 
 /** The language whose step files `path` matches, if any. */
 export function stepLanguageOf(path: string): LanguageDefinition | undefined {

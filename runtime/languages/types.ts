@@ -26,6 +26,11 @@ export interface LanguageDefinition {
   sourceFile: RegExp
   /** What to install when the interpreter is missing, for the one line that says so. */
   install: string
+  /**
+   * Folders of a project that hold no source of its own for this language (installed packages,
+   * caches), left out of a build: folder names (`__pycache__`) or paths from the root (`vendor/bundle`).
+   */
+  ignoredDirs?: readonly string[]
   /** Environment the worker needs besides the project's (e.g. unbuffered output). */
   env?: Record<string, string>
 }

@@ -13,6 +13,7 @@ import { createStreamsContext } from '../streams/api.ts'
 import type { StreamHub } from '../streams/hub.ts'
 import type { StreamsContext } from '../streams/types.ts'
 import { checkEnqueueMessage } from '../topics.ts'
+import { closest } from '../suggest.ts'
 import { createStateManager } from './state-manager.ts'
 
 export interface ContextDeps {
@@ -22,6 +23,8 @@ export interface ContextDeps {
   logLevel: LogLevel
   /** Validates and publishes (topics.ts `publishTo`); resolves the subscribers that got a copy. */
   publish(message: EnqueueMessage, traceId: string): Promise<readonly string[]>
+  /** The topics steps subscribe to now, for "did you mean" when a step enqueues a topic it did not declare. */
+  topics?: () => Iterable<string>
   onStateChange(change: StateChange, traceId: string): void
   /** The project's streams, for `ctx.streams`. */
   streams?: StreamHub
@@ -87,12 +90,7 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
       const { deps, definition, span, traceId } = this
       this.#enqueue = async (message) => {
         checkEnqueueMessage(message)
-        if (!definition.enqueues.includes(message.topic)) {
-          throw new MotiaError(
-            `[motia] step "${definition.name}" (${definition.relativePath}) enqueues "${message.topic}" but does not list it in config.enqueues: add enqueues: ['${message.topic}']`,
-            { code: 'UNDECLARED_TOPIC' },
-          )
-        }
+        if (!definition.enqueues.includes(message.topic)) throw undeclaredTopic(definition, message.topic, deps.topics?.() ?? [])
         // Stamped before the publish: a subscriber may start before the publish resolves, and its
         // wait in the queue is measured from this moment.
         const at = Date.now()
@@ -117,7 +115,7 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
   }
 
   get match(): FlowContext['match'] {
-    return (handlers) => matchTrigger(this.step, this.trigger, this.input, handlers as never) as never
+    return (handlers) => matchTrigger(this.step, this.trigger, this.input, handlers as never, this.logger) as never
   }
 
   get logger(): Logger {
@@ -152,4 +150,17 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
     }
     return this.#streams
   }
+}
+
+/**
+ * The refusal of an enqueue to a topic the step does not list in `config.enqueues`. A near name
+ * among the listed (or subscribed) topics is offered instead of adding the typo to the list.
+ */
+function undeclaredTopic(step: LoadedStep, topic: string, subscribed: Iterable<string>): MotiaError {
+  const where = `[motia] step "${step.name}" (${step.relativePath}) enqueues "${topic}" but does not list it in config.enqueues`
+  const listed = closest(topic, step.enqueues)
+  if (listed) return new MotiaError(`${where}. Did you mean "${listed}", which it lists? Enqueue { topic: '${listed}' }`, { code: 'UNDECLARED_TOPIC' })
+  const known = closest(topic, subscribed)
+  if (known) return new MotiaError(`${where}. Did you mean "${known}", which a step subscribes to? Enqueue { topic: '${known}' } and add enqueues: ['${known}']`, { code: 'UNDECLARED_TOPIC' })
+  return new MotiaError(`${where}: add enqueues: ['${topic}']`, { code: 'UNDECLARED_TOPIC' })
 }

@@ -16,7 +16,7 @@ import type { StepInvoker } from '../discovery/loaded-step.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { AnyHandler } from './types.ts'
 import type { FlowContext } from '../types/context.ts'
-import type { StreamsContext } from '../streams/types.ts'
+import type { StreamHandle, StreamsContext } from '../streams/types.ts'
 
 /** The invoker of an in-process handler: binds the module-level context to the run. */
 export function invokerOf(handler: AnyHandler): StepInvoker {
@@ -44,9 +44,19 @@ export function noteModuleContextUse(file: string): void {
   if (usesModuleContext.test(source)) enabled = true
 }
 
+/** Switches the context carrying on: a module-level handle (Motia's `new Stream(config)`) exists. */
+export function enableModuleContext(): void {
+  enabled = true
+}
+
 /** Whether runs carry their context (for tests and diagnostics). */
 export function moduleContextEnabled(): boolean {
   return enabled
+}
+
+/** The running step's whole context (`ctx`), for code that is not handed it. */
+export function getContext(): FlowContext {
+  return current('getContext()')
 }
 
 /** The running step's logger. */
@@ -82,8 +92,32 @@ export const streams: StreamsContext = new Proxy({} as StreamsContext, {
   },
 })
 
+/**
+ * The handle of stream `name`: the running step's (`ctx.streams.<name>`, traced in its span), or,
+ * outside any run (module top level, a stream hook, a timer), the project's own through
+ * `bindIdleStreams`. Motia's `new Stream(config)` objects call through this.
+ */
+export function streamHandle(name: string): StreamHandle | undefined {
+  const ctx = enabled ? storage.getStore() : running
+  if (ctx && !enabled) enabled = true
+  const streams = (ctx?.streams ?? idleStreams) as Record<string, StreamHandle> | undefined
+  if (streams) return name in streams ? streams[name] : undefined
+  throw new MotiaError(`[motia] stream "${name}" was used before the project's runtime started: use it inside a handler, a stream hook or after the runtime has loaded`, {
+    code: 'NO_STEP_CONTEXT',
+  })
+}
+
+/** Binds the streams used outside a run (see `streamHandle`); returns the unbind. */
+export function bindIdleStreams(streams: StreamsContext): () => void {
+  idleStreams = streams
+  return () => {
+    if (idleStreams === streams) idleStreams = undefined
+  }
+}
+
 // --- internal ---
 
+let idleStreams: StreamsContext | undefined
 const storage = new AsyncLocalStorage<FlowContext>()
 let enabled = false
 /** The context of the handler call executing synchronously right now, when storage is off. */

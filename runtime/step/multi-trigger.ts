@@ -26,20 +26,41 @@ export function dataOf(trigger: FiredTrigger, input: unknown): unknown {
 }
 
 /**
- * `ctx.match(handlers)`: calls the function for the trigger that fired, else `default`. A step
- * that reaches neither has no code for this trigger; that is a mistake worth an error, not a
- * silent `undefined` that an http client would see as an empty 200.
+ * `ctx.match(handlers)`: calls the function for the trigger that fired, else `default`. With
+ * neither it resolves `undefined`, as Motia does, and warns once per step naming the missing
+ * handler; an http request left so without an answer gets a 500 (see `missedMatch`), never an
+ * empty success.
  */
-export async function matchTrigger(step: string, trigger: FiredTrigger, input: unknown, handlers: MatchHandlers<unknown, unknown>): Promise<unknown> {
+export async function matchTrigger(
+  step: string,
+  trigger: FiredTrigger,
+  input: unknown,
+  handlers: MatchHandlers<unknown, unknown>,
+  logger: { warn(msg: string): void },
+): Promise<unknown> {
   const fn = (handlers as Record<string, ((input?: unknown) => unknown) | undefined>)[trigger.type]
   if (typeof fn === 'function') return trigger.type === 'cron' ? fn() : fn(input)
   if (typeof handlers.default === 'function') return handlers.default(input)
   const given = Object.keys(handlers).join(', ') || 'none'
-  throw new MotiaError(`[motia] step "${step}": ctx.match() has no "${trigger.type}" handler and no default (given: ${given}): add ${trigger.type}: async (input) => { ... } or default`, {
-    code: 'NO_MATCH',
-  })
+  const message = `[motia] step "${step}": ctx.match() has no "${trigger.type}" handler and no default (given: ${given}), so it resolved undefined: add ${trigger.type}: async (input) => { ... } or default`
+  if (trigger.type === 'http' && typeof input === 'object' && input !== null) unmatched.set(input, message)
+  const key = `${step}\0${trigger.type}`
+  if (!warned.has(key)) {
+    warned.add(key)
+    logger.warn(message)
+  }
+  return undefined
+}
+
+/** Why an http request got no answer: its step's `ctx.match` had no handler for it. */
+export function missedMatch(request: object): string | undefined {
+  return unmatched.get(request)
 }
 
 // --- internal ---
+
+const unmatched = new WeakMap<object, string>()
+/** Steps (and trigger types) already warned about, so a busy route logs its missing handler once. */
+const warned = new Set<string>()
 
 const guardsByType = new Map<string, TriggerGuards>()

@@ -3,6 +3,7 @@
  * Schema object. `compileSchema` turns either into one validate function; JSON Schemas are
  * compiled by ajv, which is loaded only when a project uses one.
  */
+import type { FromJsonSchema } from './json-schema-type.ts'
 import type { ValidationIssue } from '../errors.ts'
 
 /** The Standard Schema interface (https://standardschema.dev), version 1, as far as we use it. */
@@ -30,15 +31,18 @@ export interface JsonSchema {
 /** Anything a step may put where a schema goes. */
 export type Schema = StandardSchemaV1 | JsonSchema
 
-/** The type a schema produces: the output type for Standard Schemas, `unknown` for JSON Schema. */
-export type InferSchema<S> = S extends StandardSchemaV1<unknown, infer Output> ? Output : unknown
+/**
+ * The type a schema produces: the output type for Standard Schemas; for JSON Schema, what a
+ * literal schema (`as const`) describes (see json-schema-type.ts), else `unknown`.
+ */
+export type InferSchema<S> = S extends StandardSchemaV1<unknown, infer Output> ? Output : S extends object ? FromJsonSchema<S> : unknown
 
 /**
  * The type a schema accepts: the input type for Standard Schemas (before defaults and transforms
- * apply), `unknown` for JSON Schema. What a sender must provide, where `InferSchema` is what a
+ * apply), as `InferSchema` for JSON Schema. What a sender must provide, where `InferSchema` is what a
  * receiver gets.
  */
-export type InferSchemaInput<S> = S extends StandardSchemaV1<infer Input, unknown> ? Input : unknown
+export type InferSchemaInput<S> = S extends StandardSchemaV1<infer Input, unknown> ? Input : S extends object ? FromJsonSchema<S> : unknown
 
 export type ValidationResult = { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] }
 

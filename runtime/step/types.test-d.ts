@@ -3,7 +3,7 @@
  * A `@ts-expect-error` that stops erroring fails the check.
  */
 import { z } from 'zod'
-import type { CronInput, Handlers, HttpRequest, QueueInput, StateChange, StepConfig } from '../index.ts'
+import type { CronInput, Handlers, HttpRequest, InferSchema, JsonSchema, QueueInput, StateChange, StepConfig } from '../index.ts'
 import { defineStep } from '../index.ts'
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -80,17 +80,41 @@ export const bothHandler: Handlers<typeof both> = async (input, ctx) => {
   assertType<Equal<typeof input, HttpRequest<{ job: string }, Record<string, string | string[]>> | { job: string }>>()
 }
 
-// JSON Schema bodies are accepted and typed as unknown
+// A literal JSON Schema body types the request as json-schema-to-ts does (as in Motia)
 const jsonSchemaStep = {
   triggers: [{ type: 'http', method: 'PUT', path: '/x', bodySchema: { type: 'object', properties: { a: { type: 'string' } } } }],
 } as const satisfies StepConfig
 export const jsonSchemaHandler: Handlers<typeof jsonSchemaStep> = async (req) => {
-  assertType<Equal<typeof req.body, unknown>>()
+  assertType<Equal<typeof req.body, { [key: string]: unknown; a?: string }>>()
   return { status: 204 }
 }
 
-// @ts-expect-error an http step must return a response
-export const noResponse: Handlers<typeof jsonSchemaStep> = async () => {}
+// required, additionalProperties: false, nested arrays, enums, nullable, anyOf
+const strictSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    tags: { type: 'array', items: { type: 'string' } },
+    kind: { enum: ['a', 'b'] },
+    note: { type: 'string', nullable: true },
+    size: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+  },
+  required: ['id', 'kind'],
+  additionalProperties: false,
+} as const
+assertType<Equal<InferSchema<typeof strictSchema>, { id: string; kind: 'a' | 'b'; tags?: string[]; note?: string | null; size?: number | null }>>()
+// A schema written without `as const` has widened keywords: nothing to read, unknown as before
+const widenedSchema: JsonSchema = { type: 'object', properties: { a: { type: 'string' } } }
+assertType<Equal<InferSchema<typeof widenedSchema>, unknown>>()
+
+// An http handler may return nothing: it answered through `response` (Motia ≥ 1.0.3)
+export const writesItsResponse: Handlers<typeof jsonSchemaStep> = async ({ response }) => {
+  response.status(202)
+  response.close()
+}
+
+// @ts-expect-error what an http handler returns is still a response
+export const notAResponse: Handlers<typeof jsonSchemaStep> = async () => ({ state: 'ok' })
 
 // QueueInput (what the generated types.d.ts puts in Topics): the schema's input type, so a field
 // with a default stays optional for the sender
@@ -103,7 +127,7 @@ assertType<Equal<QueueInput<typeof withDefault, 0>, { job: string; retries?: num
 const widened = { triggers: [{ type: 'cron', expression: '* * * * *' }, { type: 'queue', input: z.object({ job: z.string() }) }] }
 assertType<Equal<QueueInput<typeof widened, 1>, { job: string }>>()
 
-// no input, a JSON Schema input, or a config the compiler cannot see: any data
+// no input or a config the compiler cannot see: any data; a JSON Schema input: what it describes
 assertType<Equal<QueueInput<typeof nightly, 0>, unknown>>()
-assertType<Equal<QueueInput<{ triggers: [{ type: 'queue'; input: { type: 'object' } }] }, 0>, unknown>>()
+assertType<Equal<QueueInput<{ triggers: [{ type: 'queue'; input: { type: 'object' } }] }, 0>, { [key: string]: unknown }>>()
 assertType<Equal<QueueInput<any, 0>, unknown>>()

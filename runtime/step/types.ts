@@ -4,7 +4,7 @@
  * context they name live in runtime/types/context.ts.
  */
 import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
-import type { CronInput, CustomTriggerConfig, FlowContext, HttpRequest, HttpResponse, StateChange, StreamTriggerInput, TriggerConfig } from '../types/context.ts'
+import type { ApiRequest, NoTopics, CronInput, CustomTriggerConfig, FlowContext, HttpRequest, HttpResponse, StateChange, StreamTriggerInput, TriggerConfig } from '../types/context.ts'
 
 export type EnqueueDeclaration = string | { readonly topic: string; readonly label?: string; readonly conditional?: boolean }
 
@@ -56,8 +56,13 @@ type QueryOf<T> = T extends { queryParams: infer Q }
     : Record<string, string | string[]>
   : Record<string, string | string[]>
 
+/** What a project added to `ApiRequest` (module augmentation); `{}` when nothing. */
+type ApiRequestAdditions<B> = Omit<ApiRequest<B>, keyof HttpRequest>
+
+type HttpInput<B, Q> = keyof ApiRequestAdditions<B> extends never ? HttpRequest<B, Q> : HttpRequest<B, Q> & ApiRequestAdditions<B>
+
 type InputOfTrigger<T> = T extends { type: 'http' }
-  ? HttpRequest<T extends { bodySchema: infer B } ? InferSchema<B> : unknown, QueryOf<T>>
+  ? HttpInput<T extends { bodySchema: infer B } ? InferSchema<B> : unknown, QueryOf<T>>
   : T extends { type: 'queue' }
     ? T extends { input: infer I } ? InferSchema<I> : unknown
     : T extends { type: 'cron' }
@@ -72,7 +77,9 @@ type ResponseOf<T> = T extends { responseSchema: infer R }
   ? { [S in keyof R & number]: HttpResponse<S, InferSchema<R[S]>> }[keyof R & number]
   : HttpResponse
 
-type OutputOfTrigger<T> = T extends { type: 'http' } ? ResponseOf<T> : void
+// `void`: a Motia ≥ 1.0.3 handler answers through `response` and returns nothing (an http request
+// left with no answer at all gets a 204, or a 500 when ctx.match found no handler).
+type OutputOfTrigger<T> = T extends { type: 'http' } ? ResponseOf<T> | void : void
 
 /** An http step answers with a response; any other step may return a value, which is ignored. */
 type OutputOf<T> = [Extract<T, { type: 'http' }>] extends [never] ? AnyValue : OutputOfTrigger<T>
@@ -83,7 +90,7 @@ type AnyValue = void | {} | null
 type TopicOf<E> = E extends string ? E : E extends { topic: infer T extends string } ? T : never
 
 /** Topics a config may enqueue to. */
-export type EnqueueTopics<C> = C extends { enqueues: ReadonlyArray<infer E> } ? TopicOf<E> : never
+export type EnqueueTopics<C> = C extends { enqueues: ReadonlyArray<infer E> } ? ([TopicOf<E>] extends [never] ? NoTopics : TopicOf<E>) : NoTopics
 
 /** What the handler receives for this config (a union for multi-trigger steps). */
 export type HandlerInput<C> = InputOfTrigger<TriggersOf<C>>

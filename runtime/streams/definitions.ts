@@ -21,6 +21,8 @@ export interface LoadedStream {
 export interface StreamLoadResult {
   streams: LoadedStream[]
   errors: ConfigError[]
+  /** Files left out, with why (a compiled `.js` twin of a `.ts` stream file). */
+  warnings: string[]
 }
 
 /** True for `*.stream.ts|js|mjs`. */
@@ -42,10 +44,15 @@ export function findStreamFiles(root: string): string[] {
 
 /** Loads every stream file through `load` (an import, or a compiled executable's module table). */
 export async function loadStreams(root: string, files: readonly string[], load: (file: string) => Promise<unknown>): Promise<StreamLoadResult> {
-  const result: StreamLoadResult = { streams: [], errors: [] }
+  const result: StreamLoadResult = { streams: [], errors: [], warnings: [] }
   const byName = new Map<string, LoadedStream>()
   const refused = new Set<string>()
+  const twins = compiledTwins(files)
+  for (const [js, ts] of twins) {
+    result.warnings.push(`[motia] ${relative(root, js)} is the compiled twin of ${relative(root, ts)}: the TypeScript file defines the stream, this one is not loaded (delete it, or keep compiled output out of steps/ and src/)`)
+  }
   for (const file of files) {
+    if (twins.has(file)) continue
     const relativePath = relative(root, file)
     try {
       const stream = define(file, relativePath, await load(file))
@@ -66,9 +73,29 @@ export async function loadStreams(root: string, files: readonly string[], load: 
 
 // --- internal ---
 
+/** The config of a Motia `new Stream(config)` object, when that is all a stream file exports. */
+function streamObjectConfig(mod: Record<string, unknown> | undefined): unknown {
+  for (const value of Object.values(mod ?? {})) {
+    const config = (value as { config?: { name?: unknown; schema?: unknown } } | null)?.config
+    if (typeof value === 'object' && config && typeof config.name === 'string' && config.schema !== undefined) return config
+  }
+  return undefined
+}
+
+/** `x.stream.js` (or `.mjs`) beside `x.stream.ts`, as a TypeScript build leaves it: js → ts. */
+function compiledTwins(files: readonly string[]): Map<string, string> {
+  const typescript = new Set(files.filter((file) => file.endsWith('.ts')))
+  const twins = new Map<string, string>()
+  for (const file of files) {
+    const ts = file.replace(/\.m?js$/, '.ts')
+    if (ts !== file && typescript.has(ts)) twins.set(file, ts)
+  }
+  return twins
+}
+
 function define(file: string, relativePath: string, exported: unknown): LoadedStream {
   const mod = exported as { config?: unknown; default?: { config?: unknown } } | undefined
-  const config = (mod?.config ?? mod?.default?.config ?? mod?.default) as Partial<StreamConfig> | undefined
+  const config = (mod?.config ?? mod?.default?.config ?? mod?.default ?? streamObjectConfig(mod)) as Partial<StreamConfig> | undefined
   const fail = (what: string) => new ConfigError(`[motia] ${relativePath}: ${what}`, { file: relativePath })
   if (typeof config !== 'object' || config === null) {
     throw fail(`a stream file exports config, e.g. export const config: StreamConfig = { name: 'todo', schema: z.object({ text: z.string() }) }`)

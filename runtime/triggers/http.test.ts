@@ -55,6 +55,23 @@ const steps = {
   'steps/http/echo.post.step.ts': `
     export const handler = async (req) => ({ status: 200, body: { body: req.body ?? null } })
   `,
+  'steps/http/checked.post.step.ts': `
+    export const config = { triggers: [{ type: 'http', bodySchema: { type: 'object' } }] }
+    export const handler = async (req) => ({ status: 200, body: { body: req.body ?? null } })
+  `,
+  // No bodySchema: any body, as in Motia. What was not parsed is read by the handler.
+  'steps/http/any.post.step.ts': `
+    export const handler = async (req) => {
+      const type = req.headers['content-type'] ?? ''
+      const raw = req.body !== undefined ? null : type.startsWith('multipart/') ? Object.fromEntries(await req.raw.formData()) : await new Response(req.request.requestBody).text()
+      return { status: 200, body: { body: req.body ?? null, raw } }
+    }
+  `,
+  'steps/http/documented.get.step.ts': `
+    import { z } from 'zod'
+    export const config = { triggers: [{ type: 'http', bodySchema: z.object({ name: z.string() }), queryParams: z.object({ q: z.string().optional() }) }] }
+    export const handler = async (req) => ({ status: 200, body: { body: req.body ?? null, q: req.query.q ?? null } })
+  `,
   'steps/http/raw.post.step.ts': `
     export const config = { triggers: [{ type: 'http', contentTypes: ['text/*', 'application/octet-stream'] }] }
     export const handler = async (req) => ({ status: 200, body: { body: req.body ?? null, text: await req.raw.text() } })
@@ -258,17 +275,44 @@ describe('http trigger', () => {
     expect(await res.json()).toEqual({ body: { a: '1', b: ['two', '3'], ['__proto__']: 'x' }, nullProto: true })
   })
 
-  test('a body of a type the route does not accept answers 415 naming the accepted types', async () => {
+  test('a route with a bodySchema answers 415 to a body of another type, naming the accepted types', async () => {
     for (const type of ['text/plain;charset=json', 'text/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'json', '']) {
-      const res = await app.request('POST', '/echo', '{"a":1}', type ? { 'content-type': type } : {})
+      const res = await app.request('POST', '/checked', '{"a":1}', type ? { 'content-type': type } : {})
       expect(res.status).toBe(415)
       const { error } = (await res.json()) as { error: string }
       expect(error).toContain('accepts application/json bodies (and any +json type)')
       expect(error).toContain(type ? `got content-type "${type}"` : 'got no content-type')
     }
+    expect(await (await app.request('POST', '/checked', '{"a":1}', { 'content-type': 'application/json' })).json()).toEqual({ body: { a: 1 } })
     const form = await app.request('POST', '/form', 'hello', { 'content-type': 'text/plain' })
     expect(form.status).toBe(415)
     expect(((await form.json()) as { error: string }).error).toContain('accepts application/json, application/x-www-form-urlencoded bodies')
+  })
+
+  test('a route without a bodySchema takes any body, as Motia does: JSON and forms parsed, text as a string, the rest left for the handler', async () => {
+    const send = async (body: BodyInit, headers: Record<string, string> = {}) => (await app.request('POST', '/any', body, headers)).json()
+    expect(await send('{"a":1}', { 'content-type': 'application/json' })).toEqual({ body: { a: 1 }, raw: null })
+    expect(await send('a=1&b=2', { 'content-type': 'application/x-www-form-urlencoded' })).toEqual({ body: { a: '1', b: '2' }, raw: null })
+    expect(await send('plain words', { 'content-type': 'text/plain;charset=utf-8' })).toEqual({ body: 'plain words', raw: null })
+    expect(await send('<b>x</b>', { 'content-type': 'text/html' })).toEqual({ body: '<b>x</b>', raw: null })
+    // Not read before the handler: the body stream (request.requestBody) and multipart form data.
+    expect(await send('\u0000\u0001bytes', { 'content-type': 'application/octet-stream' })).toEqual({ body: null, raw: '\u0000\u0001bytes' })
+    expect(await send('no type at all')).toEqual({ body: null, raw: 'no type at all' })
+    const form = new FormData()
+    form.set('field', 'value')
+    const multipart = new Response(form)
+    const type = multipart.headers.get('content-type')!
+    const res = await app.request('POST', '/any', await multipart.text(), { 'content-type': type })
+    expect(await res.json()).toEqual({ body: null, raw: { field: 'value' } })
+    // Malformed JSON is still a 400: the type says JSON.
+    expect((await app.request('POST', '/any', '{', { 'content-type': 'application/json' })).status).toBe(400)
+  })
+
+  test('a bodySchema on a GET is not applied to its empty body; the query schema still is', async () => {
+    const res = await app.request('GET', '/documented?q=x')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ body: null, q: 'x' })
+    expect((await app.request('GET', '/documented?q=1&q=2')).status).toBe(400)
   })
 
   test('JSON media types, +json ones and parameters included, are parsed', async () => {

@@ -10,13 +10,14 @@
 import { ConfigError, MotiaError } from '../errors.ts'
 import { json } from '../http/server.ts'
 import { isAsyncIterable, toResponse } from '../http/response.ts'
-import { createBodyPolicy, headersOf, isMediaRange, jsonOnly, queryOf, readBody, type BodyPolicy } from '../http/request.ts'
+import { anyBody, createBodyPolicy, headersOf, isMediaRange, jsonOnly, queryOf, readBody, type BodyPolicy } from '../http/request.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../types/runtime.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { Logger } from '../observability/logger.ts'
 import { compileSchema, formatIssues, isSchema, type Validate } from '../step/schema.ts'
 import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middleware } from '../types/context.ts'
+import { missedMatch } from '../step/multi-trigger.ts'
 import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../http/response-writer.ts'
 import { httpCondition } from './conditions.ts'
 import type { Masker } from '../observability/mask.ts'
@@ -51,9 +52,11 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
   register(step, trigger, runtime) {
     const method = trigger.method!
     const path = trigger.path!
-    const validateBody = trigger.bodySchema ? compileSchema(trigger.bodySchema) : undefined
+    // A GET, HEAD or OPTIONS has no body: a bodySchema there is documentation, not a check of nothing.
+    const validateBody = trigger.bodySchema && !bodyless.has(trigger.method!) ? compileSchema(trigger.bodySchema) : undefined
     const validateQuery = trigger.queryParams && !Array.isArray(trigger.queryParams) ? compileSchema(trigger.queryParams as never) : undefined
-    const bodyPolicy = trigger.contentTypes ? createBodyPolicy(trigger.contentTypes) : jsonOnly
+    // Motia's rule: a route that declares no body shape takes any body; one with a schema takes JSON.
+    const bodyPolicy = trigger.contentTypes ? createBodyPolicy(trigger.contentTypes) : trigger.bodySchema ? jsonOnly : anyBody
     const projectMiddleware = runtime.config.http.middleware
     const middleware = projectMiddleware.length ? [...projectMiddleware, ...(trigger.middleware ?? [])] : (trigger.middleware ?? [])
     const traceName = `${method} ${path}`
@@ -148,6 +151,12 @@ function createResponder(step: LoadedStep, logger: Logger, responseChecks: Respo
   return (current: PendingRun, output: unknown, traceId: string, req: HttpRequest): Response | Promise<Response> => {
     // A Motia ≥ 1.0.3 handler answers through `response` and returns nothing.
     if (output === undefined) output = writtenResponse(req)
+    const missed = output === undefined ? missedMatch(req) : undefined
+    if (missed) {
+      current.succeed(output)
+      logger.error(`${missed}; the request got no answer: 500`, { traceId })
+      return json({ error: 'Internal Server Error', traceId }, 500, { 'x-trace-id': traceId })
+    }
     current.succeed(output)
     if (responseChecks && !(output instanceof Response)) return checked(output as HttpResponse | undefined, traceId)
     return reply(output as HttpResponse | Response | undefined, traceId)

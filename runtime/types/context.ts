@@ -110,7 +110,14 @@ export type TriggerConfig =
   | StateTriggerConfig
   | StreamTriggerConfig
 
-/** What an http handler receives. */
+/**
+ * Motia's name for the http request, and the place to add to it: members a project declares
+ * (`declare module 'motia' { interface ApiRequest<TBody = unknown> { user?: User } }`, e.g. for
+ * what an auth middleware sets) appear on the request of every http handler.
+ */
+export interface ApiRequest<TBody = unknown> extends HttpRequest<TBody> {}
+
+/** What an http handler receives (with what a project added to `ApiRequest`: see `step/types.ts`). */
 export interface HttpRequest<Body = unknown, Query = Record<string, string | string[]>> {
   body: Body
   params: Record<string, string>
@@ -226,7 +233,13 @@ export interface StreamTriggerInput<T = unknown> {
  *   }
  * }
  */
-export interface Topics {}
+export interface Topics extends Enqueues {}
+
+/**
+ * Motia 1.0's name for `Topics` (its generated types fill `Enqueues`): topics added to either
+ * type `enqueue` alike.
+ */
+export interface Enqueues {}
 
 /** One message to enqueue; `data` is typed per topic once `Topics` knows the topic. */
 export type EnqueueMessage<Topic extends string = string> = Topic extends unknown
@@ -247,13 +260,15 @@ export type EnqueueMessage<Topic extends string = string> = Topic extends unknow
 
 /**
  * The second argument of every handler, the same for every trigger type and language.
- * `E` is the topics it may enqueue to (or, as in Motia, a union of `{ topic, data }`); `Input` is
- * the handler's input, which types `match`, `getData` and `is`.
+ * `TEnqueueData` is the topics it may enqueue to (or, as in Motia, a union of `{ topic, data }`);
+ * `TInput` is the handler's input, which types `match`, `getData` and `is`. The type parameters
+ * carry Motia's names, so `declare module 'motia' { interface FlowContext<TEnqueueData, TInput> { … } }`
+ * merges as it does there.
  */
-export interface FlowContext<E = string, Input = unknown> extends PluginContext {
-  enqueue(message: EnqueueMessage<TopicsOf<E>>): Promise<void>
+export interface FlowContext<TEnqueueData = never, TInput = unknown> extends PluginContext {
+  enqueue(message: EnqueueMessage<TopicsOf<TEnqueueData>>): Promise<void>
   /** @deprecated Motia 0.x's name for `enqueue`. */
-  emit(message: EnqueueMessage<TopicsOf<E>>): Promise<void>
+  emit(message: EnqueueMessage<TopicsOf<TEnqueueData>>): Promise<void>
   state: StateManager
   /** `streams.<name>`: get, set, update, delete, getGroup/list, listGroups, send (see docs/streams.md). */
   streams: StreamsContext
@@ -265,17 +280,24 @@ export interface FlowContext<E = string, Input = unknown> extends PluginContext 
   /** This step's name. */
   step: string
   /** Type guards on the input by the trigger that fired: `if (ctx.is.http(input)) input.body`. */
-  is: TriggerGuards<Input>
+  is: TriggerGuards<TInput>
   /** The payload whatever fired: an http body, queue data, a state or stream change; undefined for cron. */
-  getData(): DataOf<Input>
+  getData(): DataOf<TInput>
   /** Calls the function for the trigger that fired (or `default`); throws when none fits. */
-  match<R = any>(handlers: MatchHandlers<Input, R>): Promise<R | undefined>
+  match<R = any>(handlers: MatchHandlers<TInput, R>): Promise<R | undefined>
   /** Which delivery of the message this run is: 1 on the first, 2 on the first retry. Always 1 outside queue triggers. */
   attempt: number
 }
 
 /** Topics from `FlowContext`'s first type parameter: topic names, or Motia's `{ topic, data }` union. */
-type TopicsOf<E> = [E] extends [never] ? never : E extends string ? E : E extends { topic: infer T extends string } ? T : string
+// `never` is the default (Motia's, so augmentations merge): any topic. A step that lists no
+// topics gets `NoTopics` (step/types.ts), which allows none.
+type TopicsOf<E> = [E] extends [never] ? string : E extends NoTopics ? never : E extends string ? E : E extends { topic: infer T extends string } ? T : string
+
+/** What `Handlers` gives a step whose config lists no topics: its `enqueue` accepts none. */
+export interface NoTopics {
+  readonly __motiaNoTopics: true
+}
 
 type DataOf<Input> = unknown extends Input ? unknown : Input extends HttpRequest<infer B, any> ? B : Input extends CronInput ? undefined : Input
 

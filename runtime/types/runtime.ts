@@ -10,6 +10,7 @@ import type { StreamStore } from '../adapters/streams/types.ts'
 import type { CronLock } from '../adapters/cron-lock/types.ts'
 import type { SpanHandle, TraceStore } from '../adapters/traces/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
+import type { ConfigError } from '../errors.ts'
 import type { CorsOptions } from '../http/cors.ts'
 import type { HttpRouter } from '../http/server.ts'
 import type { LogEntry, Logger, LogLevel, LogSink } from '../observability/logger.ts'
@@ -57,6 +58,12 @@ export interface RuntimeEvents {
   'stream:change': (change: StreamChange, origin: { traceId?: string }) => void
   /** Steps were (re)loaded. */
   'steps:loaded': (steps: readonly LoadedStep[]) => void
+  /**
+   * What the last (re)load found wrong, emitted after every load (empty lists once all is well):
+   * stream and step files that failed (with their location when known) and the hints about files
+   * that look like steps but are not loaded.
+   */
+  'steps:problems': (problems: { errors: readonly ConfigError[]; warnings: readonly string[] }) => void
   /** A log line, a step's or the framework's, as written to the log sink. */
   log: (entry: LogEntry) => void
   /** The runtime begins to stop: end long-lived responses (event streams) now. */
@@ -234,7 +241,8 @@ export type AdapterFactory<T> = T | ((context: AdapterContext) => T | Promise<T>
 
 /** What `motia.config.ts` exports by default. */
 export interface MotiaConfig {
-  plugins?: MotiaPlugin[]
+  /** Plugins (`definePlugin`). Motia's Workbench plugins are accepted and reported at start (docs/migrating-from-motia.md). */
+  plugins?: Array<MotiaPlugin | MotiaWorkbenchPlugin>
   /** Storage and messaging; the embedded SQLite store in `.motia/` when left out. */
   adapters?: {
     queue?: AdapterFactory<QueueAdapter>
@@ -243,6 +251,10 @@ export interface MotiaConfig {
     streams?: AdapterFactory<StreamStore>
     /** Decides which instance runs a cron tick; only needed with several instances. */
     cronLock?: AdapterFactory<CronLock>
+    /** Motia's event adapter: accepted and reported, not used (queues are `queue`). */
+    events?: unknown
+    /** Motia's cron adapter: accepted and reported, not used (see `cronLock`). */
+    cron?: unknown
   }
   http?: {
     port?: number
@@ -260,6 +272,12 @@ export interface MotiaConfig {
     allowedHosts?: string[]
     /** Middleware run around every http step, before the step's own `middleware`. */
     middleware?: Middleware[]
+    /**
+     * Static files served for GET/HEAD requests no step takes: the project's `public/` folder by
+     * default; another folder (relative to the project), `false` to serve none, and `maxAge` (seconds
+     * browsers may keep a file under `motia start`, default 0). See docs/triggers/http.md.
+     */
+    public?: false | string | { dir?: string; maxAge?: number }
   }
   logLevel?: LogLevel
   /**
@@ -280,15 +298,25 @@ export interface MotiaConfig {
   mask?: MaskOptions
   /**
    * Out-of-process step languages, by name: the interpreter to run (default `python3` for
-   * `python`). `MOTIA_PYTHON` (the command line, e.g. `python3.12 -X dev`) wins over this.
+   * `python`, `ruby` for `ruby`). `MOTIA_PYTHON` / `MOTIA_RUBY` (the command line, e.g.
+   * `python3.12 -X dev`) wins over this.
    */
   languages?: Record<string, { command?: string[] }>
+  /** Motia 0.x: `{ useMemoryServer: true }` is the embedded store; host and port become the Redis URL (`REDIS_URL` wins). */
+  redis?: { useMemoryServer?: boolean; host?: string; port?: number; password?: string; username?: string; db?: number }
+  /** Motia 0.x: `authenticate({ headers, url })` becomes `authenticateStream`; `contextSchema` is for Motia's type generation. */
+  streamAuth?: { contextSchema?: unknown; authenticate: (request: { headers: Record<string, string | string[] | undefined>; url?: string }) => unknown }
+  /** Motia 0.x's Express customisation: accepted and reported at start, never called (use `http.cors`, `http.middleware`). */
+  app?: (app: any) => void
 }
+
+/** A Motia (0.x) Workbench plugin builder, as Motia's plugin packages export it. */
+export type MotiaWorkbenchPlugin = (motia: any) => { workbench: unknown[]; dirname?: string; steps?: string[] }
 
 export interface ResolvedConfig {
   plugins: MotiaPlugin[]
   adapters: NonNullable<MotiaConfig['adapters']>
-  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[] }
+  http: { port: number; host: string; bodyLimit: number; cors?: CorsOptions; middleware: Middleware[]; allowedHosts: string[]; public?: { dir: string; maxAge: number } }
   logLevel: LogLevel
   logFormat: 'json' | 'pretty'
   shutdownTimeoutMs: number
@@ -302,6 +330,8 @@ export interface ResolvedConfig {
   mask: Masker
   /** The interpreter command of each out-of-process language that has one configured. */
   languages: Record<string, string[] | undefined>
+  /** Lines to log once at start: what Motia-only parts of the config map to, or why they are not used. */
+  notices: Array<{ level: 'info' | 'warn'; msg: string }>
   /** The file it came from, if any. */
   file?: string
 }

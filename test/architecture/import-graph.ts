@@ -78,8 +78,8 @@ interface Target {
  * - runtime/ never imports cli/, plugins/ or templates/;
  * - cli/ imports runtime/ and plugins through their entry (`plugins/<name>/index.ts`);
  * - a plugin or a template imports its own files and the package's public entries only;
- * - runtime/compat/ is imported by the public entry (runtime/index.ts), the loader hook
- *   (runtime/discovery/load-steps.ts) and its own files only;
+ * - runtime/compat/ is imported by the public entry (runtime/index.ts), the loader hooks
+ *   (runtime/discovery/load-steps.ts for steps, runtime/config.ts for motia.config.ts) and its own files only;
  * - runtime/types/ declares types only (checked where the graph is built).
  */
 function layerRule(from: string, target: Target): string | undefined {
@@ -104,7 +104,7 @@ function layerRule(from: string, target: Target): string | undefined {
 }
 
 /** The files allowed to import runtime/compat/. */
-const compatImporters = ['runtime/index.ts', 'runtime/discovery/load-steps.ts']
+const compatImporters = ['runtime/index.ts', 'runtime/discovery/load-steps.ts', 'runtime/config.ts']
 
 function sourceFiles(root: string, folder: string): string[] {
   if (!existsSync(join(root, folder))) return []

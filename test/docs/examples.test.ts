@@ -36,6 +36,11 @@ const canaryPage = [
   'config = {"name": "BrokenPy"}',
   'async def handler(req, ctx)',
   '```',
+  '```ruby',
+  '# steps/broken_step.rb',
+  "def config = { name: 'BrokenRb' }",
+  'def handler(req, ctx',
+  '```',
   '```ts',
   '// test/broken.test.ts',
   "import { expect, test } from 'bun:test'",
@@ -81,6 +86,7 @@ describe('a broken example fails the check', () => {
     const problems = await runtimeProblems(canary)
     expect(problems.some((p) => p.includes('does not export a handler'))).toBe(true)
     expect(problems.some((p) => p.includes('steps/broken_step.py failed to load: SyntaxError'))).toBe(true)
+    expect(problems.some((p) => p.includes('steps/broken_step.rb failed to load: SyntaxError'))).toBe(true)
     expect(problems.some((p) => p.includes('GET /broken answered 500, expected 200'))).toBe(true)
   })
 

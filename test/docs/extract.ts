@@ -3,7 +3,8 @@
  *
  * - A fenced ```ts block is an example when its first line is a comment naming a file of the
  *   example project: `// steps/http/hello.get.step.ts`, `// motia.config.ts`. So is a ```python
- *   block whose first line is `# steps/orders/create_order_step.py`. Other blocks are prose.
+ *   block whose first line is `# steps/orders/create_order_step.py`, and a ```ruby block whose
+ *   first line is `# steps/orders/create_order_step.rb`. Other blocks are prose.
  * - The examples of one page make one project. A fence with `project=<name>` (```ts project=sqlite)
  *   puts its block in a separate project of that page, so a page can show two versions of a file.
  * - A line `<!-- check: POST /orders {"item":"book"} -> 202 -->` sends that request to the page's
@@ -64,8 +65,9 @@ export function extractExamples(page: string, markdown: string): { examples: Exa
     }
     const [, lang = '', info = ''] = fence
     const first = lines[i + 1] ?? ''
-    const named = lang === 'python' || lang === 'py' ? pythonPathComment.exec(first) : pathComment.exec(first)
-    if ((lang === 'ts' || lang === 'typescript' || lang === 'python' || lang === 'py') && named) {
+    const hashComment = hashCommentLanguages[lang]
+    const named = hashComment ? hashComment.exec(first) : pathComment.exec(first)
+    if ((lang === 'ts' || lang === 'typescript' || hashComment) && named) {
       const path = named[1]!
       if (path.startsWith('/') || path.split('/').includes('..')) problems.push(`${page}:${i + 2}: an example path must stay inside the project: ${path}`)
       else examples.push({ page, line: i + 2, path, project: /(?:^|\s)project=(\S+)/.exec(info)?.[1] ?? '', code: lines.slice(i + 1, end).join('\n') + '\n' })
@@ -113,6 +115,9 @@ export function projectSlug(project: Pick<DocProject, 'page' | 'name'>): string 
 const fencePattern = /^```(\w*)(.*)$/
 const pathComment = /^\/\/ ([\w.\-[\]/]+\.(?:ts|mts|js|mjs))(?:\s|$)/
 const pythonPathComment = /^# ([\w.\-[\]/]+\.py)(?:\s|$)/
+const rubyPathComment = /^# ([\w.\-[\]/]+\.rb)(?:\s|$)/
+/** Languages whose examples name their file in a `#` comment. */
+const hashCommentLanguages: Record<string, RegExp | undefined> = { python: pythonPathComment, py: pythonPathComment, ruby: rubyPathComment, rb: rubyPathComment }
 const checkPattern = /^\s*<!--\s*check:\s*(?:project=(\S+)\s+)?([A-Z]+)\s+(\/\S*)(?:\s+(\S.*?))?\s*->\s*(\d{3})\s*-->/
 
 function parseBody(text: string | undefined): { ok: true; value: unknown } | { ok: false } {

@@ -64,7 +64,7 @@ export async function startCli(args: string[], cwd: string, env: Record<string, 
       }, timeoutMs, () => `GET ${path} never matched; last body ${JSON.stringify(last)}\n${text}`)
     },
     async untilStatus(path, status, timeoutMs = 30_000) {
-      await poll(async () => (await fetch(base + path)).status === status, timeoutMs, () => `GET ${path} never answered ${status}`)
+      await poll(async () => (await fetch(base + path).catch(() => undefined))?.status === status, timeoutMs, () => `GET ${path} never answered ${status}`)
     },
     async waitForOutput(pattern, from = 0, timeoutMs = 30_000) {
       await poll(() => pattern.test(text.slice(from)), timeoutMs, () => `output never matched ${pattern}:\n${text.slice(from)}`)

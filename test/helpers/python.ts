@@ -6,10 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { python } from '../../runtime/languages/python/index.ts'
 import { PROTOCOL_VERSION, createFrameReader, type WorkerFrame } from '../../runtime/languages/protocol.ts'
+import type { LanguageDefinition } from '../../runtime/languages/types.ts'
 import type { CliProcess } from './cli.ts'
 
-/** The pids of the Python workers that process `pid` started (its direct children). */
-export function workerPids(pid: number): number[] {
+/** The pids of the workers running `script` (Python's by default) that process `pid` started (its direct children). */
+export function workerPids(pid: number, script: string = python.worker): number[] {
   const children: number[] = []
   let tasks: string[] = []
   try {
@@ -26,7 +27,7 @@ export function workerPids(pid: number): number[] {
   }
   return children.filter((child) => {
     try {
-      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(python.worker)
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(script)
     } catch {
       return false
     }
@@ -57,12 +58,13 @@ export interface RawWorker {
 }
 
 /**
- * A Python worker spawned by hand, greeted, with project `root`: for protocol-level tests that
- * play the runtime's part.
+ * A worker (Python's unless `language` says) spawned by hand, greeted, with project `root`: for
+ * protocol-level tests that play the runtime's part.
  */
-export async function startRawWorker(root: string, options: { command?: string[]; maxFrameBytes?: number } = {}): Promise<RawWorker> {
-  const command = options.command ?? ['python3']
-  const proc = Bun.spawn([...command, join(python.sdkDir, python.worker)], { cwd: root, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' })
+export async function startRawWorker(root: string, options: { command?: string[]; maxFrameBytes?: number; language?: LanguageDefinition; env?: Record<string, string> } = {}): Promise<RawWorker> {
+  const language = options.language ?? python
+  const command = options.command ?? [...language.command]
+  const proc = Bun.spawn([...command, join(language.sdkDir, language.worker)], { cwd: root, env: { ...process.env, ...options.env }, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' })
   const frames: WorkerFrame[] = []
   const waiters = new Set<() => void>()
   let errText = ''

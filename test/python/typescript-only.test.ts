@@ -1,11 +1,12 @@
 /**
- * A project without Python files pays nothing for Python: `motia start` starts no worker, and
- * the language layer's loader and worker modules are never imported.
+ * A project without Python (or Ruby) files pays nothing for them: `motia start` starts no worker,
+ * and the language layer's loader and worker modules are never imported.
  */
 import { afterAll, expect, test } from 'bun:test'
 import { freePort, makeProject } from '../helpers/project.ts'
 import { startCli } from '../helpers/cli.ts'
 import { workerPids } from '../helpers/python.ts'
+import { ruby } from '../../runtime/languages/ruby/index.ts'
 import { createTestRuntime } from '../../runtime/testing/index.ts'
 
 const project = makeProject({
@@ -14,11 +15,12 @@ const project = makeProject({
 })
 afterAll(() => project.cleanup())
 
-test('motia start on a TypeScript-only project starts no Python worker', async () => {
+test('motia start on a TypeScript-only project starts no Python or Ruby worker', async () => {
   const cli = await startCli(['start', '--port', String(freePort())], project.root)
   try {
     expect(await (await cli.fetch('/hello')).json()).toEqual({ ok: true })
     expect(workerPids(cli.pid)).toEqual([])
+    expect(workerPids(cli.pid, ruby.worker)).toEqual([])
   } finally {
     await cli.stop()
   }
@@ -36,7 +38,7 @@ test('loading it imports none of the worker code', async () => {
   const proc = Bun.spawn([process.execPath, '-e', script], { stdout: 'pipe', stderr: 'pipe' })
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   expect(err).toBe('')
-  expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ steps: 2, loaded: [], pids: [null] })
+  expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ steps: 2, loaded: [], pids: [null, null] })
 })
 
 test('the same check sees the worker code once a Python file is there', async () => {

@@ -26,6 +26,13 @@ beforeAll(async () => {
         return { status: 201, body: { body: req.body ?? null } }
       }
     `,
+    'steps/http/accounts.post.step.ts': `
+      export const config = { triggers: [{ type: 'http', bodySchema: { type: 'object' } }] }
+      export const handler = async (req, { state }) => {
+        await state.set('posted', 'last', req.body ?? null)
+        return { status: 201, body: { body: req.body ?? null } }
+      }
+    `,
     'steps/http/search.get.step.ts': `
       export const handler = async (req) => ({ status: 200, body: { query: req.query, keys: Object.keys(req.query), polluted: ({}).x ?? null } })
     `,
@@ -70,8 +77,8 @@ describe('query strings (point 2)', () => {
 })
 
 describe('body parsing (point 3)', () => {
-  test('a cross-site "simple" request (text/plain;charset=json) is refused with 415 and the step never runs', async () => {
-    const res = await fetch(new URL('/users', base), { method: 'POST', headers: { 'content-type': 'text/plain;charset=json' }, body: '{"admin":true}' })
+  test('a cross-site "simple" request (text/plain;charset=json) to a route with a bodySchema is refused with 415 and the step never runs', async () => {
+    const res = await fetch(new URL('/accounts', base), { method: 'POST', headers: { 'content-type': 'text/plain;charset=json' }, body: '{"admin":true}' })
     expect(res.status).toBe(415)
     expect(((await res.json()) as { error: string }).error).toBe(
       'Unsupported Media Type: this route accepts application/json bodies (and any +json type), got content-type "text/plain;charset=json"',
@@ -79,8 +86,8 @@ describe('body parsing (point 3)', () => {
     expect(await runtime.state.get('posted', 'last')).toBeUndefined()
   })
 
-  test('a body with no content type is refused; an empty POST is served', async () => {
-    const bare = await rawRequest(port, requestText('POST', '/users', {}, '{"a":1}'))
+  test('a body with no content type is refused by a route with a bodySchema; an empty POST to a route without one is served', async () => {
+    const bare = await rawRequest(port, requestText('POST', '/accounts', {}, '{"a":1}'))
     expect(bare.status).toBe(415)
     const empty = await rawRequest(port, requestText('POST', '/users'))
     expect(empty.status).toBe(201)

@@ -162,7 +162,7 @@ test('add creates motia.config.ts when there is none, and remove names what is c
   project.remove('motia.config.ts')
   const added = await runCli(['plugin', 'add', './plugins/webhook.ts'], project.root)
   expect(added.code).toBe(0)
-  expect(config()).toBe(`import { defineConfig } from 'motia'\n\nimport { webhookPlugin } from './plugins/webhook.ts';\n\nexport default defineConfig({\n  plugins: [webhookPlugin]\n})\n`)
+  expect(config()).toBe(`import { defineConfig } from 'motia'\nimport { webhookPlugin } from './plugins/webhook.ts'\n\nexport default defineConfig({\n  plugins: [webhookPlugin]\n})\n`)
   const list = await runCli(['plugin', 'list'], project.root)
   expect(list.stdout).toMatch(/^PLUGIN\s+FROM\s+TRIGGERS\s+ADDS\nwebhook\s+\.\/plugins\/webhook\.ts\s+webhook\s+-\n$/)
   const wrong = await runCli(['plugin', 'remove', 'nope'], project.root)

@@ -92,6 +92,19 @@ describe('stream definitions', () => {
     expect(served.runtime.streaming.streams()).toEqual([])
   })
 
+  test("a stream file and its compiled .js twin: the TypeScript one defines the stream, with one warning", async () => {
+    const compiled = todoStream.replace("import { z } from 'zod'", "import { z } from 'zod' // compiled").replace('text: z.string()', 'text: z.number()')
+    served = await serveProject({ 'steps/todo.stream.ts': todoStream, 'steps/todo.stream.js': compiled, ...todoSteps })
+    const warnings = served.logs.filter((l) => l.level === 'warn' && String(l.msg).includes('compiled twin')).map((l) => String(l.msg))
+    expect(warnings).toEqual([
+      '[motia] steps/todo.stream.js is the compiled twin of steps/todo.stream.ts: the TypeScript file defines the stream, this one is not loaded (delete it, or keep compiled output out of steps/ and src/)',
+    ])
+    expect(served.logs.filter((l) => l.level === 'error')).toEqual([])
+    expect(served.runtime.streaming.streams().map((s) => s.relativePath)).toEqual(['steps/todo.stream.ts'])
+    // The TypeScript schema (text: string) is the one that checks writes.
+    expect((await call(served.url, 'POST', '/todo/g/a', { text: 'x' })).status).toBe(200)
+  })
+
   test('hot reload picks up an edited stream file (schema) and a new one, keeping subscriptions', async () => {
     served = await serveProject({ 'steps/todo.stream.ts': todoStream, ...todoSteps })
     const socket = await openSocket(served.wsUrl)

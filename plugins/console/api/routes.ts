@@ -7,6 +7,7 @@ import { endpoints } from './endpoints.ts'
 import { flowGraph } from './graph.ts'
 import { createLiveFeed } from './live.ts'
 import { createLogBuffer, logFilterOf, logsJson } from './log-buffer.ts'
+import { trackProblems } from './problems.ts'
 import { listDeadLetters, listQueues, purge, replay } from './queues.ts'
 import { answering, json } from './respond.ts'
 import type { RunStats } from './run-stats.ts'
@@ -27,6 +28,7 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: Api
   // One listener: each line is clipped and serialized once, kept, then offered to the live feed.
   const stopLogs = runtime.on('log', (entry) => live.log(logs.push(entry)))
   const stopLive = runtime.on('stop', live.close)
+  const problems = trackProblems(runtime)
   const base = '/__motia/api'
   const get = (path: string, handler: (request: Request, params: Record<string, string>) => Response | Promise<Response>) =>
     runtime.http.route({ method: 'GET', path: base + path, handler })
@@ -34,7 +36,8 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: Api
 
   // What the console holds now, so that its bounds can be watched.
   const holding = () => ({ logBytes: logs.bytes(), live: live.size() })
-  get('', () => json({ name: 'motia console API', mode: runtime.mode, routes: ['flows', 'endpoints', 'traces', 'logs', 'live', 'state', 'queues', 'streams'], holding: holding() }))
+  get('', () => json({ name: 'motia console API', mode: runtime.mode, routes: ['flows', 'endpoints', 'traces', 'logs', 'live', 'state', 'queues', 'streams', 'problems'], holding: holding() }))
+  get('/problems', () => json(problems.current()))
   get('/flows', () => json(flowGraph(runtime.steps(), stats)))
   get('/flows/:step/runs', (_r, p) => json({ step: p.step, ...stats.of(p.step!) }))
   get('/endpoints', () => json({ endpoints: endpoints(runtime.steps()) }))
@@ -68,6 +71,7 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: Api
   return () => {
     stopLogs()
     stopLive()
+    problems.stop()
     live.close()
   }
 }

@@ -3,6 +3,7 @@ import { StrictMode, useEffect, useState, type ReactNode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { api, AuthError, setToken } from './api.ts'
 import { useHash } from './hooks.ts'
+import { ProblemsBanner } from './problems.tsx'
 import { EndpointsPage } from './pages/endpoints.tsx'
 import { FlowsPage } from './pages/flows.tsx'
 import { LogsPage } from './pages/logs.tsx'
@@ -79,6 +80,7 @@ function App() {
           {theme === 'dark' ? '☀' : '☾'}
         </button>
       </header>
+      {auth === 'ok' && <ProblemsBanner />}
       <main id="main">{auth === 'needed' ? <Login onDone={() => setAuth('checking')} /> : auth === 'ok' ? page.render(rest) : <p className="muted pad">Connecting…</p>}</main>
     </div>
   )

@@ -314,8 +314,45 @@ function groupOf(message: QueueMessage): string {
   return message.messageGroupId ?? ''
 }
 
+/**
+ * The message's own copy of `value`, as `structuredClone` makes it. Plain JSON-like data (the
+ * usual message: objects and arrays of primitives) is copied by hand, an order of magnitude
+ * faster than `structuredClone` on a small object; anything else — a Date, a Map, a class
+ * instance, a function (which must throw), holes, an own `__proto__` key, or nesting deep enough
+ * to be a cycle — goes to `structuredClone` whole.
+ */
 function copy<T>(value: T): T {
-  return value === null || typeof value !== 'object' ? value : structuredClone(value)
+  if (value === null || typeof value !== 'object') return value
+  const plain = plainCopy(value, 0)
+  return plain === notPlain ? structuredClone(value) : (plain as T)
+}
+
+const notPlain = Symbol('not plain')
+
+function plainCopy(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? notPlain : value
+  if (depth > 32) return notPlain
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length)
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return notPlain
+      const item = plainCopy(value[i], depth + 1)
+      if (item === notPlain) return notPlain
+      out[i] = item
+    }
+    return Object.getPrototypeOf(value) === Array.prototype ? out : notPlain
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return notPlain
+  // structuredClone gives a null-prototype object an ordinary one too.
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return notPlain
+    const item = plainCopy((value as Record<string, unknown>)[key], depth + 1)
+    if (item === notPlain) return notPlain
+    out[key] = item
+  }
+  return out
 }
 
 /**

@@ -28,19 +28,32 @@ export function createConsumerPool(options: ConsumerPoolOptions) {
   const { sql, owner, pollIntervalMs, outage, writes, schedule } = options
   const consumers = new Set<Consumer>()
 
-  const lease = (consumer: Consumer) => {
-    const room = consumer.options.concurrency - consumer.running
-    if (consumer.stopped || room <= 0) return
+  /** Room for more copies: the consumer runs fewer than its concurrency, and is not stopped. */
+  const roomOf = (consumer: Consumer) => (consumer.stopped ? 0 : consumer.options.concurrency - consumer.running)
+
+  /** Leases up to `room` copies for `consumer` (throws when the store refuses). */
+  const query = (consumer: Consumer, room: number): Row[] => {
     const now = Date.now()
     const { topic, step, visibilityTimeoutMs, fifo } = consumer.options
+    return (fifo ? sql.leaseFifo : sql.lease).all({ topic, step, now, until: now + visibilityTimeoutMs, owner, limit: room }) as Row[]
+  }
+
+  const lease = (consumer: Consumer) => {
+    const room = roomOf(consumer)
+    if (room <= 0) return
     let rows: Row[]
     try {
-      rows = (fifo ? sql.leaseFifo : sql.lease).all({ topic, step, now, until: now + visibilityTimeoutMs, owner, limit: room }) as Row[]
+      rows = query(consumer, room)
     } catch (error) {
       // The store cannot take the lease: this consumer tries again after a growing pause.
       outage.down(error)
       return wakeIn(consumer, outage.delay(), schedule)
     }
+    startLeased({ consumer, room, rows })
+  }
+
+  /** Runs the copies of a lease that committed; a short batch means the queue is drained for now. */
+  const startLeased = ({ consumer, room, rows }: Leased) => {
     rows.sort((a, b) => a.seq - b.seq)
     if (rows.length < room) {
       consumer.hungry = false
@@ -116,6 +129,23 @@ export function createConsumerPool(options: ConsumerPoolOptions) {
       for (const consumer of consumers) if (consumer.hungry) lease(consumer)
     },
 
+    /**
+     * `feed`'s leases, taken inside the caller's transaction (it throws when the store refuses
+     * one, and the caller falls back to `feed`); `start` runs them once the transaction committed.
+     */
+    take(): Leased[] {
+      const taken: Leased[] = []
+      for (const consumer of consumers) {
+        const room = consumer.hungry ? roomOf(consumer) : 0
+        if (room > 0) taken.push({ consumer, room, rows: query(consumer, room) })
+      }
+      return taken
+    },
+
+    start(taken: readonly Leased[]): void {
+      for (const leased of taken) startLeased(leased)
+    },
+
     /** New copies of (topic, step) were written by this process: their consumers look at once. */
     wake(topic: string, steps: readonly string[]): void {
       for (const consumer of consumers) {
@@ -137,6 +167,13 @@ function wakeIn(consumer: Consumer, delay: number, schedule: () => void): void {
     consumer.hungry = true
     schedule()
   }, delay)
+}
+
+/** The copies one consumer leased, and the room it had for them. */
+export interface Leased {
+  consumer: Consumer
+  room: number
+  rows: Row[]
 }
 
 interface Consumer {

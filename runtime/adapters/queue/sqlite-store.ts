@@ -145,7 +145,8 @@ export function prepare(db: Database) {
  * stores a copy only for the subscribers that have not stored it within `dedupWindowMs`; `prune`
  * drops the ids whose window ran out.
  */
-export function commit(sql: Statements, db: Database, writes: readonly Write[], options: { dedupWindowMs: number; prune?: boolean }): void {
+/** Commits `writes` in one transaction; `alsoInside` runs last within it (the consumers' leases). */
+export function commit(sql: Statements, db: Database, writes: readonly Write[], options: { dedupWindowMs: number; prune?: boolean }, alsoInside?: () => void): void {
   const now = Date.now()
   const { dedupWindowMs } = options
   db.transaction(() => {
@@ -168,6 +169,7 @@ export function commit(sql: Statements, db: Database, writes: readonly Write[], 
         sql.remove.run({ seq, attempt })
       }
     }
+    alsoInside?.()
   }).immediate()
 }
 

@@ -35,10 +35,10 @@ export function createWriteQueue(options: WriteQueueOptions) {
   let prunedAt = 0
   let stopped = false
 
-  const commitNow = (writes: readonly Write[]) => {
+  const commitNow = (writes: readonly Write[], alsoInside?: () => void) => {
     // Expired idempotency ids are dropped at most once a minute, in the same transaction.
     const prune = Date.now() - prunedAt > 60_000
-    commit(sql, db, writes, { dedupWindowMs: options.dedupWindowMs, prune })
+    commit(sql, db, writes, { dedupWindowMs: options.dedupWindowMs, prune }, alsoInside)
     if (prune) prunedAt = Date.now()
   }
 
@@ -69,13 +69,19 @@ export function createWriteQueue(options: WriteQueueOptions) {
       schedule()
     },
 
-    /** Commits what was gathered since the last tick; called once per tick. */
-    flush(): void {
+    /**
+     * Commits what was gathered since the last tick; called once per tick. `alsoInside` (the
+     * consumers' leases) runs within the same transaction when there are writes: true when it
+     * ran and committed with them, false when the caller must do that work on its own.
+     */
+    flush(alsoInside?: () => void): boolean {
       const writes = pending
       pending = []
+      let together = false
       if (writes.length > 0) {
         try {
-          commitNow(writes)
+          commitNow(writes, alsoInside)
+          together = alsoInside !== undefined
           settled(writes, true, outage)
         } catch {
           // Written again one by one, so that only what cannot be stored fails.
@@ -83,6 +89,7 @@ export function createWriteQueue(options: WriteQueueOptions) {
         }
       }
       for (const done of flushed.splice(0)) done()
+      return together
     },
 
     /** Resolves once every write queued so far was tried (written, or kept for a retry). */

@@ -11,7 +11,7 @@
  * This file wires them to one tick (writes first, then leases) and answers the CLI's tools.
  */
 import { openDatabase, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
-import { createConsumerPool } from './sqlite-consumers.ts'
+import { createConsumerPool, type Leased } from './sqlite-consumers.ts'
 import { prepareDeadLetters } from './sqlite-dead-letters.ts'
 import { encode, prepare } from './sqlite-store.ts'
 import { createStoreTools } from './sqlite-tools.ts'
@@ -56,8 +56,11 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
   const consumers = createConsumerPool({ sql, owner, pollIntervalMs: options.pollIntervalMs ?? 200, outage, writes, schedule })
   const tick = () => {
     tickQueued = false
-    writes.flush()
-    consumers.feed()
+    // The tick's writes and the consumers' leases commit in one transaction (one WAL commit per
+    // tick, not one per hungry consumer more); the leased copies start once it committed.
+    let taken: Leased[] = []
+    if (writes.flush(() => (taken = consumers.take()))) consumers.start(taken)
+    else consumers.feed()
   }
 
   if (options.reclaimLeases) {

@@ -13,5 +13,6 @@ export const python: LanguageDefinition = {
   worker: 'motia_worker.py',
   sourceFile: /\.py$/,
   install: 'Python 3.10 or newer (apt-get install python3, brew install python, or python.org), or set MOTIA_PYTHON to the interpreter',
+  ignoredDirs: ['__pycache__', '.venv', 'venv'],
   env: { PYTHONUNBUFFERED: '1' },
 }

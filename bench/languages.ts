@@ -1,22 +1,25 @@
 /**
- * Python steps benchmark, side by side in one `motia start` on the embedded store:
- *  - a Python GET step against the same step in TypeScript (wrk: req/s, p50, p99);
- *  - an HTTP → Python queue step → TypeScript queue step chain against the all-TypeScript one
- *    (msg/s through the chain, p50/p99 from the POST to the chain's end);
- *  - the Python worker's resident memory, idle after start and after the load.
+ * Out-of-process step languages benchmark (Python, Ruby), side by side in one `motia start` on
+ * the embedded store:
+ *  - a Python and a Ruby GET step against the same step in TypeScript (wrk: req/s, p50, p99);
+ *  - an HTTP → Python (or Ruby) queue step → TypeScript queue step chain against the
+ *    all-TypeScript one (msg/s through the chain, p50/p99 from the POST to the chain's end);
+ *  - each worker's resident memory, idle after start and after the load.
  *
- *   bun bench/python.ts                       # 5 s per wrk run, N = 5,000 messages, 3 rounds
- *   DURATION=5 ROUNDS=5 N=10000 bun bench/python.ts
- *   WORKER_CORES=0,1 bun bench/python.ts      # the worker may use both cores (default: the server's)
+ *   bun bench/languages.ts                       # 5 s per wrk run, N = 5,000 messages, 3 rounds
+ *   DURATION=5 ROUNDS=5 N=10000 bun bench/languages.ts
+ *   LANGUAGES=ruby bun bench/languages.ts        # only some languages (default: python,ruby)
+ *   WORKER_CORES=0,1 bun bench/languages.ts      # the workers may use both cores (default: the server's)
  *
  * The server is pinned to core 0 and wrk to core 1 when taskset exists. Rounds alternate the
- * TypeScript and the Python side and the median is shown, so the machine's drift hits both.
- * Targets: the Python HTTP step ≥ 0.3× the TypeScript one; the TS → Python → TS chain ≥ 0.5× the
- * all-TypeScript chain.
+ * TypeScript side and each language and the median is shown, so the machine's drift hits all.
+ * Targets: a language's HTTP step ≥ 0.3× the TypeScript one; the TS → language → TS chain ≥ 0.5×
+ * the all-TypeScript chain.
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { sendAll, waitUntil, writeProject } from './chain.ts'
+import { loadAverage, report } from './report.ts'
 
 const repo = resolve(import.meta.dir, '..')
 const duration = Number(process.env.DURATION ?? 5)
@@ -24,12 +27,31 @@ const rounds = Number(process.env.ROUNDS ?? 3)
 const total = Number(process.env.N ?? 5000)
 const connections = Number(process.env.CONNECTIONS ?? 64)
 const batch = Number(process.env.BATCH ?? 10)
+const chosen = (process.env.LANGUAGES ?? 'python,ruby').split(',').map((name) => name.trim())
 const pin = (core: number) => (Bun.which('taskset') && navigator.hardwareConcurrency >= 2 ? ['taskset', '-c', String(core)] : [])
 
 if (!Bun.which('wrk')) {
-  console.error('bench/python.ts needs wrk as its load generator: apt-get install -y wrk')
+  console.error('bench/languages.ts needs wrk as its load generator: apt-get install -y wrk')
   process.exit(1)
 }
+
+/** The languages measured: their side's key, label, worker script and interpreter. */
+const all = [
+  { side: 'py', label: 'Python', worker: 'motia_worker.py', command: 'python3', extension: '.py' },
+  { side: 'rb', label: 'Ruby', worker: 'motia_worker.rb', command: 'ruby', extension: '.rb' },
+]
+const measured = all.filter((language) => chosen.includes(language.label.toLowerCase()))
+for (const language of measured) {
+  if (!Bun.which(language.command)) {
+    console.error(`bench/languages.ts measures ${language.label} steps with the system ${language.command}, which is not installed (or leave it out: LANGUAGES=...)`)
+    process.exit(1)
+  }
+}
+if (measured.length === 0) {
+  console.error(`LANGUAGES=${process.env.LANGUAGES}: name python, ruby or both`)
+  process.exit(1)
+}
+const sides = ['ts', ...measured.map((language) => language.side)]
 
 const forward = (next: string) => `export const config = { enqueues: ['${next}'], triggers: [{ type: 'queue', config: { concurrency: 100 } }] }
 export const handler = async (data, { enqueue }) => { await enqueue({ topic: '${next}', data }) }
@@ -38,8 +60,9 @@ const files: Record<string, string> = {
   'motia.config.ts': 'export default {}\n',
   'steps/http/ts-hello.get.step.ts': `export const handler = async () => ({ status: 200, body: { message: 'hello' } })\n`,
   'steps/http/py-hello.get_step.py': `async def handler(req, ctx):\n    return {"status": 200, "body": {"message": "hello"}}\n`,
+  'steps/http/rb-hello.get_step.rb': `def handler(_req, _ctx) = { status: 200, body: { message: 'hello' } }\n`,
   'steps/http/chain/[name].post.step.ts': `
-    export const config = { enqueues: ['ts-one', 'py-one'] }
+    export const config = { enqueues: ['ts-one', 'py-one', 'rb-one'] }
     export const handler = async (req, { enqueue }) => {
       const topic = req.params.name + '-one'
       const sends = []
@@ -52,6 +75,9 @@ const files: Record<string, string> = {
 config = {"name": "PyForward", "enqueues": ["end"], "triggers": [queue("py-one", config={"concurrency": 100})]}
 async def handler(data, ctx):
     await ctx.enqueue({"topic": "end", "data": data})
+`,
+  'steps/queue/rb-one/forward_step.rb': `def config = { name: 'RbForward', enqueues: ['end'], triggers: [queue('rb-one', config: { concurrency: 100 })] }
+def handler(data, ctx) = ctx.enqueue(topic: 'end', data: data)
 `,
   'steps/queue/end/arrive.step.ts': `
     import { record } from '../../../lib/latency.ts'
@@ -82,13 +108,18 @@ async def handler(data, ctx):
   `,
 }
 
+// A language left out has no files, so its worker never starts.
+for (const { extension } of all.filter((language) => !measured.includes(language))) {
+  for (const path of Object.keys(files)) if (path.endsWith(extension)) delete files[path]
+}
+
 interface Sample {
   rate: number
   p50: number
   p99: number
 }
 
-const root = join(repo, '.tmp', `bench-python-${process.pid}`)
+const root = join(repo, '.tmp', `bench-languages-${process.pid}`)
 rmSync(root, { recursive: true, force: true })
 writeProject(root, files)
 const port = 20_000 + Math.floor(Math.random() * 20_000)
@@ -102,33 +133,37 @@ const server = Bun.spawn([...pin(0), process.execPath, join(repo, 'cli/index.ts'
 
 try {
   await waitUntil(async () => (await fetch(`${base}/__motia/health`).catch(() => undefined))?.ok === true, 30_000)
-  const worker = pythonWorker(server.pid)
-  // The worker inherits the server's pinning (it shares core 0 with it, the conservative case);
-  // WORKER_CORES=0,1 lets it use another core as a separate process may in production.
-  if (process.env.WORKER_CORES && pin(0).length) Bun.spawnSync(['taskset', '-p', '-c', process.env.WORKER_CORES, String(worker)], { stdout: 'ignore' })
-  const idleRss = rssMiB(worker)
-  // Warm-up: both HTTP steps and both chains once.
-  for (const path of ['/ts-hello', '/py-hello']) await wrk(path, 1)
-  for (const chain of ['ts', 'py']) await chainRun(chain, Math.min(total, 1000))
-
-  const http: Record<string, Sample[]> = { ts: [], py: [] }
-  const chains: Record<string, Sample[]> = { ts: [], py: [] }
-  for (let round = 0; round < rounds; round++) {
-    for (const side of ['ts', 'py']) http[side]!.push(await wrk(`/${side}-hello`, duration))
-    for (const side of ['ts', 'py']) chains[side]!.push(await chainRun(side, total))
+  const workers = Object.fromEntries(measured.map((language) => [language.side, workerOf(server.pid, language.worker)]))
+  // Workers start with their language's first file, so they all run by now. They inherit the
+  // server's pinning (sharing core 0 with it, the conservative case); WORKER_CORES=0,1 lets them
+  // use another core as a separate process may in production.
+  for (const worker of Object.values(workers)) {
+    if (process.env.WORKER_CORES && pin(0).length) Bun.spawnSync(['taskset', '-p', '-c', process.env.WORKER_CORES, String(worker)], { stdout: 'ignore' })
   }
-  const loadedRss = rssMiB(worker)
+  const idleRss = Object.fromEntries(Object.entries(workers).map(([side, pid]) => [side, rssMiB(pid)]))
+  // Warm-up: every HTTP step and every chain once.
+  for (const side of sides) await wrk(`/${side}-hello`, 1)
+  for (const side of sides) await chainRun(side, Math.min(total, 1000))
 
-  const placement = pin(0).length ? `server pinned to core 0 (Python worker on ${process.env.WORKER_CORES ? `cores ${process.env.WORKER_CORES}` : 'core 0 too'}), wrk -t1 on core 1` : 'wrk -t2 sharing the cores'
+  const http: Record<string, Sample[]> = Object.fromEntries(sides.map((side) => [side, []]))
+  const chains: Record<string, Sample[]> = Object.fromEntries(sides.map((side) => [side, []]))
+  for (let round = 0; round < rounds; round++) {
+    for (const side of sides) http[side]!.push(await wrk(`/${side}-hello`, duration))
+    for (const side of sides) chains[side]!.push(await chainRun(side, total))
+  }
+  const loadedRss = Object.fromEntries(Object.entries(workers).map(([side, pid]) => [side, rssMiB(pid)]))
+
+  const placement = pin(0).length ? `server pinned to core 0 (workers on ${process.env.WORKER_CORES ? `cores ${process.env.WORKER_CORES}` : 'core 0 too'}), wrk -t1 on core 1` : 'wrk -t2 sharing the cores'
   console.log(`\nmotia start on the embedded store; ${rounds} round(s) alternating, median shown; ${placement}`)
   console.log(`HTTP: wrk -c${connections} -d${duration}s. Chain: HTTP → queue → queue, N = ${total} messages, ${batch} per request, 64 requests in flight\n`)
   console.log(['scenario', 'side', 'rate', 'p50 ms', 'p99 ms', 'ratio', 'target'].join(' | '))
   row('GET step', 'TypeScript', median(http.ts!), 'req/s')
-  row('GET step', 'Python', median(http.py!), 'req/s', median(http.ts!), 0.3)
+  for (const { side, label } of measured) row('GET step', label, median(http[side]!), 'req/s', median(http.ts!), 0.3)
   row('chain', 'TS → TS → TS', median(chains.ts!), 'msg/s')
-  row('chain', 'TS → Python → TS', median(chains.py!), 'msg/s', median(chains.ts!), 0.5)
-  console.log(`\nPython worker (pid ${worker}): ${idleRss.toFixed(1)} MiB resident idle after start, ${loadedRss.toFixed(1)} MiB after the runs`)
-  console.log(`rounds: HTTP ts ${list(http.ts!)} / py ${list(http.py!)} req/s; chains ts ${list(chains.ts!)} / py ${list(chains.py!)} msg/s`)
+  for (const { side, label } of measured) row('chain', `TS → ${label} → TS`, median(chains[side]!), 'msg/s', median(chains.ts!), 0.5)
+  console.log('')
+  for (const { side, label } of measured) console.log(`${label} worker (pid ${workers[side]}): ${idleRss[side]!.toFixed(1)} MiB resident idle after start, ${loadedRss[side]!.toFixed(1)} MiB after the runs`)
+  console.log(`rounds: HTTP ${sides.map((side) => `${side} ${list(http[side]!)}`).join(' / ')} req/s; chains ${sides.map((side) => `${side} ${list(chains[side]!)}`).join(' / ')} msg/s`)
 } finally {
   server.kill('SIGTERM')
   await server.exited
@@ -140,6 +175,10 @@ try {
 function row(scenario: string, side: string, sample: Sample, unit: string, baseline?: Sample, target?: number): void {
   const ratio = baseline ? sample.rate / baseline.rate : 1
   const verdict = target === undefined ? '' : `≥ ${target} ${ratio >= target ? 'PASS' : 'BELOW'}`
+  if (baseline && target !== undefined) {
+    const detail = `${sample.rate.toFixed(0)} vs ${baseline.rate.toFixed(0)} ${unit}; ${rounds} rounds; load ${loadAverage()}`
+    report({ bench: 'python', metric: `${scenario} ${side} / TypeScript`, value: ratio, target: { min: target }, unit: '×', detail })
+  }
   console.log([scenario, side, `${sample.rate.toFixed(0)} ${unit}`, sample.p50.toFixed(2), sample.p99.toFixed(2), ratio.toFixed(2), verdict].join(' | '))
 }
 
@@ -165,14 +204,14 @@ async function wrk(path: string, seconds: number): Promise<Sample> {
   return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: millis(/\s50%\s+([\d.]+\w+)/.exec(out)?.[1]), p99: millis(/\s99%\s+([\d.]+\w+)/.exec(out)?.[1]) }
 }
 
-/** The Python worker the server started (its child running motia_worker.py). */
-function pythonWorker(pid: number): number {
+/** The worker the server started for a language (its child running `script`). */
+function workerOf(pid: number, script: string): number {
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean)) {
-      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('motia_worker.py')) return Number(child)
+      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(script)) return Number(child)
     }
   }
-  throw new Error('no Python worker under the server')
+  throw new Error(`no worker running ${script} under the server`)
 }
 
 function rssMiB(pid: number): number {

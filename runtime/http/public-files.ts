@@ -1,0 +1,67 @@
+/**
+ * The `public/` folder: files served as they are for GET and HEAD requests no route takes (a
+ * step's route always wins), by `motia dev`, `motia start` and built executables (which embed the
+ * folder, see cli/build/embed.ts). `/` and `/docs/` serve the folder's `index.html`. Dotfiles and
+ * paths that leave the folder are never served. Answers carry the file's type, an `ETag` and
+ * `Last-Modified`; a matching `If-None-Match` gets 304. Dev asks browsers to check every time
+ * (`no-cache`); production lets them keep a file for `maxAge` seconds (default 0: check too).
+ */
+import { existsSync, realpathSync, statSync } from 'node:fs'
+import { join, sep } from 'node:path'
+
+export interface PublicFilesOptions {
+  /** The folder, absolute (inside an executable: `/$bunfs/root/public`). */
+  dir: string
+  dev: boolean
+  /** Seconds a browser may keep a file without asking again, outside dev. */
+  maxAge?: number
+}
+
+/** The answer for `path` from the folder, or undefined when it holds no such file. */
+export function createPublicFiles(options: PublicFilesOptions): (request: Request, path: string) => Response | undefined {
+  const cacheControl = options.dev ? 'no-cache' : `public, max-age=${options.maxAge ?? 0}, must-revalidate`
+  const embedded = options.dir.startsWith('/$bunfs/')
+  const base = embedded || !existsSync(options.dir) ? options.dir : realpathSync(options.dir)
+  return (request, path) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
+    const file = locate(base, path, embedded)
+    if (!file) return undefined
+    const blob = Bun.file(file)
+    const tag = `W/"${blob.size.toString(36)}-${Math.floor(blob.lastModified).toString(36)}"`
+    const headers: Record<string, string> = { etag: tag, 'cache-control': cacheControl, 'last-modified': new Date(blob.lastModified || 0).toUTCString() }
+    if (request.headers.get('if-none-match')?.split(',').some((t) => t.trim() === tag)) return new Response(null, { status: 304, headers })
+    headers['content-type'] = typeOf(blob.type)
+    return new Response(request.method === 'HEAD' ? null : blob, { headers: { ...headers, 'content-length': String(blob.size) } })
+  }
+}
+
+// --- internal ---
+
+/** The file `path` names under `base`, or undefined: bad encoding, a dot segment, a folder without index.html, or outside `base`. */
+function locate(base: string, path: string, embedded: boolean): string | undefined {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    return undefined
+  }
+  const segments = decoded.split('/').filter(Boolean)
+  if (segments.some((s) => s.startsWith('.') || s.includes('\\') || s.includes('\0'))) return undefined
+  if (decoded.endsWith('/') || segments.length === 0) segments.push('index.html')
+  const file = join(base, ...segments)
+  if (!file.startsWith(base + sep)) return undefined
+  try {
+    if (!statSync(file).isFile()) return undefined
+    // A symbolic link inside the folder must not lead outside it.
+    if (!embedded && !realpathSync(file).startsWith(base + sep)) return undefined
+  } catch {
+    return undefined
+  }
+  return file
+}
+
+/** Text types get their charset. */
+function typeOf(type: string): string {
+  if (!type) return 'application/octet-stream'
+  return /^text\/|javascript|json|xml|svg/.test(type) && !type.includes('charset') ? `${type}; charset=utf-8` : type
+}
