@@ -39,7 +39,7 @@ describe('scripts/prerequisites.ts', () => {
   test('an unknown program name is refused with the known ones', async () => {
     const result = await run(['scripts/prerequisites.ts', 'redis'], { PATH: process.env.PATH ?? '' })
     expect(result.code).toBe(2)
-    expect(result.stderr.trim()).toBe('[prerequisites] unknown program "redis": known are redis-server, mosquitto, rabbitmq-server, chromium, python3')
+    expect(result.stderr.trim()).toBe('[prerequisites] unknown program "redis": known are redis-server, mosquitto, rabbitmq-server, chromium, python3, ruby')
   })
 
   test("RabbitMQ's Debian wrapper is looked through to the script that keeps the environment", () => {
