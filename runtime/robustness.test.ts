@@ -72,7 +72,8 @@ test('shutdown is bounded even while an event stream stays open', async () => {
   expect(new TextDecoder().decode((await reader.read()).value)).toContain('data: hi')
   const started = performance.now()
   await runtime.stop()
-  expect(performance.now() - started).toBeLessThan(3000)
+  // shutdownTimeoutMs is 300 ms; the default (10 s) or a stream that holds the stop would be over.
+  expect(performance.now() - started).toBeLessThan(8000)
 })
 
 test('a Python step file with neither triggers nor a folder that implies one is reported, not silently skipped', async () => {

@@ -17,6 +17,7 @@ export const prerequisites: ReadonlyArray<{ name: string; apt: string; neededBy:
   { name: 'rabbitmq-server', apt: 'rabbitmq-server', neededBy: 'the amqp plugin tests' },
   { name: 'chromium', apt: 'chromium', neededBy: 'the console and browser-client tests' },
   { name: 'python3', apt: 'python3', neededBy: 'the Python step tests' },
+  { name: 'ruby', apt: 'ruby', neededBy: 'the Ruby step tests' },
 ]
 
 // Debian puts daemons in sbin, which a non-root PATH often lacks.

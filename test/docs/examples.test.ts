@@ -9,7 +9,8 @@
  * A canary page with a broken example goes through the same steps and must fail each of them, so a
  * check that silently stopped checking fails this test too.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { createTestRuntime } from '../../runtime/testing/index.ts'
@@ -58,14 +59,14 @@ const canary = grouped.projects.find((p) => p.page === 'canary.md')!
 let workspace: TempProject
 let typeErrors: Map<string, string[]>
 
-beforeAll(async () => {
+beforeAllTests(async () => {
   const files: Record<string, string> = {}
   for (const project of grouped.projects) for (const file of project.files) files[`${projectSlug(project)}/${file.path}`] = file.code
   files['tsconfig.json'] = JSON.stringify(docsTsconfig(), null, 2)
   workspace = makeProject(files)
   typeErrors = await typeCheck(workspace.root, grouped.projects)
-  // One tsc run over every page: seconds, more on a busy machine than a hook's default 5 s allows.
-}, 120_000)
+  // One tsc run over every page: tens of seconds, minutes on a loaded machine; a failure here fails every test by name.
+}, 300_000)
 
 afterAll(() => workspace?.cleanup())
 

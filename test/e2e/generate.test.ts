@@ -65,7 +65,7 @@ describe('motia generate types', () => {
     expect(errors[0]).toContain(`is not assignable to type '{ plan: "free" | "pro"; } & { email: string; locale?: string | undefined; }'`)
     expect(errors[1]).toStartWith('steps/http/gold.post.step.ts(4,')
     expect(errors[1]).toContain(`Type '"gold"' is not assignable to type '"free" | "pro"'`)
-  }, 60_000)
+  }, 300_000)
 
   test('writes to --out with imports relative to it, and leaves an up-to-date file alone', async () => {
     const app = project(subscribers)
@@ -231,7 +231,7 @@ describe('motia generate step', () => {
       await runtime.stop()
     }
     expect(await typeCheck(app.root)).toBe('')
-  }, 60_000)
+  }, 300_000)
 
   test('without a terminal it never waits: a missing or wrong flag is one line and exit code 1', async () => {
     const app = project({})

@@ -53,7 +53,7 @@ export async function startCli(args: string[], cwd: string, env: Record<string, 
       const res = await fetch(base + path)
       return res.json()
     },
-    async until(path, check, timeoutMs = 5000) {
+    async until(path, check, timeoutMs = 30_000) {
       let last: unknown
       await poll(async () => {
         const res = await fetch(base + path).catch(() => undefined)
@@ -63,10 +63,10 @@ export async function startCli(args: string[], cwd: string, env: Record<string, 
         return check(last)
       }, timeoutMs, () => `GET ${path} never matched; last body ${JSON.stringify(last)}\n${text}`)
     },
-    async untilStatus(path, status, timeoutMs = 5000) {
+    async untilStatus(path, status, timeoutMs = 30_000) {
       await poll(async () => (await fetch(base + path).catch(() => undefined))?.status === status, timeoutMs, () => `GET ${path} never answered ${status}`)
     },
-    async waitForOutput(pattern, from = 0, timeoutMs = 5000) {
+    async waitForOutput(pattern, from = 0, timeoutMs = 30_000) {
       await poll(() => pattern.test(text.slice(from)), timeoutMs, () => `output never matched ${pattern}:\n${text.slice(from)}`)
     },
     signal(signal) {
@@ -79,9 +79,11 @@ export async function startCli(args: string[], cwd: string, env: Record<string, 
       await proc.exited
     },
   }
+  // Limits here only stop a hang: they return as soon as the event happens, and a loaded machine
+  // (two suites at once on two cores) takes tens of seconds to start a server.
   await poll(
     async () => (await fetch(`${base}/__motia/health`).catch(() => undefined))?.ok === true || proc.exitCode !== null,
-    15_000,
+    60_000,
     () => `motia ${args.join(' ')} did not start:\n${text}`,
   )
   if (proc.exitCode !== null) throw new Error(`motia ${args.join(' ')} exited with ${proc.exitCode}:\n${text}`)

@@ -4,14 +4,14 @@
  */
 import { ruby } from '../../runtime/languages/ruby/index.ts'
 import type { CliProcess } from './cli.ts'
+import { requireBinary } from './prerequisites.ts'
 import { workerPids } from './python.ts'
 
 export { isAlive, peekPath, peekStep, untilPeek } from './python.ts'
 
-/** Throws one clear line when `ruby` is missing or too old. Call it first in `beforeAll`. */
+/** Throws one clear line when `ruby` is missing or too old. Call it first in `beforeAllTests`. */
 export function requireRuby(): void {
-  const found = Bun.which('ruby')
-  if (!found) throw new Error('[test] Ruby steps need `ruby` 3.1 or newer on PATH: install it (apt-get install -y ruby, brew install ruby) and run the tests again')
+  const found = requireBinary('ruby')
   const version = Bun.spawnSync([found, '-e', 'print RUBY_VERSION']).stdout.toString()
   const [major = 0, minor = 0] = version.split('.').map(Number)
   if (major < 3 || (major === 3 && minor < 1)) throw new Error(`[test] Ruby steps need ruby 3.1 or newer; ${found} is ${version}: install a newer one (apt-get install -y ruby)`)

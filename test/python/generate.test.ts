@@ -66,7 +66,7 @@ test("types.d.ts types a TypeScript enqueue to a Python step from its pydantic s
   expect(errors).toHaveLength(1)
   expect(errors[0]).toStartWith('steps/http/pay.post.step.ts(6,')
   expect(errors[0]).toContain(`Type 'string' is not assignable to type 'number'`)
-}, 180_000)
+}, 300_000)
 
 test('openapi.json documents a Python http step from its schemas, and is a valid document', async () => {
   const result = await runCli(['generate', 'openapi'], project.root)

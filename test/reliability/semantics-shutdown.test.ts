@@ -56,7 +56,7 @@ describe.each(adapterKinds)('shutdown (%s)', (kind) => {
     await booted.stopRuntime()
     const took = performance.now() - before
     expect(took).toBeGreaterThanOrEqual(250)
-    expect(took).toBeLessThan(2000) // the 10 s default would be far over
+    expect(took).toBeLessThan(8000) // the 10 s default would be over; the margin is for a loaded machine
     expect(booted.logs.some((entry) => entry.level === 'warn' && entry.msg.includes('still running after shutdownTimeoutMs (300 ms)'))).toBe(true)
   }, 20_000)
 })

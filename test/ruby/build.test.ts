@@ -4,7 +4,8 @@
  * Ruby queue step writing a Ruby-defined stream, with the system `ruby`. Gems installed under
  * vendor/bundle stay out of it.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { afterAll, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -15,7 +16,7 @@ import { requireRuby } from '../helpers/ruby.ts'
 let project: TempProject
 let runDir: string
 
-beforeAll(() => {
+beforeAllTests(() => {
   requireRuby()
   project = makeProject({
     'package.json': JSON.stringify({ name: 'rb-exe', version: '1.2.3', type: 'module' }),

@@ -6,7 +6,8 @@
  * in-flight runs into the queue's retries and is restarted with nothing lost, and a missing or
  * too old `ruby` is one line while the other steps keep serving.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { isAlive, logLines, peekPath, peekStep, requireRuby, rubyWorkerPids, untilLog, untilPeek } from '../helpers/ruby.ts'
@@ -99,7 +100,7 @@ const send = (...messages: Array<{ topic: string; data: unknown }>) =>
 const pingPid = async () => ((await (await cli.fetch('/ping')).json()) as { pid: number }).pid
 
 describe('failing Ruby steps under motia dev', () => {
-  beforeAll(async () => {
+  beforeAllTests(async () => {
     requireRuby()
     project = makeProject(files)
     cli = await startCli(['dev', '--port', String(freePort())], project.root)
@@ -208,7 +209,7 @@ describe('without a usable Ruby', () => {
     servers.push(server)
     return server
   }
-  beforeAll(() => requireRuby())
+  beforeAllTests(() => requireRuby())
   afterAll(async () => {
     for (const server of servers) await server.stop()
     for (const dir of dirs) dir.cleanup()

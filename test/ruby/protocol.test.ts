@@ -4,7 +4,8 @@
  * without ids), a result over the frame limit, cancels of runs it does not know and of a sleeping
  * run, a flood of invokes, and exit when stdin closes.
  */
-import { afterEach, beforeAll, expect, test } from 'bun:test'
+import { afterEach, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { ruby } from '../../runtime/languages/ruby/index.ts'
 import { makeProject, type TempProject } from '../helpers/project.ts'
 import { startRawWorker, type RawWorker } from '../helpers/python.ts'
@@ -13,7 +14,7 @@ import { requireRuby } from '../helpers/ruby.ts'
 let project: TempProject | undefined
 let worker: RawWorker | undefined
 
-beforeAll(() => requireRuby())
+beforeAllTests(() => requireRuby())
 
 afterEach(async () => {
   worker?.kill()

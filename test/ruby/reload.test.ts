@@ -4,7 +4,8 @@
  * fix, a file that raises while it loads; a run in flight during a reload finishes with the code
  * it started with. Two step files that both define `config` and `handler` never collide.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { afterAll, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { requireRuby } from '../helpers/ruby.ts'
@@ -12,7 +13,7 @@ import { requireRuby } from '../helpers/ruby.ts'
 let project: TempProject
 let cli: CliProcess
 
-beforeAll(async () => {
+beforeAllTests(async () => {
   requireRuby()
   project = makeProject({
     'lib/greeting.rb': `module Greeting\n  PREFIX = 'hello'\nend\n`,

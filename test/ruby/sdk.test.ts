@@ -5,7 +5,8 @@
  * step that writes to the real stdout, configs holding functions where none may be, a Ruby stream
  * whose hooks decide who subscribes over a real WebSocket, and a flood of concurrent runs.
  */
-import { afterEach, beforeAll, describe, expect, test } from 'bun:test'
+import { afterEach, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { createTestRuntime, type TestRuntime } from '../../runtime/testing/index.ts'
 import { makeProject, type TempProject } from '../helpers/project.ts'
 import { openSocket, serveProject, type ServedProject } from '../helpers/streams.ts'
@@ -14,7 +15,7 @@ import { requireRuby } from '../helpers/ruby.ts'
 let app: TestRuntime | undefined
 let project: TempProject | undefined
 
-beforeAll(() => requireRuby())
+beforeAllTests(() => requireRuby())
 
 afterEach(async () => {
   await app?.stop()

@@ -4,7 +4,8 @@
  * → a Ruby queue step → a TypeScript queue step, sharing state, under one trace id; each side's
  * schemas refuse the next side's bad data, and the refused side gets an error it can handle.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { startRedisServer, type TestRedis } from '../helpers/redis-server.ts'
@@ -118,7 +119,7 @@ describe.each(modes)('TypeScript → Python → Ruby → TypeScript on the %s', 
   let close: () => Promise<void>
   const token = crypto.randomUUID()
 
-  beforeAll(async () => {
+  beforeAllTests(async () => {
     requireRuby()
     const mode = await setup()
     close = mode.close

@@ -6,7 +6,8 @@
  * streams, logger fields, `puts`), handlers running side by side in threads, and the runtime's
  * schema checks (400s, enqueue refusals) on Ruby schemas.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { logLines, peekPath, peekStep, requireRuby, untilPeek } from '../helpers/ruby.ts'
@@ -274,7 +275,7 @@ const state = async (group: string, key: string) => ((await (await cli.fetch(pee
 const untilState = (group: string, key: string, check: (value: any) => boolean) => untilPeek(cli, group, key, check)
 
 describe('Motia 1.0 Ruby steps (symbol keys, trigger helpers)', () => {
-  beforeAll(async () => {
+  beforeAllTests(async () => {
     requireRuby()
     project = makeProject(motia1)
     cli = await startCli(['dev', '--port', String(freePort())], project.root)
@@ -396,7 +397,7 @@ describe('Motia 1.0 Ruby steps (symbol keys, trigger helpers)', () => {
 })
 
 describe('Motia 0.x Ruby steps (string keys, type/emits/subscribes)', () => {
-  beforeAll(async () => {
+  beforeAllTests(async () => {
     requireRuby()
     project = makeProject(motia0)
     cli = await startCli(['dev', '--port', String(freePort())], project.root)
