@@ -5,9 +5,10 @@ import { createTestRuntime, type TestRuntime } from 'motia/testing'
 
 let app: TestRuntime
 
+// A generous limit: starting the runtime on a busy machine can take seconds.
 beforeAll(async () => {
   app = await createTestRuntime({ root: `${import.meta.dir}/..` })
-})
+}, 60_000)
 
 afterAll(() => app.stop())
 

@@ -5,11 +5,12 @@ import { createTestRuntime, type TestRuntime } from 'motia/testing'
 
 let app: TestRuntime
 
+// A generous limit: starting the runtime on a busy machine can take seconds.
 beforeAll(async () => {
   // Orders wait this long for their shipment here (2 days by default).
   process.env.SHIPMENT_TIMEOUT = '500ms'
   app = await createTestRuntime({ root: `${import.meta.dir}/..` })
-})
+}, 60_000)
 
 afterAll(() => app.stop())
 
