@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs'
-import { join, sep } from 'node:path'
+import { sep } from 'node:path'
 import type { AnyHandler, StepConfig } from '../step/types.ts'
 import type { StepLoader } from './loaded-step.ts'
 import { invokerOf, noteModuleContextUse } from '../step/module-context.ts'
+import { projectFiles } from './project-files.ts'
 
 /** What a TypeScript or JavaScript step file exports. */
 export interface StepModule {
@@ -58,27 +58,7 @@ function fromModule(file: string, exported: StepModule): Awaited<ReturnType<Step
   return { config: mod.config, invoke: invokerOf(handler), language }
 }
 
-/** Folders that hold no module a step imports from the project. */
-const skipped = new Set(['node_modules', 'dist', 'build', 'coverage'])
-
 /** Script and JSON files under `root`, skipping dependencies, output and dot folders. */
 function projectSources(root: string): string[] {
-  const files: string[] = []
-  const walk = (dir: string) => {
-    let entries
-    try {
-      entries = readdirSync(dir, { withFileTypes: true })
-    } catch {
-      return
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && !skipped.has(entry.name)) walk(join(dir, entry.name))
-      } else if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|json)$/.test(entry.name)) {
-        files.push(join(dir, entry.name))
-      }
-    }
-  }
-  walk(root)
-  return files
+  return projectFiles(root, (name) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|json)$/.test(name))
 }

@@ -4,11 +4,12 @@
  * Screenshots go to `.screenshots/console/` (ignored by git).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
@@ -46,12 +47,11 @@ let browser: Browser
 let base: string
 
 beforeAllTests(async () => {
-  const chromiumPath = requireBinary('chromium')
   mkdirSync(shots, { recursive: true })
   project = makeProject(files)
   cli = await startCli(['dev', '--port', String(freePort())], project.root)
   base = `http://127.0.0.1:${cli.port}`
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  browser = await launchChromium()
 }, 30_000)
 
 afterAll(async () => {

@@ -4,10 +4,11 @@
  * (5 s), because a shared machine's timing is a figure to report, not a pass/fail line.
  */
 import { afterAll, expect, test } from 'bun:test'
-import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
@@ -19,10 +20,9 @@ let cli: CliProcess
 let browser: Browser
 
 beforeAllTests(async () => {
-  const chromiumPath = requireBinary('chromium')
   project = makeProject(chains(flows, perFlow))
   cli = await startCli(['dev', '--port', String(freePort())], project.root)
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {

@@ -3,13 +3,13 @@
  * error shows in a banner above every page with its location and code frame; fixing the file
  * clears the banner without reloading the page.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { afterAll, expect, test } from 'bun:test'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 
-const chromiumPath = '/usr/bin/chromium'
 const brokenStep = `export const config = { name: 'Hello' }
 export const handler = async () => {
   const total: number = 1 +
@@ -21,11 +21,10 @@ let project: TempProject
 let cli: CliProcess
 let browser: Browser
 
-beforeAll(async () => {
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`)
+beforeAllTests(async () => {
   project = makeProject({ 'steps/http/hello.get.step.ts': brokenStep, 'steps/http/fine.get.step.ts': `export const handler = async () => ({ status: 200, body: 'ok' })\n`, 'lib/report.step.ts': '' })
   cli = await startCli(['dev', '--port', String(freePort())], project.root)
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  browser = await launchChromium()
 }, 30_000)
 
 afterAll(async () => {

@@ -3,22 +3,22 @@
  * runs are listed with their checkpoints, woken and cancelled from the page, replayed from a
  * checkpoint; a trace is replayed with its recorded input and shown beside the new one.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { existsSync, mkdirSync } from 'node:fs'
+import { afterAll, expect, test } from 'bun:test'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
-const chromiumPath = '/usr/bin/chromium'
 const shots = join(repoRoot, '.screenshots/console')
 let project: TempProject
 let cli: CliProcess
 let browser: Browser
 let base: string
 
-beforeAll(async () => {
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium (.ci/run does this)`)
+beforeAllTests(async () => {
   mkdirSync(shots, { recursive: true })
   project = makeProject({
     'steps/nap.step.ts': `
@@ -37,7 +37,7 @@ beforeAll(async () => {
   })
   cli = await startCli(['dev', '--port', String(freePort())], project.root)
   base = `http://127.0.0.1:${cli.port}`
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  browser = await launchChromium()
 }, 30_000)
 
 afterAll(async () => {

@@ -7,8 +7,9 @@
  * would. Nothing changes, and the rebound console says why it is refused.
  */
 import { afterAll, expect, test } from 'bun:test'
-import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
-import { chromium, type Browser } from 'playwright-core'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 
@@ -19,7 +20,6 @@ let browser: Browser
 let attackerSite: ReturnType<typeof Bun.serve>
 
 beforeAllTests(async () => {
-  const chromiumPath = requireBinary('chromium')
   project = makeProject({
     'steps/order.step.ts': `export const config = { name: 'Order', triggers: [{ type: 'http', method: 'POST', path: '/orders' }], enqueues: ['order'] }
 export const handler = async (req, ctx) => { await ctx.enqueue({ topic: 'order', data: req.body }); return { status: 202, body: {} } }`,
@@ -53,10 +53,7 @@ const go = async () => {
 go()
 </script></body>`
   attackerSite = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response(page, { headers: { 'content-type': 'text/html' } }) })
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP attacker.test 127.0.0.1, MAP rebind.test 127.0.0.1'],
-  })
+  browser = await launchChromium(['--host-resolver-rules=MAP attacker.test 127.0.0.1, MAP rebind.test 127.0.0.1'])
 }, 30_000)
 
 afterAll(async () => {

@@ -6,8 +6,9 @@
  * origins or (`'*'`) admits every page. Against the real CLI, with raw upgrades and with Chromium.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
-import { chromium, type Browser } from 'playwright-core'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
 import { runCli, startCli, type CliProcess } from '../helpers/cli.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 import { openSocket } from '../helpers/streams.ts'
@@ -142,10 +143,7 @@ describe('in a real browser (Chromium)', () => {
       'steps/page.step.ts': `export const config = { name: 'Page', triggers: [{ type: 'http', method: 'GET', path: '/page' }] }\nexport const handler = async () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: ${JSON.stringify(page)} })\n`,
     })
     cli = await startCli(['dev', '--port', String(freePort())], project.root)
-    browser = await chromium.launch({
-      executablePath: requireBinary('chromium'),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP evil.test 127.0.0.1'],
-    })
+    browser = await launchChromium(['--host-resolver-rules=MAP evil.test 127.0.0.1'])
   }, 60_000)
   afterAll(async () => {
     await browser?.close()

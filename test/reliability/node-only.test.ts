@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { removeInBackground } from '../helpers/cleanup.ts'
+import { descendants } from '../helpers/processes.ts'
 import { freePort, repoRoot } from '../helpers/project.ts'
 
 const work = mkdtempSync(join(tmpdir(), 'motia-node-only-'))
@@ -110,21 +111,6 @@ async function run(command: string[], cwd: string): Promise<{ code: number; stdo
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) throw new Error(`${command.join(' ')} (in ${cwd}) exited with ${code}:\n${stdout}\n${stderr}`)
   return { code, stdout, out: `${stdout}\n${stderr}` }
-}
-
-/** The processes below `root`, from `ps`. */
-function descendants(root: number): Array<{ pid: number; ppid: number; args: string }> {
-  const rows = Bun.spawnSync(['ps', '-e', '-o', 'pid=,ppid=,args=']).stdout.toString().trim().split('\n')
-  const all = rows.map((row) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(row)).filter((m) => m !== null).map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }))
-  const found: typeof all = []
-  const walk = (parent: number) => {
-    for (const proc of all.filter((p) => p.ppid === parent)) {
-      found.push(proc)
-      walk(proc.pid)
-    }
-  }
-  walk(root)
-  return found
 }
 
 async function poll<T>(check: () => Promise<T | undefined>, timeoutMs: number, describe: () => string): Promise<T> {

@@ -10,6 +10,7 @@ import { afterEach, expect, test } from 'bun:test'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
+import { alive, descendants } from '../helpers/processes.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
 let project: TempProject | undefined
@@ -95,32 +96,6 @@ test('a server whose launcher is killed outright (SIGKILL) stops by itself', asy
 }, 90_000)
 
 // --- internal ---
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-  // A zombie still answers kill 0 until its parent reaps it: it holds no port and runs no code.
-  const state = Bun.spawnSync(['ps', '-o', 'stat=', '-p', String(pid)]).stdout.toString().trim()
-  return state !== '' && !state.startsWith('Z')
-}
-
-/** The processes below `root`, from `ps`. */
-function descendants(root: number): Array<{ pid: number; ppid: number; args: string }> {
-  const rows = Bun.spawnSync(['ps', '-e', '-o', 'pid=,ppid=,args=']).stdout.toString().trim().split('\n')
-  const all = rows.map((row) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(row)).filter((m) => m !== null).map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }))
-  const found: typeof all = []
-  const walk = (parent: number) => {
-    for (const proc of all.filter((p) => p.ppid === parent)) {
-      found.push(proc)
-      walk(proc.pid)
-    }
-  }
-  walk(root)
-  return found
-}
 
 async function poll(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs

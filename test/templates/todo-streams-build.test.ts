@@ -3,11 +3,13 @@
  * another folder serves its page (public/), the page's script and `/__motia/client.js` from the
  * executable, and the page in real Chromium shows a todo added over HTTP, live.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { afterAll, expect, test } from 'bun:test'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { runCli } from '../helpers/cli.ts'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
@@ -16,10 +18,10 @@ let browser: Browser
 let exe: Bun.Subprocess<'ignore', 'pipe', 'pipe'> | undefined
 const elsewhere = mkdtempSync(join(tmpdir(), 'motia-todo-exe-'))
 
-beforeAll(async () => {
+beforeAllTests(async () => {
   project = makeProject()
   cpSync(`${repoRoot}/templates/todo-streams`, project.root, { recursive: true })
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {

@@ -5,9 +5,10 @@
  * used by an anonymous client to grow the store: joins of made-up lists are refused.
  */
 import { afterAll, expect, test } from 'bun:test'
-import { beforeAllTests, requireBinary } from '../helpers/prerequisites.ts'
+import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { cpSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../helpers/browser.ts'
 import { makeProject, repoRoot } from '../helpers/project.ts'
 import { call, openSocket, serveProject, type ServedProject } from '../helpers/streams.ts'
 import { waitFor } from '../../runtime/testing/wait.ts'
@@ -19,7 +20,7 @@ beforeAllTests(async () => {
   const project = makeProject()
   cpSync(`${repoRoot}/templates/todo-streams`, project.root, { recursive: true })
   served = await serveProject({}, project)
-  browser = await chromium.launch({ executablePath: requireBinary('chromium'), args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {
