@@ -4,11 +4,11 @@
  * a Python queue step, with the system `python3`.
  */
 import { afterAll, expect, test } from 'bun:test'
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { freePort, makeProject } from '../helpers/project.ts'
-import { runCli } from '../helpers/cli.ts'
+import { join } from 'node:path'
+import { runBuiltQuote } from '../helpers/built-quote.ts'
+import { makeProject } from '../helpers/project.ts'
 
 const project = makeProject({
   'package.json': JSON.stringify({ name: 'py-exe', version: '1.2.3', type: 'module' }),
@@ -41,35 +41,6 @@ afterAll(() => {
 })
 
 test('a built executable runs Python steps with the system python3, alone in an empty folder', async () => {
-  const built = await runCli(['build', '--outfile', 'dist/api'], project.root)
-  expect(built.stderr).toBe('')
-  expect(built.code).toBe(0)
-  const lock = JSON.parse(readFileSync(join(project.root, 'motia.lock.json'), 'utf8'))
-  expect(lock.steps.map((s: { name: string }) => s.name).sort()).toEqual(['Quote', 'ReadQuote', 'Record'])
-
-  const exe = join(runDir, 'api')
-  cpSync(join(project.root, 'dist/api'), exe)
-  const port = freePort()
-  const python = dirname(Bun.which('python3')!)
-  const proc = Bun.spawn([exe], { cwd: runDir, env: { PATH: `${python}:/usr/bin:/bin`, PORT: String(port), MOTIA_LOG_FORMAT: 'json' }, stdout: 'pipe', stderr: 'pipe' })
-  const output = new Response(proc.stdout).text()
-  try {
-    const base = `http://127.0.0.1:${port}`
-    let res: Response | undefined
-    while (!res && proc.exitCode === null) {
-      res = await fetch(`${base}/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":3}' }).catch(() => Bun.sleep(20).then(() => undefined))
-    }
-    expect(await res!.json()).toEqual({ price: 21 })
-    expect((await fetch(`${base}/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":"x"}' })).status).toBe(400)
-    let quote: unknown = null
-    while (quote === null) {
-      quote = await (await fetch(`${base}/quotes/21`)).json()
-      if (quote === null) await Bun.sleep(20)
-    }
-    expect(quote).toEqual({ price: 21 })
-  } finally {
-    proc.kill('SIGTERM')
-    await proc.exited
-  }
-  expect(await output).toContain('motia start: 3 step(s)')
+  const { quote } = await runBuiltQuote(project.root, runDir, 'python3')
+  expect(quote).toEqual({ price: 21 })
 }, 120_000)

@@ -6,11 +6,11 @@
  */
 import { afterAll, expect, test } from 'bun:test'
 import { beforeAllTests } from '../helpers/prerequisites.ts'
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
-import { runCli } from '../helpers/cli.ts'
+import { join } from 'node:path'
+import { runBuiltQuote } from '../helpers/built-quote.ts'
+import { makeProject, type TempProject } from '../helpers/project.ts'
 import { requireRuby } from '../helpers/ruby.ts'
 
 let project: TempProject
@@ -58,42 +58,12 @@ afterAll(() => {
 })
 
 test('a built executable runs Ruby steps and a Ruby stream with the system ruby, alone in an empty folder', async () => {
-  const built = await runCli(['build', '--outfile', 'dist/api'], project.root)
-  expect(built.stderr).toBe('')
-  expect(built.code).toBe(0)
-  const lock = JSON.parse(readFileSync(join(project.root, 'motia.lock.json'), 'utf8'))
-  expect(lock.steps.map((s: { name: string }) => s.name).sort()).toEqual(['Quote', 'ReadQuote', 'Record'])
-
-  const exe = join(runDir, 'api')
-  cpSync(join(project.root, 'dist/api'), exe)
-  const port = freePort()
-  const ruby = dirname(Bun.which('ruby')!)
-  const proc = Bun.spawn([exe], { cwd: runDir, env: { PATH: `${ruby}:/usr/bin:/bin`, PORT: String(port), MOTIA_LOG_FORMAT: 'json' }, stdout: 'pipe', stderr: 'pipe' })
-  const output = new Response(proc.stdout).text()
-  try {
-    const base = `http://127.0.0.1:${port}`
-    let res: Response | undefined
-    while (!res && proc.exitCode === null) {
-      res = await fetch(`${base}/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":3}' }).catch(() => Bun.sleep(20).then(() => undefined))
-    }
-    expect(await res!.json()).toEqual({ price: 21 })
-    expect((await fetch(`${base}/quote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":"x"}' })).status).toBe(400)
-    let quote: unknown = null
-    for (const started = Date.now(); quote === null && Date.now() - started < 30_000; ) {
-      quote = await (await fetch(`${base}/quotes/21`)).json()
-      if (quote === null) await Bun.sleep(20)
-    }
-    expect(quote).toEqual({ id: '21', price: 21 })
-  } finally {
-    proc.kill('SIGTERM')
-    await proc.exited
-  }
+  const { printed, quote } = await runBuiltQuote(project.root, runDir, 'ruby')
+  expect(quote).toEqual({ id: '21', price: 21 })
+  expect(printed).toContain('stream quotes')
   // What the executable extracted for its worker: the project's own Ruby files and the SDK, no gems.
   const [extracted] = readdirSync(join(runDir, '.motia/languages/ruby'))
   const base = join(runDir, '.motia/languages/ruby', extracted!)
   expect([...new Bun.Glob('**/*.rb').scanSync({ cwd: join(base, 'project') })].sort()).toEqual(['lib/pricing.rb', 'steps/http/quote.post_step.rb', 'steps/quoted_step.rb', 'steps/quotes_stream.rb'])
   expect(existsSync(join(base, 'sdk/motia_worker.rb'))).toBe(true)
-  const printed = await output
-  expect(printed).toContain('motia start: 3 step(s)')
-  expect(printed).toContain('stream quotes')
 }, 120_000)
