@@ -2,8 +2,8 @@ import type { Duration, Handlers, StepConfig } from 'motia'
 import { z } from 'zod'
 import { chargeCard, refund, releaseStock, reserveStock } from '../../../lib/shop.ts'
 
-/** How long an order waits for its shipment before it is refunded. */
-const shipmentTimeout = (process.env.SHIPMENT_TIMEOUT ?? '2d') as Duration
+/** How long an order waits for its shipment before it is refunded (read per run, so tests can shorten it). */
+const shipmentTimeout = () => (process.env.SHIPMENT_TIMEOUT ?? '2d') as Duration
 
 // POST /orders: starts a durable run and answers 202 { runId } at once. The run survives restarts:
 // each ctx.run is recorded once and replayed, the wait lives in the store, not in memory.
@@ -25,10 +25,11 @@ export const handler: Handlers<typeof config> = async (req, ctx) => {
   try {
     await ctx.run('charge', () => chargeCard(ctx.state, orderId, card, quantity * 10))
     await status('charged', { status: 'awaiting-shipment' })
-    const shipment = await ctx.waitFor('shipment', { topic: 'shipment.confirmed', match: { orderId }, timeout: shipmentTimeout })
+    const timeout = shipmentTimeout()
+    const shipment = await ctx.waitFor('shipment', { topic: 'shipment.confirmed', match: { orderId }, timeout })
     if (!shipment.ok) {
       await ctx.run('refund', () => refund(ctx.state, orderId))
-      throw new Error(`no shipment confirmed within ${shipmentTimeout}`)
+      throw new Error(`no shipment confirmed within ${timeout}`)
     }
     return await status('shipped', { status: 'shipped', carrier: (shipment.data as { carrier: string }).carrier })
   } catch (error) {
