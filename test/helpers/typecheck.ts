@@ -40,8 +40,11 @@ export function typeCheck(root: string, project = '.', extraArgs: string[] = [])
 
 // --- internal ---
 
-const cacheFile = join(repoRoot, '.tmp', `tsc-cache-${process.pid}.tsbuildinfo`)
-process.once('exit', () => rmSync(cacheFile, { force: true }))
+// Under scripts/test.ts a worker runs one test process at a time, so its processes share one cache
+// (removed with the runner's scratch folder); alone, a process keeps its own.
+const worker = process.env.MOTIA_TEST_WORKER
+const cacheFile = worker ? join(repoRoot, '.tmp', 'test-runner', `tsc-cache-worker-${worker}.tsbuildinfo`) : join(repoRoot, '.tmp', `tsc-cache-${process.pid}.tsbuildinfo`)
+if (!worker) process.once('exit', () => rmSync(cacheFile, { force: true }))
 let queue: Promise<unknown> = Promise.resolve()
 
 async function runTsc(root: string, args: string[]): Promise<string> {
