@@ -3,7 +3,9 @@
  * `Topics` in `motia` (module augmentation) with the input type of every subscriber's schema,
  * intersected, since every subscriber validates the message. The types are read from the step
  * files themselves (`typeof import(...)`), so editing a schema needs no new file: only adding,
- * removing or moving a subscriber does, and `motia dev` rewrites the file then.
+ * removing or moving a subscriber does, and `motia dev` rewrites the file then. Streams go into
+ * `Streams` the same way, with the type written from the schema the file holds beside it, for
+ * configs annotated `config: StreamConfig` (see `StreamData`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { relative } from 'node:path'
