@@ -13,6 +13,8 @@ import { resolveStreamLimits } from './streams/limits.ts'
 import { checkMaskOptions, createMasker } from './observability/mask.ts'
 import { languages } from './languages/registry.ts'
 import { adaptMotiaConfig, registerMotiaModules } from './compat/config.ts'
+// `motia build` bundles Motia projects: their `@motiadev/*` imports resolve as `loadConfig` makes them.
+export { motiaModulesForBuild } from './compat/config.ts'
 import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from './types/runtime.ts'
 
 /**

@@ -106,6 +106,7 @@ export type { AdapterContext } from './types/runtime.ts'
 export type {
   StreamEvent,
   StreamHandle,
+  StreamData,
   StreamHookContext,
   StreamItemOf,
   StreamJoinResult,

@@ -57,7 +57,7 @@ async function build(opts: BuildOptions): Promise<void> {
   progress.phase(`writing motia.lock.json (${loaded.steps.length} steps)`)
   writeFileSync(join(root, 'motia.lock.json'), `${JSON.stringify(lockfile(root, loaded.steps, loaded.streams), null, 2)}\n`)
 
-  const { filesToEmbed, projectMetaPlugin } = await import('../build/embed.ts')
+  const [{ filesToEmbed, projectMetaPlugin }, { motiaModulesForBuild }] = await Promise.all([import('../build/embed.ts'), import('../../runtime/config.ts')])
   const sources = [...scanStepRoots(root, ['ts', 'tsx', 'mts', 'js', 'mjs'], () => true), ...(loaded.project.config.file ? [loaded.project.config.file] : [])]
   const files = filesToEmbed(root, loaded.steps, sources)
   const entry = join(root, '.motia', 'build', 'entry.ts')
@@ -80,7 +80,8 @@ async function build(opts: BuildOptions): Promise<void> {
       naming: { asset: '[dir]/[name].[ext]' },
       minify: opts.minify,
       sourcemap: opts.sourcemap ? 'inline' : undefined,
-      plugins: [projectMetaPlugin(root)],
+      // Motia projects import `@motiadev/core` and Motia's plugins, resolved as `motia dev` resolves them.
+      plugins: [projectMetaPlugin(root), motiaModulesForBuild()],
       throw: false,
     })
     if (!result.success) failure = result.logs.map(String).join('\n')

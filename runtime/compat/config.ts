@@ -6,10 +6,11 @@
  *   virtual modules before the config is imported (Bun's runtime plugins resolve bare imports of
  *   loaded files only through `module`, not `onResolve`). An installed copy of the real package is
  *   shadowed on purpose: Motia's plugins call Motia's server internals.
+ * - `motiaModulesForBuild` does the same for `motia build`'s bundler.
  * - `adaptMotiaConfig` maps Motia's keys (`plugins` builders, `streamAuth`, `redis`, `adapters`,
  *   `app`) and returns one notice per mapped or dropped part, so nothing is dropped silently.
  */
-import { plugin as bunPlugin } from 'bun'
+import { plugin as bunPlugin, type BunPlugin } from 'bun'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../errors.ts'
 import type { MotiaConfig } from '../types/runtime.ts'
@@ -69,6 +70,29 @@ export function registerMotiaModules(): void {
       }
     },
   })
+}
+
+/**
+ * The same modules for `Bun.build` (`motia build`), where `onResolve` does see bare imports:
+ * `@motiadev/core` becomes the `motia` entry the importing file resolves (so the executable holds
+ * one copy of the runtime), and each of Motia's plugin packages the stand-in `motia dev` gives it.
+ */
+export function motiaModulesForBuild(): BunPlugin {
+  const standIns = JSON.stringify(fileURLToPath(import.meta.url))
+  return {
+    name: 'motia:compat-modules',
+    setup(build) {
+      build.onResolve({ filter: /^@motiadev\/core$/ }, (args) => ({ path: Bun.resolveSync('motia', args.resolveDir || process.cwd()) }))
+      build.onResolve({ filter: /^@motiadev\// }, (args) => {
+        const name = args.path.replace(/\/plugin$/, '')
+        return Object.hasOwn(motiaPlugins, name) ? { path: name, namespace: 'motia-plugin' } : undefined
+      })
+      build.onLoad({ filter: /.*/, namespace: 'motia-plugin' }, (args) => ({
+        contents: `import { motiaPluginStandIn } from ${standIns}\nexport default motiaPluginStandIn(${JSON.stringify(args.path)})\n`,
+        loader: 'ts',
+      }))
+    },
+  }
 }
 
 /**

@@ -17,11 +17,7 @@
 import { ConfigError, MotiaError } from '../errors.ts'
 import type { UpdateOp } from '../adapters/state/types.ts'
 import { enableModuleContext, streamHandle } from '../step/module-context.ts'
-import type { InferSchema } from '../step/schema.ts'
-import type { StreamConfig, StreamEvent, StreamHandle, StreamItemOf, StreamSetResult } from '../streams/types.ts'
-
-/** The item type of a stream config: its schema's output, `unknown` for an untyped config. */
-type StreamData<C extends StreamConfig> = StreamConfig extends C ? unknown : InferSchema<C['schema']>
+import type { StreamConfig, StreamData, StreamEvent, StreamHandle, StreamItemOf, StreamSetResult } from '../streams/types.ts'
 
 /** A stream's handle, made from its config (Motia's `Stream`). */
 export class Stream<C extends StreamConfig = StreamConfig> {

@@ -93,8 +93,12 @@ type InputOfTrigger<T> = T extends { type: 'http' }
           ? StreamTriggerInput
           : unknown
 
+// The declared responses are listed for editors, but any response type-checks, as in Motia (its
+// handlers return `ApiResponse<number, any>`): a status the schema leaves out (a 400 from a check
+// in the handler) is common in Motia's own projects. At run time a declared status's body is
+// still checked against its schema (a mismatch answers 500 and logs why).
 type ResponseOf<T> = T extends { responseSchema: infer R }
-  ? { [S in keyof R & number]: HttpResponse<S, InferSchema<R[S]>> }[keyof R & number]
+  ? { [S in keyof R & number]: HttpResponse<S, InferSchema<R[S]>> }[keyof R & number] | HttpResponse
   : HttpResponse
 
 // `void`: a Motia ≥ 1.0.3 handler answers through `response` and returns nothing (an http request

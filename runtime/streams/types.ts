@@ -5,7 +5,7 @@
  */
 import type { StateManager, UpdateOp } from '../adapters/state/types.ts'
 import type { Logger } from '../observability/logger.ts'
-import type { Schema } from '../step/schema.ts'
+import type { InferSchema, Schema } from '../step/schema.ts'
 
 /** What a client subscribed to: a group, or one item of it. */
 export interface StreamSubscription {
@@ -47,6 +47,16 @@ export interface StreamConfig {
   /** Runs when a client leaves (or disconnects) after a successful join. */
   onLeave?: (subscription: StreamSubscription, ctx: StreamHookContext, authContext: any) => void | Promise<void>
 }
+
+/**
+ * The data type of a stream file's `config`: its schema's type, or `Described` when the config is
+ * annotated `config: StreamConfig` (as Motia's own files do), whose declared schema type says
+ * nothing. `types.d.ts` passes, as `Described`, the type written from the schema the file holds.
+ *
+ * @example
+ * type Todo = StreamData<typeof import('./steps/todo.stream.ts').config, { text: string }>
+ */
+export type StreamData<C, Described = unknown> = StreamConfig extends C ? Described : C extends { schema: infer S } ? InferSchema<S> : Described
 
 /** An item as the stream API and clients see it: its data with its `id`. */
 export type StreamItemOf<T> = T extends object ? T & { id: string } : { id: string; value: T }

@@ -24,7 +24,8 @@ test('generate types declares the stream under Streams', async () => {
   const generated = await runCli(['generate', 'types'], project.root)
   expect(generated.code).toBe(0)
   const text = readFileSync(join(project.root, 'types.d.ts'), 'utf8')
-  expect(text).toContain('  interface Streams {\n    "todo": InferSchema<typeof import("./steps/todo.stream.ts").config.schema>\n  }')
+  // The file's own type where it has one; the schema's, written out, for a config annotated StreamConfig.
+  expect(text).toContain('  interface Streams {\n    "todo": StreamData<typeof import("./steps/todo.stream.ts").config, { "text": string; "done": boolean; "n"?: number }>\n  }')
 })
 
 test('a compiled executable serves the stream over WebSocket', async () => {
