@@ -1,32 +1,5 @@
-/** Just enough JSON Schema for the request form: a sample value, and the common checks. */
+/** Just enough JSON Schema for the request form's checks as you type (the sample body is sample.ts). */
 import type { JsonSchema } from './api.ts'
-
-/** A value that fits the schema, for the editor to start from. */
-export function sampleOf(schema: JsonSchema, depth = 0): unknown {
-  if (schema.default !== undefined) return schema.default
-  if (schema.const !== undefined) return schema.const
-  if (schema.enum?.length) return schema.enum[0]
-  if (schema.anyOf?.length) return sampleOf(schema.anyOf[0]!, depth)
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type
-  if (depth > 6) return null
-  switch (type) {
-    case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sampleOf(v, depth + 1)]))
-    case 'array':
-      return schema.items ? [sampleOf(schema.items, depth + 1)] : []
-    case 'string':
-      return schema.format === 'email' ? 'ada@example.com' : schema.format === 'date-time' ? new Date(0).toISOString() : ''
-    case 'number':
-    case 'integer':
-      return schema.minimum ?? 0
-    case 'boolean':
-      return false
-    case 'null':
-      return null
-    default:
-      return {}
-  }
-}
 
 /** Problems of `value` against `schema`, each naming its path: `body.name: required`. */
 export function validate(schema: JsonSchema, value: unknown, path = 'body'): string[] {
