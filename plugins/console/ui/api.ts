@@ -122,6 +122,10 @@ export interface JsonSchema {
   default?: unknown
   format?: string
   minLength?: number
+  maxLength?: number
+  pattern?: string
+  minItems?: number
+  maxItems?: number
   minimum?: number
   maximum?: number
   additionalProperties?: boolean | JsonSchema

@@ -2,7 +2,8 @@
  * A sample request body that passes its JSON Schema, for the Endpoints form to start from: every
  * property (required or not) with a value of its type that meets its enum, format, length, range,
  * multiple and item count; the first usable branch of a union; `$ref`s into `$defs` followed.
- * A `pattern` is met only when one of a few plain candidates matches it.
+ * Below a few levels (a recursive schema) only required members and items are filled. A `pattern`
+ * is met only when one of a few plain candidates matches it.
  */
 import type { JsonSchema } from './api.ts'
 
@@ -21,17 +22,16 @@ type Node = JsonSchema & {
   allOf?: Node[]
   examples?: unknown[]
   prefixItems?: Node[]
-  maxLength?: number
-  pattern?: string
   exclusiveMinimum?: number
   exclusiveMaximum?: number
   multipleOf?: number
-  minItems?: number
-  maxItems?: number
 }
 
+/** Past this depth a sample holds only what the schema requires. */
+const deep = 4
+
 function sample(root: Node, schema: Node, name: string, depth: number): unknown {
-  if (depth > 8) return null
+  if (depth > 24) return null
   if (schema.$ref) return sample(root, resolve(root, schema.$ref), name, depth + 1)
   if (schema.default !== undefined) return schema.default
   if (schema.examples?.length) return schema.examples[0]
@@ -43,11 +43,16 @@ function sample(root: Node, schema: Node, name: string, depth: number): unknown 
   if (schema.allOf?.length) return Object.assign({}, ...schema.allOf.map((part) => sample(root, part, name, depth + 1)))
   const type = Array.isArray(schema.type) ? (schema.type.find((t) => t !== 'null') ?? schema.type[0]) : (schema.type ?? (schema.properties ? 'object' : undefined))
   switch (type) {
-    case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, sub]) => [key, sample(root, sub as Node, key, depth + 1)]))
+    case 'object': {
+      // Deep down (a recursive `$ref`), only what is required: optional members would recurse on.
+      const required = new Set(schema.required ?? [])
+      const members = Object.entries(schema.properties ?? {}).filter(([key]) => depth < deep || required.has(key))
+      return Object.fromEntries(members.map(([key, sub]) => [key, sample(root, sub as Node, key, depth + 1)]))
+    }
     case 'array': {
       const tuple = (schema.prefixItems ?? []).map((item, i) => sample(root, item, `${name}${i}`, depth + 1))
-      const count = Math.max(tuple.length, Math.min(Math.max(schema.minItems ?? 1, 1), schema.maxItems ?? Infinity))
+      const wanted = depth < deep ? Math.max(schema.minItems ?? 1, 1) : (schema.minItems ?? 0)
+      const count = Math.max(tuple.length, Math.min(wanted, schema.maxItems ?? Infinity))
       const item = schema.items as Node | undefined
       while (tuple.length < count && item) tuple.push(sample(root, item, name, depth + 1))
       return tuple
