@@ -189,7 +189,7 @@ describe('the console tells the truth', () => {
 
     // Boxes in flow coordinates: none overlaps another, and the loners fill rows and columns.
     const boxes = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map((el) => {
+      Array.from(document.querySelectorAll<HTMLElement>('.react-flow__node'), (el) => {
         const [x, y] = /translate\(([-\d.]+)px, ?([-\d.]+)px\)/.exec(el.style.transform)!.slice(1).map(Number)
         return { id: el.dataset.id!, x: x!, y: y!, w: el.offsetWidth, h: el.offsetHeight }
       }),
