@@ -44,6 +44,16 @@ export const handler = async (req, ctx) => {
   return { status: 201, body: { ok: true } }
 }
 `,
+  'lib/audit.ts': `import { streams } from 'motia'
+export const audit = (item: string) => streams.audit.set('all', item, { item })
+`,
+  'steps/audit.stream.ts': `import { z } from 'zod'
+export const config = { name: 'audit', schema: z.object({ item: z.string() }) }
+`,
+  'steps/refund.step.ts': `import { audit } from '../lib/audit.ts'
+export const config = { name: 'Refund', triggers: [{ type: 'queue', topic: 'refund-asked' }] }
+export const handler = async (data) => { await audit(data.item) }
+`,
   'steps/on-order.step.ts': `export const config = { name: 'OnOrder', flows: ['shop'], triggers: [{ type: 'stream', streamName: 'orders' }] }
 export const handler = async () => {}
 `,
@@ -175,10 +185,12 @@ describe('the console tells the truth', () => {
 
   test('the flow graph shows streams with their writers, steps with no edge in a grid, and a legend entry per kind', async () => {
     const graph = (await cli.json('/__motia/api/flows')) as { nodes: Array<{ id: string; kind: string }>; edges: Array<{ source: string; target: string; kind: string }> }
-    expect(graph.nodes.filter((n) => n.kind === 'stream').map((n) => n.id)).toEqual(['stream:orders'])
-    expect(graph.edges.filter((e) => e.source === 'stream:orders' || e.target === 'stream:orders').map((e) => [e.source, e.target, e.kind])).toEqual([
+    expect(graph.nodes.filter((n) => n.kind === 'stream').map((n) => n.id)).toEqual(['stream:audit', 'stream:orders'])
+    expect(graph.edges.filter((e) => e.kind === 'write' || e.kind === 'trigger').map((e) => [e.source, e.target, e.kind])).toEqual([
       ['step:CreateOrder', 'stream:orders', 'write'],
       ['stream:orders', 'step:OnOrder', 'trigger'],
+      // Written through a helper module the step imports.
+      ['step:Refund', 'stream:audit', 'write'],
     ])
 
     const { page, errors } = await open('#/flows')

@@ -58,7 +58,7 @@ export interface FlowGraph {
 /** The graph of `steps`, with a node for each of the project's `streams` (their names). */
 export function flowGraph(steps: readonly LoadedStep[], stats: RunStats, streams: readonly string[] = []): FlowGraph {
   const topics = new Map<string, Set<string>>()
-  const streamFlows = new Map(streams.map((name) => [name, new Set<string>()]))
+  const streamFlows = new Map([...streams].sort().map((name) => [name, new Set<string>()]))
   const touchStream = (name: string, flows: readonly string[]) => {
     for (const flow of flows) streamFlows.get(name)!.add(flow)
     return `stream:${name}`
