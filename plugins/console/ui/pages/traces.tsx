@@ -66,7 +66,7 @@ export function TracesPage({ selected }: { selected?: string }) {
                 <td>
                   <a href={`#/traces/${t.id}`}>{t.name}</a>
                 </td>
-                <td className="muted">{t.steps.join(' → ')}</td>
+                <td className="muted">{t.steps.length ? t.steps.join(' → ') : t.status === 'running' ? '' : <em>no step ran</em>}</td>
                 <td>{duration(t.durationMs)}</td>
                 <td>
                   <TraceStatus status={t.status} httpStatus={t.httpStatus} />
