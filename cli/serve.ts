@@ -9,6 +9,7 @@ import type { ConsolePlugin } from '../plugins/console/index.ts'
 import { forgetProjectModules } from '../runtime/discovery/module-loader.ts'
 import { errorMessage } from '../runtime/errors.ts'
 import { readProject } from '../runtime/project.ts'
+import { triggerSummary } from '../runtime/step/trigger-summary.ts'
 
 export interface ServeOptions {
   root: string
@@ -150,11 +151,12 @@ function printListing(
 ): void {
   const lines = steps.flatMap((step) =>
     step.triggers.map((t) => {
+      // http, queue and cron keep their aligned columns; the rest (state, stream, plugin types) say their source.
       const what =
         t.type === 'http' ? `${String(t.method).padEnd(6)} ${t.path}`
         : t.type === 'queue' ? `queue  ${t.topic}`
         : t.type === 'cron' ? `cron   ${t.expression}`
-        : t.type
+        : triggerSummary(t)
       return `  ${what.padEnd(40)} ${step.name}  ${dim(step.relativePath)}`
     }),
   )

@@ -45,6 +45,7 @@ export type { Checkpoint, RunStatus, WorkflowRun, WorkflowStore } from './adapte
 export { enqueue, getContext, logger, stateManager, streams } from './step/module-context.ts'
 export type { InferSchema, InferSchemaInput, JsonSchema, Schema, StandardSchemaV1 } from './step/schema.ts'
 export { compileSchema, toJsonSchema } from './step/schema.ts'
+export { triggerSummary } from './step/trigger-summary.ts'
 export { ConfigError, MotiaError, NonRetriableError, ValidationError, errorMessage, isNonRetriable, type ValidationIssue } from './errors.ts'
 // Motia compatibility: its builders and type names (see docs/migrating-from-motia.md).
 export {

@@ -104,6 +104,25 @@ describe('console API', () => {
     expect((await api('/traces/nope')).status).toBe(404)
   })
 
+  test('traces: an http trace carries the status it was answered with; 4xx and 5xx filter, and ok leaves them out', async () => {
+    const { base, api, order } = await boot()
+    await order('book')
+    const refused = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: 1 }) })
+    expect(refused.status).toBe(400)
+    const id = refused.headers.get('x-trace-id')
+    expect((await api(`/traces/${id}`)).body).toMatchObject({ httpStatus: 400, spans: [] })
+    expect((await api('/traces?status=4xx')).body.traces.map((t: any) => [t.id, t.status, t.httpStatus])).toEqual([[id, 'ok', 400]])
+    expect((await api('/traces?status=5xx')).body.traces).toEqual([])
+    expect((await api('/traces?status=ok')).body.traces.map((t: any) => t.httpStatus)).toEqual([201])
+    expect((await api('/traces?status=3xx')).body.error).toBe('status must be one of running, ok, error, 4xx, 5xx; got "3xx"')
+  })
+
+  test('flows: a stream is a node, with an edge from each step that uses it', async () => {
+    const { api } = await boot()
+    const { body } = await api('/flows')
+    expect(body.nodes.filter((n: any) => n.kind === 'stream')).toEqual([{ id: 'stream:todo', kind: 'stream', name: 'todo', flows: [] }])
+  })
+
   test("a trace's spans carry their input and output; a 1 MB input is clipped; credentials are masked", async () => {
     const { base, api } = await boot()
     const big = 'b'.repeat(1_000_000)

@@ -115,6 +115,7 @@ export function createOtelBridge(): OtelBridge {
           entry.span.setStatus(error ? { code: sdk!.api.SpanStatusCode.ERROR, message: error } : { code: sdk!.api.SpanStatusCode.OK })
           entry.span.end(at)
         },
+        respond: store.respond && ((traceId, status) => store.respond!(traceId, status)),
         get: (id) => store.get(id),
         list: (options) => store.list(options),
         close: () => store.close(),

@@ -5,7 +5,7 @@
  *
  * A body of a type the route does not accept → 415, invalid JSON → 400, schema violation → 400
  * with the issues, handler error → 500 with a generic body (the stack goes to the log only), and
- * every response carries `x-trace-id`.
+ * every response carries `x-trace-id`; its status is recorded on the trace (`TraceStore.respond`).
  */
 import { ConfigError, MotiaError } from '../errors.ts'
 import { json } from '../http/server.ts'
@@ -21,6 +21,7 @@ import { missedMatch } from '../step/multi-trigger.ts'
 import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../http/response-writer.ts'
 import { httpCondition } from './conditions.ts'
 import type { Masker } from '../observability/mask.ts'
+import type { TraceStore } from '../adapters/traces/types.ts'
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 
@@ -65,6 +66,7 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
     const logger = runtime.logger
     const respond = createResponder(step, logger, compileResponses(trigger.responseSchema))
     const { mask } = runtime.config
+    const traces = runtime.traces
 
     /** Runs the step on a parsed request and answers; a value when the handler returned one. */
     const answer = (req: HttpRequest, traceId: string): Response | Promise<Response> => {
@@ -113,7 +115,8 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       handlesErrors: true,
       handler(request, params) {
         const traceId = runtime.startTrace(traceName, 'http')
-        return simple ? answer(new IncomingRequest(request, undefined, params, undefined, mask), traceId) : parseThenAnswer(request, params, traceId)
+        const response = simple ? answer(new IncomingRequest(request, undefined, params, undefined, mask), traceId) : parseThenAnswer(request, params, traceId)
+        return traces.respond ? withStatusRecorded(response, traceId, traces) : response
       },
     })
   },
@@ -175,6 +178,18 @@ async function checkResponse(checks: ResponseChecks, output: HttpResponse | unde
   if (!check || isAsyncIterable(output.body)) return undefined
   const result = await check(output.body)
   return result.ok ? undefined : formatIssues(result.issues)
+}
+
+/** Records the status the request is answered with on its trace, so a refused or failed request does not list as a green `ok`. */
+function withStatusRecorded(response: Response | Promise<Response>, traceId: string, traces: TraceStore): Response | Promise<Response> {
+  if (response instanceof Response) {
+    traces.respond!(traceId, response.status)
+    return response
+  }
+  return response.then((answered) => {
+    traces.respond!(traceId, answered.status)
+    return answered
+  })
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

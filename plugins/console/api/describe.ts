@@ -2,26 +2,10 @@
  * Step configs as JSON: schemas become JSON Schema, functions (middleware, conditions) their name,
  * so the console can show a step's whole config.
  */
-import { toJsonSchema, type FiredTrigger } from 'motia'
+import { toJsonSchema } from 'motia'
 
-/** A trigger's one-line summary: `POST /users`, `queue user-created`, `cron 0 * * * *`. */
-export function triggerSummary(trigger: FiredTrigger): string {
-  const t = trigger as Record<string, unknown>
-  switch (trigger.type) {
-    case 'http':
-      return `${String(t.method)} ${String(t.path)}`
-    case 'queue':
-      return `queue ${String(t.topic)}`
-    case 'cron':
-      return `cron ${String(t.expression)}`
-    case 'state':
-      return t.group ? `state ${String(t.group)}` : 'state'
-    case 'stream':
-      return t.streamName ? `stream ${String(t.streamName)}` : 'stream'
-    default:
-      return trigger.type
-  }
-}
+/** A trigger's one-line summary, with its source: the runtime's, as the start banner prints it. */
+export { triggerSummary } from 'motia'
 
 /** `value` with schemas as JSON Schema and functions as `[function name]`; cycles cut. */
 export function describe(value: unknown, depth = 0, seen = new Set<object>()): unknown {

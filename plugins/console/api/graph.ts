@@ -1,11 +1,13 @@
 /**
- * `GET /__motia/api/flows`: the steps as a graph. Steps and topics are nodes; an edge goes from a
- * step to each topic it enqueues to and from a topic to each step subscribed to it. Edges drawn
- * from `virtualEnqueues` / `virtualSubscribes` are marked `virtual`.
+ * `GET /__motia/api/flows`: the steps as a graph. Steps, topics and streams are nodes; an edge goes
+ * from a step to each topic it enqueues to and from a topic to each step subscribed to it, from a
+ * step to each stream it writes (stream-writers.ts) and from a stream to each step it triggers.
+ * Edges drawn from `virtualEnqueues` / `virtualSubscribes` are marked `virtual`.
  */
 import type { LoadedStep } from 'motia'
 import { describe, triggerSummary } from './describe.ts'
 import type { RunStats, StepStats } from './run-stats.ts'
+import { streamsWrittenBy } from './stream-writers.ts'
 
 export interface StepNode {
   id: string
@@ -28,11 +30,20 @@ export interface TopicNode {
   flows: string[]
 }
 
+/** A stream (`*.stream.ts`): its writers and the steps its changes trigger are its edges. */
+export interface StreamNode {
+  id: string
+  kind: 'stream'
+  name: string
+  flows: string[]
+}
+
 export interface FlowEdge {
   id: string
   source: string
   target: string
-  kind: 'enqueue' | 'subscribe'
+  /** step → topic, topic → step, step → the stream it writes, stream → the step its changes trigger. */
+  kind: 'enqueue' | 'subscribe' | 'write' | 'trigger'
   virtual: boolean
   label?: string
   conditional?: boolean
@@ -40,12 +51,18 @@ export interface FlowEdge {
 
 export interface FlowGraph {
   flows: string[]
-  nodes: Array<StepNode | TopicNode>
+  nodes: Array<StepNode | TopicNode | StreamNode>
   edges: FlowEdge[]
 }
 
-export function flowGraph(steps: readonly LoadedStep[], stats: RunStats): FlowGraph {
+/** The graph of `steps`, with a node for each of the project's `streams` (their names). */
+export function flowGraph(steps: readonly LoadedStep[], stats: RunStats, streams: readonly string[] = []): FlowGraph {
   const topics = new Map<string, Set<string>>()
+  const streamFlows = new Map([...streams].sort().map((name) => [name, new Set<string>()]))
+  const touchStream = (name: string, flows: readonly string[]) => {
+    for (const flow of flows) streamFlows.get(name)!.add(flow)
+    return `stream:${name}`
+  }
   const edges = new Map<string, FlowEdge>()
   const touch = (topic: string, flows: readonly string[]) => {
     const set = topics.get(topic) ?? new Set()
@@ -58,7 +75,7 @@ export function flowGraph(steps: readonly LoadedStep[], stats: RunStats): FlowGr
     // A real edge wins over a virtual one between the same nodes.
     if (!edges.has(id) || !edge.virtual) edges.set(id, { id, ...edge })
   }
-  const nodes: Array<StepNode | TopicNode> = steps.map((step) => {
+  const nodes: Array<StepNode | TopicNode | StreamNode> = steps.map((step) => {
     const id = `step:${step.name}`
     for (const declared of step.config.enqueues ?? []) add({ source: id, target: touch(topicOf(declared), step.flows), kind: 'enqueue', virtual: false, ...labelOf(declared) })
     for (const declared of step.config.virtualEnqueues ?? []) add({ source: id, target: touch(topicOf(declared), step.flows), kind: 'enqueue', virtual: true, ...labelOf(declared) })
@@ -67,6 +84,13 @@ export function flowGraph(steps: readonly LoadedStep[], stats: RunStats): FlowGr
       if (trigger.type === 'queue' && typeof topic === 'string') add({ source: touch(topic, step.flows), target: id, kind: 'subscribe', virtual: false })
     }
     for (const topic of step.config.virtualSubscribes ?? []) add({ source: touch(topic, step.flows), target: id, kind: 'subscribe', virtual: true })
+    for (const name of streamsWrittenBy(step, streams)) add({ source: id, target: touchStream(name, step.flows), kind: 'write', virtual: false })
+    for (const trigger of step.triggers) {
+      const name = (trigger as { streamName?: unknown }).streamName
+      // A stream trigger without a name follows every stream.
+      const followed = trigger.type !== 'stream' ? [] : typeof name === 'string' ? (streamFlows.has(name) ? [name] : []) : streams
+      for (const stream of followed) add({ source: touchStream(stream, step.flows), target: id, kind: 'trigger', virtual: false })
+    }
     const { recent: _recent, ...counts } = stats.of(step.name)
     return {
       id,
@@ -82,6 +106,7 @@ export function flowGraph(steps: readonly LoadedStep[], stats: RunStats): FlowGr
     }
   })
   for (const [name, flows] of topics) nodes.push({ id: `topic:${name}`, kind: 'topic', name, flows: [...flows].sort() })
+  for (const [name, flows] of streamFlows) nodes.push({ id: `stream:${name}`, kind: 'stream', name, flows: [...flows].sort() })
   const flows = [...new Set(steps.flatMap((s) => s.flows))].sort()
   return { flows, nodes, edges: [...edges.values()] }
 }

@@ -38,7 +38,7 @@ export function registerApi(runtime: MotiaRuntime, stats: RunStats, options: Api
   const holding = () => ({ logBytes: logs.bytes(), live: live.size() })
   get('', () => json({ name: 'motia console API', mode: runtime.mode, routes: ['flows', 'endpoints', 'traces', 'logs', 'live', 'state', 'queues', 'streams', 'problems'], holding: holding() }))
   get('/problems', () => json(problems.current()))
-  get('/flows', () => json(flowGraph(runtime.steps(), stats)))
+  get('/flows', () => json(flowGraph(runtime.steps(), stats, runtime.streams?.names() ?? [])))
   get('/flows/:step/runs', (_r, p) => json({ step: p.step, ...stats.of(p.step!) }))
   get('/endpoints', () => json({ endpoints: endpoints(runtime.steps()) }))
   get('/traces', (request) => {

@@ -5,9 +5,14 @@
  */
 import type { LoadedStep, Span, Trace, TraceStore, TraceSummary } from 'motia'
 
+/** `ok`: no step failed and no 4xx/5xx answer; `4xx` / `5xx`: the HTTP status of the request; `error`: a step failed. */
+export type StatusFilter = TraceSummary['status'] | '4xx' | '5xx'
+
+const statuses: readonly StatusFilter[] = ['running', 'ok', 'error', '4xx', '5xx']
+
 export interface TraceFilter {
   step?: string
-  status?: TraceSummary['status']
+  status?: StatusFilter
   minDurationMs?: number
   /** Case-insensitive, in the id, the name and the step names. */
   text?: string
@@ -17,7 +22,7 @@ export interface TraceFilter {
 /** The filter a request's query asks for, or the reason it is wrong. */
 export function traceFilterOf(query: URLSearchParams): TraceFilter | string {
   const status = query.get('status') ?? undefined
-  if (status && !['running', 'ok', 'error'].includes(status)) return `status must be running, ok or error; got "${status}"`
+  if (status && !statuses.includes(status as StatusFilter)) return `status must be one of ${statuses.join(', ')}; got "${status}"`
   const min = query.get('minMs')
   const minDurationMs = min === null ? undefined : Number(min)
   if (minDurationMs !== undefined && !(Number.isFinite(minDurationMs) && minDurationMs >= 0)) return `minMs must be a number of milliseconds ≥ 0; got "${min}"`
@@ -32,13 +37,21 @@ export function listTraces(store: TraceStore, filter: TraceFilter): TraceSummary
   const out: TraceSummary[] = []
   for (const trace of all) {
     if (filter.step && !trace.steps.includes(filter.step)) continue
-    if (filter.status && trace.status !== filter.status) continue
+    if (filter.status && !hasStatus(trace, filter.status)) continue
     if (filter.minDurationMs !== undefined && trace.durationMs < filter.minDurationMs) continue
     if (filter.text && !`${trace.id} ${trace.name} ${trace.steps.join(' ')}`.toLowerCase().includes(filter.text)) continue
     out.push(trace)
     if (out.length >= filter.limit) break
   }
   return out
+}
+
+function hasStatus(trace: TraceSummary, status: StatusFilter): boolean {
+  const http = trace.httpStatus ?? 0
+  if (status === '4xx') return http >= 400 && http < 500
+  if (status === '5xx') return http >= 500
+  if (status === 'ok') return trace.status === 'ok' && http < 400
+  return trace.status === status
 }
 
 export type DetailedSpan = Span & { queuedAt?: number }

@@ -108,7 +108,7 @@ export interface StreamSummary {
 }
 
 // The graph and endpoint shapes are the API modules' own; an endpoint's schemas read as JSON Schema here.
-export type { FlowGraph, StepNode, TopicNode } from '../api/graph.ts'
+export type { FlowGraph, StepNode, StreamNode, TopicNode } from '../api/graph.ts'
 export type Endpoint = Omit<import('../api/endpoints.ts').Endpoint, 'bodySchema' | 'responseSchema'> & { bodySchema?: JsonSchema; responseSchema: Record<string, JsonSchema> }
 
 export interface JsonSchema {
@@ -122,6 +122,10 @@ export interface JsonSchema {
   default?: unknown
   format?: string
   minLength?: number
+  maxLength?: number
+  pattern?: string
+  minItems?: number
+  maxItems?: number
   minimum?: number
   maximum?: number
   additionalProperties?: boolean | JsonSchema

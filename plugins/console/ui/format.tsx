@@ -20,6 +20,26 @@ export function Status({ status }: { status: string }) {
   return <span className={`status ${status}`}>{status}</span>
 }
 
+/**
+ * A trace's outcome: the HTTP status when the request was answered with a 4xx or 5xx (a request
+ * refused by validation runs no step, so its spans alone would read `ok`), else how its steps ran.
+ */
+export function TraceStatus({ status, httpStatus }: { status: string; httpStatus?: number }) {
+  if (httpStatus !== undefined && httpStatus >= 400) {
+    return (
+      <span className={`status ${httpStatus >= 500 ? 'error' : 'refused'}`} data-testid="trace-status" title={`answered ${httpStatus}${status === 'error' ? ', a step failed' : ''}`}>
+        {httpStatus}
+      </span>
+    )
+  }
+  return (
+    <span className={`status ${status}`} data-testid="trace-status" title={httpStatus ? `answered ${httpStatus}` : undefined}>
+      {status}
+      {httpStatus ? ` · ${httpStatus}` : ''}
+    </span>
+  )
+}
+
 export function ErrorLine({ error }: { error?: string }) {
   return error ? (
     <p className="error-line" role="alert">

@@ -1,32 +1,5 @@
-/** Just enough JSON Schema for the request form: a sample value, and the common checks. */
+/** Just enough JSON Schema for the request form's checks as you type (the sample body is sample.ts). */
 import type { JsonSchema } from './api.ts'
-
-/** A value that fits the schema, for the editor to start from. */
-export function sampleOf(schema: JsonSchema, depth = 0): unknown {
-  if (schema.default !== undefined) return schema.default
-  if (schema.const !== undefined) return schema.const
-  if (schema.enum?.length) return schema.enum[0]
-  if (schema.anyOf?.length) return sampleOf(schema.anyOf[0]!, depth)
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type
-  if (depth > 6) return null
-  switch (type) {
-    case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sampleOf(v, depth + 1)]))
-    case 'array':
-      return schema.items ? [sampleOf(schema.items, depth + 1)] : []
-    case 'string':
-      return schema.format === 'email' ? 'ada@example.com' : schema.format === 'date-time' ? new Date(0).toISOString() : ''
-    case 'number':
-    case 'integer':
-      return schema.minimum ?? 0
-    case 'boolean':
-      return false
-    case 'null':
-      return null
-    default:
-      return {}
-  }
-}
 
 /** Problems of `value` against `schema`, each naming its path: `body.name: required`. */
 export function validate(schema: JsonSchema, value: unknown, path = 'body'): string[] {
@@ -43,13 +16,41 @@ export function validate(schema: JsonSchema, value: unknown, path = 'body'): str
     if (schema.additionalProperties === false) for (const name of Object.keys(object)) if (!(name in (schema.properties ?? {}))) out.push(`${path}.${name}: not allowed`)
   }
   if (Array.isArray(value) && schema.items) value.forEach((item, i) => out.push(...validate(schema.items!, item, `${path}[${i}]`)))
-  if (typeof value === 'string' && schema.minLength !== undefined && value.length < schema.minLength) out.push(`${path}: at least ${schema.minLength} character(s)`)
+  if (Array.isArray(value) && schema.minItems !== undefined && value.length < schema.minItems) out.push(`${path}: at least ${schema.minItems} item(s)`)
+  if (Array.isArray(value) && schema.maxItems !== undefined && value.length > schema.maxItems) out.push(`${path}: at most ${schema.maxItems} item(s)`)
+  if (typeof value === 'string') out.push(...stringProblems(schema, value, path))
   if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) out.push(`${path}: at least ${schema.minimum}`)
   if (typeof value === 'number' && schema.maximum !== undefined && value > schema.maximum) out.push(`${path}: at most ${schema.maximum}`)
   return out
 }
 
 // --- internal ---
+
+/** Common formats, loosely: what a typo breaks, not every corner of the RFCs. */
+const formats: Record<string, RegExp> = {
+  email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  uri: /^[a-z][a-z0-9+.-]*:\S+$/i,
+  'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+}
+
+function stringProblems(schema: JsonSchema, value: string, path: string): string[] {
+  const out: string[] = []
+  if (schema.minLength !== undefined && value.length < schema.minLength) out.push(`${path}: at least ${schema.minLength} character(s)`)
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) out.push(`${path}: at most ${schema.maxLength} character(s)`)
+  const format = schema.format ? formats[schema.format] : undefined
+  // A format (zod's email) often comes with the pattern that checks it: one problem, in words.
+  if (format && !format.test(value)) out.push(`${path}: must be a valid ${schema.format}`)
+  else if (schema.pattern) {
+    try {
+      if (!new RegExp(schema.pattern, 'u').test(value)) out.push(`${path}: must match ${schema.pattern}`)
+    } catch {
+      // A pattern JavaScript cannot read is the server's to check.
+    }
+  }
+  return out
+}
 
 function isType(type: string, value: unknown): boolean {
   switch (type) {

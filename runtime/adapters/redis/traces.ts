@@ -4,7 +4,7 @@
  *
  * Writes stay off the request's path: `begin`, `startSpan` and `endSpan` queue a write and return;
  * the queue is flushed in one pipeline every `flushMs` (or sooner when it grows). A trace is a
- * hash (`<p>trace:<id>`: field `meta`, and one field per span) that expires `ttlMs` after its last
+ * hash (`<p>trace:<id>`: field `meta`, `http` (the status an http request got), one field per span) that expires `ttlMs` after its last
  * write; `<p>traces` is a sorted set of trace ids by start time, trimmed to the newest `capacity`.
  * So Redis holds at most the traces of the last `ttlMs`, each span with at most `maxEvents` events
  * of clipped strings. Writes lost while Redis is away are dropped (traces are diagnostics).
@@ -92,6 +92,11 @@ export async function createRedisTraceStore(options: RedisTraceStoreOptions): Pr
       if (error !== undefined) span.error = clipText(String(error), maxString)
       writeSpan(span)
     },
+    respond(traceId, status) {
+      const trace = recent.get(traceId)
+      if (trace) trace.httpStatus = status
+      queue(traceId, 'http', status)
+    },
     get: (id) => recent.get(id),
     list: ({ limit = 100 } = {}) => [...recent.values()].reverse().slice(0, limit).map(summarize),
     async fetch(id) {
@@ -176,5 +181,7 @@ function traceOf(id: string, fields: Record<string, string> | undefined): Trace 
     .filter(([field]) => field.startsWith('span:'))
     .map(([, json]) => JSON.parse(json) as Span)
     .sort((a, b) => a.startedAt - b.startedAt)
-  return { id, name: meta?.name ?? '(started elsewhere)', entry: meta?.entry ?? 'unknown', startedAt: meta?.startedAt ?? spans[0]?.startedAt ?? 0, spans }
+  const trace: Trace = { id, name: meta?.name ?? '(started elsewhere)', entry: meta?.entry ?? 'unknown', startedAt: meta?.startedAt ?? spans[0]?.startedAt ?? 0, spans }
+  if (fields.http) trace.httpStatus = Number(fields.http)
+  return trace
 }

@@ -69,6 +69,23 @@ export function testTraceStore({ name, create }: TraceStoreContractOptions): voi
       expect(store.list()[0]).toMatchObject({ id, status: 'ok' })
     })
 
+    test('the HTTP status a request was answered with comes back on the trace and its summary, even with no span', async () => {
+      const store = await fresh()
+      const refused = newTraceId()
+      store.begin(refused, 'POST /orders', 'http', 1000)
+      store.respond?.(refused, 400)
+      const cron = newTraceId()
+      store.begin(cron, 'cron Nightly', 'cron', 1001)
+      store.endSpan(store.startSpan(cron, 'Nightly', 'cron', 1001), 1002)
+      expect(store.respond).toBeFunction()
+      expect(store.get(refused)).toMatchObject({ httpStatus: 400, spans: [] })
+      expect(store.get(cron)!.httpStatus).toBeUndefined()
+      expect(store.list().map((t) => [t.name, t.status, t.httpStatus])).toEqual([
+        ['cron Nightly', 'ok', undefined],
+        ['POST /orders', 'ok', 400],
+      ])
+    })
+
     test('an unknown trace is undefined, and writes to handle 0 (a span not recorded) are ignored', async () => {
       const store = await fresh()
       expect(store.get(newTraceId())).toBeUndefined()

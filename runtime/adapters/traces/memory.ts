@@ -52,6 +52,8 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
   const traceNumber = new Float64Array(capacity)
   const traceStart = new Float64Array(capacity)
   const traceSpans = new Uint32Array(capacity)
+  // 0: no HTTP status recorded (not an http trace, or not answered yet).
+  const traceHttpStatus = new Uint16Array(capacity)
   const traceName: string[] = new Array(capacity).fill('')
   const traceEntry: string[] = new Array(capacity).fill('')
 
@@ -62,13 +64,11 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
     return traceNumber[slot] === n ? slot : -1
   }
 
-  const traceAt = (slot: number, own: Span[] = []): Trace => ({
-    id: traceIdOf(traceNumber[slot]!),
-    name: traceName[slot]!,
-    entry: traceEntry[slot]!,
-    startedAt: traceStart[slot]!,
-    spans: own,
-  })
+  const traceAt = (slot: number, own: Span[] = []): Trace => {
+    const trace: Trace = { id: traceIdOf(traceNumber[slot]!), name: traceName[slot]!, entry: traceEntry[slot]!, startedAt: traceStart[slot]!, spans: own }
+    if (traceHttpStatus[slot] !== 0) trace.httpStatus = traceHttpStatus[slot]
+    return trace
+  }
 
   return {
     begin(id, name, entry, startedAt) {
@@ -78,6 +78,7 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
       traceNumber[slot] = n
       traceStart[slot] = startedAt
       traceSpans[slot] = 0
+      traceHttpStatus[slot] = 0
       traceName[slot] = name
       traceEntry[slot] = entry
     },
@@ -89,6 +90,10 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
     },
     addEvent: (handle, event) => spans.addEvent(handle, event),
     endSpan: (handle, endedAt, error) => spans.end(handle, endedAt, error),
+    respond(traceId, status) {
+      const slot = traceSlot(localTraceNumber(traceId))
+      if (slot >= 0) traceHttpStatus[slot] = status
+    },
     get(id) {
       const slot = traceSlot(localTraceNumber(id))
       if (slot < 0) return undefined
@@ -106,6 +111,7 @@ export function createMemoryTraceStore(options: MemoryTraceStoreOptions = {}): T
     async close() {
       spans.clear()
       traceNumber.fill(0)
+      traceHttpStatus.fill(0)
       traceName.fill('')
       traceEntry.fill('')
     },

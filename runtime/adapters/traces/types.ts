@@ -60,6 +60,8 @@ export interface Trace {
   name: string
   entry: string
   startedAt: number
+  /** The HTTP status its request was answered with, when an http trigger started it (see `respond`). */
+  httpStatus?: number
   spans: Span[]
 }
 
@@ -71,6 +73,8 @@ export interface TraceSummary {
   startedAt: number
   durationMs: number
   status: 'running' | 'ok' | 'error'
+  /** The HTTP status its request was answered with: a 400 refused by validation has no span, but has this. */
+  httpStatus?: number
   steps: string[]
 }
 
@@ -85,6 +89,11 @@ export interface TraceStore {
   addEvent(span: SpanHandle, event: SpanEvent): void
   /** Ends the span: `error` is the failure's message, absent when the run succeeded. */
   endSpan(span: SpanHandle, endedAt: number, error?: string): void
+  /**
+   * Records the HTTP status the trace's request was answered with, once per request (the http
+   * trigger calls it). Optional: a store without it lists http traces by their spans alone.
+   */
+  respond?(traceId: string, status: number): void
   get(id: string): Trace | undefined
   list(options?: { limit?: number }): TraceSummary[]
   close(): Promise<void>
@@ -114,5 +123,7 @@ export function summarize(trace: Trace): TraceSummary {
     end = Math.max(end, span.endedAt ?? span.startedAt)
   }
   const status = running ? 'running' : failures > 0 ? 'error' : 'ok'
-  return { id: trace.id, name: trace.name, entry: trace.entry, startedAt: trace.startedAt, durationMs: end - trace.startedAt, status, steps: [...steps] }
+  const summary: TraceSummary = { id: trace.id, name: trace.name, entry: trace.entry, startedAt: trace.startedAt, durationMs: end - trace.startedAt, status, steps: [...steps] }
+  if (trace.httpStatus !== undefined) summary.httpStatus = trace.httpStatus
+  return summary
 }

@@ -1,13 +1,15 @@
 /**
  * Endpoints: every http step; a request form (path parameters, query, headers, and a JSON body
- * prefilled from `bodySchema` and checked against it), the response as it arrives (server-sent
- * events line by line), its timing and a link to its trace.
+ * prefilled with a sample that passes `bodySchema` and checked against it), the response as it
+ * arrives (server-sent events line by line; every issue of a refused body listed with its path),
+ * its timing and a link to its trace.
  */
 import { useEffect, useMemo, useState } from 'react'
 import type { Endpoint } from '../api.ts'
 import { duration, Empty, ErrorLine, Json } from '../format.tsx'
 import { useApi } from '../hooks.ts'
-import { sampleOf, validate } from '../schema.ts'
+import { sampleOf } from '../sample.ts'
+import { validate } from '../schema.ts'
 
 export function EndpointsPage({ selected }: { selected?: string }) {
   const { data, error } = useApi<{ endpoints: Endpoint[] }>('/endpoints')
@@ -189,11 +191,43 @@ function RequestForm({ endpoint }: { endpoint: Endpoint }) {
             <summary>Headers ({answer.headers.length})</summary>
             <Json value={Object.fromEntries(answer.headers)} />
           </details>
+          <Issues body={answer.body} />
           <pre className="json">{formatBody(answer.body)}</pre>
         </div>
       )}
     </section>
   )
+}
+
+/** Every issue of a refused request (`{ error, issues: [{ path, message }] }`), one a line with its path. */
+function Issues({ body }: { body: string }) {
+  const issues = useMemo(() => issuesOf(body), [body])
+  if (!issues.length) return null
+  return (
+    <ul className="problems" data-testid="response-issues" aria-label={`${issues.length} issue(s) the server found`}>
+      {issues.map((issue, i) => (
+        <li key={i}>
+          <code>{issue.path}</code>: {issue.message}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function issuesOf(text: string): Array<{ path: string; message: string }> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return []
+  }
+  const { issues, error } = (parsed ?? {}) as { issues?: unknown; error?: unknown }
+  if (!Array.isArray(issues)) return []
+  const root = /query/i.test(String(error)) ? 'query' : 'body'
+  return issues.map((issue: { path?: unknown; message?: unknown }) => ({
+    path: [root, ...(Array.isArray(issue.path) ? issue.path.map((p) => (typeof p === 'object' && p !== null && 'key' in p ? String(p.key) : String(p))) : [])].join('.'),
+    message: String(issue.message ?? 'is invalid'),
+  }))
 }
 
 function formatBody(text: string): string {

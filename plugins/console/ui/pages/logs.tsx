@@ -1,4 +1,7 @@
-/** Logs: the recent lines, then a live tail; filters, pause/resume, grouped by trace on demand; at most 1000 lines kept. */
+/**
+ * Logs: the recent lines, then a live tail; filters, pause/resume, grouped by trace on demand; at
+ * most 1000 lines kept. A line that carries an error's stack shows it, frame by frame, collapsible.
+ */
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { api, type LogEntry } from '../api.ts'
 import { clock, Empty } from '../format.tsx'
@@ -99,11 +102,53 @@ export function LogsPage() {
 
 function LogLine({ line }: { line: LogEntry }) {
   const { time, level, msg, traceId, step, flows: _flows, ...fields } = line
-  const extra = Object.keys(fields).length ? JSON.stringify(fields) : ''
+  const stacks = stacksOf(fields)
+  for (const { field } of stacks) if (field === 'stack') delete fields.stack
+  const extra = Object.keys(fields).length ? JSON.stringify(fields, (key, value) => (key === 'stack' && typeof value === 'string' ? '…' : value)) : ''
   return (
     <div className={`log ${level}`} data-testid="log-line">
       <span className="muted">{clock(time)}</span> <span className={`lvl ${level}`}>{level}</span> {step && <span className="step">{step}</span>} {msg}{' '}
       {extra && <span className="muted">{extra}</span>} {traceId && <a href={`#/traces/${traceId}`} className="muted" title="open the trace">↗</a>}
+      {stacks.map((s) => (
+        <Stack key={s.field} {...s} />
+      ))}
     </div>
+  )
+}
+
+interface FoundStack {
+  field: string
+  title: string
+  stack: string
+}
+
+/** The stacks a line carries: an `error` (or any field) holding `{ name, message, stack }`, or a `stack` string of its own. */
+function stacksOf(fields: Record<string, unknown>): FoundStack[] {
+  const out: FoundStack[] = []
+  for (const [field, value] of Object.entries(fields)) {
+    if (field === 'stack' && typeof value === 'string') out.push({ field, title: 'stack', stack: value })
+    else if (typeof value === 'object' && value !== null && typeof (value as { stack?: unknown }).stack === 'string') {
+      const error = value as { name?: unknown; message?: unknown; stack: string }
+      out.push({ field, title: `${field}: ${String(error.name ?? 'Error')}${error.message ? `: ${String(error.message)}` : ''}`, stack: error.stack })
+    }
+  }
+  return out
+}
+
+/** A stack, open and collapsible: frames one a line, the ones in dependencies and the runtime dimmed. */
+function Stack({ title, stack }: FoundStack) {
+  const lines = stack.split('\n')
+  return (
+    <details className="log-stack" open data-testid="log-stack">
+      <summary>{title}</summary>
+      <pre>
+        {lines.map((text, i) => (
+          <span key={i} className={/^\s+at /.test(text) ? (/node_modules|node:|native|bun:/.test(text) ? 'frame dim' : 'frame') : 'head'}>
+            {text}
+            {'\n'}
+          </span>
+        ))}
+      </pre>
+    </details>
   )
 }

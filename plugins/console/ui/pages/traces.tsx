@@ -5,7 +5,7 @@
  */
 import { Fragment, useEffect, useMemo, useState } from 'react'
 import type { Span, Trace, TraceSummary } from '../api.ts'
-import { clock, duration, Empty, ErrorLine, Json, Status } from '../format.tsx'
+import { clock, duration, Empty, ErrorLine, Json, Status, TraceStatus } from '../format.tsx'
 import { useApi, useLive, useThrottled } from '../hooks.ts'
 import { ReplayButton } from './replay.tsx'
 
@@ -31,8 +31,10 @@ export function TracesPage({ selected }: { selected?: string }) {
         </select>
         <select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
           <option value="">any status</option>
-          <option value="error">failed</option>
           <option value="ok">ok</option>
+          <option value="4xx">4xx (refused)</option>
+          <option value="5xx">5xx</option>
+          <option value="error">a step failed</option>
           <option value="running">running</option>
         </select>
         <input aria-label="Minimum duration (ms)" type="number" min="0" placeholder="≥ ms" value={minMs} onChange={(e) => setMinMs(e.target.value)} className="narrow" />
@@ -64,10 +66,10 @@ export function TracesPage({ selected }: { selected?: string }) {
                 <td>
                   <a href={`#/traces/${t.id}`}>{t.name}</a>
                 </td>
-                <td className="muted">{t.steps.join(' → ')}</td>
+                <td className="muted">{t.steps.length ? t.steps.join(' → ') : t.status === 'running' ? '' : <em>no step ran</em>}</td>
                 <td>{duration(t.durationMs)}</td>
                 <td>
-                  <Status status={t.status} />
+                  <TraceStatus status={t.status} httpStatus={t.httpStatus} />
                 </td>
               </tr>
             ))}
@@ -103,16 +105,26 @@ function TraceView({ id }: { id: string }) {
         {data.name} <small className="muted">{data.id}</small>
       </h2>
       <p className="muted">
-        started {clock(data.startedAt)} · {duration(bounds.total)} · {data.spans.length} span(s) · <a href={`#/logs`} onClick={() => sessionStorage.setItem('motia-console-log-trace', data.id)}>its logs</a>
+        <TraceStatus status={summaryStatus(data)} httpStatus={data.httpStatus} /> started {clock(data.startedAt)} · {duration(bounds.total)} · {data.spans.length} span(s) · <a href={`#/logs`} onClick={() => sessionStorage.setItem('motia-console-log-trace', data.id)}>its logs</a>
       </p>
       <ReplayButton traceId={data.id} />
-      {data.spans.length === 0 && <Empty title="No spans">The trace started, but no step ran in it (a condition may have skipped it).</Empty>}
+      {data.spans.length === 0 &&
+        (data.httpStatus !== undefined && data.httpStatus >= 400 ? (
+          <Empty title={`Answered ${data.httpStatus} before any step ran`}>The request was refused (its body, query or content type did not pass the route's checks): the response body lists why.</Empty>
+        ) : (
+          <Empty title="No spans">The trace started, but no step ran in it (a condition may have skipped it).</Empty>
+        ))}
       <div className="waterfall" role="list" aria-label="Spans">
         {data.spans.map((span) => (
           <Fragment key={span.id}>
             <button className="span-row" role="listitem" aria-expanded={open === span.id} onClick={() => setOpen(open === span.id ? undefined : span.id)} data-testid="span" data-step={span.step}>
               <span className="span-label">
-                <Status status={span.status} /> {span.step} <small className="muted">{span.trigger}{(span.attempt ?? 1) > 1 ? ` · attempt ${span.attempt}` : ''}</small>
+                <Status status={span.status} /> {span.step}{' '}
+                <small className="muted">
+                  {span.trigger}
+                  {span.trigger === 'http' && data.httpStatus !== undefined ? ` · ${data.httpStatus}` : ''}
+                  {(span.attempt ?? 1) > 1 ? ` · attempt ${span.attempt}` : ''}
+                </small>
               </span>
               <span className="span-track">
                 {span.queuedAt !== undefined && span.queuedAt < span.startedAt && (
@@ -172,6 +184,13 @@ function SpanDetail({ span }: { span: Span }) {
       {span.eventsDropped ? <p className="muted">{span.eventsDropped} event(s) not kept (the store's limits)</p> : null}
     </div>
   )
+}
+
+/** The trace's own run outcome (the list's summary), from its spans: a failed attempt that a retry recovered is not a failure. */
+function summaryStatus(trace: Trace): string {
+  if (trace.spans.some((s) => s.status === 'running')) return 'running'
+  const failures = trace.spans.filter((s) => s.status === 'error').length - trace.spans.filter((s) => (s.attempt ?? 1) > 1).length
+  return failures > 0 ? 'error' : 'ok'
 }
 
 type IoEvent = Extract<Span['events'][number], { type: 'input' | 'output' }>
