@@ -1,11 +1,11 @@
 /**
  * Hot-reload benchmark: the time from writing a step file to `motia dev` serving the new code, for
- * a TypeScript step and a Python step, in the starter template with both added. The baseline is
+ * a TypeScript, a Python and a Ruby step, in the starter template with them added. The baseline is
  * plain Elysia under `bun --watch` (which restarts the process on a change), timed the same way.
  *
  *   bun bench/hot-reload.ts              # 9 rounds
  *   ROUNDS=15 bun bench/hot-reload.ts
- *   NO_PYTHON=1 bun bench/hot-reload.ts  # TypeScript only (no python3 on the machine)
+ *   NO_PYTHON=1 NO_RUBY=1 bun bench/hot-reload.ts  # without them (left out anyway when python3 / ruby is missing)
  *
  * A round writes a new version into the file (the clock starts before the write) and polls the
  * step's route every 2 ms until it answers that version; the median of the rounds is shown with
@@ -21,6 +21,7 @@ import { loadAverage, median, report } from './report.ts'
 const repo = resolve(import.meta.dir, '..')
 const rounds = Number(process.env.ROUNDS ?? 9)
 const withPython = !process.env.NO_PYTHON && Bun.which('python3') !== null
+const withRuby = !process.env.NO_RUBY && Bun.which('ruby') !== null
 const project = join(repo, '.tmp', `bench-hot-reload-${process.pid}`)
 const cli = join(repo, 'cli/index.ts')
 
@@ -44,6 +45,12 @@ const python: Subject = {
   source: (version) =>
     `from motia import http\n\nconfig = {"name": "PyVersion", "triggers": [http("GET", "/py-version")]}\n\nasync def handler(req, ctx):\n    return {"status": 200, "body": {"version": ${version}}}\n`,
 }
+const ruby: Subject = {
+  name: 'Ruby step (motia dev)',
+  file: 'steps/rb_version_step.rb',
+  path: '/rb-version',
+  source: (version) => `def config\n  { name: 'RbVersion', triggers: [http('GET', '/rb-version')] }\nend\n\ndef handler(req, ctx)\n  { status: 200, body: { version: ${version} } }\nend\n`,
+}
 const elysia: Subject = {
   name: 'plain Elysia (bun --watch)',
   file: 'elysia-server.ts',
@@ -59,11 +66,12 @@ try {
   const load = loadAverage()
   const results: Array<{ subject: Subject; samples: number[] }> = []
 
-  for (const subject of [typescript, ...(withPython ? [python] : [])]) writeFileSync(join(project, subject.file), subject.source(0))
+  const steps = [typescript, ...(withPython ? [python] : []), ...(withRuby ? [ruby] : [])]
+  for (const subject of steps) writeFileSync(join(project, subject.file), subject.source(0))
   const motia = await serve([process.execPath, cli, 'dev', '--port', '{port}', '--host', '127.0.0.1'], typescript.path)
   try {
-    if (withPython) await waitForVersion(motia.port, python.path, 0)
-    for (const subject of [typescript, ...(withPython ? [python] : [])]) results.push({ subject, samples: await time(subject, motia.port) })
+    for (const subject of steps) await waitForVersion(motia.port, subject.path, 0)
+    for (const subject of steps) results.push({ subject, samples: await time(subject, motia.port) })
   } finally {
     await motia.stop()
   }
