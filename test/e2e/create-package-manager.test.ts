@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { makeProject, type TempProject } from '../helpers/project.ts'
+import { builtinTemplates } from '../../cli/create/templates.ts'
+import { makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 import { runCli } from '../helpers/cli.ts'
 
 const workspace: TempProject = makeProject()
@@ -43,3 +44,14 @@ test('a README that runs the motia binary gets the runner of the package manager
   expect(readme).toContain('pnpm exec motia runs list      # every run')
   expect(readme).not.toContain('npx ')
 }, 60_000)
+
+test("every template's README (and AGENTS.md) is written with npm's commands, the ones create translates", () => {
+  const files = [...builtinTemplates().map((t) => join(t.dir, 'README.md')), join(repoRoot, 'templates/_cursor/AGENTS.md')]
+  const other = files.flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /\b(bun run|bunx|bun install|pnpm|yarn)\b/.test(line))
+      .map((line) => `${file.slice(repoRoot.length + 1)}: ${line.trim()}`),
+  )
+  expect(other).toEqual([])
+})
