@@ -79,6 +79,8 @@ test('a collector that is down is warned about once, naming the endpoint and the
   expect(up!.msg).toMatch(new RegExp(`^\\[otel\\] the collector at ${endpoint.replaceAll('.', '\\.')} answers again after \\d+ m?s: sending the \\d+ spans and \\d+ log records held meanwhile$`))
   expect(rest).toEqual([])
   expect(collector.spans).toEqual(['PlaceOrder', 'PlaceOrder', 'PlaceOrder'])
+  // Every span was held (the runtime was never connected), and the line counts them all.
+  expect(up!.msg).toContain('sending the 3 spans and ')
   // The log records of all three runs, and the warning itself, were held and sent.
   await waitFor(() => collector.logs.filter((body) => body === 'order placed').length === 3 && collector.logs.some((body) => body.startsWith('[otel] cannot reach')), 30_000)
 }, 120_000)

@@ -52,7 +52,7 @@ export function createOutageWatch(options: { endpoint: string; bufferSize: numbe
     const ms = Date.now() - downSince
     const after = ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`
     downSince = undefined
-    const held = counts((h) => h.items.length)
+    const held = counts((h) => h.items.length + h.sending)
     const dropped = counts((h) => h.dropped)
     options.logger()?.info(
       `[otel] the collector at ${endpoint} answers again after ${after}${held ? `: sending the ${held} held meanwhile` : ''}${dropped ? `; ${dropped} were dropped (buffer of ${bufferSize})` : ''}`,
@@ -67,7 +67,7 @@ export function createOutageWatch(options: { endpoint: string; bufferSize: numbe
 
   return {
     wrap<T>(kind: string, inner: Exporter<T>): Exporter<T> & { forceFlush(): Promise<void> } {
-      const held: Held<T> = { kind, items: [], dropped: 0, warnedFull: false, drain: () => probe(0) }
+      const held: Held<T> = { kind, items: [], sending: 0, dropped: 0, warnedFull: false, drain: () => probe(0) }
       kinds.push(held as Held)
       let timer: ReturnType<typeof setTimeout> | undefined
       let probing = false
@@ -93,14 +93,17 @@ export function createOutageWatch(options: { endpoint: string; bufferSize: numbe
           if (closed) return
           probing = true
           const batch = held.items.splice(0, maxBatch)
+          held.sending = batch.length
           inner.export(batch, (result) => {
             probing = false
             if (result.code === 0) {
               wait = options.retryMs
               answered()
+              held.sending = 0
               probe(0)
               return
             }
+            held.sending = 0
             failed(result.error)
             keep(batch, true)
             wait = Math.min(wait * 2, maxRetryMs)
@@ -137,7 +140,7 @@ export function createOutageWatch(options: { endpoint: string; bufferSize: numbe
 
     close() {
       closed = true
-      const held = counts((h) => h.items.length)
+      const held = counts((h) => h.items.length + h.sending)
       const dropped = counts((h) => h.dropped)
       if (held || dropped) {
         options.logger()?.warn(`[otel] stopped with ${held || 'nothing'} unsent${dropped ? ` (and ${dropped} dropped)` : ''}: the collector at ${endpoint} did not answer again`, { endpoint })
@@ -151,6 +154,8 @@ export function createOutageWatch(options: { endpoint: string; bufferSize: numbe
 interface Held<T = unknown> {
   kind: string
   items: T[]
+  /** Held items in the probe's export now. */
+  sending: number
   dropped: number
   warnedFull: boolean
   drain(): void
