@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assertContained } from './fetch-template.ts'
-import { choosePackageManager } from './package-manager.ts'
+import { choosePackageManager, commandsFor } from './package-manager.ts'
 import { folderOf, packageNameProblem, suggestPackageName } from './package-name.ts'
 import { motiaDependency, scaffold } from './scaffold.ts'
 
@@ -96,7 +96,30 @@ describe('choosePackageManager', () => {
   test('the one that started us, from npm_config_user_agent', () => {
     expect(choosePackageManager({ userAgent: 'npm/11.19.1 node/v20.20.2 linux x64 workspaces/false', which: () => '/usr/bin/bun' }).name).toBe('npm')
     expect(choosePackageManager({ userAgent: 'bun/1.4.5 npm/? node/v26.3.0 linux x64', which: none }).name).toBe('bun')
-    expect(choosePackageManager({ userAgent: 'pnpm/10.0.0 npm/? node/v22.0.0', which: none }).run('dev')).toBe('pnpm run dev')
+    expect(choosePackageManager({ userAgent: 'pnpm/10.0.0 npm/? node/v22.0.0', which: none }).run('dev')).toBe('pnpm dev')
+  })
+
+  test('scripts and binaries as each one is typed', () => {
+    const as = (agent: string) => choosePackageManager({ userAgent: `${agent}/1.0.0 node/v22.0.0`, which: none })
+    expect(['dev', 'start', 'test'].map((script) => ['npm', 'pnpm', 'yarn', 'bun'].map((agent) => as(agent).run(script)))).toEqual([
+      ['npm run dev', 'pnpm dev', 'yarn dev', 'bun run dev'],
+      ['npm start', 'pnpm start', 'yarn start', 'bun run start'],
+      ['npm test', 'pnpm test', 'yarn test', 'bun run test'],
+    ])
+    expect(['npm', 'pnpm', 'yarn', 'bun'].map((agent) => as(agent).exec('motia dlq list'))).toEqual(['npx motia dlq list', 'pnpm exec motia dlq list', 'yarn motia dlq list', 'bunx motia dlq list'])
+  })
+
+  test("a README's npm commands in another manager's, comments kept in their column, npm publish left alone", () => {
+    const bun = choosePackageManager({ userAgent: 'bun/1.4.5', which: none })
+    const readme = ['npm install', 'npm run dev                    # http://localhost:3111', 'npx motia runs list            # runs', '`npm test` runs it; `npm publish` publishes', 'npm install --save-dev bun'].join('\n')
+    expect(commandsFor(readme, bun).split('\n')).toEqual([
+      'bun install',
+      'bun run dev                    # http://localhost:3111',
+      'bunx motia runs list           # runs',
+      '`bun run test` runs it; `npm publish` publishes',
+      'npm install --save-dev bun',
+    ])
+    expect(commandsFor(readme, choosePackageManager({ userAgent: 'npm/11.0.0', which: none }))).toBe(readme)
   })
 
   test('otherwise bun when it is on PATH, else npm', () => {

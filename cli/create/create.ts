@@ -1,10 +1,10 @@
 import * as prompts from '@clack/prompts'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, relative, resolve } from 'node:path'
 import { UsageError } from '../errors.ts'
 import { assertContained, downloadRemote } from './fetch-template.ts'
-import { choosePackageManager, type PackageManager } from './package-manager.ts'
+import { choosePackageManager, commandsFor, type PackageManager } from './package-manager.ts'
 import { folderOf, packageNameProblem, suggestPackageName } from './package-name.ts'
 import { scaffold } from './scaffold.ts'
 import { builtinTemplates, isRemoteSource, templateLanguages, type BuiltinTemplate } from './templates.ts'
@@ -55,6 +55,7 @@ export async function create(nameArg: string | undefined, opts: CreateOptions): 
     mkdirSync(dir, { recursive: true })
     scaffold({ from: builtin.dir, to: dir, packageName, cursor: Boolean(opts.cursor) })
   }
+  writeCommandsFor(dir, manager)
   progress.done(`created ${packageName} from ${template} in ${relative(process.cwd(), dir) || '.'}`)
 
   if (install) await installDependencies(dir, manager)
@@ -96,6 +97,14 @@ function isPath(name: string): boolean {
 /** Quotes a path for the printed next steps when a shell would split or expand it. */
 function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
+}
+
+/** The README and AGENTS.md say the commands of the package manager that created the project. */
+function writeCommandsFor(dir: string, manager: PackageManager): void {
+  for (const file of ['README.md', 'AGENTS.md']) {
+    const path = join(dir, file)
+    if (existsSync(path)) writeFileSync(path, commandsFor(readFileSync(path, 'utf8'), manager))
+  }
 }
 
 function isEmpty(dir: string): boolean {

@@ -75,8 +75,8 @@ test('a failed run is delivered again until it succeeds (at least once)', async 
   await app.waitFor(async () => (await app.runtime.state.list('attempts')).length === 3, 10_000)
   const failures = app.logs.filter((l) => l.msg.includes('delivering again')).map((l) => l.msg)
   expect(failures).toEqual([
-    `[amqp] step "Charge" failed on "${queue}" (attempt 1): card declined; delivering again`,
-    `[amqp] step "Charge" failed on "${queue}" (attempt 2): card declined; delivering again`,
+    `[amqp] step "Charge" failed on "${queue}" (attempt 1): card declined; delivering again now, at the back of the queue (3 attempts left)`,
+    `[amqp] step "Charge" failed on "${queue}" (attempt 2): card declined; delivering again now, at the back of the queue (2 attempts left)`,
   ])
   await Bun.sleep(200) // nothing more arrives once the run succeeded
   expect((await app.runtime.state.list('attempts')).map((e) => e.key).sort()).toEqual(['1', '2', '3'])
@@ -120,7 +120,7 @@ test('after maxRetries a message is rejected, and a payload that is not JSON or 
   await send({ id: 7 })
   await app.waitFor(() => app.logs.filter((l) => l.msg.includes('rejected')).length === 3, 10_000)
   const rejected = app.logs.filter((l) => l.msg.includes('rejected')).map((l) => l.msg).sort()
-  expect(rejected[0]).toMatch(/^\[amqp\] step "Charge" failed on "motia-test-\w+" 2 times: always; rejected$/)
+  expect(rejected[0]).toMatch(/^\[amqp\] step "Charge" failed on "motia-test-\w+" 2 times: always; no attempts left \(maxRetries 1\): rejected, to the queue's dead-letter exchange if it has one, else dropped$/)
   expect(rejected[1]).toMatch(/^\[amqp\] step "Charge": message on "motia-test-\w+" does not match its input schema \(id: .*\); rejected$/)
   expect(rejected[2]).toMatch(/^\[amqp\] step "Charge": message on "motia-test-\w+" is not JSON; rejected$/)
   expect((await app.runtime.state.list('runs')).map((e) => e.key).sort()).toEqual(['o1-1', 'o1-2'])

@@ -240,10 +240,17 @@ async function handle(
   } catch (error) {
     const maxRetries = trigger.maxRetries ?? 3
     if (attempt > maxRetries) {
-      runtime.logger.error(`[amqp] step "${step.name}" failed on "${trigger.queue}" ${attempt} times: ${errorMessage(error)}; rejected`, { ...fields, traceId })
+      runtime.logger.error(
+        `[amqp] step "${step.name}" failed on "${trigger.queue}" ${attempt} times: ${errorMessage(error)}; no attempts left (maxRetries ${maxRetries}): rejected, to the queue's dead-letter exchange if it has one, else dropped`,
+        { ...fields, traceId, attemptsLeft: 0 },
+      )
       return settle(() => channel.nack(message, false, false))
     }
-    runtime.logger.warn(`[amqp] step "${step.name}" failed on "${trigger.queue}" (attempt ${attempt}): ${errorMessage(error)}; delivering again`, { ...fields, traceId })
+    const left = maxRetries + 1 - attempt
+    runtime.logger.warn(
+      `[amqp] step "${step.name}" failed on "${trigger.queue}" (attempt ${attempt}): ${errorMessage(error)}; delivering again now, at the back of the queue (${left} attempt${left === 1 ? '' : 's'} left)`,
+      { ...fields, traceId, attemptsLeft: left },
+    )
     // A copy with the next attempt number goes to the back of the queue before the original is
     // acknowledged: a crash in between delivers twice, never zero times.
     try {

@@ -5,6 +5,7 @@
 import type { LogSink, MotiaRuntime, SpanEvent, StepRun, TraceStore } from 'motia'
 import type { Context, Span, SpanContext, Tracer } from '@opentelemetry/api'
 import type { Logger as OtelLogger } from '@opentelemetry/api-logs'
+import { createOutageWatch, type OutageWatch } from './outage.ts'
 
 export interface OtelSettings {
   endpoint: string
@@ -13,6 +14,8 @@ export interface OtelSettings {
   sampleRate: number
   logs: boolean
   exportIntervalMs: number
+  exportTimeoutMs: number
+  bufferSize: number
 }
 
 export interface OtelBridge {
@@ -164,7 +167,8 @@ export function createOtelBridge(): OtelBridge {
 
     async start(rt, settings) {
       runtime = rt
-      sdk = await load(settings, next)
+      const outages = createOutageWatch({ endpoint: settings.endpoint, bufferSize: settings.bufferSize, retryMs: settings.exportIntervalMs, logger: () => runtime?.logger })
+      sdk = await load(settings, next, outages)
     },
 
     async stop() {
@@ -196,7 +200,7 @@ function recordEvent(
   }
 }
 
-async function load(settings: OtelSettings, next: { traceId: string | undefined }): Promise<Sdk> {
+async function load(settings: OtelSettings, next: { traceId: string | undefined }, outages: OutageWatch): Promise<Sdk> {
   const [api, base, { OTLPTraceExporter }, { resourceFromAttributes }] = await Promise.all([
     import('@opentelemetry/api'),
     import('@opentelemetry/sdk-trace-base'),
@@ -212,7 +216,7 @@ async function load(settings: OtelSettings, next: { traceId: string | undefined 
     // Root spans take the Motia trace id, so OTel traces and Motia's are the same ids.
     idGenerator: { generateTraceId: () => next.traceId ?? random.generateTraceId(), generateSpanId: () => random.generateSpanId() },
     spanProcessors: [
-      new base.BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, headers: settings.headers }), {
+      new base.BatchSpanProcessor(outages.wrap('spans', new OTLPTraceExporter({ url: `${endpoint}/v1/traces`, headers: settings.headers, timeoutMillis: settings.exportTimeoutMs })), {
         scheduledDelayMillis: settings.exportIntervalMs,
       }),
     ],
@@ -227,7 +231,10 @@ async function load(settings: OtelSettings, next: { traceId: string | undefined 
     const logs = new LoggerProvider({
       resource,
       processors: [
-        new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${endpoint}/v1/logs`, headers: settings.headers }), scheduledDelayMillis: settings.exportIntervalMs }),
+        new BatchLogRecordProcessor({
+          exporter: outages.wrap('log records', new OTLPLogExporter({ url: `${endpoint}/v1/logs`, headers: settings.headers, timeoutMillis: settings.exportTimeoutMs })),
+          scheduledDelayMillis: settings.exportIntervalMs,
+        }),
       ],
     })
     logger = logs.getLogger('motia')
@@ -239,6 +246,7 @@ async function load(settings: OtelSettings, next: { traceId: string | undefined 
     logger,
     async shutdown() {
       await Promise.all([provider.shutdown(), logsShutdown()])
+      outages.close()
     },
   }
 }

@@ -25,6 +25,10 @@ export const otelOptionsSchema = z.object({
   logs: z.boolean().optional(),
   /** How often batches are sent, in ms (default 1000). */
   exportIntervalMs: z.number().int().positive().optional(),
+  /** How long one export may take, the SDK's own retries included, in ms (default 10000). */
+  exportTimeoutMs: z.number().int().positive().optional(),
+  /** While the collector is down, up to this many spans, and as many log records, are kept (default 2048). */
+  bufferSize: z.number().int().positive().optional(),
 })
 
 export type OtelOptions = Partial<z.input<typeof otelOptionsSchema>>
@@ -36,7 +40,7 @@ export type OtelOptions = Partial<z.input<typeof otelOptionsSchema>>
  * export default defineConfig({ plugins: [otelPlugin({ endpoint: 'http://localhost:4318', serviceName: 'orders' })] })
  */
 export function otelPlugin(options: OtelOptions = {}) {
-  const settings = { endpoint: 'http://localhost:4318', serviceName: 'motia', sampleRate: 1, logs: true, exportIntervalMs: 1000, ...options }
+  const settings = { endpoint: 'http://localhost:4318', serviceName: 'motia', sampleRate: 1, logs: true, exportIntervalMs: 1000, exportTimeoutMs: 10_000, bufferSize: 2048, ...options }
   const bridge: OtelBridge = createOtelBridge()
   return definePlugin({
     name: 'otel',

@@ -74,6 +74,22 @@ describe('queue runs', () => {
     expect(warnings[0]?.msg).toStartWith('[motia] step "Recover" dead-lettered a message on "recover" after 4 attempt(s): attempt 4 failed (replay it with motia dlq replay ')
   })
 
+  test('each failed attempt logs when the next one runs and how many remain; the last says the message goes to the dead-letter queue', async () => {
+    const res = await app.request('POST', '/send', { topic: 'recover', data: { id: 'r4', failures: 99 } })
+    const traceId = res.headers.get('x-trace-id')!
+    await app.waitFor(async () => (await app.runtime.queue.deadLetters({ step: 'Recover' })).some((letter) => letter.traceId === traceId))
+    const failures = app.logs.filter((entry) => entry.traceId === traceId && entry.level === 'error')
+    expect(failures.map((entry) => entry.msg.replace(/\(at \d\d:\d\d:\d\d\.\d{3} UTC\)/, '(at <time>)'))).toEqual([
+      '[motia] step "Recover" failed on "recover" (attempt 1): attempt 1 failed; next attempt in 5 ms (at <time>), 3 attempts left',
+      '[motia] step "Recover" failed on "recover" (attempt 2): attempt 2 failed; next attempt in 5 ms (at <time>), 2 attempts left',
+      '[motia] step "Recover" failed on "recover" (attempt 3): attempt 3 failed; next attempt in 5 ms (at <time>), 1 attempt left',
+      '[motia] step "Recover" failed on "recover" (attempt 4): attempt 4 failed; no attempts left (maxRetries 3): the message goes to the dead-letter queue',
+    ])
+    expect(failures.map((entry) => [entry.attemptsLeft, entry.retryInMs])).toEqual([[3, 5], [2, 5], [1, 5], [0, undefined]])
+    // An absolute time near the line's own (5 ms later, give or take the time taken to log).
+    expect(Math.abs(Date.parse(failures[0]!.nextAttemptAt as string) - failures[0]!.time)).toBeLessThan(60_000)
+  })
+
   test('a handler that outlives config.timeoutMs is cut off, its span failed, the slot freed, then dead-lettered as timed out', async () => {
     const stuck = await app.request('POST', '/send', { topic: 'slow', data: { id: 'stuck', hang: true } })
     const stuckTrace = stuck.headers.get('x-trace-id')!
@@ -94,8 +110,8 @@ describe('queue runs', () => {
     await Bun.sleep(20)
     expect((await app.runtime.queue.deadLetters({ step: 'Slow' })).length).toBe(1)
     expect(app.logs.filter((entry) => entry.msg.includes('failed on "slow"')).map((entry) => entry.msg)).toEqual([
-      '[motia] step "Slow" failed on "slow" (attempt 1): timed out after 50 ms',
-      '[motia] step "Slow" failed on "slow" (attempt 2): timed out after 50 ms',
+      expect.stringMatching(/^\[motia\] step "Slow" failed on "slow" \(attempt 1\): timed out after 50 ms; next attempt in 5 ms \(at \d\d:\d\d:\d\d\.\d{3} UTC\), 1 attempt left$/),
+      '[motia] step "Slow" failed on "slow" (attempt 2): timed out after 50 ms; no attempts left (maxRetries 1): the message goes to the dead-letter queue',
     ])
   })
 

@@ -2,13 +2,16 @@
  * The `queue` trigger: consumes the (topic, step) queue of the configured adapter. Data is
  * validated against `input` again on delivery (a schema may have changed since the enqueue);
  * data that no longer fits goes straight to the dead-letter queue. Each delivery is one run of the
- * step, cut off after `config.timeoutMs`; a dead-lettered message logs one warning.
+ * step, cut off after `config.timeoutMs`; a failed attempt logs one error line saying when the next
+ * attempt runs and how many remain (or that the message goes to dead letters), and a dead-lettered
+ * message logs one warning.
  */
 import { ConfigError, NonRetriableError, errorMessage, isNonRetriable, toError } from '../errors.ts'
 import { queueDefaults, type QueueMessage } from '../adapters/queue/types.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun } from '../types/runtime.ts'
 import { maxTimerMs } from '../timeout.ts'
+import { nextAttempt } from './queue-retry.ts'
 import { compileSchema, formatIssues, isSchema } from '../step/schema.ts'
 import type { QueueTriggerConfig } from '../types/context.ts'
 
@@ -52,17 +55,18 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
     // The lease outlasts the run: a longer timeout lengthens the default visibility timeout.
     const visibilityTimeoutMs = c.visibilityTimeoutMs ?? Math.max(queueDefaults.visibilityTimeoutMs, c.timeoutMs ?? 0)
     const timeoutMs = c.timeoutMs ?? visibilityTimeoutMs
+    const retries = { maxRetries: c.maxRetries ?? queueDefaults.maxRetries, backoff: c.backoff ?? queueDefaults.backoff }
     const failed = (message: QueueMessage, error: unknown) => {
-      const fields = { traceId: message.traceId, step: step.name, topic, attempt: message.attempt, messageId: message.id }
-      if (isNonRetriable(error)) logger.error(`[motia] step "${step.name}" refused a message on "${topic}": ${errorMessage(error)}`, fields)
-      else logger.error(`[motia] step "${step.name}" failed on "${topic}" (attempt ${message.attempt}): ${errorMessage(error)}`, { ...fields, error: error as Error })
+      const next = nextAttempt(error, message.attempt, retries)
+      const fields = { traceId: message.traceId, step: step.name, topic, attempt: message.attempt, messageId: message.id, ...next.fields }
+      if (isNonRetriable(error)) logger.error(`[motia] step "${step.name}" refused a message on "${topic}": ${errorMessage(error)}; ${next.text}`, fields)
+      else logger.error(`[motia] step "${step.name}" failed on "${topic}" (attempt ${message.attempt}): ${errorMessage(error)}; ${next.text}`, { ...fields, error: error as Error })
     }
     return runtime.queue.consume(
       {
         topic,
         step: step.name,
-        maxRetries: c.maxRetries ?? queueDefaults.maxRetries,
-        backoff: c.backoff ?? queueDefaults.backoff,
+        ...retries,
         visibilityTimeoutMs,
         timeoutMs,
         concurrency: c.concurrency ?? queueDefaults.concurrency,

@@ -113,6 +113,10 @@ describe('failing Python steps under motia dev', () => {
     expect(failure?.error?.name).toBe('ValueError')
     expect(failure?.error?.stack).toContain('Traceback (most recent call last)')
     expect(failure?.error?.stack).toMatch(/steps\/flaky_step\.py", line 6, in explode/)
+    // Through the real CLI: each failure says what comes next.
+    expect(failure?.msg).toMatch(/; next attempt in \d+ m?s \(at \d\d:\d\d:\d\d\.\d{3} UTC\), 2 attempts left$/)
+    const last = logLines(from).find((line) => line.msg?.includes('step "Flaky" failed on "flaky" (attempt 3)'))
+    expect(last?.msg).toEndWith('; no attempts left (maxRetries 2): the message goes to the dead-letter queue')
   })
 
   test('NonRetriableError goes straight to the dead-letter queue', async () => {

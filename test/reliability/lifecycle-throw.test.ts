@@ -52,7 +52,7 @@ export const handler = async () => { throw ${thrown} }`
   cases.forEach(({ message }, i) => {
     expect(letters.find((l) => l.topic === `q${i}`)!.error).toBe(message)
     const entries = lines.map((line) => JSON.parse(line) as { level: string; msg: string })
-    expect(entries.some((e) => e.level === 'error' && e.msg === `[motia] step "Q${i}" failed on "q${i}" (attempt 1): ${message}`)).toBe(true)
+    expect(entries.some((e) => e.level === 'error' && e.msg === `[motia] step "Q${i}" failed on "q${i}" (attempt 1): ${message}; no attempts left (maxRetries 0): the message goes to the dead-letter queue`)).toBe(true)
     const trace = runtime!.traces.list().find((t) => t.name === `enqueue q${i}`)!
     expect(runtime!.traces.get(trace.id)!.spans[0]!.error).toBe(message)
   })
