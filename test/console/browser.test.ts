@@ -4,16 +4,13 @@
  * Screenshots go to `.screenshots/console/` (ignored by git).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { beforeAllTests } from '../helpers/prerequisites.ts'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from '../helpers/browser.ts'
+import { consoleSession, screenshots } from '../helpers/console-browser.ts'
 import { startCli, type CliProcess } from '../helpers/cli.ts'
-import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
+import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 
-const shots = join(repoRoot, '.screenshots/console')
 const pages = ['flows', 'endpoints', 'traces', 'logs', 'state', 'queues', 'streams']
 
 const files = {
@@ -41,55 +38,29 @@ export const handler = async (req, ctx) => {
 }`,
 }
 
-let project: TempProject
-let cli: CliProcess
-let browser: Browser
-let base: string
+const session = consoleSession(files, 30_000)
+const { open } = session
 
-beforeAllTests(async () => {
-  mkdirSync(shots, { recursive: true })
-  project = makeProject(files)
-  cli = await startCli(['dev', '--port', String(freePort())], project.root)
-  base = `http://127.0.0.1:${cli.port}`
-  browser = await launchChromium()
-}, 30_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await cli?.stop()
-  project?.cleanup()
-})
-
-/** A page that records console errors and uncaught exceptions. */
-async function open(path: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport })
-  const errors: string[] = []
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(base + path)
-  return { page, errors }
-}
-
-const post = (item: string) => fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item, quantity: 1 }) })
+const post = (item: string) => fetch(`${session.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item, quantity: 1 }) })
 
 describe('console in Chromium', () => {
   test('the banner links the console and / redirects to it', async () => {
-    expect(cli.output()).toContain(`console: http://127.0.0.1:${cli.port}/__motia/`)
-    const res = await fetch(base, { redirect: 'manual' })
+    expect(session.cli.output()).toContain(`console: http://127.0.0.1:${session.cli.port}/__motia/`)
+    const res = await fetch(session.url, { redirect: 'manual' })
     expect(res.headers.get('location')).toBe('/__motia/')
   })
 
   test('every page loads without console errors, at 1280×800 and 390×844, in both themes', async () => {
     await post('warmup')
     for (const [viewport, suffix] of [[{ width: 1280, height: 800 }, ''], [{ width: 390, height: 844 }, '-phone']] as const) {
-      const { page, errors } = await open('/__motia/', viewport)
+      const { page, errors } = await open('/__motia/', { viewport })
       for (const [i, id] of pages.entries()) {
         await page.evaluate((hash) => (location.hash = hash), `#/${id}`)
         await page.waitForSelector(`nav a[href="#/${id}"][aria-current="page"]`)
         // Live pages keep a stream open, so "network idle" never comes: wait for the content instead.
         await page.waitForFunction(() => !/Loading|Connecting/.test(document.querySelector('main')?.textContent ?? 'Loading'))
         if (id === 'flows') await page.waitForSelector('[data-testid="flow-graph"][data-rendered="yes"] .react-flow__node')
-        await page.screenshot({ path: join(shots, `${id}${suffix}${i % 2 && !suffix ? '-light' : ''}.png`) })
+        await page.screenshot({ path: join(screenshots, `${id}${suffix}${i % 2 && !suffix ? '-light' : ''}.png`) })
         // Alternate themes with the keyboard shortcut, so both are exercised on real pages.
         if (!suffix) await page.keyboard.press('t')
       }
@@ -127,7 +98,7 @@ describe('console in Chromium', () => {
     await page.locator('[data-testid="span"][data-step="CreateOrder"]').click()
     await page.getByTestId('span-input').getByText('"method": "POST"').waitFor()
     await page.getByTestId('span-output').getByText('"status": 201').waitFor()
-    await page.screenshot({ path: join(shots, 'trace-waterfall.png') })
+    await page.screenshot({ path: join(screenshots, 'trace-waterfall.png') })
     expect(errors).toEqual([])
     await page.close()
   })
@@ -142,7 +113,7 @@ describe('console in Chromium', () => {
   })
 
   test('Streams: an item written by an HTTP step shows without reload, in an open group and as a new group', async () => {
-    const addTodo = (list: string, text: string) => fetch(`${base}/todos/${list}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) })
+    const addTodo = (list: string, text: string) => fetch(`${session.url}/todos/${list}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) })
     const { page, errors } = await open('/__motia/#/streams/todo/inbox')
     await page.getByText('This group is empty').waitFor()
     await page.waitForSelector('[aria-label="live"]')
@@ -152,9 +123,9 @@ describe('console in Chromium', () => {
     await addTodo('errands', 'post letter')
     await page.locator('[data-stream="todo"] a[href="#/streams/todo/errands"]').click()
     await page.locator('[data-testid="stream-item"][data-id="todo-post-letter"]').waitFor()
-    await page.screenshot({ path: join(shots, 'streams-items.png') })
+    await page.screenshot({ path: join(screenshots, 'streams-items.png') })
     // The writer's trace lists the stream operation in its span.
-    const [trace] = ((await (await fetch(`${base}/__motia/api/traces?step=AddTodo&limit=1`)).json()) as { traces: Array<{ id: string }> }).traces
+    const [trace] = ((await (await fetch(`${session.url}/__motia/api/traces?step=AddTodo&limit=1`)).json()) as { traces: Array<{ id: string }> }).traces
     await page.evaluate((hash) => (location.hash = hash), `#/traces/${trace!.id}`)
     await page.locator('[data-testid="span"][data-step="AddTodo"]').click()
     await page.getByTestId('span-detail').getByText('set todo / errands / todo-post-letter').waitFor()
@@ -163,7 +134,7 @@ describe('console in Chromium', () => {
   })
 
   test('Queues never stacks polls: while each answer takes 2 s, at most one request per list is out', async () => {
-    const page = await browser.newPage()
+    const page = await session.browser.newPage()
     const out = new Map<string, number>()
     const peak = new Map<string, number>()
     const asked = new Map<string, number>()
@@ -177,7 +148,7 @@ describe('console in Chromium', () => {
       await route.fulfill({ response }).catch(() => {})
       out.set(list, out.get(list)! - 1)
     })
-    await page.goto(`${base}/__motia/#/queues`)
+    await page.goto(`${session.url}/__motia/#/queues`)
     // Runs wake the page (and the 3 s timer goes on) while answers are slow: it asks again, one at a time.
     const deadline = Date.now() + 40_000
     while ((asked.get('/__motia/api/queues') ?? 0) < 4 || (asked.get('/__motia/api/queues/dead-letters') ?? 0) < 4) {
@@ -193,7 +164,7 @@ describe('console in Chromium', () => {
     await post('broken')
     const { page, errors } = await open('/__motia/#/queues')
     await page.getByTestId('dead-letter').filter({ hasText: 'cannot ship broken' }).waitFor()
-    await page.screenshot({ path: join(shots, 'queues-dead-letter.png') })
+    await page.screenshot({ path: join(screenshots, 'queues-dead-letter.png') })
 
     await page.evaluate(() => (location.hash = '#/state/settings/allowBroken'))
     await page.getByTestId('state-editor').fill('tru')
@@ -201,12 +172,12 @@ describe('console in Chromium', () => {
     await page.getByTestId('state-editor').fill('true')
     await page.getByRole('button', { name: 'Save' }).click()
     await page.getByRole('status').filter({ hasText: 'saved' }).waitFor()
-    expect(await (await fetch(`${base}/settings/allowBroken`)).json()).toEqual({ value: true })
+    expect(await (await fetch(`${session.url}/settings/allowBroken`)).json()).toEqual({ value: true })
 
     await page.evaluate(() => (location.hash = '#/queues'))
     await page.getByTestId('replay').click()
     await page.getByText('Dead letters (0)').waitFor()
-    await cli.until('/__motia/api/logs?q=shipped%20broken', (body) => (body as { logs: unknown[] }).logs.length === 1)
+    await session.cli.until('/__motia/api/logs?q=shipped%20broken', (body) => (body as { logs: unknown[] }).logs.length === 1)
     expect(errors).toEqual([])
     await page.close()
   })
@@ -242,7 +213,7 @@ export const handler = async (data, ctx) => { if ((await ctx.state.get('settings
       if (Date.now() > deadline) throw new Error(`60 dead letters never came:\n${exposed.output()}`)
       await Bun.sleep(50)
     }
-    const page = await browser.newPage()
+    const page = await session.browser.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
     // The API answers 403 until the token is given: that one is expected in the console log.
@@ -258,7 +229,7 @@ export const handler = async (data, ctx) => { if ((await ctx.state.get('settings
     await page.getByTestId('dead-letter').first().locator('summary').click()
     await page.getByTestId('data-preview').first().waitFor()
     expect((await page.getByTestId('data-preview').first().textContent())!.length).toBeLessThan(3000)
-    await page.screenshot({ path: join(shots, 'queues-paged.png') })
+    await page.screenshot({ path: join(screenshots, 'queues-paged.png') })
 
     await page.evaluate(() => (location.hash = '#/state/settings/fixed'))
     await page.getByTestId('state-editor').fill('true')
@@ -276,7 +247,7 @@ export const handler = async (data, ctx) => { if ((await ctx.state.get('settings
   test('reached by this machine\'s address (not loopback), it works with the token too', async () => {
     const outside = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address
     if (!outside) return
-    const page = await browser.newPage()
+    const page = await session.browser.newPage()
     await page.goto(`http://${outside}:${exposed.port}/__motia/#/flows`)
     await page.getByLabel('Token').fill(token())
     await page.getByRole('button', { name: 'Open the console' }).click()

@@ -1,51 +1,29 @@
 /**
  * Issue #14 point 9: a project with 200 steps renders its flow graph in under 1 s. Measured in
  * real Chromium against a real `motia dev` and printed; the assertion is only a generous guard
- * (15 s, an order of magnitude above the target), because a shared machine's timing is a figure to report, not a pass/fail line.
+ * (15 s, an order of magnitude above the target), because a shared machine's timing is a figure
+ * to report, not a pass/fail line.
  */
-import { afterAll, expect, test } from 'bun:test'
-import { beforeAllTests } from '../helpers/prerequisites.ts'
-import { mkdirSync } from 'node:fs'
+import { expect, test } from 'bun:test'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { launchChromium } from '../helpers/browser.ts'
-import { startCli, type CliProcess } from '../helpers/cli.ts'
-import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
+import { consoleSession, screenshots } from '../helpers/console-browser.ts'
 
 const flows = 20
 const perFlow = 10
 
-let project: TempProject
-let cli: CliProcess
-let browser: Browser
-
-beforeAllTests(async () => {
-  project = makeProject(chains(flows, perFlow))
-  cli = await startCli(['dev', '--port', String(freePort())], project.root)
-  browser = await launchChromium()
-}, 60_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await cli?.stop()
-  project?.cleanup()
-})
+const session = consoleSession(chains(flows, perFlow))
 
 test('a 200-step project: the Flows page draws every node; the time is printed', async () => {
-  const graph = (await cli.json('/__motia/api/flows')) as { nodes: unknown[] }
+  const graph = (await session.cli.json('/__motia/api/flows')) as { nodes: unknown[] }
   const steps = flows * perFlow
   const expected = steps + flows * (perFlow - 1)
   expect(graph.nodes).toHaveLength(expected)
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  const errors: string[] = []
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
-  page.on('pageerror', (e) => errors.push(e.message))
+  const { page, errors } = await session.open('/__motia/#/flows')
   const figures: Array<{ drawnMs: number; layoutMs: number; pageMs: number; dataMs: number }> = []
   // Twice: a first visit (page parsed, compressed and cached by the server) and a reload.
   for (const visit of [0, 1]) {
-    if (visit === 0) await page.goto(`http://127.0.0.1:${cli.port}/__motia/#/flows`)
-    else await page.reload()
+    if (visit === 1) await page.reload()
     // Checked every frame: the time since navigation at which the last node is on screen.
     const drawn = await page.waitForFunction(
       (count) => {
@@ -65,7 +43,7 @@ test('a 200-step project: the Flows page draws every node; the time is printed',
     })
     figures.push({ drawnMs, layoutMs, pageMs, dataMs })
   }
-  await page.screenshot({ path: join(shots(), 'flows-200-steps.png') })
+  await page.screenshot({ path: join(screenshots, 'flows-200-steps.png') })
   await page.close()
 
   for (const [i, f] of figures.entries())
@@ -95,9 +73,3 @@ export const handler = async () => ({ status: 200, body: {} })
 }
 
 const ms = (n: number) => `${n.toFixed(0)} ms`
-
-function shots(): string {
-  const dir = join(repoRoot, '.screenshots/console')
-  mkdirSync(dir, { recursive: true })
-  return dir
-}

@@ -3,12 +3,8 @@
  * error shows in a banner above every page with its location and code frame; fixing the file
  * clears the banner without reloading the page.
  */
-import { afterAll, expect, test } from 'bun:test'
-import type { Browser } from 'playwright-core'
-import { launchChromium } from '../helpers/browser.ts'
-import { beforeAllTests } from '../helpers/prerequisites.ts'
-import { startCli, type CliProcess } from '../helpers/cli.ts'
-import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
+import { expect, test } from 'bun:test'
+import { consoleSession } from '../helpers/console-browser.ts'
 
 const brokenStep = `export const config = { name: 'Hello' }
 export const handler = async () => {
@@ -17,27 +13,13 @@ export const handler = async () => {
 }
 `
 
-let project: TempProject
-let cli: CliProcess
-let browser: Browser
-
-beforeAllTests(async () => {
-  project = makeProject({ 'steps/http/hello.get.step.ts': brokenStep, 'steps/http/fine.get.step.ts': `export const handler = async () => ({ status: 200, body: 'ok' })\n`, 'lib/report.step.ts': '' })
-  cli = await startCli(['dev', '--port', String(freePort())], project.root)
-  browser = await launchChromium()
-}, 30_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await cli?.stop()
-  project?.cleanup()
-})
+const session = consoleSession(
+  { 'steps/http/hello.get.step.ts': brokenStep, 'steps/http/fine.get.step.ts': `export const handler = async () => ({ status: 200, body: 'ok' })\n`, 'lib/report.step.ts': '' },
+  30_000,
+)
 
 test('the banner shows the failing file with its code frame and hints, and clears once the file is fixed', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(`http://127.0.0.1:${cli.port}/__motia/#/endpoints`)
+  const { page, errors } = await session.open('/__motia/#/endpoints', { consoleErrors: false })
   const problem = page.getByTestId('problem')
   await problem.waitFor({ timeout: 15_000 })
   expect(await problem.locator('.where').textContent()).toBe('steps/http/hello.get.step.ts:4:3')
@@ -49,8 +31,8 @@ test('the banner shows the failing file with its code frame and hints, and clear
   await page.evaluate(() => (location.hash = '#/flows'))
   await page.getByTestId('problem').waitFor()
 
-  project.write('steps/http/hello.get.step.ts', `export const config = { name: 'Hello' }\nexport const handler = async () => ({ status: 200, body: 'fixed' })\n`)
-  project.remove('lib/report.step.ts')
+  session.project.write('steps/http/hello.get.step.ts', `export const config = { name: 'Hello' }\nexport const handler = async () => ({ status: 200, body: 'fixed' })\n`)
+  session.project.remove('lib/report.step.ts')
   await page.getByTestId('problems').waitFor({ state: 'detached', timeout: 20_000 })
   expect(errors).toEqual([])
   await page.close()

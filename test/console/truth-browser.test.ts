@@ -5,16 +5,10 @@
  * its stack; the flow graph has stream nodes, a grid for steps with no edge and a legend entry per
  * kind; the start banner names plugin and stream triggers with their sources.
  */
-import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdirSync } from 'node:fs'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from '../helpers/browser.ts'
-import { beforeAllTests } from '../helpers/prerequisites.ts'
-import { startCli, type CliProcess } from '../helpers/cli.ts'
-import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
+import { consoleSession, screenshots } from '../helpers/console-browser.ts'
 
-const shots = join(repoRoot, '.screenshots/console')
 
 const orderSchema = `z.object({
   item: z.string().min(3),
@@ -71,36 +65,15 @@ export const handler = async () => {}
   ),
 }
 
-let project: TempProject
-let cli: CliProcess
-let browser: Browser
+const session = consoleSession(files, 30_000)
+// Chromium logs the 4xx answers these tests ask for as console errors: only uncaught exceptions count.
+const { open } = session
 
-beforeAllTests(async () => {
-  mkdirSync(shots, { recursive: true })
-  project = makeProject(files)
-  cli = await startCli(['dev', '--port', String(freePort())], project.root)
-  browser = await launchChromium()
-}, 30_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await cli?.stop()
-  project?.cleanup()
-})
-
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(`http://127.0.0.1:${cli.port}/__motia/${path}`)
-  return { page, errors }
-}
-
-const postJson = (path: string, body: unknown) => cli.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const postJson = (path: string, body: unknown) => session.cli.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 
 describe('the console tells the truth', () => {
   test('the start banner names plugin and stream triggers with their sources', () => {
-    const banner = cli.output()
+    const banner = session.cli.output()
     expect(banner).toMatch(/ {2}webhook github +GithubHook {2}steps\/github\.step\.ts/)
     expect(banner).toMatch(/ {2}stream orders +OnOrder {2}steps\/on-order\.step\.ts/)
     expect(banner).toMatch(/ {2}POST {3}\/orders +CreateOrder/)
@@ -112,11 +85,11 @@ describe('the console tells the truth', () => {
     const refusedId = refused.headers.get('x-trace-id')!
     const charged = await postJson('/charge', {})
     expect(charged.status).toBe(402)
-    const fine = await cli.fetch('/loner/0')
+    const fine = await session.cli.fetch('/loner/0')
     expect(fine.status).toBe(200)
     const fineId = fine.headers.get('x-trace-id')!
 
-    const { page, errors } = await open('#/traces')
+    const { page, errors } = await open('/__motia/#/traces', { consoleErrors: false })
     const row = (id: string) => page.locator('[data-testid="trace-row"]').filter({ has: page.locator(`a[href="#/traces/${id}"]`) })
     await row(refusedId).waitFor()
     expect(await row(refusedId).getByTestId('trace-status').textContent()).toBe('400')
@@ -131,7 +104,7 @@ describe('the console tells the truth', () => {
     expect(await row(refusedId).count()).toBe(0)
     await page.getByLabel('Status').selectOption('')
     await row(refusedId).waitFor()
-    await page.screenshot({ path: join(shots, 'traces-statuses.png') })
+    await page.screenshot({ path: join(screenshots, 'traces-statuses.png') })
 
     // The trace itself says what happened, though no step ran.
     await page.evaluate((id) => (location.hash = `#/traces/${id}`), refusedId)
@@ -142,7 +115,7 @@ describe('the console tells the truth', () => {
   }, 60_000)
 
   test('the Endpoints sample passes the schema and the server takes it; a refused body lists every issue', async () => {
-    const { page, errors } = await open(`#/endpoints/${encodeURIComponent('POST /orders')}`)
+    const { page, errors } = await open(`/__motia/#/endpoints/${encodeURIComponent('POST /orders')}`, { consoleErrors: false })
     const editor = page.getByTestId('body-editor')
     await editor.waitFor()
     const sample = JSON.parse(await editor.inputValue())
@@ -159,7 +132,7 @@ describe('the console tells the truth', () => {
     expect((await typed.locator('li').allTextContents()).map((line) => line.split(':')[0]).sort()).toEqual(['body.address.city', 'body.address.zip', 'body.email', 'body.item', 'body.lines', 'body.quantity', 'body.size'])
     await page.getByRole('button', { name: 'Send' }).click()
     await page.getByTestId('response').getByText('400').waitFor()
-    await page.screenshot({ path: join(shots, 'endpoint-issues.png'), fullPage: true })
+    await page.screenshot({ path: join(screenshots, 'endpoint-issues.png'), fullPage: true })
     const issues = (await page.getByTestId('response-issues').locator('li').allTextContents()).map((line) => line.split(':')[0])
     expect(issues.sort()).toEqual(['body.address.city', 'body.address.zip', 'body.email', 'body.item', 'body.lines', 'body.quantity', 'body.size'])
     expect(errors).toEqual([])
@@ -168,7 +141,7 @@ describe('the console tells the truth', () => {
 
   test('an error log line renders its stack, and collapses', async () => {
     await postJson('/charge', {})
-    const { page, errors } = await open('#/logs')
+    const { page, errors } = await open('/__motia/#/logs', { consoleErrors: false })
     const line = page.getByTestId('log-line').filter({ hasText: 'payment failed' }).first()
     const stack = line.getByTestId('log-stack')
     await stack.waitFor()
@@ -176,7 +149,7 @@ describe('the console tells the truth', () => {
     const pre = stack.locator('pre')
     expect(await pre.textContent()).toMatch(/^Error: card declined\n\s+at .*charge\.step\.ts:\d+:\d+/)
     expect(await pre.isVisible()).toBe(true)
-    await page.screenshot({ path: join(shots, 'log-stack.png') })
+    await page.screenshot({ path: join(screenshots, 'log-stack.png') })
     await stack.locator('summary').click()
     expect(await pre.isVisible()).toBe(false)
     expect(errors).toEqual([])
@@ -184,7 +157,7 @@ describe('the console tells the truth', () => {
   }, 60_000)
 
   test('the flow graph shows streams with their writers, steps with no edge in a grid, and a legend entry per kind', async () => {
-    const graph = (await cli.json('/__motia/api/flows')) as { nodes: Array<{ id: string; kind: string }>; edges: Array<{ source: string; target: string; kind: string }> }
+    const graph = (await session.cli.json('/__motia/api/flows')) as { nodes: Array<{ id: string; kind: string }>; edges: Array<{ source: string; target: string; kind: string }> }
     expect(graph.nodes.filter((n) => n.kind === 'stream').map((n) => n.id)).toEqual(['stream:audit', 'stream:orders'])
     expect(graph.edges.filter((e) => e.kind === 'write' || e.kind === 'trigger').map((e) => [e.source, e.target, e.kind])).toEqual([
       ['step:CreateOrder', 'stream:orders', 'write'],
@@ -193,7 +166,7 @@ describe('the console tells the truth', () => {
       ['step:Refund', 'stream:audit', 'write'],
     ])
 
-    const { page, errors } = await open('#/flows')
+    const { page, errors } = await open('/__motia/#/flows', { consoleErrors: false })
     await page.waitForSelector('[data-testid="flow-graph"][data-rendered="yes"] [data-stream="orders"]')
     const legend = await page.getByTestId('legend-item').allTextContents()
     expect(legend).toEqual(['http', 'queue', 'cron', 'state', 'stream', 'webhook (plugin)', 'noop', 'topic', 'stream data'])
@@ -206,7 +179,7 @@ describe('the console tells the truth', () => {
         return { id: el.dataset.id!, x: x!, y: y!, w: el.offsetWidth, h: el.offsetHeight }
       }),
     )
-    await page.screenshot({ path: join(shots, 'flows-streams-grid.png') })
+    await page.screenshot({ path: join(screenshots, 'flows-streams-grid.png') })
     expect(boxes).toHaveLength(graph.nodes.length)
     for (const a of boxes) for (const b of boxes) if (a.id < b.id) expect(a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y ? '' : `${a.id} overlaps ${b.id}`).toBe('')
     const lonerBoxes = boxes.filter((b) => loners.some((name) => b.id === `step:${name}`))
