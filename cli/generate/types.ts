@@ -17,7 +17,7 @@ export const typesFile = 'types.d.ts'
 
 /**
  * The declaration file for these steps, with imports relative to `outDir` (the folder it is
- * written to). Topics whose subscribers have no Standard Schema `input` are listed as `unknown`.
+ * written to). Topics whose subscribers have no `input` schema are listed as `unknown`.
  *
  * @example
  * writeFileSync('types.d.ts', generateTypes(loaded.steps, root))
@@ -33,9 +33,11 @@ export function generateTypes(steps: readonly LoadedStep[], outDir: string, stre
       // An input can only come from config.triggers (folder conventions add none), at the same index.
       const input = (trigger as { input?: unknown }).input
       if (trigger.index >= declared || input === undefined) continue
-      // Steps in other languages (Python) have only a JSON Schema: its type is written out.
-      if (step.language !== 'typescript' && step.language !== 'javascript') inputs.push(jsonSchemaType(input))
-      else if (isStandardSchema(input)) inputs.push(`QueueInput<typeof import(${JSON.stringify(importPath(outDir, step.file))}).config, ${trigger.index}>`)
+      // A Standard Schema (zod) is typed from the step's own module; a JSON Schema (Python and Ruby
+      // steps, or `jsonSchema({...})` in TypeScript) has its type written out.
+      const typeScript = step.language === 'typescript' || step.language === 'javascript'
+      if (typeScript && isStandardSchema(input)) inputs.push(`QueueInput<typeof import(${JSON.stringify(importPath(outDir, step.file))}).config, ${trigger.index}>`)
+      else inputs.push(jsonSchemaType(input))
     }
   }
   const entries = [...topics].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -39,12 +39,17 @@ const subscribers = {
     export const config = { triggers: [{ type: 'cron', expression: '0 * * * *' }, { type: 'queue', input: z.object({ plan: z.enum(['free', 'pro']) }) }] }
     export const handler = async () => {}
   `,
+  // a plain JSON Schema in a TypeScript step: its type is written out
+  'steps/queue/invoice-due/remind.step.ts': `
+    export const config = { triggers: [{ type: 'queue', input: { type: 'object', properties: { invoice: { type: 'string' } }, required: ['invoice'] } }] }
+    export const handler = async () => {}
+  `,
 }
 
-const publisher = (data: string) => `import type { Handlers, StepConfig } from 'motia'
-export const config = { triggers: [{ type: 'http' }], enqueues: ['user-created'] } as const satisfies StepConfig
+const publisher = (data: string, topic = 'user-created') => `import type { Handlers, StepConfig } from 'motia'
+export const config = { triggers: [{ type: 'http' }], enqueues: ['${topic}'] } as const satisfies StepConfig
 export const handler: Handlers<typeof config> = async (_req, { enqueue }) => {
-  await enqueue({ topic: 'user-created', data: ${data} })
+  await enqueue({ topic: '${topic}', data: ${data} })
   return { status: 202, body: {} }
 }
 `
@@ -56,15 +61,19 @@ describe('motia generate types', () => {
       'steps/http/signup.post.step.ts': publisher(`{ email: 'a@b.co', plan: 'pro' }`),
       'steps/http/gold.post.step.ts': publisher(`{ email: 'a@b.co', plan: 'gold' }`),
       'steps/http/anonymous.post.step.ts': publisher(`{ plan: 'free' }`),
+      'steps/http/remind.post.step.ts': publisher(`{ invoice: 'inv-1' }`, 'invoice-due'),
+      'steps/http/remind-wrong.post.step.ts': publisher(`{ invoice: 42 }`, 'invoice-due'),
     })
     const result = await runCli(['generate', 'types'], app.root)
     expect(result).toMatchObject({ code: 0, stdout: 'wrote types.d.ts\n' })
     const errors = (await typeCheck(app.root)).split('\n').filter((line) => line.startsWith('steps/'))
-    expect(errors).toHaveLength(2)
+    expect(errors).toHaveLength(3)
     expect(errors[0]).toStartWith('steps/http/anonymous.post.step.ts(4,')
     expect(errors[0]).toContain(`is not assignable to type '{ plan: "free" | "pro"; } & { email: string; locale?: string | undefined; }'`)
     expect(errors[1]).toStartWith('steps/http/gold.post.step.ts(4,')
     expect(errors[1]).toContain(`Type '"gold"' is not assignable to type '"free" | "pro"'`)
+    expect(errors[2]).toStartWith('steps/http/remind-wrong.post.step.ts(4,')
+    expect(errors[2]).toContain(`Type 'number' is not assignable to type 'string'`)
   }, 300_000)
 
   test('writes to --out with imports relative to it, and leaves an up-to-date file alone', async () => {
