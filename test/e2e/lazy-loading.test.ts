@@ -87,6 +87,36 @@ describe('what a server loads', () => {
     expect([loaded(/\/runtime\/adapters\/streams\/sqlite\.ts$/), loaded(/\/runtime\/streams\/socket\.ts$/), loaded(/\/runtime\/streams\/client-script\.ts$/)]).toEqual([true, true, true])
   }, 60_000)
 
+  test('the motia command loads the command file it runs and no other (motia start: start.ts alone)', async () => {
+    project = makeProject()
+    cpSync(join(repoRoot, 'templates/starter'), project.root, { recursive: true, filter: (src) => !src.includes('node_modules') })
+    // Preloaded into the real CLI: lists the loaded modules on stderr when the process exits.
+    project.write('dump-modules.ts', `process.on('exit', () => process.stderr.write('##modules ' + JSON.stringify(Object.keys(require.cache)) + '\\n'))\n`)
+    const port = freePort()
+    const child = Bun.spawn([process.execPath, '--preload', './dump-modules.ts', join(repoRoot, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
+      cwd: project.root,
+      env: { ...process.env, MOTIA_LOG_LEVEL: 'warn' },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    const stderr = new Response(child.stderr).text()
+    // The listing ends with the URL once the server listens.
+    const reader = child.stdout.getReader()
+    let out = ''
+    while (!out.includes(`http://127.0.0.1:${port}`)) {
+      const { value, done } = await reader.read()
+      if (done) throw new Error(`motia start exited before listening:\n${out}\n${await stderr}`)
+      out += new TextDecoder().decode(value)
+    }
+    expect((await fetch(`http://127.0.0.1:${port}/default`)).status).toBe(200)
+    child.kill('SIGTERM')
+    await child.exited
+    const line = (await stderr).split('\n').find((l) => l.startsWith('##modules '))
+    const modules = (JSON.parse(line!.slice('##modules '.length)) as string[]).map((path) => path.replaceAll('\\', '/'))
+    const commandFiles = modules.filter((path) => path.includes('/cli/commands/')).map((path) => path.slice(path.lastIndexOf('/') + 1))
+    expect(commandFiles).toEqual(['start.ts'])
+  }, 60_000)
+
   test('motia dev on the same project loads the console, which is on by default there', async () => {
     project = makeProject()
     cpSync(join(repoRoot, 'templates/starter'), project.root, { recursive: true, filter: (src) => !src.includes('node_modules') })
