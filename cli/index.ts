@@ -9,23 +9,35 @@ import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { MotiaError } from '../runtime/errors.ts'
 import { addCommand, type CommandDefinition, type CommandGroup } from './command.ts'
-import build from './commands/build.ts'
-import create from './commands/create.ts'
-import dev from './commands/dev.ts'
-import dlq from './commands/dlq.ts'
-import enqueue from './commands/enqueue.ts'
-import generate from './commands/generate.ts'
-import logs from './commands/logs.ts'
-import plugin from './commands/plugin.ts'
-import replay from './commands/replay.ts'
-import runs from './commands/runs.ts'
-import start from './commands/start.ts'
-import state from './commands/state.ts'
-import templates from './commands/templates.ts'
-import traces from './commands/traces.ts'
 
-/** The built-in commands, in the order `motia --help` lists them. */
-export const commands: ReadonlyArray<CommandDefinition | CommandGroup> = [create, templates, dev, start, enqueue, build, generate, plugin, dlq, runs, replay, logs, traces, state]
+type Definition = CommandDefinition | CommandGroup
+
+/**
+ * The built-in commands by name, in the order `motia --help` lists them. A command file is
+ * imported only when it is needed: `motia start` loads start.ts alone (the server's start-up
+ * pays for no other command's module), `motia --help` and unknown names load them all.
+ */
+const builtins: Record<string, () => Promise<{ default: Definition }>> = {
+  create: () => import('./commands/create.ts'),
+  templates: () => import('./commands/templates.ts'),
+  dev: () => import('./commands/dev.ts'),
+  start: () => import('./commands/start.ts'),
+  enqueue: () => import('./commands/enqueue.ts'),
+  build: () => import('./commands/build.ts'),
+  generate: () => import('./commands/generate.ts'),
+  plugin: () => import('./commands/plugin.ts'),
+  dlq: () => import('./commands/dlq.ts'),
+  runs: () => import('./commands/runs.ts'),
+  replay: () => import('./commands/replay.ts'),
+  logs: () => import('./commands/logs.ts'),
+  traces: () => import('./commands/traces.ts'),
+  state: () => import('./commands/state.ts'),
+}
+
+/** The built-in commands named (all of them by default), in help order. */
+export async function loadCommands(names: readonly string[] = Object.keys(builtins)): Promise<Definition[]> {
+  return Promise.all(names.map(async (name) => (await builtins[name]!()).default))
+}
 
 /**
  * Runs `main` and ends the process as its outcome says: the exit code it resolves with (a server
@@ -53,9 +65,11 @@ if (import.meta.main) {
       .version(pkg.version, '-v, --version')
       .option('--debug', 'print stack traces of internal errors')
       .showHelpAfterError('(run with --help for usage)')
-    for (const definition of commands) addCommand(program, definition, (code) => (exitCode = code))
-    // A first argument that is no built-in command may be one a configured plugin adds.
+    // A built-in command named first is the only one loaded; help and any other name see them all.
     const first = process.argv[2]
+    const only = first !== undefined && Object.hasOwn(builtins, first) ? [first] : undefined
+    for (const definition of await loadCommands(only)) addCommand(program, definition, (code) => (exitCode = code))
+    // A first argument that is no built-in command may be one a configured plugin adds.
     if (first && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first)) {
       await (await import('./plugins/commands.ts')).addPluginCommands(program, process.cwd())
     }

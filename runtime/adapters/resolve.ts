@@ -1,7 +1,8 @@
 /**
  * Which adapters a project runs on: the ones named in `motia.config.ts` (or passed by a test),
  * else the Redis ones when `REDIS_URL` is set, else the embedded store in `.motia/` (queue, state,
- * streams) and memory traces. The Redis modules are imported only when Redis is chosen.
+ * streams) and memory traces. The Redis modules are imported only when Redis is chosen, the
+ * embedded stream store only on a project's first stream operation.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -17,7 +18,7 @@ import { acquireProjectLock, type ProjectLock } from '../project-lock.ts'
 import type { Logger } from '../observability/logger.ts'
 import { createSqliteState } from './state/sqlite.ts'
 import type { StateAdapter } from './state/types.ts'
-import { createSqliteStreams } from './streams/sqlite.ts'
+import { createLazyStreamStore } from './streams/lazy.ts'
 import type { StreamStore } from './streams/types.ts'
 import { createMemoryWorkflowStore } from './workflows/memory.ts'
 import { createSqliteWorkflowStore } from './workflows/sqlite.ts'
@@ -75,7 +76,7 @@ export async function resolveAdapters(
     )
     const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.createRedisState(context)) ?? (() => createSqliteState({ path: database })), context))
     const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.createRedisTraceStore(context)) ?? (() => createMemoryTraceStore()), context))
-    const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.createRedisStreams(context)) ?? (() => createSqliteStreams({ path: database })), context))
+    const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.createRedisStreams(context)) ?? (() => embeddedStreams(database)), context))
     const embedded = usesEmbeddedStore(config, adapters)
     const workflows = await open(
       resolveFactory(adapters.workflows, viaRedis((r) => r.createRedisWorkflowStore(context)) ?? (() => (embedded ? createSqliteWorkflowStore({ path: database }) : createMemoryWorkflowStore())), context),
@@ -134,6 +135,11 @@ export function redisErrorLogger(logger: { warn(message: string, fields?: Record
 }
 
 // --- internal ---
+
+/** The embedded stream store, loaded and opened on first use: most projects have no streams. */
+function embeddedStreams(path: string): StreamStore {
+  return createLazyStreamStore(async () => (await import('./streams/sqlite.ts')).createSqliteStreams({ path }))
+}
 
 /** The project's name for key prefixes: package.json's `name`, else the folder's. */
 function projectName(root: string): string {

@@ -10,7 +10,6 @@ import { MotiaError } from '../errors.ts'
 import type { MotiaRuntime } from '../types/runtime.ts'
 import { createControlGuard, isLoopback, tokenCheck } from './control-guard.ts'
 import { json } from './server.ts'
-import { clientScript, clientScriptPath } from '../streams/client-script.ts'
 import type { Trace } from '../adapters/traces/types.ts'
 import type { SharedTraceStore } from '../adapters/traces/types.ts'
 
@@ -28,7 +27,8 @@ export function registerCoreRoutes(runtime: MotiaRuntime, options: { controlToke
     open: true,
     handler: () => json({ status: 'ok', uptimeMs: Date.now() - started, steps: runtime.steps().length }),
   })
-  runtime.http.route({ method: 'GET', path: clientScriptPath, open: true, handler: clientScript })
+  // The client's source is loaded (and its types stripped) on the first request for it, not at start.
+  runtime.http.route({ method: 'GET', path: '/__motia/client.js', open: true, handler: async (request) => (await import('../streams/client-script.ts')).clientScript(request) })
   runtime.http.route({
     method: 'GET',
     path: '/__motia/traces',

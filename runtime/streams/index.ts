@@ -12,8 +12,9 @@ import type { FlowContext } from '../types/context.ts'
 import { errorMessage } from '../errors.ts'
 import type { LoadedStream } from './definitions.ts'
 import { createStreamHub, type StreamHub } from './hub.ts'
-import { createStreamSockets, type AuthenticateStream, type StreamSockets } from './socket.ts'
-import type { StreamLimits } from './limits.ts'
+import type { ServerWebSocket } from 'bun'
+import type { AuthenticateStream, Connection, StreamSockets } from './socket.ts'
+import { socketBounds, type StreamLimits } from './limits.ts'
 import type { StreamHookContext } from './types.ts'
 
 export interface StreamsFeatureOptions {
@@ -50,7 +51,7 @@ export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFea
     const ctx = options.context(step, traceId, span) as unknown as StreamHookContext
     return { ctx, end: (error?: unknown) => traces.endSpan(span, Date.now(), error === undefined ? undefined : errorMessage(error)) }
   }
-  const sockets = createStreamSockets({ hub, logger, authenticate: options.authenticate, hookContext, limits: options.limits })
+  const sockets = lazySockets(socketBounds(options.limits), async () => (await import('./socket.ts')).createStreamSockets({ hub, logger, authenticate: options.authenticate, hookContext, limits: options.limits }))
 
   return {
     hub,
@@ -70,6 +71,39 @@ export function createStreamsFeature(options: StreamsFeatureOptions): StreamsFea
 }
 
 // --- internal ---
+
+/**
+ * The WebSocket endpoint, loaded at the first upgrade request: a project whose pages never open a
+ * stream does not load the endpoint's modules (socket.ts and its parts) at start. Bun's socket
+ * callbacks only run on a connection that an upgrade made, so by then the endpoint is there.
+ */
+function lazySockets(bounds: ReturnType<typeof socketBounds>, load: () => Promise<StreamSockets>): StreamSockets {
+  let loaded: StreamSockets | undefined
+  let loading: Promise<StreamSockets> | undefined
+  let closed = false
+  const endpoint = () =>
+    (loading ??= load().then((sockets) => {
+      loaded = sockets
+      if (closed) sockets.close()
+      return sockets
+    }))
+  const on = () => loaded!.websocket
+  return {
+    upgrade: (request, server) => (loaded ? loaded.upgrade(request, server) : endpoint().then((sockets) => sockets.upgrade(request, server))),
+    websocket: {
+      ...bounds,
+      open: (ws) => on().open?.(ws),
+      message: (ws, message) => on().message?.(ws, message),
+      drain: (ws) => on().drain?.(ws),
+      close: (ws: ServerWebSocket<Connection>, code: number, reason: string) => on().close?.(ws, code, reason),
+    },
+    size: () => loaded?.size() ?? 0,
+    close() {
+      closed = true
+      loaded?.close()
+    },
+  }
+}
 
 /** The pseudo step a hook's context belongs to, so its logs and span name the stream. */
 function hookStep(root: string, name: string): LoadedStep {

@@ -58,6 +58,15 @@ export function resolveStreamLimits(options: StreamsOptions | undefined, where: 
   }
 }
 
+/**
+ * The bounds Bun enforces on every stream socket, read when the server starts (the endpoint
+ * itself loads at the first upgrade): the hard backpressure bound between the fan-out's sweeps
+ * (which close with a reason first), and the largest frame a client may send.
+ */
+export function socketBounds(limits: StreamLimits) {
+  return { backpressureLimit: Math.max(limits.maxBufferedBytes * 16, 16 << 20), closeOnBackpressureLimit: true, maxPayloadLength: 1 << 20 }
+}
+
 // --- internal ---
 
 function origins(value: unknown, fail: (message: string) => Error): '*' | string[] {

@@ -20,7 +20,7 @@ import type { Connection } from './connection.ts'
 import { createFanout } from './fanout.ts'
 import type { StreamHub } from './hub.ts'
 import { createJoins } from './joins.ts'
-import type { StreamLimits } from './limits.ts'
+import { socketBounds, type StreamLimits } from './limits.ts'
 import { errorFrame, parseClientFrame } from './protocol.ts'
 import { createTurns } from './turns.ts'
 import { createUpgrade, type AuthenticateStream, type HookContextFactory, type Upgrade } from './upgrade.ts'
@@ -48,7 +48,6 @@ export interface StreamSockets {
 
 /** Refused frames a connection may send before it is closed. */
 export const MAX_STRIKES = 100
-const MAX_FRAME_BYTES = 1 << 20
 /** Frames and snapshot reads handled per turn of the event loop, all connections together. */
 const WORK_PER_TURN = 64
 
@@ -113,10 +112,7 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
   }
 
   const websocket: WebSocketHandler<Connection> = {
-    // The hard bound between sweeps; the sweep closes with a reason first.
-    backpressureLimit: Math.max(limits.maxBufferedBytes * 16, 16 << 20),
-    closeOnBackpressureLimit: true,
-    maxPayloadLength: MAX_FRAME_BYTES,
+    ...socketBounds(limits),
     open: (ws) => fanout.opened(ws),
     message: (ws, message) => receive(ws, message as string | Buffer),
     close(ws) {

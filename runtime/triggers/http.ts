@@ -214,7 +214,9 @@ async function readRequest(
     body = read.body
   }
   if (validateBody) {
-    const result = await validateBody(body)
+    // zod checks synchronously: awaiting a plain result would cost the request a turn.
+    const checked = validateBody(body)
+    const result = checked instanceof Promise ? await checked : checked
     if (!result.ok) return json({ error: 'Invalid request body', issues: result.issues }, 400)
     body = result.value
   }

@@ -80,12 +80,17 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
       async (message, attempt) => {
         let data = message.data
         if (validate) {
-          const result = await validate(data)
+          // A synchronous check (zod without async refinements) is not awaited: no extra turn per message.
+          const checked = validate(data)
+          const result = checked instanceof Promise ? await checked : checked
           if (!result.ok) throw new NonRetriableError(`message on "${topic}" does not match the input schema of "${step.name}": ${formatIssues(result.issues)}`)
           data = result.value
         }
         // A message the trigger's condition turns down is acknowledged: it was handled by skipping it.
-        const runOptions = await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
+        // Without a condition there is nothing to admit, and no promise to wait for.
+        const runOptions = trigger.condition
+          ? await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
+          : { traceId: message.traceId, attempt: message.attempt }
         if (!runOptions) return
         let run: PendingRun | undefined
         let abandoned = false

@@ -1,0 +1,30 @@
+/**
+ * A `StreamStore` opened on first use: the embedded default for a project's streams. Most projects
+ * have no streams, and a server should not load the store's module, create its table and prepare
+ * its statements at start for nothing (docs/performance.md). Every operation waits for the one
+ * opening; `close` before any use opens nothing, and a store closed while opening is closed once
+ * open. Not a `BroadcastStore`: it wraps only stores that share nothing across instances.
+ */
+import type { StreamStore } from './types.ts'
+
+export function createLazyStreamStore(open: () => StreamStore | Promise<StreamStore>): StreamStore {
+  let opening: Promise<StreamStore> | undefined
+  let closed = false
+  const store = (): Promise<StreamStore> => {
+    if (closed) return Promise.reject(new Error('[motia] the stream store is closed'))
+    return (opening ??= Promise.resolve().then(open))
+  }
+  return {
+    get: (stream, groupId, id) => store().then((s) => s.get(stream, groupId, id)),
+    set: (stream, groupId, id, data) => store().then((s) => s.set(stream, groupId, id, data)),
+    delete: (stream, groupId, id) => store().then((s) => s.delete(stream, groupId, id)),
+    list: (stream, groupId) => store().then((s) => s.list(stream, groupId)),
+    listGroups: (stream) => store().then((s) => s.listGroups(stream)),
+    async close() {
+      if (closed) return
+      closed = true
+      const opened = await opening?.catch(() => undefined)
+      await opened?.close()
+    },
+  }
+}
