@@ -12,7 +12,7 @@ import { checkPlugins } from './plugin-host.ts'
 import { resolveStreamLimits } from './streams/limits.ts'
 import { checkMaskOptions, createMasker } from './observability/mask.ts'
 import { languages } from './languages/registry.ts'
-import { adaptMotiaConfig, registerMotiaModules } from './compat/config.ts'
+import { adaptMotiaConfig, registerMotiaModules, unknownMotiaPackage } from './compat/config.ts'
 // `motia build` bundles Motia projects: their `@motiadev/*` imports resolve as `loadConfig` makes them.
 export { motiaModulesForBuild } from './compat/config.ts'
 import type { AdapterContext, AdapterFactory, MotiaConfig, ResolvedConfig } from './types/runtime.ts'
@@ -163,7 +163,7 @@ function importFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   const missing = /Cannot find (?:module|package) '(@motiadev\/[^'\/]+)/.exec(message)?.[1]
   if (missing) {
-    return `${message}. ${missing} is a Motia package with no counterpart here: remove its import and its entry in plugins (docs/migrating-from-motia.md lists what each Motia package maps to)`
+    return `${message}. ${unknownMotiaPackage(missing)}`
   }
   const unknownExport = /Export named '([^']+)' not found in module '[^']*(?:@motiadev\/core|runtime\/index\.ts)'/.exec(message)?.[1]
   if (unknownExport) {

@@ -84,8 +84,9 @@ export function motiaModulesForBuild(): BunPlugin {
     setup(build) {
       build.onResolve({ filter: /^@motiadev\/core$/ }, (args) => ({ path: Bun.resolveSync('motia', args.resolveDir || process.cwd()) }))
       build.onResolve({ filter: /^@motiadev\// }, (args) => {
-        const name = args.path.replace(/\/plugin$/, '')
-        return Object.hasOwn(motiaPlugins, name) ? { path: name, namespace: 'motia-plugin' } : undefined
+        if (isProvidedMotiaModule(args.path)) return { path: args.path.replace(/\/plugin$/, ''), namespace: 'motia-plugin' }
+        if (isInstalled(args.path, args.resolveDir)) return undefined
+        throw new Error(`${args.importer || 'a file'} imports ${args.path}: ${unknownMotiaPackage(packageName(args.path))}`)
       })
       build.onLoad({ filter: /.*/, namespace: 'motia-plugin' }, (args) => ({
         contents: `import { motiaPluginStandIn } from ${standIns}\nexport default motiaPluginStandIn(${JSON.stringify(args.path)})\n`,
@@ -116,7 +117,31 @@ export function adaptMotiaConfig(config: MotiaConfig, where: string, envRedisUrl
   return { config: out, notices, redisUrl }
 }
 
+/** Whether `specifier` is one of the Motia modules this runtime provides (`@motiadev/core`, Motia's plugins). */
+export function isProvidedMotiaModule(specifier: string): boolean {
+  return specifier === '@motiadev/core' || Object.hasOwn(motiaPlugins, specifier.replace(/\/plugin$/, ''))
+}
+
+/** The fix for an import of a Motia package that has no counterpart here and is not installed. */
+export function unknownMotiaPackage(name: string): string {
+  return `${name} is a Motia package with no counterpart here: remove its import and its entry in plugins (docs/migrating-from-motia.md lists what each Motia package maps to)`
+}
+
 // --- internal ---
+
+function isInstalled(specifier: string, from: string): boolean {
+  try {
+    Bun.resolveSync(specifier, from || process.cwd())
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** `@motiadev/foo` of `@motiadev/foo/sub/path`. */
+function packageName(specifier: string): string {
+  return specifier.split('/').slice(0, 2).join('/')
+}
 
 interface MotiaOnlyKeys {
   app?: unknown

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import { ConfigError } from '../errors.ts'
+import { isProvidedMotiaModule, unknownMotiaPackage } from '../compat/config.ts'
 
 /** The error to report for a step file that failed to import: all missing imports, or `error` as it is. */
 export function describeLoadFailure(error: unknown, file: string, root: string): unknown {
@@ -16,7 +17,7 @@ export function describeLoadFailure(error: unknown, file: string, root: string):
   const missing = missingImports(importer)
   if (missing.length === 0) return error
   const where = relative(root, importer)
-  const list = missing.map((spec) => `'${spec}' (${isBare(spec) ? `install it: bun add ${packageName(spec)}` : 'no such file'})`).join(', ')
+  const list = missing.map((spec) => `'${spec}' (${fixFor(spec)})`).join(', ')
   return new ConfigError(`[motia] ${where} imports ${missing.length === 1 ? 'a module' : `${missing.length} modules`} that cannot be found: ${list}`, { file: where, cause: error })
 }
 
@@ -31,7 +32,7 @@ export function missingImports(file: string): string[] {
   const loader = file.endsWith('.ts') ? 'ts' : 'js'
   const specs = new Set(new Bun.Transpiler({ loader }).scanImports(source).map((i) => i.path))
   return [...specs].filter((spec) => {
-    if (spec.startsWith('node:') || spec.startsWith('bun:')) return false
+    if (spec.startsWith('node:') || spec.startsWith('bun:') || isProvidedMotiaModule(spec)) return false
     try {
       Bun.resolveSync(spec, dirname(file))
       return false
@@ -42,6 +43,12 @@ export function missingImports(file: string): string[] {
 }
 
 // --- internal ---
+
+function fixFor(spec: string): string {
+  if (!isBare(spec)) return 'no such file'
+  const name = packageName(spec)
+  return name.startsWith('@motiadev/') ? unknownMotiaPackage(name) : `install it: bun add ${name}`
+}
 
 function isBare(spec: string): boolean {
   return !spec.startsWith('.') && !spec.startsWith('/')

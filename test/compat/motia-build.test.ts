@@ -87,3 +87,16 @@ test('a project importing @motiadev/core and its plugins builds, and the executa
   const notices = (await output).split('\n').filter((line) => line.includes('@motiadev/plugin-'))
   expect(notices).toEqual([expect.stringContaining('@motiadev/plugin-endpoint'), expect.stringContaining('@motiadev/plugin-bullmq')])
 }, 240_000)
+
+test('a Motia package with no counterpart here fails the build in one line naming the file, the package and the fix (not "bun add" it)', async () => {
+  project.write('steps/analytics.step.ts', `import { track } from '@motiadev/analytics'\nexport const config = { name: 'Track', triggers: [{ type: 'http', method: 'GET', path: '/track' }] }\nexport const handler = async () => ({ status: 200, body: track() })\n`)
+  try {
+    const built = await runCli(['build', '--outfile', 'dist/broken'], project.root)
+    expect(built.code).toBe(1)
+    expect(built.stderr).toContain("steps/analytics.step.ts imports a module that cannot be found: '@motiadev/analytics' (@motiadev/analytics is a Motia package with no counterpart here: remove its import")
+    expect(built.stderr).not.toContain('bun add')
+    expect(built.stderr).not.toContain('    at ')
+  } finally {
+    project.remove('steps/analytics.step.ts')
+  }
+}, 240_000)
