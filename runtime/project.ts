@@ -40,7 +40,7 @@ export interface ProjectOptions {
    * Step modules imported ahead of time, by path relative to `root`, and the project's config:
    * compiled executables pass them so that no file is scanned or imported at run time.
    */
-  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig; languages?: Record<string, BundledLanguage>; /** Files embedded in the executable (their `/$bunfs/root/…` paths). */ files?: readonly string[] }
+  bundle?: { modules: Record<string, StepModule>; config?: MotiaConfig; languages?: Record<string, BundledLanguage>; /** Files embedded in the executable (their `/$bunfs/root/…` paths). */ files?: readonly string[]; /** `public/` scripts bundled by `motia build` (path under the folder → code). */ scripts?: Readonly<Record<string, string>> }
   /** Plugins added unless the project's config lists one of the same name (`motia dev` adds the console). */
   defaultPlugins?: MotiaPlugin[]
 }

@@ -77,7 +77,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { adapters, lock } = await openServerAdapters(root, config, { ...config.adapters, ...options.adapters }, mode, logger)
   const { queue, state, cronLock } = adapters
   const traces = transformTraces(plugins, adapters.traces)
-  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger, statics: publicFilesOf(root, config, mode, options.bundle) })
+  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger, statics: publicFilesOf(root, config, mode, options.bundle, logger) })
   const registry = createRegistry({ triggerTypes: project.triggerTypes, queue, logger, plugins, events })
   const publish = (message: EnqueueMessage, traceId: string) => publishTo(registry.topics(), queue, message, traceId, logger)
   const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, topics: () => registry.topics().keys(), onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
@@ -166,12 +166,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 // --- internal ---
 
 /** The `public/` folder's server (from the executable's embedded copy when bundled), or undefined when there is none. */
-function publicFilesOf(root: string, config: ResolvedConfig, mode: MotiaRuntime['mode'], bundle: RuntimeOptions['bundle']) {
+function publicFilesOf(root: string, config: ResolvedConfig, mode: MotiaRuntime['mode'], bundle: RuntimeOptions['bundle'], logger: Logger) {
   const options = config.http.public
   if (!options) return undefined
   const dir = bundle ? `/$bunfs/root/${options.dir.replace(/^\.\//, '').replace(/\/$/, '')}` : resolve(root, options.dir)
-  if (bundle ? !bundle.files?.some((file) => file.startsWith(`${dir}/`)) : !existsSync(dir)) return undefined
-  return createPublicFiles({ dir, dev: mode === 'dev', maxAge: options.maxAge })
+  if (bundle ? !bundle.files?.some((file) => file.startsWith(`${dir}/`)) && !Object.keys(bundle.scripts ?? {}).length : !existsSync(dir)) return undefined
+  return createPublicFiles({ dir, dev: mode === 'dev', maxAge: options.maxAge, scripts: bundle?.scripts, onError: (message) => logger.error(message) })
 }
 
 /**

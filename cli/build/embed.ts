@@ -4,12 +4,14 @@
  * They are embedded at their place relative to the project (`/$bunfs/root/<path>` inside the
  * executable), and `import.meta.url` / `import.meta.dir` of the project's modules are rewritten to
  * the same virtual folder, so code that reads a file next to it reads the embedded copy, from any
- * working directory. A file named but missing fails the build with one line.
+ * working directory. A file named but missing fails the build with one line. TypeScript and JSX
+ * scripts of `public/` are not embedded as they are but bundled (`bundlePublicScripts`).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import type { BunPlugin } from 'bun'
 import type { LoadedStep } from '../../runtime/discovery/loaded-step.ts'
+import { bundleScript, scriptPattern } from '../../runtime/http/public-scripts.ts'
 import { UsageError } from '../errors.ts'
 
 /** Where the executable's embedded files live: Bun's virtual folder. */
@@ -33,8 +35,25 @@ export function filesToEmbed(root: string, steps: readonly LoadedStep[], sources
     }
   }
   const publicDir = join(root, 'public')
-  if (isDirectory(publicDir)) for (const file of new Bun.Glob('**/*').scanSync({ cwd: publicDir, absolute: true, onlyFiles: true, dot: false })) add(file)
+  if (isDirectory(publicDir)) for (const file of new Bun.Glob('**/*').scanSync({ cwd: publicDir, absolute: true, onlyFiles: true, dot: false })) if (!scriptPattern.test(file)) add(file)
   return [...found].sort()
+}
+
+/**
+ * The TypeScript and JSX scripts of `public/`, bundled for browsers as `motia start` would serve
+ * them (path under the folder → code); throws a `UsageError` naming a script that does not bundle.
+ */
+export async function bundlePublicScripts(root: string): Promise<Record<string, string>> {
+  const publicDir = join(root, 'public')
+  if (!isDirectory(publicDir)) return {}
+  const scripts: Record<string, string> = {}
+  for (const path of [...new Bun.Glob('**/*').scanSync({ cwd: publicDir, onlyFiles: true, dot: false })].sort()) {
+    if (!scriptPattern.test(path)) continue
+    const built = await bundleScript(join(publicDir, path), { dev: false, root })
+    if ('error' in built) throw new UsageError(`${built.error} — fix it (or install what it imports) and build again`)
+    scripts[path.replace(/\\/g, '/')] = built.code
+  }
+  return scripts
 }
 
 /**

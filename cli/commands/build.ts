@@ -57,13 +57,16 @@ async function build(opts: BuildOptions): Promise<void> {
   progress.phase(`writing motia.lock.json (${loaded.steps.length} steps)`)
   writeFileSync(join(root, 'motia.lock.json'), `${JSON.stringify(lockfile(root, loaded.steps, loaded.streams), null, 2)}\n`)
 
-  const [{ filesToEmbed, projectMetaPlugin }, { motiaModulesForBuild }] = await Promise.all([import('../build/embed.ts'), import('../../runtime/config.ts')])
+  const [{ bundlePublicScripts, filesToEmbed, projectMetaPlugin }, { motiaModulesForBuild }] = await Promise.all([import('../build/embed.ts'), import('../../runtime/config.ts')])
   const sources = [...scanStepRoots(root, ['ts', 'tsx', 'mts', 'js', 'mjs'], () => true), ...(loaded.project.config.file ? [loaded.project.config.file] : [])]
   const files = filesToEmbed(root, loaded.steps, sources)
+  // The page scripts are bundled now: the executable has no node_modules to bundle them from.
+  const scripts = await bundlePublicScripts(root)
   const entry = join(root, '.motia', 'build', 'entry.ts')
   mkdirSync(dirname(entry), { recursive: true })
   const about = projectAbout(root)
   writeFileSync(join(dirname(entry), 'languages.json'), JSON.stringify(embedded))
+  writeFileSync(join(dirname(entry), 'scripts.json'), JSON.stringify(scripts))
   writeFileSync(entry, entrySource(entry, inProcess, loaded.project.config.file, about, files.map((file) => join(root, file))))
 
   const outfile = resolve(root, opts.outfile ?? join('dist', about.name))
@@ -138,9 +141,10 @@ function entrySource(entry: string, steps: ReadonlyArray<{ file: string; relativ
   steps.forEach((step, i) => lines.push(`import * as step${i} from ${from(step.file)}`))
   if (configFile) lines.push(`import projectConfig from ${from(configFile)}`)
   lines.push("import languages from './languages.json' with { type: 'json' }")
+  lines.push("import scripts from './scripts.json' with { type: 'json' }")
   lines.push('', 'await runBundle({', '  modules: {')
   steps.forEach((step, i) => lines.push(`    ${JSON.stringify(step.relativePath)}: step${i},`))
-  lines.push('  },', `  config: ${configFile ? 'projectConfig' : '{}'},`, '  languages,', `  files: [${files.map((_, i) => `file${i}`).join(', ')}],`, `}, ${JSON.stringify(about)})`, '')
+  lines.push('  },', `  config: ${configFile ? 'projectConfig' : '{}'},`, '  languages,', '  scripts,', `  files: [${files.map((_, i) => `file${i}`).join(', ')}],`, `}, ${JSON.stringify(about)})`, '')
   return lines.join('\n')
 }
 

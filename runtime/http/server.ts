@@ -20,7 +20,7 @@ import type { Server, WebSocketHandler } from 'bun'
 import type { Logger } from '../observability/logger.ts'
 import { createCors, type Cors, type CorsOptions } from './cors.ts'
 import { json } from './response.ts'
-import { createUnrouted, isControlPath, isWellEncoded, pathOf, shapePattern, standardMethods, type RouteIndex } from './unrouted.ts'
+import { createUnrouted, isControlPath, type Statics, isWellEncoded, pathOf, shapePattern, standardMethods, type RouteIndex } from './unrouted.ts'
 
 export type RouteHandler = (request: Request, params: Record<string, string>) => Response | Promise<Response>
 
@@ -80,7 +80,7 @@ export interface HttpServerOptions {
   /** CORS for every route outside `/__motia/`; none when absent. */
   cors?: CorsOptions
   /** Static files for GET/HEAD requests no route takes (`public-files.ts`). */
-  statics?: (request: Request, path: string) => Response | undefined
+  statics?: Statics
 }
 
 /** Creates the server. */
@@ -213,7 +213,7 @@ function createRouteTable() {
 }
 
 /** Wraps a route's handler in the checks its shape and method need, and only those. */
-function layered(shape: string, method: string, { cors, unrouted }: { cors?: Cors; unrouted: (request: Request) => Response }, inner: Handle): Handle {
+function layered(shape: string, method: string, { cors, unrouted }: { cors?: Cors; unrouted: (request: Request) => Response | Promise<Response> }, inner: Handle): Handle {
   let handle = inner
   if (/[:*]/.test(shape)) {
     // Bun decodes parameters leniently (`%E0%A4%A` becomes U+FFFD); a path that does not decode is refused.

@@ -17,15 +17,21 @@ export interface RouteIndex {
   implements(method: string): boolean
 }
 
-export function createUnrouted(index: RouteIndex, cors?: Cors, statics?: (request: Request, path: string) => Response | undefined): (request: Request) => Response {
-  const answer = (request: Request, path: string): Response => {
+/** Answers from the `public/` folder: a bundled script's answer comes later (a promise). */
+export type Statics = (request: Request, path: string) => Response | Promise<Response | undefined> | undefined
+
+export function createUnrouted(index: RouteIndex, cors?: Cors, statics?: Statics): (request: Request) => Response | Promise<Response> {
+  const answer = (request: Request, path: string): Response | Promise<Response> => {
     if (!isWellEncoded(path)) return json({ error: `Bad Request: the path ${JSON.stringify(path)} has malformed percent-encoding` }, 400)
     const { method } = request
     if (!standardMethods.has(method) && !index.implements(method)) {
       return json({ error: `Not Implemented: this server does not answer ${method} requests` }, 501)
     }
     const allowed = index.allowed(path)
-    if (allowed.length === 0) return (!isControlPath(path) && statics?.(request, path)) || notFound()
+    if (allowed.length === 0) {
+      const found = isControlPath(path) ? undefined : statics?.(request, path)
+      return found instanceof Promise ? found.then((response) => response ?? notFound()) : (found ?? notFound())
+    }
     const allow = allowed.join(', ')
     if (method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } })
     return json({ error: `Method Not Allowed: ${path} answers ${allow}` }, 405, { allow })
@@ -38,7 +44,8 @@ export function createUnrouted(index: RouteIndex, cors?: Cors, statics?: (reques
       const allowed = index.allowed(path)
       if (allowed.length > 0) return cors.preflight(request, allowed)
     }
-    return cors.decorate(request, answer(request, path))
+    const response = answer(request, path)
+    return response instanceof Promise ? response.then((r) => cors.decorate(request, r)) : cors.decorate(request, response)
   }
 }
 

@@ -32,8 +32,12 @@ export interface StreamError {
   message: string
 }
 
-type ItemOf<S, K> = K extends keyof S ? StreamItemOf<S[K]> : { id: string } & Record<string, unknown>
-type Names<S> = keyof S extends never ? string : keyof S & string
+/** An item of stream `K` as clients get it: typed from `S` (the project's `Streams`, once generated). */
+export type StreamItem<K, S = Streams> = K extends keyof S ? StreamItemOf<S[K]> : { id: string } & Record<string, unknown>
+/** The names a client may subscribe to: the project's streams once `motia generate types` ran, any string before. */
+export type StreamName<S = Streams> = keyof S extends never ? string : keyof S & string
+type ItemOf<S, K> = StreamItem<K, S>
+type Names<S> = StreamName<S>
 
 interface Frame {
   streamName?: string
