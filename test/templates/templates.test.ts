@@ -5,6 +5,8 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { builtinTemplates } from '../../cli/create/templates.ts'
+import { generateTypes, typesFile } from '../../cli/generate/types.ts'
+import { loadProjectFiles } from '../../runtime/project.ts'
 import { createTestRuntime, type TestRuntime } from '../../runtime/testing/index.ts'
 import { repoRoot } from '../helpers/project.ts'
 import { typeCheck } from '../helpers/typecheck.ts'
@@ -31,7 +33,10 @@ describe.each(templates.map((t) => [t.name, t] as const))('template %s', (_name,
   test('has typecheck and test scripts that work with only Node and npm, and an example test', () => {
     const manifest = JSON.parse(readFileSync(join(template.dir, 'package.json'), 'utf8'))
     expect(manifest.scripts).toMatchObject({ dev: 'motia dev', test: 'bun test', typecheck: expect.stringMatching(/^tsc --noEmit\b/) })
-    expect(Object.keys(manifest.devDependencies).sort()).toEqual(['@types/bun', 'bun', 'typescript'])
+    // A template with a React page (public/*.tsx) also needs React's types.
+    const react = existsSync(join(template.dir, 'public')) && readdirSync(join(template.dir, 'public')).some((file) => file.endsWith('.tsx'))
+    expect(Object.keys(manifest.devDependencies).sort()).toEqual(['@types/bun', ...(react ? ['@types/react', '@types/react-dom'] : []), 'bun', 'typescript'])
+    if (react) expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(['react', 'react-dom']))
     expect(manifest.allowScripts).toEqual({ bun: true, 'msgpackr-extract': false })
     const config = template.language === 'javascript' ? 'jsconfig.json' : 'tsconfig.json'
     expect(existsSync(join(template.dir, config))).toBe(true)
@@ -47,8 +52,12 @@ describe.each(templates.map((t) => [t.name, t] as const))('template %s', (_name,
     expect(app.runtime.steps().length).toBeGreaterThan(template.name === 'plugin' ? 0 : 3)
   })
 
-  test('type-checks', async () => {
+  test('type-checks (its pages too, against the types `motia dev` generates)', async () => {
     const config = join(template.dir, 'tsconfig.check.json')
+    // The pages' hooks are typed from the project's streams: write types.d.ts as `motia dev` does.
+    const types = join(template.dir, typesFile)
+    const loaded = await loadProjectFiles({ root: template.dir, mode: 'dev' })
+    if (loaded.streams.length) writeFileSync(types, generateTypes(loaded.steps, template.dir, loaded.streams))
     writeFileSync(
       config,
       JSON.stringify({
@@ -66,13 +75,14 @@ describe.each(templates.map((t) => [t.name, t] as const))('template %s', (_name,
           checkJs: true,
           typeRoots: [join(repoRoot, 'node_modules/@types')],
         },
-        include: ['steps', 'lib', 'test', '*.ts'],
+        include: ['steps', 'lib', 'test', 'public', '*.ts'],
       }),
     )
     try {
       expect(await typeCheck(template.dir, config)).toBe('')
     } finally {
       rmSync(config, { force: true })
+      if (loaded.streams.length) rmSync(types, { force: true })
     }
   }, 300_000)
 })

@@ -1,7 +1,9 @@
 /**
  * Issue 22, points 2 and 3: the todo-streams template built with `motia build` and run from
  * another folder serves its page (public/), the page's script and `/__motia/client.js` from the
- * executable, and the page in real Chromium shows a todo added over HTTP, live.
+ * executable, and the page in real Chromium shows a todo added over HTTP, live. The page is a
+ * React one on `motia/react` (public/app.tsx), bundled by `motia build`: the executable has no
+ * node_modules, and a delete shows, live.
  */
 import { afterAll, expect, test } from 'bun:test'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
@@ -48,8 +50,13 @@ test('the built executable, run in another folder, serves the page, and the page
     await Bun.sleep(20)
   }
   console.log(`todo-streams executable: first answer ${Math.round(performance.now() - started)} ms after spawn`)
-  expect(await (await fetch(`${base}/`)).text()).toContain('<script type="module" src="/app.js"></script>')
-  expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toStartWith('text/javascript')
+  expect(await (await fetch(`${base}/`)).text()).toContain('<script type="module" src="/app.tsx"></script>')
+  const script = await fetch(`${base}/app.tsx`)
+  expect(script.headers.get('content-type')).toStartWith('text/javascript')
+  // The bundle, not the source: JSX and TypeScript are gone, React is in it.
+  const code = await script.text()
+  expect(code).not.toContain('<MotiaStreamProvider>')
+  expect(code).toContain('useStreamGroup')
   expect(await (await fetch(`${base}/__motia/client.js`)).text()).toContain('export class Stream')
 
   const page = await browser.newPage()
@@ -61,6 +68,9 @@ test('the built executable, run in another folder, serves the page, and the page
   expect(created.status).toBe(201)
   await page.waitForFunction(() => Array.from(document.querySelectorAll('#todos li span')).some((s) => s.textContent?.includes('ship it')), undefined, { timeout: 20_000 })
   expect(await page.textContent('#lists')).toContain('[work]')
+  const id = ((await created.json()) as { id: string }).id
+  expect((await fetch(`${base}/todos/${id}?list=work`, { method: 'DELETE' })).status).toBe(200)
+  await page.waitForFunction(() => document.querySelectorAll('#todos li').length === 0, undefined, { timeout: 20_000 })
   expect(problems).toEqual([])
   await page.close()
 }, 120_000)

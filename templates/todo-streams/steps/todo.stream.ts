@@ -3,7 +3,7 @@ import type { StreamConfig } from 'motia'
 import { isList } from './lists.ts'
 
 /** The todo list: one group per list (lists.ts), one item per todo. */
-export const config: StreamConfig = {
+export const config = {
   name: 'todo',
   schema: z.object({ text: z.string().min(1), done: z.boolean(), createdAt: z.string() }),
   // Only the app's lists: onJoin below writes per list, so a made-up name must not get that far.
@@ -15,4 +15,4 @@ export const config: StreamConfig = {
   onLeave: async (subscription, { streams }) => {
     await streams.presence!.update('lists', subscription.groupId, [{ type: 'increment', path: 'viewers', by: -1 }])
   },
-}
+} satisfies StreamConfig
