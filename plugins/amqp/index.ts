@@ -42,6 +42,10 @@ export interface AmqpPublisher {
 }
 
 declare module 'motia' {
+  /** Steps may use `{ type: 'amqp', … }` triggers, checked field by field; the handler's input is the `input` schema's type. */
+  interface TriggerTypes {
+    amqp: AmqpTrigger
+  }
   interface PluginContext {
     /** Publishes to RabbitMQ through the amqp plugin; continues the run's trace. */
     amqp: AmqpPublisher

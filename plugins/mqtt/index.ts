@@ -40,6 +40,10 @@ export interface MqttPublisher {
 }
 
 declare module 'motia' {
+  /** Steps may use `{ type: 'mqtt', … }` triggers, checked field by field; the handler's input is the `input` schema's type. */
+  interface TriggerTypes {
+    mqtt: MqttTrigger
+  }
   interface PluginContext {
     /** Publishes to the MQTT broker of the mqtt plugin. */
     mqtt: MqttPublisher

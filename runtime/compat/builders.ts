@@ -14,7 +14,7 @@ import type { JsonSchema, Schema } from '../step/schema.ts'
 import { ConfigError, MotiaError } from '../errors.ts'
 import type { TypedJsonSchema } from '../step/json-schema-type.ts'
 import type { HandlerInput, Handlers, StepConfig } from '../step/types.ts'
-import type { FlowContext, HttpMethod, HttpTriggerConfig, QueueOptions } from '../types/context.ts'
+import type { FlowContext, HttpMethod, HttpTriggerConfig, QueueInfrastructure, QueueOptions } from '../types/context.ts'
 import type { TriggerCondition } from '../types/context.ts'
 
 /** What `http()` takes besides method and path. */
@@ -24,10 +24,7 @@ export type HttpOptions = Omit<HttpTriggerConfig, 'type' | 'method' | 'path' | '
 export interface QueueBuilderOptions {
   input?: Schema
   config?: QueueOptions
-  infrastructure?: {
-    handler?: { timeout?: number; ram?: number; cpu?: number }
-    queue?: { type?: 'fifo' | 'standard'; maxRetries?: number; visibilityTimeout?: number; delaySeconds?: number }
-  }
+  infrastructure?: QueueInfrastructure
 }
 
 type Defined<O> = O extends object ? O : {}

@@ -4,7 +4,7 @@
  * context they name live in runtime/types/context.ts.
  */
 import type { InferSchema, InferSchemaInput, Schema } from './schema.ts'
-import type { ApiRequest, NoTopics, CronInput, CustomTriggerConfig, FlowContext, HttpRequest, HttpResponse, StateChange, StreamTriggerInput, TriggerConfig } from '../types/context.ts'
+import type { ApiRequest, NoTopics, CronInput, FlowContext, HttpRequest, HttpResponse, PluginTriggerConfig, StateChange, StreamTriggerInput, TriggerConfig } from '../types/context.ts'
 
 export type EnqueueDeclaration = string | { readonly topic: string; readonly label?: string; readonly conditional?: boolean }
 
@@ -14,7 +14,11 @@ export interface StepConfig {
   name?: string
   description?: string
   flows?: readonly string[]
-  triggers?: ReadonlyArray<TriggerConfig | CustomTriggerConfig>
+  /**
+   * The built-in trigger types, and those plugins declare in `TriggerTypes`; each is checked
+   * exactly, so a misspelled field (`expresion`) is a tsc error.
+   */
+  triggers?: ReadonlyArray<TriggerConfig | PluginTriggerConfig>
   /** Topics this step may enqueue to. */
   enqueues?: readonly EnqueueDeclaration[]
   /** Documents state groups, topics or other steps this step touches, for the flow graph. */
@@ -91,7 +95,10 @@ type InputOfTrigger<T> = T extends { type: 'http' }
         ? StateChange
         : T extends { type: 'stream' }
           ? StreamTriggerInput
-          : unknown
+          : PluginInput<T>
+
+/** A plugin trigger's input: what its `input` schema lets through (the plugin validates with it), else unknown. */
+type PluginInput<T> = T extends { input: infer I } ? (unknown extends I ? unknown : InferSchema<I>) : unknown
 
 // The declared responses are listed for editors, but any response type-checks, as in Motia (its
 // handlers return `ApiResponse<number, any>`): a status the schema leaves out (a 400 from a check

@@ -64,8 +64,16 @@ export interface QueueTriggerConfig {
   topic?: string
   input?: Schema
   config?: QueueOptions
+  /** Motia's queue settings, mapped onto `config` at load (`visibilityTimeout` in seconds). */
+  infrastructure?: QueueInfrastructure
   /** Runs the handler only when true; otherwise the message is acknowledged and skipped. */
   condition?: TriggerCondition
+}
+
+/** Motia 1.0's `infrastructure` of a queue trigger; `queue` is mapped onto our `config`, `handler` is not used. */
+export interface QueueInfrastructure {
+  handler?: { timeout?: number; ram?: number; cpu?: number }
+  queue?: { type?: 'fifo' | 'standard'; maxRetries?: number; visibilityTimeout?: number; delaySeconds?: number }
 }
 
 export interface CronTriggerConfig {
@@ -97,11 +105,28 @@ export interface StreamTriggerConfig {
   condition?: TriggerCondition
 }
 
-/** Trigger types of plugins outside the core. */
+/** A trigger of any type, as the runtime sees a plugin's: its type and whatever fields it has. */
 export interface CustomTriggerConfig {
   type: string
   [option: string]: unknown
 }
+
+/**
+ * The trigger types plugins add, by type name, with each one's config shape. A plugin declares
+ * its trigger here (module augmentation), and steps may then use it: a step's triggers must be
+ * of a built-in type or a declared one, and are checked as exactly (a misspelled field is a tsc
+ * error, as for the built-in ones). A project that wants any type unchecked declares
+ * `[type: string]: CustomTriggerConfig`.
+ *
+ * @example
+ * declare module 'motia' {
+ *   interface TriggerTypes { mqtt: MqttTrigger }
+ * }
+ */
+export interface TriggerTypes {}
+
+/** A trigger of a type some plugin declared in `TriggerTypes`. */
+export type PluginTriggerConfig = TriggerTypes[keyof TriggerTypes]
 
 export type TriggerConfig =
   | HttpTriggerConfig

@@ -3,7 +3,7 @@
  * answers 202 at once and runs every step listening to that source with the JSON body.
  */
 import { timingSafeEqual } from 'node:crypto'
-import { definePlugin, defineTrigger, type Schema } from 'motia'
+import { compileSchema, definePlugin, defineTrigger, type Schema } from 'motia'
 import { z } from 'zod'
 
 export type WebhookTrigger = {
@@ -12,6 +12,13 @@ export type WebhookTrigger = {
   source: string
   /** Schema the body must match; other bodies get 400. */
   input?: Schema
+}
+
+declare module 'motia' {
+  /** Steps may use `{ type: 'webhook', source }` triggers; the handler's input is the `input` schema's type. */
+  interface TriggerTypes {
+    webhook: WebhookTrigger
+  }
 }
 
 export const webhookOptionsSchema = z.object({
@@ -40,6 +47,7 @@ export function webhookPlugin(options: WebhookOptions) {
     // Same format as the http trigger's key: a clash with an http step on the route is refused.
     key: (trigger) => `route POST ${basePath}/${trigger.source}`,
     register(step, trigger, runtime) {
+      const validate = trigger.input ? compileSchema(trigger.input) : undefined
       return runtime.http.route({
         method: 'POST',
         path: `${basePath}/${trigger.source}`,
@@ -47,8 +55,10 @@ export function webhookPlugin(options: WebhookOptions) {
           if (!sameToken(request.headers.get('x-webhook-token'), options.token)) return Response.json({ error: 'unauthorized' }, { status: 401 })
           const body: unknown = await request.json().catch(() => undefined)
           if (body === undefined) return Response.json({ error: 'the body must be JSON' }, { status: 400 })
+          const checked = validate ? await validate(body) : { ok: true as const, value: body }
+          if (!checked.ok) return Response.json({ error: 'the body does not match the input schema', issues: checked.issues }, { status: 400 })
           const traceId = runtime.startTrace(`webhook ${trigger.source}`, 'webhook')
-          runtime.run(step, trigger, body, { traceId }).catch((error: unknown) => {
+          runtime.run(step, trigger, checked.value, { traceId }).catch((error: unknown) => {
             runtime.logger.error(`[webhook] step "${step.name}" failed: ${error instanceof Error ? error.message : String(error)}`, { traceId, step: step.name })
           })
           return Response.json({ accepted: true }, { status: 202, headers: { 'x-trace-id': traceId } })

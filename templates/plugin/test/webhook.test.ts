@@ -36,3 +36,10 @@ test('the options schema refuses a short token', () => {
   expect(result.success).toBe(false)
   expect(result.error?.issues[0]?.message).toBe('use a token of 16 characters or more')
 })
+
+test("a body that does not match the trigger's input schema is refused with its issues", async () => {
+  app = await createTestRuntime({ root })
+  const res = await post('/webhooks/github', { branch: 'main' })
+  expect(res.status).toBe(400)
+  expect(await res.json()).toMatchObject({ error: 'the body does not match the input schema', issues: [expect.objectContaining({ path: ['ref'] })] })
+})
