@@ -187,12 +187,12 @@ describe('a Motia 1.0 project: config() from motia, new Stream(config), SSE over
     delete files['steps/todo.stream.js']
     project = makeProject({ ...files, 'tsconfig.json': projectTsconfig({ include: ['**/*.ts'] }) })
     expect(await typeCheck(project.root)).toBe('')
-  }, 120_000)
+  }, 300_000)
 
   test('tsc refuses an item of the wrong shape written through the Stream object', async () => {
     const files: Record<string, string> = { ...motia1Project, 'steps/add-todo.step.ts': motia1Project['steps/add-todo.step.ts']!.replace('done: false }', "done: 'no' }") }
     delete files['steps/todo.stream.js']
     project = makeProject({ ...files, 'tsconfig.json': projectTsconfig({ include: ['**/*.ts'] }) })
     expect(await typeCheck(project.root)).toContain('steps/add-todo.step.ts')
-  }, 120_000)
+  }, 300_000)
 })

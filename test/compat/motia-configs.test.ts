@@ -219,11 +219,11 @@ describe('types', () => {
   test('tsc accepts the 0.x project as it is: @motiadev/core, its plugins, its config keys', async () => {
     project = makeProject({ ...motia0xProject, 'tsconfig.json': projectTsconfig({ include: ['**/*.ts'] }) })
     expect(await typeCheck(project.root)).toBe('')
-  }, 120_000)
+  }, 300_000)
 
   test('tsc still reports a mistake in such a config', async () => {
     const config = motia0xProject['motia.config.ts']!.replace('streamAuth: {', 'streamAuth: { authenticate: 42, wrong: true },\n      other: {')
     project = makeProject({ ...motia0xProject, 'motia.config.ts': config, 'tsconfig.json': projectTsconfig({ include: ['**/*.ts'] }) })
     expect(await typeCheck(project.root)).toContain('motia.config.ts')
-  }, 120_000)
+  }, 300_000)
 })

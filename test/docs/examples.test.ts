@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { createTestRuntime } from '../../runtime/testing/index.ts'
 import { makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
+import { typeCheck as typeCheckProject } from '../helpers/typecheck.ts'
 import { extractExamples, groupProjects, projectSlug, type DocProject } from './extract.ts'
 
 const pages = ['README.md', ...[...new Bun.Glob('docs/**/*.md').scanSync({ cwd: repoRoot })].sort()]
@@ -131,12 +132,11 @@ function docsTsconfig() {
 
 /** Runs tsc once over every project; returns its errors per project slug ('' for files outside any). */
 async function typeCheck(root: string, all: readonly DocProject[]): Promise<Map<string, string[]>> {
-  const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc')
-  const proc = Bun.spawn([process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit', '--pretty', 'false'], { cwd: root, stdout: 'pipe', stderr: 'pipe' })
-  const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
+  // Through the shared helper: one compiler at a time per test process, with its build cache.
+  const output = await typeCheckProject(root, 'tsconfig.json', ['--pretty', 'false'])
   const bySlug = new Map(all.map((p) => [projectSlug(p), p]))
   const errors = new Map<string, string[]>()
-  for (const diagnostic of `${out}${err}`.split(/\n(?=\S)/).filter((d) => d.trim())) {
+  for (const diagnostic of output.split(/\n(?=\S)/).filter((d) => d.trim() && !/^tsc exited with \d+$/.test(d))) {
     const at = /^(.+?)\((\d+),\d+\): (.*)$/s.exec(diagnostic)
     const [slug = '', ...rest] = at ? at[1]!.split('/') : []
     const project = bySlug.get(slug)
@@ -145,7 +145,7 @@ async function typeCheck(root: string, all: readonly DocProject[]): Promise<Map<
     const message = file ? `${file.page}:${file.line + Number(at![2]) - 1}: ${at![3]!.trim()}` : diagnostic.trim()
     errors.set(key, [...(errors.get(key) ?? []), message])
   }
-  if (proc.exitCode !== 0 && errors.size === 0) errors.set('', [`tsc exited with ${proc.exitCode}`])
+  if (/^tsc exited with \d+$/.test(output) && errors.size === 0) errors.set('', [output])
   return errors
 }
 

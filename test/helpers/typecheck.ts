@@ -47,7 +47,21 @@ const cacheFile = worker ? join(repoRoot, '.tmp', 'test-runner', `tsc-cache-work
 if (!worker) process.once('exit', () => rmSync(cacheFile, { force: true }))
 let queue: Promise<unknown> = Promise.resolve()
 
+// Projects resolve `motia`'s types from types/ (package.json `exports`): brought up to date once
+// per test process, so that a test never checks against declarations older than the runtime.
+let typesReady: Promise<void> | undefined
+
+function ensureTypes(): Promise<void> {
+  typesReady ??= (async () => {
+    const build = Bun.spawn(['node', join(repoRoot, 'scripts/build-types.mjs')], { cwd: repoRoot, stdout: 'pipe', stderr: 'pipe' })
+    const [stderr, code] = await Promise.all([new Response(build.stderr).text(), build.exited])
+    if (code !== 0) throw new Error(`scripts/build-types.mjs failed:\n${stderr}`)
+  })()
+  return typesReady
+}
+
 async function runTsc(root: string, args: string[]): Promise<string> {
+  await ensureTypes()
   const tsc = Bun.spawn([join(repoRoot, 'node_modules/.bin/tsc'), ...args, '--incremental', '--tsBuildInfoFile', cacheFile], { cwd: root, stdout: 'pipe', stderr: 'pipe' })
   const [stdout, stderr, code] = await Promise.all([new Response(tsc.stdout).text(), new Response(tsc.stderr).text(), tsc.exited])
   const output = `${stdout}${stderr}`.trim()
