@@ -33,6 +33,7 @@ const benches: Bench[] = [
   { name: 'http', quick: { DURATION: '2', ROUNDS: '3' }, missing: needs('wrk', 'apt-get install -y wrk') },
   { name: 'startup', quick: { ROUNDS: '5', IDLE_MS: '500' } },
   { name: 'hot-reload', quick: { ROUNDS: '5' } },
+  { name: 'tsc', quick: { ROUNDS: '3' } },
   { name: 'queue', quick: { N: '5000', PACED_SECONDS: '1', ROUNDS: '1' } },
   { name: 'queue-redis', quick: { N: '3000' }, missing: async () => (['/usr/bin/redis-server', '/usr/local/bin/redis-server'].some(existsSync) || Bun.which('redis-server') ? undefined : 'needs redis-server') },
   { name: 'streams', quick: { SUBSCRIBERS: '300', SECONDS: '2', BURST: '300', ROUNDS: '3' } },
