@@ -24,7 +24,7 @@ test('create -t plugin: a package with motia as a peer, its tests pass and it ty
 
   const tests = Bun.spawn([process.execPath, 'test'], { cwd: dir, stdout: 'pipe', stderr: 'pipe', env: { ...process.env, BUN_BE_BUN: '1' } })
   const [, err, code] = await Promise.all([new Response(tests.stdout).text(), new Response(tests.stderr).text(), tests.exited])
-  expect(err).toContain('3 pass')
+  expect(err).toContain('4 pass')
   expect(code).toBe(0)
 
   expect(await typeCheck(dir, 'tsconfig.json', ['--typeRoots', join(repoRoot, 'node_modules/@types')])).toBe('')

@@ -53,10 +53,11 @@ test('the built executable, run in another folder, serves the page, and the page
   expect(await (await fetch(`${base}/`)).text()).toContain('<script type="module" src="/app.tsx"></script>')
   const script = await fetch(`${base}/app.tsx`)
   expect(script.headers.get('content-type')).toStartWith('text/javascript')
-  // The bundle, not the source: JSX and TypeScript are gone, React is in it.
+  // The bundle (minified), not the source: JSX and TypeScript are gone, React and motia/client are in it.
   const code = await script.text()
   expect(code).not.toContain('<MotiaStreamProvider>')
-  expect(code).toContain('useStreamGroup')
+  expect(code).toContain('rendererPackageName:"react-dom"')
+  expect(code).toContain('subscribeGroup(')
   expect(await (await fetch(`${base}/__motia/client.js`)).text()).toContain('export class Stream')
 
   const page = await browser.newPage()
