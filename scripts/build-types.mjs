@@ -61,9 +61,15 @@ if (!existsSync(join(staging, 'types', entries[0].replace(/\.tsx?$/, '.d.ts'))))
 // Hand-written declarations are not emitted: copied beside the emitted ones.
 for (const file of sources.filter((f) => f.endsWith('.d.ts'))) cpSync(file, join(staging, 'types', relative(root, file)))
 writeFileSync(join(staging, 'types', '.stamp'), wanted)
-rmSync(out, { recursive: true, force: true })
-renameSync(join(staging, 'types'), out)
-rmSync(staging, { recursive: true, force: true })
+try {
+  rmSync(out, { recursive: true, force: true })
+  renameSync(join(staging, 'types'), out)
+} catch (error) {
+  // Another process (a parallel test worker) put the same declarations in place first.
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== wanted) throw error
+} finally {
+  rmSync(staging, { recursive: true, force: true })
+}
 
 function walk(dir) {
   if (!existsSync(dir)) return []
