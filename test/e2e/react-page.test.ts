@@ -3,12 +3,13 @@
  * `useStreamItem`, `useStreamEventHandler`), written as `public/page.tsx` and bundled by the
  * server, is updated live in real Chromium under `motia dev` and `motia start`: items written,
  * changed and deleted by HTTP steps, and events sent by a step, show without a reload. A script
- * that does not bundle answers 500 with a line naming it.
+ * that does not bundle answers 500 with a line naming it, and fails `motia build` with one line.
+ * (The built executable serving such a page: test/templates/todo-streams-build.test.ts.)
  */
 import { afterAll, expect, test } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from '../helpers/browser.ts'
-import { startCli, type CliProcess } from '../helpers/cli.ts'
+import { runCli, startCli, type CliProcess } from '../helpers/cli.ts'
 import { beforeAllTests } from '../helpers/prerequisites.ts'
 import { freePort, makeProject, type TempProject } from '../helpers/project.ts'
 
@@ -130,6 +131,15 @@ test('a page script that does not bundle answers 500 with one line naming it', a
     await server.stop()
   }
 }, 120_000)
+
+test('motia build fails with one line naming a page script that does not bundle', async () => {
+  const built = await runCli(['build', '--outfile', 'dist/pages'], project.root)
+  expect(built.code).toBe(1)
+  const lines = built.stderr.trim().split('\n').filter((line) => line.includes('could not bundle'))
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toContain('public/broken.tsx')
+  expect(lines[0]).toContain('missing-module')
+}, 180_000)
 
 // --- internal ---
 
