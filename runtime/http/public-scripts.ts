@@ -25,7 +25,7 @@ export async function bundleScript(file: string, options: { dev: boolean; root?:
     throw: false,
   }).catch((error: unknown) => ({ success: false as const, logs: [error], outputs: [] }))
   const where = options.root ? relative(options.root, file) : file
-  if (!result.success) return { error: `[motia] could not bundle ${where} for the browser: ${result.logs.map(String).join('; ').replaceAll('\n', ' ') || 'no output'}` }
+  if (!result.success) return { error: `[motia] could not bundle ${where} for the browser: ${result.logs.map(logText).join('; ').replaceAll('\n', ' ') || 'no output'}` }
   const entry = result.outputs.find((output) => output.kind === 'entry-point') ?? result.outputs[0]
   if (!entry) return { error: `[motia] could not bundle ${where} for the browser: Bun.build wrote nothing` }
   return { code: await entry.text() }
@@ -62,4 +62,13 @@ export function createScriptBundles(options: { dev: boolean; prebuilt?: Readonly
       return new Response(request.method === 'HEAD' ? null : built.code, { headers: all })
     },
   }
+}
+
+// --- internal ---
+
+/** A build log's message with where it points, without Bun's class name ("ResolveMessage: …"). */
+function logText(log: unknown): string {
+  const { message, position } = (log ?? {}) as { message?: string; position?: { file?: string; line?: number; column?: number } | null }
+  if (typeof message !== 'string') return String(log)
+  return position?.file ? `${message} (${position.file.split('/').pop()}:${position.line}:${position.column})` : message
 }
