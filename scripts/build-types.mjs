@@ -58,8 +58,14 @@ if (!existsSync(join(staging, 'types', entries[0].replace(/\.tsx?$/, '.d.ts'))))
   process.stderr.write(`[motia] could not write the declaration files (types/):\n${tsc.stdout}${tsc.stderr}\n`)
   process.exit(1)
 }
-// Hand-written declarations are not emitted: copied beside the emitted ones.
+// Hand-written declarations are not emitted: copied beside the emitted ones. tsc drops the
+// `/// <reference path>` lines that bring them in (the `motia` entry's @motiadev/* modules): put back.
 for (const file of sources.filter((f) => f.endsWith('.d.ts'))) cpSync(file, join(staging, 'types', relative(root, file)))
+for (const file of sources.filter((f) => !f.endsWith('.d.ts'))) {
+  const references = readFileSync(file, 'utf8').match(/^\/\/\/ <reference path=.*$/gm)
+  const emitted = join(staging, 'types', relative(root, file)).replace(/\.tsx?$/, '.d.ts')
+  if (references && existsSync(emitted)) writeFileSync(emitted, `${references.join('\n')}\n${readFileSync(emitted, 'utf8')}`)
+}
 writeFileSync(join(staging, 'types', '.stamp'), wanted)
 try {
   rmSync(out, { recursive: true, force: true })
