@@ -52,7 +52,7 @@ const UNBOUNDED = 2 ** 31 - 1
  */
 export async function createRedisQueue(options: RedisQueueOptions): Promise<QueueAdapter> {
   const { Queue, Worker } = await import('bullmq')
-  const redis = await connectRedis(options, 'queue')
+  const redis = await connectRedis(options, 'queue', { enableAutoPipelining: true })
   const prefix = options.prefix ?? 'motia:'
   const keys = queueKeys(prefix)
   const timeoutMs = options.commandTimeoutMs ?? 5000
