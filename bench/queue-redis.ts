@@ -59,6 +59,8 @@ const raw = `
   const opts = { removeOnComplete: true, removeOnFail: true }
   new Worker('hop-one', async (job) => { await two.add('m', job.data, opts) }, { connection, prefix, concurrency: ${concurrency} })
   new Worker('hop-two', async (job) => { record(job.data.sentAt) }, { connection, prefix, concurrency: ${concurrency} })
+  // An orderly exit, so that a CPU profile (PROFILE_DIR) is written.
+  process.on('SIGTERM', () => process.exit(0))
   Bun.serve({
     port: Number(process.env.PORT),
     hostname: '127.0.0.1',
@@ -95,12 +97,17 @@ const projectRoot = join(repo, '.tmp', `bench-queue-redis-${process.pid}`)
 type Side = { name: string; count: number; command: (port: number) => string[] }
 // PROFILE_DIR writes each one-instance Motia server's CPU profile there (markdown).
 const profile = (name: string) => (process.env.PROFILE_DIR ? ['--cpu-prof-md', `--cpu-prof-dir=${process.env.PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.md`] : [])
-const cli = (checkout: string, name: string) => (port: number) => [process.execPath, ...profile(name), join(checkout, 'cli/index.ts'), 'start', '--port', String(port)]
+const cli = (checkout: string, name?: string) => (port: number) => [process.execPath, ...(name ? profile(name) : []), join(checkout, 'cli/index.ts'), 'start', '--port', String(port)]
 const sides: Side[] = [
   { name: 'raw BullMQ', count: 1, command: (port) => [process.execPath, ...profile('raw'), join(projectRoot, 'raw.ts'), String(port)] },
   { name: 'motia (BullMQ adapter)', count: 1, command: cli(repo, 'motia') },
-  ...(process.env.SKIP3 ? [] : [{ name: 'motia, 3 instances', count: 3, command: (port) => [process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port)] }]),
-  ...(before ? [{ name: 'motia BEFORE', count: 1, command: cli(before, 'before') }] : []),
+  { name: 'motia, 3 instances', count: 3, command: cli(repo) },
+  ...(before
+    ? [
+        { name: 'motia BEFORE', count: 1, command: cli(before, 'before') },
+        { name: 'motia BEFORE, 3 instances', count: 3, command: cli(before) },
+      ]
+    : []),
 ]
 
 const redis = await startRedisServer()
@@ -133,7 +140,10 @@ const ratios = (name: string, base: string) => byName.get(name)!.map((r, i) => r
 const detail = `${one.throughput.toFixed(0)} vs ${rawRun.throughput.toFixed(0)} msg/s, N = ${total}, median of ${rounds}; load ${load}`
 report({ bench: 'queue-redis', metric: 'one instance / raw BullMQ', value: median(ratios(one.name, rawRun.name)), target: { min: 0.9 }, unit: '×', detail })
 report({ bench: 'queue-redis', metric: 'three instances / one instance', value: median(ratios(three.name, one.name)), target: { min: 1 }, unit: '×', detail: `${three.throughput.toFixed(0)} vs ${one.throughput.toFixed(0)} msg/s on ${navigator.hardwareConcurrency} cores` })
-if (before) report({ bench: 'queue-redis', metric: 'BEFORE one instance / raw BullMQ', value: median(ratios('motia BEFORE', rawRun.name)), unit: '×', detail: `the checkout at ${before}` })
+if (before) {
+  report({ bench: 'queue-redis', metric: 'BEFORE: one instance / raw BullMQ', value: median(ratios('motia BEFORE', rawRun.name)), unit: '×', detail: `the checkout at ${before}` })
+  report({ bench: 'queue-redis', metric: 'BEFORE: three instances / one instance', value: median(ratios('motia BEFORE, 3 instances', 'motia BEFORE')), unit: '×', detail: `the checkout at ${before}` })
+}
 
 // --- internal ---
 
@@ -211,7 +221,7 @@ async function commandsSent(work: () => Promise<void>): Promise<number> {
       data(_socket, chunk) {
         const lines = (rest + chunk.toString()).split('\r\n')
         rest = lines.pop()!
-        for (const line of lines) if (line.startsWith("+") && line !== "+OK" && !line.includes(" lua] ")) { sent++; if (process.env.DUMP) require("fs").appendFileSync(process.env.DUMP, line.slice(0, 200) + "\n") }
+        for (const line of lines) if (line.startsWith('+') && line !== '+OK' && !line.includes(' lua] ')) sent++
       },
     },
   })
