@@ -113,12 +113,6 @@ export function createStreamSockets(options: StreamSocketsOptions): StreamSocket
   }
 
   const websocket: WebSocketHandler<Connection> = {
-    // Elysia's listen merges its own drain, ping and pong handlers under ours: each would be a
-    // JavaScript call per socket (a burst fills and drains every subscriber's socket at once), and
-    // we need none of them. Left undefined, Bun calls nothing.
-    drain: undefined,
-    ping: undefined,
-    pong: undefined,
     // The hard bound between sweeps; the sweep closes with a reason first.
     backpressureLimit: Math.max(limits.maxBufferedBytes * 16, 16 << 20),
     closeOnBackpressureLimit: true,
