@@ -199,16 +199,23 @@ export function testQueueAdapter(options: QueueContractOptions): void {
     test('fifo runs different groups in parallel', async () => {
       const queue = await fresh()
       const topic = uniqueTopic()
-      let running = 0
-      let peak = 0
-      await queue.consume(consumeOptions(topic, 'a', { fifo: true, concurrency: 4 }), async () => {
-        peak = Math.max(peak, ++running)
-        await Bun.sleep(10)
-        running--
+      const groups = ['g1', 'g2', 'g3']
+      const started = new Set<unknown>()
+      const allStarted = deferred()
+      // Each copy holds its group until the three run at once: groups worked one at a time never get there.
+      await queue.consume(consumeOptions(topic, 'a', { fifo: true, concurrency: 4 }), async (message) => {
+        started.add(message.data)
+        if (started.size === groups.length) allStarted.resolve()
+        await allStarted.promise
       })
-      for (const group of ['g1', 'g2', 'g3']) await queue.publish(topic, ['a'], group, { traceId: 't', messageGroupId: group })
+      for (const group of groups) await queue.publish(topic, ['a'], group, { traceId: 't', messageGroupId: group })
+      try {
+        await waitFor(() => started.size === groups.length, 20_000)
+      } finally {
+        allStarted.resolve()
+      }
       await waitFor(async () => (await queue.depth(topic, 'a')) === 0)
-      expect(peak).toBe(3)
+      expect([...started].sort()).toEqual(groups)
     })
 
     test('delayMs holds a copy back', async () => {

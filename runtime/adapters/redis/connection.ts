@@ -8,7 +8,8 @@
  * itself in the background (ioredis' retry strategy, capped at one attempt a second).
  */
 import type { Redis, RedisOptions } from 'ioredis'
-import { ConfigError, MotiaError, errorMessage } from '../../errors.ts'
+import { ConfigError, MotiaError, TimeoutError, errorMessage } from '../../errors.ts'
+import { runWithTimeout } from '../../timeout.ts'
 
 /**
  * How a Redis adapter connects. Every `createRedis*` factory takes these, so in motia.config.ts
@@ -79,14 +80,22 @@ export function redisUnavailable(what: string, error: unknown): MotiaError {
 /**
  * Runs `action` against Redis with a deadline; connection trouble becomes a `REDIS_UNAVAILABLE`
  * error. Errors that Redis itself answered (a script's refusal, a wrong type) pass through.
+ * Every call is on a request's or a message's path, so the deadline is an entry in a list shared
+ * by the calls with the same timeout (runtime/timeout.ts), not a timer and a race per call.
  */
-export async function guarded<T>(what: string, timeoutMs: number, action: () => Promise<T>): Promise<T> {
-  try {
-    return await withDeadline(action(), timeoutMs, what)
-  } catch (error) {
-    if (isConnectionError(error)) throw redisUnavailable(what, error)
-    throw error
-  }
+export function guarded<T>(what: string, timeoutMs: number, action: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let value: T
+    runWithTimeout(
+      () => action().then((result) => void (value = result)),
+      timeoutMs,
+      (error) => {
+        if (error === undefined) return resolve(value)
+        if (error instanceof TimeoutError && error.timeoutMs === timeoutMs) return reject(redisUnavailable(what, new Error(`no answer within ${timeoutMs} ms`)))
+        reject(isConnectionError(error) ? redisUnavailable(what, error) : error)
+      },
+    )
+  })
 }
 
 /** True for errors that say Redis could not be reached, rather than that it refused a command. */
