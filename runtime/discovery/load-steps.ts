@@ -14,6 +14,7 @@ import { inferFromPath, stepRoots } from './conventions.ts'
 import { mergeTriggers } from './merge.ts'
 import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
+import { isProvidedMotiaModule, unknownMotiaPackage } from '../compat/config.ts'
 import { validateCondition } from '../triggers/conditions.ts'
 import { workflowLimits } from '../workflows/options.ts'
 import { describeLoadFailure } from './missing-imports.ts'
@@ -87,7 +88,7 @@ export async function loadSteps(options: {
     } catch (error) {
       // A language that cannot run here (no interpreter) is one warning, not an error per file.
       if ((error as { code?: unknown })?.code === 'LANGUAGE_UNAVAILABLE') unavailable.set((error as Error).message, [...(unavailable.get((error as Error).message) ?? []), relative(options.root, file)])
-      else result.errors.push(asConfigError(describeLoadFailure(error, file, options.root), relative(options.root, file), options.root))
+      else result.errors.push(asConfigError(describeLoadFailure(error, file, options.root, motiaModules), relative(options.root, file), options.root))
     }
   }
   for (const [message, files] of unavailable) {
@@ -101,6 +102,8 @@ export async function loadSteps(options: {
 }
 
 // --- internal ---
+
+const motiaModules = { isProvided: isProvidedMotiaModule, noCounterpart: unknownMotiaPackage }
 
 async function loadStep(
   file: string,

@@ -6,18 +6,26 @@
 import { readFileSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import { ConfigError } from '../errors.ts'
-import { isProvidedMotiaModule, unknownMotiaPackage } from '../compat/config.ts'
+
+/**
+ * The Motia packages this runtime knows (runtime/compat/ passes them in): which imports it
+ * provides, and the fix for one with no counterpart here.
+ */
+export interface MotiaModules {
+  isProvided(specifier: string): boolean
+  noCounterpart(name: string): string
+}
 
 /** The error to report for a step file that failed to import: all missing imports, or `error` as it is. */
-export function describeLoadFailure(error: unknown, file: string, root: string): unknown {
+export function describeLoadFailure(error: unknown, file: string, root: string, motia?: MotiaModules): unknown {
   const failure = error as { code?: string; referrer?: string; specifier?: string } | null
   if (failure?.code !== 'ERR_MODULE_NOT_FOUND' || typeof failure.referrer !== 'string') return error
   // The failing import may sit in a helper module the step imports: scan that module.
   const importer = failure.referrer.startsWith('/') ? failure.referrer : file
-  const missing = missingImports(importer)
+  const missing = missingImports(importer).filter((spec) => !motia?.isProvided(spec))
   if (missing.length === 0) return error
   const where = relative(root, importer)
-  const list = missing.map((spec) => `'${spec}' (${fixFor(spec)})`).join(', ')
+  const list = missing.map((spec) => `'${spec}' (${fixFor(spec, motia)})`).join(', ')
   return new ConfigError(`[motia] ${where} imports ${missing.length === 1 ? 'a module' : `${missing.length} modules`} that cannot be found: ${list}`, { file: where, cause: error })
 }
 
@@ -32,7 +40,7 @@ export function missingImports(file: string): string[] {
   const loader = file.endsWith('.ts') ? 'ts' : 'js'
   const specs = new Set(new Bun.Transpiler({ loader }).scanImports(source).map((i) => i.path))
   return [...specs].filter((spec) => {
-    if (spec.startsWith('node:') || spec.startsWith('bun:') || isProvidedMotiaModule(spec)) return false
+    if (spec.startsWith('node:') || spec.startsWith('bun:')) return false
     try {
       Bun.resolveSync(spec, dirname(file))
       return false
@@ -44,10 +52,10 @@ export function missingImports(file: string): string[] {
 
 // --- internal ---
 
-function fixFor(spec: string): string {
+function fixFor(spec: string, motia: MotiaModules | undefined): string {
   if (!isBare(spec)) return 'no such file'
   const name = packageName(spec)
-  return name.startsWith('@motiadev/') ? unknownMotiaPackage(name) : `install it: bun add ${name}`
+  return motia && name.startsWith('@motiadev/') ? motia.noCounterpart(name) : `install it: bun add ${name}`
 }
 
 function isBare(spec: string): boolean {
