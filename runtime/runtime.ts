@@ -22,7 +22,8 @@ import { createEventBus } from './events.ts'
 import { createRegistry } from './registry.ts'
 import { createFlowContext, type ContextDeps } from './run/context.ts'
 import { createRunner } from './run/runner.ts'
-import { createWorkflowEngine, type WorkflowEngine } from './workflows/engine.ts'
+import type { WorkflowEngine } from './workflows/engine.ts'
+import { createLazyWorkflowEngine } from './workflows/lazy.ts'
 import { registerWorkflowRoutes } from './workflows/routes.ts'
 import { shutdown } from './shutdown.ts'
 import { createStreamsFeature, type StreamsFeature } from './streams/index.ts'
@@ -81,7 +82,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const registry = createRegistry({ triggerTypes: project.triggerTypes, queue, logger, plugins, events })
   const publish = (message: EnqueueMessage, traceId: string) => publishTo(registry.topics(), queue, message, traceId, logger)
   const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, topics: () => registry.topics().keys(), onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
-  // Durable workflows: the engine drives runs over the queue; the runner hands it a workflow step's triggers.
+  // Durable workflows: the engine drives runs over the queue; the runner hands it a workflow step's triggers. Loaded at first use.
   let workflows: WorkflowEngine | undefined
   const runner = createRunner({
     traces,
@@ -91,7 +92,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     context: (run) => createFlowContext(contextDeps, run),
     startWorkflow: (run) => workflows!.start(run),
   })
-  workflows = createWorkflowEngine({ store: adapters.workflows, queue, traces, logger, begin: runner.begin, startTrace: runner.startTrace })
+  workflows = createLazyWorkflowEngine({ store: adapters.workflows, queue, traces, logger, begin: runner.begin, startTrace: runner.startTrace })
   // Streams: the hub feeds stream triggers through 'stream:change'; the socket endpoint is mounted on the server.
   const streaming = createStreamsFeature({
     root,

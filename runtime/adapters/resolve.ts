@@ -2,7 +2,8 @@
  * Which adapters a project runs on: the ones named in `motia.config.ts` (or passed by a test),
  * else the Redis ones when `REDIS_URL` is set, else the embedded store in `.motia/` (queue, state,
  * streams) and memory traces. The Redis modules are imported only when Redis is chosen, the
- * embedded stream store only on a project's first stream operation.
+ * embedded stream store only on a project's first stream operation, the default workflow store
+ * (and its tables) only at the first operation on a durable run.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
@@ -20,8 +21,7 @@ import { createSqliteState } from './state/sqlite.ts'
 import type { StateAdapter } from './state/types.ts'
 import { createLazyStreamStore } from './streams/lazy.ts'
 import type { StreamStore } from './streams/types.ts'
-import { createMemoryWorkflowStore } from './workflows/memory.ts'
-import { createSqliteWorkflowStore } from './workflows/sqlite.ts'
+import { createLazyWorkflowStore } from './workflows/lazy.ts'
 import type { WorkflowStore } from './workflows/types.ts'
 
 export interface ResolvedAdapters {
@@ -79,7 +79,7 @@ export async function resolveAdapters(
     const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.createRedisStreams(context)) ?? (() => embeddedStreams(database)), context))
     const embedded = usesEmbeddedStore(config, adapters)
     const workflows = await open(
-      resolveFactory(adapters.workflows, viaRedis((r) => r.createRedisWorkflowStore(context)) ?? (() => (embedded ? createSqliteWorkflowStore({ path: database }) : createMemoryWorkflowStore())), context),
+      resolveFactory(adapters.workflows, viaRedis((r) => r.createRedisWorkflowStore(context)) ?? (() => defaultWorkflows(embedded ? database : undefined)), context),
     )
     const lockFactory = adapters.cronLock ?? (redis ? () => redis.createRedisCronLock(context) : undefined)
     const cronLock = lockFactory ? await open(resolveFactory<CronLock>(lockFactory, () => undefined as never, context)) : undefined
@@ -139,6 +139,13 @@ export function redisErrorLogger(logger: { warn(message: string, fields?: Record
 /** The embedded stream store, loaded and opened on first use: most projects have no streams. */
 function embeddedStreams(path: string): StreamStore {
   return createLazyStreamStore(async () => (await import('./streams/sqlite.ts')).createSqliteStreams({ path }))
+}
+
+/** The default workflow store, loaded and opened on first use: beside the queue in `path`, else in memory. */
+function defaultWorkflows(path: string | undefined): WorkflowStore {
+  return createLazyWorkflowStore(async () =>
+    path ? (await import('./workflows/sqlite.ts')).createSqliteWorkflowStore({ path }) : (await import('./workflows/memory.ts')).createMemoryWorkflowStore(),
+  )
 }
 
 /** The project's name for key prefixes: package.json's `name`, else the folder's. */

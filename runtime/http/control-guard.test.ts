@@ -23,10 +23,13 @@ describe('Host (DNS rebinding)', () => {
 
   test('beyond loopback it also answers any IP address and this machine\'s name, never another name', async () => {
     const check = guard({ listenHost: '0.0.0.0' })
-    for (const host of ['192.168.1.20:3111', '10.0.0.7', '[fe80::1]:3111', `${hostname()}:3111`, 'localhost:3111']) {
+    for (const host of ['192.168.1.20:3111', '10.0.0.7', '[fe80::1]:3111', '[::ffff:10.0.0.7]', `${hostname()}:3111`, 'localhost:3111']) {
       expect(`${host} ${await verdict(check, { host })}`).toBe(`${host} ok`)
     }
-    expect(await verdict(check, { host: 'rebind.attacker.example:3111' })).toBe('403 FOREIGN_HOST')
+    // Names that only look like addresses are names: a rebinding page may own them.
+    for (const host of ['rebind.attacker.example:3111', '256.1.1.1', '10.0.0', '01.2.3.4', '10.0.0.7.attacker.example', '[1::2::3]']) {
+      expect(`${host} ${await verdict(check, { host })}`).toBe(`${host} 403 FOREIGN_HOST`)
+    }
   })
 
   test('http.allowedHosts adds names; a leading dot adds the subdomains', async () => {

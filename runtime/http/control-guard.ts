@@ -19,8 +19,8 @@
  * Refusals are 403 (415 for the content type) with a one-line `error` and a `code`, so the console
  * page can tell "give me the token" from "you came from the wrong place".
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
-import { isIP } from 'node:net'
+// No `node:crypto` nor `node:net`: each loads Node's stream machinery, ~10 ms of a server's
+// start-up for one hash and one address check (docs/performance.md). Bun's globals do both.
 import { hostname } from 'node:os'
 import { json } from './response.ts'
 import type { ControlGuard } from './server.ts'
@@ -81,7 +81,7 @@ export function tokenCheck(token: string | undefined, why: string): TokenCheck {
   const error = `missing or wrong x-motia-token header: the /__motia/ control routes need it ${why}; send the token from .motia/server.lock`
   return (request) => {
     const given = request.headers.get('x-motia-token')
-    return given !== null && timingSafeEqual(digest(given), expected) ? undefined : refuse('TOKEN_REQUIRED', error)
+    return given !== null && crypto.timingSafeEqual(digest(given), expected) ? undefined : refuse('TOKEN_REQUIRED', error)
   }
 }
 
@@ -98,7 +98,16 @@ function refuse(code: ControlRefusal, error: string): Response {
 }
 
 function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest()
+  return new Bun.CryptoHasher('sha256').update(text).digest()
+}
+
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/
+
+/** True for an IPv4 address in dotted form or an IPv6 address, as `node:net`'s `isIP` says. */
+function isIpAddress(name: string): boolean {
+  if (ipv4.test(name)) return true
+  if (!name.includes(':') || !/^[0-9a-f:.]+$/.test(name)) return false
+  return URL.canParse(`http://[${name}]/`)
 }
 
 /** Which Host names pass step 1 under this policy. */
@@ -119,7 +128,7 @@ function hostRule(policy: ControlPolicy): (name: string) => boolean {
     exact.add(own)
     if (!own.includes('.')) exact.add(`${own}.local`)
   }
-  return (name) => exact.has(name) || isLoopback(name) || suffixes.some((s) => name.endsWith(s)) || (wide && isIP(name) !== 0)
+  return (name) => exact.has(name) || isLoopback(name) || suffixes.some((s) => name.endsWith(s)) || (wide && isIpAddress(name))
 }
 
 /** The name in a Host header, lowercased, without port, brackets or a final dot; undefined when unreadable. */

@@ -8,13 +8,13 @@
  *   POST /__motia/runs/:id/cancel | /wake        cancel; end a sleep or time a wait out now
  *   POST /__motia/runs/:id/replay {"from"?}      a new run from a checkpoint of this one
  *   POST /__motia/replay {"traceId","step"?}     re-run a recorded run with its input (motia dev)
+ *
+ * The engine and replay load at the first request that needs them, not at start.
  */
 import { MotiaError, errorMessage } from '../errors.ts'
 import { json } from '../http/server.ts'
 import { liveStatuses, type RunStatus, type WorkflowStore } from '../adapters/workflows/types.ts'
 import type { MotiaRuntime } from '../types/runtime.ts'
-import { cancelRun, wakeRun } from './engine.ts'
-import { replayRun, replayTrace } from './replay.ts'
 
 const statuses: readonly RunStatus[] = [...liveStatuses, 'completed', 'failed', 'cancelled']
 
@@ -36,12 +36,14 @@ export function registerWorkflowRoutes(runtime: MotiaRuntime, store: WorkflowSto
     return run ? json({ run, checkpoints: await store.checkpoints(run.id) }) : json({ error: `no workflow run with id ${params.id}` }, 404)
   })
   route('POST', '/__motia/runs/:id/cancel', async (_request, params) => {
+    const { cancelRun } = await import('./engine.ts')
     const cancelled = await cancelRun(store, params.id!, 'cancelled from the console')
     if (cancelled) return json({ run: cancelled })
     const run = await store.get(params.id!)
     return run ? json({ error: `run ${run.id} is ${run.status}: nothing to cancel` }, 409) : json({ error: `no workflow run with id ${params.id}` }, 404)
   })
   route('POST', '/__motia/runs/:id/wake', async (_request, params) => {
+    const { wakeRun } = await import('./engine.ts')
     const woken = await wakeRun(store, runtime.queue, params.id!)
     if (woken) return json({ run: woken })
     const run = await store.get(params.id!)
@@ -53,12 +55,14 @@ export function registerWorkflowRoutes(runtime: MotiaRuntime, store: WorkflowSto
     const run = await store.get(params.id!)
     const traceId = runtime.startTrace(`replay run ${params.id}`, 'replay')
     if (!run) return json({ error: `no workflow run with id ${params.id}` }, 404)
+    const { replayRun } = await import('./replay.ts')
     return json({ run: await replayRun(store, runtime.queue, run.id, { from: body.from as string | undefined, traceId }) }, 202)
   })
   route('POST', '/__motia/replay', async (request) => {
     const body = await bodyOf(request)
     if (typeof body.traceId !== 'string') return json({ error: 'body must be { "traceId": "...", "step"?: "..." }' }, 400)
     if (body.step !== undefined && typeof body.step !== 'string') return json({ error: '"step" must be a step name (a string)' }, 400)
+    const { replayTrace } = await import('./replay.ts')
     return json(await replayTrace(runtime, body.traceId, body.step as string | undefined))
   })
 }

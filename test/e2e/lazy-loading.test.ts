@@ -3,10 +3,12 @@
  * the process has loaded neither the console, nor the Redis adapters and their clients, nor the
  * compatibility builders and the public entry that only plugins and user code import, nor, in a
  * project without streams, the stream store, the WebSocket endpoint or the client script (they load
- * at first use). `motia dev` on the same project loads the console (it is on by default there),
+ * at first use), nor, in a project without a workflow step, the workflow engine, replay and the
+ * workflow store, whose tables it does not create. `motia dev` on the same project loads the console (it is on by default there),
  * and a stream operation or a socket loads theirs, so each check can fail.
  */
 import { afterEach, describe, expect, test } from 'bun:test'
+import { Database } from 'bun:sqlite'
 import { cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
@@ -45,16 +47,57 @@ const notForStart = [
   { what: 'the stream store', pattern: /\/runtime\/adapters\/streams\/sqlite\.ts$/ },
   { what: 'the stream socket endpoint', pattern: /\/runtime\/streams\/(socket|upgrade|connection|access|fanout|joins|turns|protocol)\.ts$/ },
   { what: 'the stream client script', pattern: /\/runtime\/streams\/client(-script)?\.ts$/ },
+  { what: 'the workflow engine', pattern: /\/runtime\/workflows\/(engine|execution|match|duration)\.ts$/ },
+  { what: 'workflow replay', pattern: /\/runtime\/workflows\/replay\.ts$/ },
+  { what: 'the workflow store', pattern: /\/runtime\/adapters\/workflows\/(sqlite|memory)\.ts$/ },
 ]
 
+/** The workflow tables in the project's embedded store. */
+function workflowTables(root: string): string[] {
+  const db = new Database(join(root, '.motia/motia.db'), { readonly: true })
+  try {
+    return (db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'motia_workflow%' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name)
+  } finally {
+    db.close()
+  }
+}
+
 describe('what a server loads', () => {
-  test('motia start on the starter template loads no console, Redis, BullMQ, compat builders, stream store or stream sockets', async () => {
+  test('motia start on the starter template loads no console, Redis, BullMQ, compat builders, stream store, stream sockets or workflow engine', async () => {
     project = makeProject()
     cpSync(join(repoRoot, 'templates/starter'), project.root, { recursive: true, filter: (src) => !src.includes('node_modules') })
     const modules = await loadedModules(project.root, 'start')
     expect(modules.some((path) => path.endsWith('/runtime/runtime.ts'))).toBe(true)
     const loaded = notForStart.filter(({ pattern }) => modules.some((path) => pattern.test(path))).map(({ what }) => what)
     expect(loaded).toEqual([])
+    // The embedded store was opened (the queue and state live there), but without workflow tables.
+    expect(workflowTables(project.root)).toEqual([])
+  }, 60_000)
+
+  test('a project with a workflow step loads the engine and the workflow store at start, creates their tables, and runs', async () => {
+    project = makeProject()
+    cpSync(join(repoRoot, 'templates/starter'), project.root, { recursive: true, filter: (src) => !src.includes('node_modules') })
+    project.write(
+      'steps/greet.step.ts',
+      `export const config = { name: 'Greet', triggers: [{ type: 'http', method: 'POST', path: '/greet' }], workflow: true }\n` +
+        `export const handler = async (req, ctx) => ctx.run('hello', () => 'hello ' + req.body.name)\n`,
+    )
+    const modules = await loadedModules(
+      project.root,
+      'start',
+      `
+      const { waitFor } = await import(${JSON.stringify(join(repoRoot, 'runtime/testing/wait.ts'))})
+      const started = await fetch(base + '/greet', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada' }) })
+      const { runId } = await started.json()
+      if (started.status !== 202 || typeof runId !== 'string') throw new Error('POST /greet answered ' + started.status)
+      let run
+      await waitFor(async () => (run = await runtime.workflows.store.get(runId))?.status === 'completed', 30000)
+      if (run.output !== 'hello Ada') throw new Error('unexpected run ' + JSON.stringify(run))
+      `,
+    )
+    const loaded = (pattern: RegExp) => modules.some((path) => pattern.test(path))
+    expect([loaded(/\/runtime\/workflows\/engine\.ts$/), loaded(/\/runtime\/adapters\/workflows\/sqlite\.ts$/)]).toEqual([true, true])
+    expect(workflowTables(project.root)).toEqual(['motia_workflow_checkpoints', 'motia_workflow_runs', 'motia_workflow_waits'])
   }, 60_000)
 
   test('a stream client loads the stream store, the socket endpoint and the client script at first use, and is served', async () => {
