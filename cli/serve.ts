@@ -10,7 +10,6 @@ import { forgetProjectModules } from '../runtime/discovery/module-loader.ts'
 import { errorMessage } from '../runtime/errors.ts'
 import { readProject } from '../runtime/project.ts'
 import { triggerSummary } from '../runtime/step/trigger-summary.ts'
-import { stdoutIsTerminal, writeStdout } from '../runtime/observability/stdout.ts'
 
 export interface ServeOptions {
   root: string
@@ -167,9 +166,9 @@ function printListing(
   const shown = url.replace('0.0.0.0', 'localhost')
   const count = failed > 0 ? `${steps.length} step(s), ${failed} failed to load` : `${steps.length} step(s)`
   const link = consolePath ? `  ➜ console: ${new URL(consolePath, shown).href}\n` : ''
-  writeStdout(`\nmotia ${mode}: ${count}\n${lines.join('\n')}\n\n  ➜ ${shown}\n${link}\n`)
+  process.stdout.write(`\nmotia ${mode}: ${count}\n${lines.join('\n')}\n\n  ➜ ${shown}\n${link}\n`)
 }
 
 function dim(text: string): string {
-  return stdoutIsTerminal() ? `\x1b[2m${text}\x1b[0m` : text
+  return process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text
 }

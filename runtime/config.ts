@@ -11,7 +11,6 @@ import { checkCors } from './http/cors.ts'
 import { checkPlugins } from './plugin-host.ts'
 import { resolveStreamLimits } from './streams/limits.ts'
 import { checkMaskOptions, createMasker } from './observability/mask.ts'
-import { stdoutIsTerminal } from './observability/stdout.ts'
 import { languages } from './languages/registry.ts'
 import { adaptMotiaConfig, registerMotiaModules, unknownMotiaPackage } from './compat/config.ts'
 // `motia build` bundles Motia projects: their `@motiadev/*` imports resolve as `loadConfig` makes them.
@@ -102,7 +101,7 @@ export async function loadConfig(
       public: publicFiles,
     },
     logLevel,
-    logFormat: flags.logFormat ?? envFormat ?? (stdoutIsTerminal() ? 'pretty' : 'json'),
+    logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
     streams: streams!,
