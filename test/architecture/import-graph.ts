@@ -151,9 +151,11 @@ function existingFile(path: string): string | undefined {
 
 /** package.json `exports`: specifier → file relative to the root. */
 function packageExports(root: string): Map<string, string> {
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string> }
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string | { default: string }> }
   const map = new Map<string, string>()
-  for (const [key, target] of Object.entries(manifest.exports ?? {})) {
+  for (const [key, entry] of Object.entries(manifest.exports ?? {})) {
+    // A conditional export (`types` for tsc) runs its `default`.
+    const target = typeof entry === 'string' ? entry : entry.default
     map.set(key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`, target.replace(/^\.\//, ''))
   }
   return map
