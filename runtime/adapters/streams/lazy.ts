@@ -6,25 +6,17 @@
  * open. Not a `BroadcastStore`: it wraps only stores that share nothing across instances.
  */
 import type { StreamStore } from './types.ts'
+import { openOnFirstUse } from '../open-on-first-use.ts'
 
 export function createLazyStreamStore(open: () => StreamStore | Promise<StreamStore>): StreamStore {
-  let opening: Promise<StreamStore> | undefined
-  let closed = false
-  const store = (): Promise<StreamStore> => {
-    if (closed) return Promise.reject(new Error('[motia] the stream store is closed'))
-    return (opening ??= Promise.resolve().then(open))
-  }
+  const lazy = openOnFirstUse('stream store', open)
+  const store = lazy.use
   return {
     get: (stream, groupId, id) => store().then((s) => s.get(stream, groupId, id)),
     set: (stream, groupId, id, data) => store().then((s) => s.set(stream, groupId, id, data)),
     delete: (stream, groupId, id) => store().then((s) => s.delete(stream, groupId, id)),
     list: (stream, groupId) => store().then((s) => s.list(stream, groupId)),
     listGroups: (stream) => store().then((s) => s.listGroups(stream)),
-    async close() {
-      if (closed) return
-      closed = true
-      const opened = await opening?.catch(() => undefined)
-      await opened?.close()
-    },
+    close: lazy.close,
   }
 }

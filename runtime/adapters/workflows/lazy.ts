@@ -6,14 +6,11 @@
  * closed once open.
  */
 import type { WorkflowStore } from './types.ts'
+import { openOnFirstUse } from '../open-on-first-use.ts'
 
 export function createLazyWorkflowStore(open: () => WorkflowStore | Promise<WorkflowStore>): WorkflowStore {
-  let opening: Promise<WorkflowStore> | undefined
-  let closed = false
-  const store = (): Promise<WorkflowStore> => {
-    if (closed) return Promise.reject(new Error('[motia] the workflow store is closed'))
-    return (opening ??= Promise.resolve().then(open))
-  }
+  const lazy = openOnFirstUse('workflow store', open)
+  const store = lazy.use
   return {
     create: (run) => store().then((s) => s.create(run)),
     get: (id) => store().then((s) => s.get(id)),
@@ -23,11 +20,6 @@ export function createLazyWorkflowStore(open: () => WorkflowStore | Promise<Work
     transition: (id, from, patch, executions) => store().then((s) => s.transition(id, from, patch, executions)),
     waits: (topic) => store().then((s) => s.waits(topic)),
     list: (filter) => store().then((s) => s.list(filter)),
-    async close() {
-      if (closed) return
-      closed = true
-      const opened = await opening?.catch(() => undefined)
-      await opened?.close()
-    },
+    close: lazy.close,
   }
 }
