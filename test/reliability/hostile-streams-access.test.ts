@@ -185,6 +185,10 @@ describe('re-joins, leaves and reconnects', () => {
     await write({ stream: 'room', group: 'lobby', id: 'a', text: 'one' })
     await socket.next((f) => f.event.type === 'create' && f.streamName === 'room')
     socket.send({ type: 'leave', data: { streamName: 'room', groupId: 'lobby', subscriptionId: 'sub' } })
+    // A leave has no answer; a connection's frames are handled in order, so once a join sent after
+    // it is answered, the leave has taken effect (a write racing the leave frame may still arrive).
+    socket.join('yes', 'after-leave', undefined, 'after-leave')
+    await socket.next((f) => f.streamName === 'yes' && f.groupId === 'after-leave' && f.event.type === 'sync')
     await write({ stream: 'room', group: 'lobby', id: 'a', text: 'two' })
     await barrier(socket, 'fence2')
     await control({ action: 'revoke', group: 'lobby' })
