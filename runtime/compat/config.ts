@@ -14,6 +14,7 @@ import { plugin as bunPlugin, type BunPlugin } from 'bun'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../errors.ts'
 import type { MotiaConfig } from '../types/runtime.ts'
+import { packageName, resolves } from '../discovery/missing-imports.ts'
 
 /** One line for the log when the project starts. */
 export interface ConfigNotice {
@@ -85,7 +86,7 @@ export function motiaModulesForBuild(): BunPlugin {
       build.onResolve({ filter: /^@motiadev\/core$/ }, (args) => ({ path: Bun.resolveSync('motia', args.resolveDir || process.cwd()) }))
       build.onResolve({ filter: /^@motiadev\// }, (args) => {
         if (isProvidedMotiaModule(args.path)) return { path: args.path.replace(/\/plugin$/, ''), namespace: 'motia-plugin' }
-        if (isInstalled(args.path, args.resolveDir)) return undefined
+        if (resolves(args.path, args.resolveDir || process.cwd())) return undefined
         throw new Error(`${args.importer || 'a file'} imports ${args.path}: ${unknownMotiaPackage(packageName(args.path))}`)
       })
       build.onLoad({ filter: /.*/, namespace: 'motia-plugin' }, (args) => ({
@@ -128,20 +129,6 @@ export function unknownMotiaPackage(name: string): string {
 }
 
 // --- internal ---
-
-function isInstalled(specifier: string, from: string): boolean {
-  try {
-    Bun.resolveSync(specifier, from || process.cwd())
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** `@motiadev/foo` of `@motiadev/foo/sub/path`. */
-function packageName(specifier: string): string {
-  return specifier.split('/').slice(0, 2).join('/')
-}
 
 interface MotiaOnlyKeys {
   app?: unknown

@@ -39,15 +39,23 @@ export function missingImports(file: string): string[] {
   }
   const loader = file.endsWith('.ts') ? 'ts' : 'js'
   const specs = new Set(new Bun.Transpiler({ loader }).scanImports(source).map((i) => i.path))
-  return [...specs].filter((spec) => {
-    if (spec.startsWith('node:') || spec.startsWith('bun:')) return false
-    try {
-      Bun.resolveSync(spec, dirname(file))
-      return false
-    } catch {
-      return true
-    }
-  })
+  return [...specs].filter((spec) => !spec.startsWith('node:') && !spec.startsWith('bun:') && !resolves(spec, dirname(file)))
+}
+
+/** Whether `specifier` resolves from the folder `from`. */
+export function resolves(specifier: string, from: string): boolean {
+  try {
+    Bun.resolveSync(specifier, from)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The package a bare specifier names: `@scope/name` or `name`, without a subpath. */
+export function packageName(spec: string): string {
+  const parts = spec.split('/')
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!
 }
 
 // --- internal ---
@@ -60,9 +68,4 @@ function fixFor(spec: string, motia: MotiaModules | undefined): string {
 
 function isBare(spec: string): boolean {
   return !spec.startsWith('.') && !spec.startsWith('/')
-}
-
-function packageName(spec: string): string {
-  const parts = spec.split('/')
-  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!
 }
