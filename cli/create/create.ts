@@ -160,7 +160,9 @@ async function installDependencies(dir: string, manager: PackageManager): Promis
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   if (code !== 0) {
     progress.failed('install failed')
-    const reason = `${err}\n${out}`.split('\n').map((l) => l.trim()).find((l) => /error/i.test(l)) ?? `${manager.install} exited with ${code}`
+    const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean)
+    const said = lines(err).at(-1) ?? lines(out).at(-1)
+    const reason = lines(`${err}\n${out}`).find((l) => /error/i.test(l)) ?? `${manager.install} exited with ${code}${said ? `: ${said}` : ''}`
     throw new UsageError(`[motia] installing dependencies failed: ${reason}. The project is written; run ${manager.install} in it yourself`)
   }
   progress.done('dependencies installed')

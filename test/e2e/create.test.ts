@@ -60,7 +60,10 @@ describe('install', () => {
   test('a created project installs with bun (as bunx motia create does) and runs right away, outside this checkout', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'motia-create-'))
     try {
-      const result = await runCli(['create', 'installed-app'], outside, { npm_config_user_agent: 'bun/1.4.5 npm/? node/v24.0.0 linux x64' })
+      // bun's package cache is one folder per user: two suites installing the same packages into it
+      // at the same moment can fail one install. Each checkout keeps its own.
+      const cache = join(repoRoot, '.tmp/bun-install-cache')
+      const result = await runCli(['create', 'installed-app'], outside, { npm_config_user_agent: 'bun/1.4.5 npm/? node/v24.0.0 linux x64', BUN_INSTALL_CACHE_DIR: cache })
       expect(result.stderr).toBe('')
       expect(result.stdout).toContain('✓ dependencies installed')
       expect(result.stdout).toContain('Next: cd installed-app && bun run dev')
@@ -126,6 +129,16 @@ describe('refusals, in one line each', () => {
     expect(result.stdout).toMatch(/Next: cd nested\/path-app && \w+ install && \w+ run dev/)
     const refused = await runCli(['create', 'nested/Bad Name', '--no-install'], workspace.root)
     expect(refused.stderr).toBe('[motia] the folder name "Bad Name" is not a valid npm package name (it has uppercase letters): create into a folder named like "nested/bad-name" instead\n')
+  })
+
+  test('a failed install says what the package manager said last, and that the project is written', async () => {
+    const bin = join(workspace.root, 'failing-pnpm')
+    mkdirSync(bin)
+    writeFileSync(join(bin, 'pnpm'), '#!/bin/sh\necho "Progress: resolved 12, reused 12"\necho "lockfile is busy, try again" >&2\nexit 3\n', { mode: 0o755 })
+    const result = await runCli(['create', 'failed-install'], workspace.root, { npm_config_user_agent: 'pnpm/10.18.0 npm/? node/v24.0.0 linux x64', PATH: `${bin}:${process.env.PATH}` })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('[motia] installing dependencies failed: pnpm install exited with 3: lockfile is busy, try again. The project is written; run pnpm install in it yourself')
+    expect(existsSync(join(workspace.root, 'failed-install/package.json'))).toBe(true)
   })
 
   test('missing name without a terminal names what is missing', async () => {
