@@ -86,7 +86,7 @@ describe('runs sharing one timeout length (one timer for all of them)', () => {
     const [out, code] = await Promise.all([new Response(child.stdout).text(), child.exited])
     expect(code).toBe(0)
     expect(out.trim()).toBe('exiting after 101')
-  }, 30_000)
+  }, 60_000)
 })
 
 describe('withTimeout', () => {

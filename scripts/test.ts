@@ -6,7 +6,7 @@
 //   bun scripts/test.ts test/e2e runtime/x     only files whose path contains one of these
 //   bun scripts/test.ts --record               also write the files' times to test/timings.json
 //   bun scripts/test.ts --root <dir>           the suite of another folder (the runner's own test)
-//   bun scripts/test.ts --timeout 30000 ...    other flags go to every `bun test`
+//   bun scripts/test.ts --timeout 60000 ...    other flags go to every `bun test`
 //
 // Each process gets MOTIA_TEST_WORKER=<n> (1..workers): a worker runs one batch at a time, so
 // what a test process may keep per worker (the tsc build cache, test/helpers/typecheck.ts) is

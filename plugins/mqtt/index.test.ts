@@ -189,7 +189,7 @@ test('motia mqtt publish sends a message from the shell', async () => {
   const wrong = await runCli(['mqtt', 'send', 'temp'], project.root)
   expect(wrong.code).toBe(1)
   expect(wrong.stderr).toBe('[motia] [mqtt] usage: motia mqtt publish <topic> <payload> (payload as JSON or text)\n')
-}, 30_000)
+}, 60_000)
 
 test('a reloaded mqtt step unsubscribes the old code: each message runs the new handler once', async () => {
   const step = (version: number) => `

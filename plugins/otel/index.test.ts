@@ -103,7 +103,7 @@ test('a trace that crossed an enqueue is exported as a parent span and its child
   const log = otlp.logs.find((l) => l.body.stringValue === 'shipping')!
   expect([log.traceId, log.spanId, log.severityText]).toEqual([traceId, ship.spanId, 'INFO'])
   expect(otlp.headers.every((h) => h === 'k1')).toBe(true)
-}, 30_000)
+}, 60_000)
 
 test('a failed run is an error span with the message', async () => {
   const otlp = startReceiver()
@@ -118,7 +118,7 @@ test('a failed run is an error span with the message', async () => {
   expect(ship.status).toEqual({ code: 2, message: 'no address' })
   expect(attr(ship, 'motia.status')).toBe('error')
   expect(otlp.logs).toEqual([])
-}, 30_000)
+}, 60_000)
 
 test('sampleRate 0 exports no spans', async () => {
   const otlp = startReceiver()
@@ -132,7 +132,7 @@ test('sampleRate 0 exports no spans', async () => {
   await app.stop() // flushes what there is
   app = undefined
   expect(otlp.spans).toEqual([])
-}, 30_000)
+}, 60_000)
 
 test('bad options are refused with a message naming the plugin', async () => {
   project = makeProject({
@@ -140,4 +140,4 @@ test('bad options are refused with a message naming the plugin', async () => {
   })
   const error = await createTestRuntime({ root: project.root }).catch((e: Error) => e)
   expect((error as Error).message).toMatch(/^\[motia\] plugin "otel" has invalid options in motia\.config\.ts: endpoint: .*; sampleRate: /)
-}, 30_000)
+}, 60_000)

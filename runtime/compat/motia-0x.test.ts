@@ -65,7 +65,7 @@ describe('Motia 0.x configs', () => {
     const human = t.runtime.steps().find((s) => s.name === 'HumanReview')!
     expect(human.triggers).toEqual([])
     expect(human.config).toMatchObject({ virtualEnqueues: ['ticket.reviewed'], virtualSubscribes: ['ticket.triaged'] })
-  }, 15000)
+  }, 60_000)
 
   test('one deprecation warning per 0.x file, naming the 1.0 equivalent', async () => {
     const t = await start(legacyProject)

@@ -29,7 +29,7 @@ describe('cron trigger', () => {
     expect(exclusive.maxParallel).toBe(1)
     expect(overlapping.maxParallel).toBeGreaterThanOrEqual(2)
     expect(exclusive.runs).toBeLessThan(overlapping.runs)
-  }, 30_000)
+  }, 60_000)
 
   test('the handler gets the scheduled time and a cron trace', async () => {
     const { runtime } = await start({

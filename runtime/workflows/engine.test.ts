@@ -17,7 +17,7 @@ async function runOf(app: TestRuntime, id: string, check: (run: WorkflowRun) => 
   await app.waitFor(async () => {
     last = await app.runtime.workflows.store.get(id)
     return last !== undefined && check(last)
-  }, 20_000)
+  }, 60_000)
   return last!
 }
 

@@ -279,7 +279,7 @@ describe('Motia projects under motia dev', () => {
     ])
     expect(ws.frames.every((f) => f.streamName === 'orderStatus' && f.groupId === 'orders')).toBe(true)
     expect(c.output()).not.toContain('"level":"error"')
-  }, 30000)
+  }, 60_000)
 
   test('Motia 1.0 builders, ctx.getData/match, condition, module-level context and streams, stream() trigger', async () => {
     const c = await dev(builderStyle)
@@ -315,7 +315,7 @@ describe('Motia projects under motia dev', () => {
     expect(await c.json('/pages/health')).toMatchObject({ hits: null, via: null, live: null })
     expect(changes(ws).map((change) => change.id)).toEqual(['home', 'home'])
     expect(c.output()).not.toContain('"level":"error"')
-  }, 30000)
+  }, 60_000)
 
   test('Motia 0.x: api → event → event chain through emit, state and streams, cron and noop, one warning per file', async () => {
     const c = await dev(legacyStyle)
@@ -339,5 +339,5 @@ describe('Motia projects under motia dev', () => {
     const warnings = c.output().split('\n').filter((l) => l.includes('uses the Motia 0.x config'))
     expect(warnings).toHaveLength(6)
     expect(c.output()).not.toContain('"level":"error"')
-  }, 30000)
+  }, 60_000)
 })

@@ -67,7 +67,7 @@ describe('console in Chromium', () => {
       expect(errors).toEqual([])
       await page.close()
     }
-  }, 40_000)
+  }, 60_000)
 
   test('keyboard: digits switch pages, t switches the theme', async () => {
     const { page, errors } = await open('/__motia/#/flows')
@@ -196,7 +196,7 @@ export const handler = async (data, ctx) => { if ((await ctx.state.get('settings
     })
     exposed = await startCli(['dev', '--host', '0.0.0.0', '--port', String(freePort())], exposedProject.root)
     exposedBase = `http://127.0.0.1:${exposed.port}`
-  }, 30_000)
+  }, 60_000)
   afterAll(async () => {
     await exposed?.stop()
     exposedProject?.cleanup()
@@ -253,5 +253,5 @@ export const handler = async (data, ctx) => { if ((await ctx.state.get('settings
     await page.getByRole('button', { name: 'Open the console' }).click()
     await page.waitForSelector('[data-testid="flow-graph"][data-rendered="yes"] .react-flow__node')
     await page.close()
-  }, 30_000)
+  }, 60_000)
 })

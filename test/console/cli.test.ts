@@ -26,7 +26,7 @@ let dev: CliProcess
 beforeAll(async () => {
   project = makeProject(files)
   dev = await startCli(['dev', '--port', String(freePort())], project.root)
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await dev?.stop()
@@ -64,7 +64,7 @@ describe('motia logs', () => {
     const shipped = jsonLines(await motia('logs', '--json', '--step', 'Ship'))
     expect(shipped.map((l) => l.msg)).toEqual(['shipped book', 'shipped lamp'])
     expect(jsonLines(await motia('logs', '--json', '--level', 'warn', '--trace', lamp)).map((l) => l.msg)).toEqual(['shipped lamp'])
-  }, 30_000)
+  }, 60_000)
 
   test('--follow prints a line logged after it started, and only what its filters let through', async () => {
     await order('chair')
@@ -83,7 +83,7 @@ describe('motia logs', () => {
       proc.kill()
       await proc.exited
     }
-  }, 30_000)
+  }, 60_000)
 
   test('a bad --level is a one-line error', async () => {
     const result = await motia('logs', '--level', 'loud')
@@ -112,7 +112,7 @@ describe('motia traces', () => {
     expect(ofShip.every((t) => t.steps.includes('Ship'))).toBe(true)
     const none = await motia('traces', '--step', 'Nobody')
     expect(none.stdout.trim()).toBe('no trace matches')
-  }, 30_000)
+  }, 60_000)
 })
 
 describe('without a running server', () => {
@@ -128,7 +128,7 @@ describe('without a running server', () => {
     } finally {
       empty.cleanup()
     }
-  }, 30_000)
+  }, 60_000)
 })
 
 // --- internal ---

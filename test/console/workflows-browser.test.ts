@@ -21,7 +21,7 @@ const session = consoleSession({
     export const config = { name: 'Hello', triggers: [{ type: 'http', method: 'POST', path: '/hello' }] }
     export const handler = async (req) => ({ status: 200, body: { hello: req.body.name } })
   `,
-}, 30_000)
+}, 60_000)
 const { open } = session
 
 const post = async (path: string, body: unknown) => fetch(session.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })

@@ -35,7 +35,7 @@ describe('built-in templates', () => {
       } finally {
         await server.stop()
       }
-    }, 30_000)
+    }, 60_000)
   }
 
   test('--cursor adds the AI editor rules and AGENTS.md', async () => {
@@ -216,7 +216,7 @@ describe('remote templates through giget', () => {
     } finally {
       await app.stop()
     }
-  }, 30_000)
+  }, 60_000)
 
   test('from a tarball URL', async () => {
     const result = await runCli(['create', 'from-url', '-t', `http://127.0.0.1:${server.port}/good-${tag}.tar.gz`, '--no-install'], workspace.root)

@@ -30,7 +30,7 @@ beforeAll(async () => {
   cli = await startCli(['dev', '--port', String(freePort())], project.root, { MOTIA_LOG_FORMAT: 'pretty' })
   expect(await (await cli.fetch('/greet')).text()).toBe('v1')
   expect(await cli.json('/env')).toEqual({ greeting: 'hello' })
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await cli?.stop()
@@ -47,7 +47,7 @@ test('an .env change restarts the runtime with the new values; a removed key is 
   project.write('.env', '# nothing\n')
   await cli.until('/env', (body) => (body as { greeting: unknown }).greeting === null, 20_000)
   expect(restarts()).toBeGreaterThanOrEqual(before + 2)
-}, 45_000)
+}, 60_000)
 
 test('motia.config.ts and a local plugin it imports restart the runtime', async () => {
   // Under load a restart for the previous test's .env may still be reading the project when the
@@ -60,7 +60,7 @@ test('motia.config.ts and a local plugin it imports restart the runtime', async 
   project.write('plugins/greeter.ts', greeter('v2'))
   await cli.waitForOutput(/plugins\/greeter\.ts[^\n]* changed: restarting the runtime/, from, 20_000)
   await cli.until('/greet', (body) => body === 'v2', 20_000)
-}, 45_000)
+}, 60_000)
 
 test('a config that no longer loads keeps the previous runtime serving; the fix restarts it', async () => {
   const from = cli.output().length
@@ -71,7 +71,7 @@ test('a config that no longer loads keeps the previous runtime serving; the fix 
   project.write('motia.config.ts', config())
   await cli.untilStatus('/second', 404, 20_000)
   expect(await (await cli.fetch('/greet')).text()).toBe('v2')
-}, 45_000)
+}, 60_000)
 
 test('motia plugin add says the running dev server restarts, and it does', async () => {
   project.write('plugins/extra.ts', `import { definePlugin } from 'motia'\nexport default definePlugin({ name: 'extra', routes: [{ method: 'GET', path: '/extra', handler: () => new Response('extra') }] })\n`)

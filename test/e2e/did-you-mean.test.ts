@@ -41,7 +41,7 @@ let cli: CliProcess
 beforeAll(async () => {
   project = makeProject(files)
   cli = await startCli(['dev', '--port', String(freePort())], project.root, { MOTIA_LOG_FORMAT: 'pretty' })
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await cli?.stop()
@@ -81,4 +81,4 @@ test('motia enqueue to an unknown topic names the nearest one', async () => {
   const result = await runCli(['enqueue', '-t', 'order-craeted', '--data', '{}'], project.root)
   expect(result.code).toBe(1)
   expect(result.stderr.trim()).toStartWith('[motia] no step subscribes to topic "order-craeted". Did you mean "order-created"? Known topics: ')
-}, 30_000)
+}, 60_000)

@@ -72,14 +72,14 @@ describe('syntax errors show where, with a code frame', () => {
     expect(result.code).toBe(1)
     expectFrames(result.stderr)
     expect(result.stderr).not.toContain('    at ')
-  }, 30_000)
+  }, 60_000)
 
   test('motia build fails with every frame', async () => {
     project = makeProject(broken)
     const result = await runCli(['build'], project.root)
     expect(result.code).toBe(1)
     expectFrames(result.stderr)
-  }, 30_000)
+  }, 60_000)
 
   test('an error thrown while a module loads points at its line', async () => {
     project = makeProject({
@@ -90,7 +90,7 @@ describe('syntax errors show where, with a code frame', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('[motia] steps/http/settings.get.step.ts failed to load: steps/lib/settings.ts:2:')
     expect(result.stderr).toContain("> 2 | export const settings = JSON.parse('{')")
-  }, 30_000)
+  }, 60_000)
 })
 
 describe('every mistake of a file at once', () => {
@@ -106,7 +106,7 @@ describe('every mistake of a file at once', () => {
     expect(text).toMatch(/ {2}2\. http trigger needs a path .*Only files under steps\/http\/ get their path from their location: add path: '\/…' to the trigger/)
     expect(text).toContain('  3. cron expression "nope" has 1 fields')
     expect(text).toContain('  4. unknown trigger type "queu". Did you mean "queue"?')
-  }, 30_000)
+  }, 60_000)
 
   test('motia.config.ts: all its mistakes in one report', async () => {
     project = makeProject({
@@ -119,7 +119,7 @@ describe('every mistake of a file at once', () => {
     expect(result.stderr).toContain('  1. logLevel in motia.config.ts must be one of debug, info, warn, error; got "loud"')
     expect(result.stderr).toContain('  2. motia.config.ts: http.middleware must be a list of functions')
     expect(result.stderr).toContain('  3. motia.config.ts: http.allowedHosts must be a list of host names')
-  }, 30_000)
+  }, 60_000)
 
   test('a syntax error in motia.config.ts shows its frame', async () => {
     project = makeProject({ 'steps/http/hello.get.step.ts': ok, 'motia.config.ts': `export default {\n  http: { port: 3000 ]\n}\n` })
@@ -127,7 +127,7 @@ describe('every mistake of a file at once', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('[motia] motia.config.ts failed to load: motia.config.ts:2:')
     expect(result.stderr).toContain('> 2 |   http: { port: 3000 ]')
-  }, 30_000)
+  }, 60_000)
 })
 
 test('files that look like steps but are not loaded get a one-line hint each', async () => {
@@ -145,4 +145,4 @@ test('files that look like steps but are not loaded get a one-line hint each', a
   expect(out).toContain('[motia] steps/queue/ship-step.ts is not loaded: step files are named *.step.ts; rename it to ship.step.ts')
   const problems = (await cli.json('/__motia/api/problems')) as { warnings: string[] }
   expect(problems.warnings).toHaveLength(3)
-}, 30_000)
+}, 60_000)

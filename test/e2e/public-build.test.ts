@@ -71,7 +71,7 @@ describe('the public/ folder', () => {
     } finally {
       await cli.stop()
     }
-  }, 30_000)
+  }, 60_000)
 
   test('motia start serves it with the configured maxAge; http.public: false turns it off', async () => {
     project.write('motia.config.ts', `export default { http: { public: { maxAge: 60 } } }\n`)
@@ -90,7 +90,7 @@ describe('the public/ folder', () => {
       await cli.stop()
       project.remove('motia.config.ts')
     }
-  }, 30_000)
+  }, 60_000)
 })
 
 describe('motia build keeps what dev served', () => {

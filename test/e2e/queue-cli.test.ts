@@ -112,7 +112,7 @@ describe('motia enqueue / dlq / state', () => {
     for (const id of ids) await waitForCli(['state', 'get', 'fulfilled', id], project.root, (out) => out.includes(`"${id}"`))
     expect(JSON.parse((await runCli(['dlq', 'list', '--json'], project.root)).stdout)).toEqual([])
     expect((await runCli(['dlq', 'replay', '--all'], project.root)).stdout).toBe('replayed 0 message(s)\n')
-  }, 30_000)
+  }, 90_000)
 
   test('traces of a production server need the token from the lock file', async () => {
     expect((await server!.fetch('/__motia/traces')).status).toBe(403)

@@ -51,7 +51,7 @@ test('motia replay re-runs a recorded run on the current code and a durable run 
   await waitFor(async () => {
     const res = await server!.fetch('/greet', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'probe' }) })
     return ((await res.json()) as { version: number }).version === 2
-  }, 30_000)
+  }, 60_000)
 
   const printed = await cli(['replay', traceId])
   expect(printed.code).toBe(0)

@@ -93,4 +93,4 @@ test('waitFor resumes on a message from another instance, times out otherwise, a
   // One execution per resumption: start, (wake after the sleep,) message or timeout.
   expect((await runOf(shipped)).run.executions).toBe(2)
   expect((await runOf(sleeper)).run.executions).toBe(3)
-}, 180_000)
+}, 300_000)

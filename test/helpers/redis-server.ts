@@ -42,10 +42,11 @@ export async function startRedisServer(options: { persistent?: boolean } = {}): 
       stdout: 'ignore',
       stderr: 'pipe',
     })
-    const deadline = Date.now() + 10_000
+    // Generous: a restarted server replays its append-only file first, slowly on a loaded machine.
+    const deadline = Date.now() + 60_000
     while (!(await ping(port))) {
       if (proc.exitCode !== null) throw new Error(`redis-server on port ${port} exited with ${proc.exitCode}: ${await new Response(proc.stderr as ReadableStream).text()}`)
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within 10 s`)
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING within 60 s`)
       await Bun.sleep(20)
     }
   }

@@ -97,7 +97,7 @@ describe.each(modes)('TypeScript → Python → TypeScript on the %s', (_name, s
     close = mode.close
     project = makeProject(files)
     cli = await startCli([...mode.args, '--port', String(freePort())], project.root, mode.env)
-  }, 30_000)
+  }, 60_000)
 
   afterAll(async () => {
     await cli?.stop()

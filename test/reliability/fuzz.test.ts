@@ -90,7 +90,7 @@ let cli: CliProcess
 beforeAll(async () => {
   project = makeProject(files)
   cli = await startCli(['dev', '--port', String(freePort())], project.root)
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await cli?.stop()

@@ -54,7 +54,7 @@ go()
 </script></body>`
   attackerSite = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response(page, { headers: { 'content-type': 'text/html' } }) })
   browser = await launchChromium(['--host-resolver-rules=MAP attacker.test 127.0.0.1, MAP rebind.test 127.0.0.1'])
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await browser?.close()

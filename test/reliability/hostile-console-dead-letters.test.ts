@@ -23,10 +23,16 @@ import type { DeadLetter } from '../../runtime/adapters/queue/types.ts'
 const LETTERS = 2000
 const PAD = 150_000
 /**
- * The longest an unrelated GET may wait while the console works. Generous for a loaded machine
- * (the requests here take tens of ms), yet far below what one request reading every letter takes.
+ * How long most unrelated GETs may wait while the console works (nine in ten of them): generous for
+ * a loaded machine (they take tens of ms), yet far below what one request reading every letter
+ * takes — a console that did would hold a large share of the GETs for seconds each.
  */
 const LATENCY_BOUND_MS = 1500
+/**
+ * The longest any single GET may wait. On a machine running two test suites and more, a process
+ * can be descheduled for a second or two (seen: 1.9 s); a request reading 300 MB stalls longer.
+ */
+const WORST_BOUND_MS = 4 * LATENCY_BOUND_MS
 /** How much the server may grow; reading every payload takes more than twice the 300 MB they hold. */
 const RSS_GROWTH_BOUND_MIB = 250
 
@@ -49,18 +55,16 @@ function letters(): DeadLetter[] {
 /** The server's resident memory, in MiB. */
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
 
-/** GETs `/ping` over and over until stopped; the longest wait it saw. */
+/** GETs `/ping` over and over until stopped; how many, the 90th percentile and the longest wait. */
 function probe(cli: CliProcess) {
   let stopped = false
-  let worst = 0
-  let count = 0
+  const waits: number[] = []
   const done = (async () => {
     while (!stopped) {
       const started = performance.now()
       const res = await cli.fetch('/ping')
       await res.arrayBuffer()
-      worst = Math.max(worst, performance.now() - started)
-      count++
+      waits.push(performance.now() - started)
       await Bun.sleep(5)
     }
   })()
@@ -68,7 +72,8 @@ function probe(cli: CliProcess) {
     async stop() {
       stopped = true
       await done
-      return { worst, count }
+      const sorted = waits.sort((a, b) => a - b)
+      return { count: sorted.length, p90: sorted[Math.floor(sorted.length * 0.9)] ?? 0, worst: sorted.at(-1) ?? 0 }
     },
   }
 }
@@ -127,10 +132,11 @@ async function attack(cli: CliProcess, headers: Record<string, string> = {}) {
   const reads = await ping.stop()
   const after = rssMiB(cli.pid)
   console.log(
-    `${LETTERS} dead letters of ${PAD / 1000} KB: ${reads.count} GET /ping while the console read, paged and replayed them, the slowest ${reads.worst.toFixed(0)} ms; ` +
+    `${LETTERS} dead letters of ${PAD / 1000} KB: ${reads.count} GET /ping while the console read, paged and replayed them, 9 in 10 within ${reads.p90.toFixed(0)} ms, the slowest ${reads.worst.toFixed(0)} ms; ` +
       `server RSS ${before.toFixed(0)} MiB before, ${afterReads.toFixed(0)} after the reads, ${after.toFixed(0)} after the replay`,
   )
-  expect(reads.worst).toBeLessThan(LATENCY_BOUND_MS)
+  expect(reads.p90).toBeLessThan(LATENCY_BOUND_MS)
+  expect(reads.worst).toBeLessThan(WORST_BOUND_MS)
   expect(afterReads - before).toBeLessThan(RSS_GROWTH_BOUND_MIB)
   return api
 }

@@ -111,7 +111,7 @@ describe('a client retrying after an ambiguous 503 (Redis froze mid-write)', () 
     }
     expect(await queue.depth('orders', 'CountA')).toBe(0)
     expect(await runs(state, 99)).toEqual([undefined, undefined])
-  }, 30_000)
+  }, 60_000)
 })
 
 describe('motia enqueue --id', () => {
@@ -185,5 +185,5 @@ describe.each(adapterKinds)('every way in takes the id (%s)', (kind) => {
     } finally {
       await booted.stop()
     }
-  }, 30_000)
+  }, 60_000)
 })

@@ -24,8 +24,13 @@ import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/pr
 import { startRedisServer, type TestRedis } from '../helpers/redis-server.ts'
 import { openSocket } from '../helpers/streams.ts'
 
-/** Slowest unrelated GET allowed while a flood runs; an O(n) join blocks for seconds here. */
+/**
+ * Unrelated GETs while a flood runs: 99 in 100 within LATENCY_BOUND_MS, none past HELD_MS. A
+ * server that handles a burst of frames in one go holds every GET of the burst for seconds; a
+ * loaded machine (two suites at once) can deschedule a healthy one for most of a second (seen: 733 ms).
+ */
 const LATENCY_BOUND_MS = 750
+const HELD_MS = 2_000
 /** Growth of the server's RSS allowed over a flood (30 000 subscriptions and their snapshots). */
 const RSS_BOUND_MIB = 200
 const FLOOD = 30_000
@@ -63,16 +68,16 @@ async function flood(cli: CliProcess, count: number, kind: 'groups' | 'items' | 
   while (probe && !done) {
     const started = performance.now()
     // A server held for good never answers: stop waiting at the bound (that GET counts as held).
-    const answer = await cli.fetch('/ping', { signal: AbortSignal.timeout(LATENCY_BOUND_MS) }).catch(() => undefined)
+    const answer = await cli.fetch('/ping', { signal: AbortSignal.timeout(HELD_MS) }).catch(() => undefined)
     await answer?.arrayBuffer()
-    latencies.push(answer ? performance.now() - started : LATENCY_BOUND_MS)
+    latencies.push(answer ? performance.now() - started : HELD_MS)
     if (answer) expect(answer.status).toBe(200)
     rssPeak = Math.max(rssPeak, rss(cli.pid))
     // Held past the bound: that is the failure, said now rather than by the test's timeout.
-    if (latencies.at(-1)! >= LATENCY_BOUND_MS) child.kill()
+    if (latencies.at(-1)! >= HELD_MS) child.kill()
   }
   const code = await child.exited
-  const held = probe && latencies.at(-1)! >= LATENCY_BOUND_MS
+  const held = probe && latencies.at(-1)! >= HELD_MS
   if (code !== 0 && !held) throw new Error(`stream-flood exited with ${code}: ${await new Response(child.stderr).text()}`)
   const answers = held ? { syncs: -1, errors: {}, close: null } : (JSON.parse(await output) as Omit<FloodResult, 'latencies' | 'rssGrowthMiB'>)
   return { ...answers, latencies, rssGrowthMiB: (rssPeak - rssBefore) / 1024 }
@@ -95,7 +100,8 @@ function expectBounded(result: FloodResult) {
   // Printed so a run shows the margin; the bounds are what fail.
   console.log(`flood: ${sorted.length} GETs during it, median ${at(0.5)} ms, p99 ${at(0.99)} ms, slowest ${at(1)} ms; RSS +${result.rssGrowthMiB.toFixed(1)} MiB`)
   expect(sorted.length).toBeGreaterThan(0)
-  expect(sorted.at(-1)!).toBeLessThan(LATENCY_BOUND_MS)
+  expect(sorted[Math.floor(0.99 * (sorted.length - 1))]!).toBeLessThan(LATENCY_BOUND_MS)
+  expect(sorted.at(-1)!).toBeLessThan(HELD_MS)
   expect(result.rssGrowthMiB).toBeLessThan(RSS_BOUND_MIB)
 }
 

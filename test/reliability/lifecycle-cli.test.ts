@@ -59,7 +59,7 @@ describe('a stale project lock', () => {
     const lock = JSON.parse(readFileSync(join(project.root, '.motia/server.lock'), 'utf8')) as { pid: number; token: string }
     expect(lock.pid).not.toBe(pid)
     expect(lock.token).not.toBe('old')
-  }, 30_000)
+  }, 60_000)
 })
 
 describe('the start banner', () => {
@@ -69,7 +69,7 @@ describe('the start banner', () => {
     expect(cli.output()).toContain('motia dev: 0 step(s), 2 failed to load')
     expect(cli.output()).toContain('(2 step file(s) failed to load: see the errors above; fix them and they load)')
     expect(cli.output()).not.toContain('no steps yet')
-  }, 30_000)
+  }, 60_000)
 })
 
 describe('a built executable', () => {

@@ -50,7 +50,7 @@ beforeAll(async () => {
     'lib/seen.ts': 'export const seen = new Set()\n',
   })
   server = await startCli(['start', '--port', String(freePort())], project.root)
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await server?.stop()

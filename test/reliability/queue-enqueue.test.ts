@@ -31,7 +31,7 @@ beforeAll(async () => {
     `,
   })
   server = await startCli(['start', '--port', String(freePort())], project.root)
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   await server?.stop()
@@ -65,7 +65,7 @@ test('50 good enqueues sent with bad ones are all accepted and delivered; each b
   const arrived = (await server.json('/arrived')) as number[]
   expect(arrived.every((count) => count === 1)).toBe(true)
   expect(server.output()).not.toContain('Internal Server Error')
-}, 30_000)
+}, 60_000)
 
 test('POST /__motia/enqueue refuses a bad delayMs or messageGroupId with a 400 and stores nothing', async () => {
   const { token } = readProjectLock(project.root)!

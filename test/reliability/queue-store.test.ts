@@ -50,7 +50,7 @@ test('a folder where the database file should be is refused the same way', async
   expect(result.code).toBe(1)
   expect(result.stderr.trim()).toStartWith(`[motia] cannot open the store ${database} (unable to open database file): move it away to start with an empty store`)
   expect(result.stderr.trim().split('\n')).toHaveLength(1)
-}, 30_000)
+}, 60_000)
 
 test('a stored message whose data is not JSON is dead-lettered with the parse error; the server starts and delivers the rest', async () => {
   project = makeProject(steps)
@@ -66,4 +66,4 @@ test('a stored message whose data is not JSON is dead-lettered with the parse er
   expect(letters[0]).toMatchObject({ data: '{"id": tru', traceId: 'hand-written' })
   expect(letters[0]?.error).toStartWith('the stored data is not valid JSON (')
   expect((await server.fetch('/__motia/health')).status).toBe(200)
-}, 30_000)
+}, 60_000)

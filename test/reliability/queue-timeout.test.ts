@@ -84,7 +84,7 @@ test('a retried message that recovers leaves a succeeded trace with its failed a
   ])
   const { traces } = (await (await server!.fetch('/__motia/traces', { headers })).json()) as { traces: Array<{ id: string; status: string }> }
   expect(traces.find((summary) => summary.id === traceId)?.status).toBe('ok')
-}, 30_000)
+}, 60_000)
 
 test('after a kill -9 during a hung run, the restarted server cuts it off again and goes on', async () => {
   await enqueue('slow', { id: 'h2', hang: true })

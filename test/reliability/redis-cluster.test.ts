@@ -69,7 +69,7 @@ describe('three instances on one Redis', () => {
     const lines = result.stderr.trim().split('\n')
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: .*start Redis or fix REDIS_URL/)
-  }, 30_000)
+  }, 60_000)
 
   test('10,000 messages through three instances: each processed exactly once per subscriber, spread over all three; cron once per tick', async () => {
     const env = { REDIS_URL: redis.url, MOTIA_TOKEN: TOKEN }
@@ -133,7 +133,7 @@ describe('three instances on one Redis', () => {
     await waitFor(async () => {
       for (const instance of instances) if ((await instance.fetch('/ingest', post({ from: 900_000, count: 1 }))).status !== 202) return false
       return true
-    }, 30_000)
+    }, 60_000)
     await Bun.sleep(500)
     stop = true
     await load

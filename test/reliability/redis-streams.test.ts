@@ -53,7 +53,7 @@ beforeAllTests(async () => {
   const started = await Promise.all([portA, portB].map((port) => startCli(['start', '--port', String(port)], project.root, { REDIS_URL: redis.url, PORT: String(port) })))
   a = started[0]!
   b = started[1]!
-}, 30_000)
+}, 60_000)
 
 afterAll(async () => {
   for (const socket of sockets) socket.close()
@@ -135,7 +135,7 @@ describe('streams on Redis, two instances', () => {
     console.log(
       `[redis-streams] item "hot": ${UPDATES + 3} changes, seen in order by 2 sockets on B (${UPDATES - byA} updates written on B, ${byA} on A), 0 lost, 0 duplicates; ${fired.length} trigger runs for ${changes.length} changes`,
     )
-  }, 40_000)
+  }, 60_000)
 })
 
 // --- internal ---

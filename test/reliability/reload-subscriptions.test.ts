@@ -56,7 +56,7 @@ describe('motia dev: a queue step whose import chain fails to load', () => {
     await cli.until('/done', (body) => {
       const seen = body as Record<string, string>
       return seen.b === 'b@v2' && seen.c === 'c@v2'
-    }, 10_000)
+    }, 60_000)
 
     // 2. A helper that throws at its top level, then is fixed.
     mark = cli.output().length
@@ -69,7 +69,7 @@ describe('motia dev: a queue step whose import chain fails to load', () => {
     await cli.until('/done', (body) => {
       const seen = body as Record<string, string>
       return seen.d === 'd@v3' && seen.e === 'e@v3'
-    }, 10_000)
+    }, 60_000)
 
     expect(await done()).toEqual({ a: 'a@v1', b: 'b@v2', c: 'c@v2', d: 'd@v3', e: 'e@v3' })
     expect(cli.output()).not.toContain('reached no subscriber')

@@ -17,7 +17,7 @@ describe('default body limit', () => {
       'steps/http/echo.post.step.ts': `export const handler = async (req) => ({ status: 200, body: { length: req.body.pad.length } })`,
     })
     cli = await startCli(['start', '--port', String(freePort())], project.root)
-  }, 30_000)
+  }, 60_000)
 
   afterAll(async () => {
     await cli.stop()

@@ -74,7 +74,7 @@ describe.each(adapterKinds)('queue semantics (%s)', (kind) => {
     expect(doubling2).toBeGreaterThanOrEqual(580)
     expect(doubling2).toBeGreaterThanOrEqual(doubling1! + 200)
     expect(await runtime.queue.deadLetters()).toEqual([])
-  }, 30_000)
+  }, 60_000)
 
   test("a fifo step with concurrency > 1 runs one message of a group at a time, in order, and groups in parallel", async () => {
     booted = await bootRuntime(kind, {
@@ -109,7 +109,7 @@ describe.each(adapterKinds)('queue semantics (%s)', (kind) => {
     const inOrder = Array.from({ length: perGroup }, (_, i) => i)
     for (const group of groups) expect(await result(group)).toEqual({ max: 1, done: inOrder })
     expect((await runtime.state.get<{ max: number }>('fifo', 'all'))!.max).toBeGreaterThanOrEqual(2)
-  }, 30_000)
+  }, 60_000)
 
   describe('data is validated again on delivery', () => {
     const strict = `

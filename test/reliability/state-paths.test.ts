@@ -38,7 +38,7 @@ describe('state paths from request input', () => {
       `,
     })
     server = await startCli(['start', '--port', String(freePort())], project.root)
-  }, 30_000)
+  }, 60_000)
 
   afterAll(async () => {
     await server?.stop()
@@ -65,7 +65,7 @@ describe('state paths from request input', () => {
     expect(performance.now() - started).toBeLessThan(5000)
     const valid = await vote('yes')
     expect(await valid.json()).toEqual({ votes: { yes: 1 } })
-  }, 30_000)
+  }, 60_000)
 
   test('prototype segments are refused with a 400 and the process stays clean', async () => {
     for (const option of ['__proto__', '__proto__.polluted', 'constructor', 'prototype', 'constructor.prototype', 'constructor.prototype.polluted']) {
@@ -81,7 +81,7 @@ describe('state paths from request input', () => {
       }
     }
     await expectClean()
-  }, 30_000)
+  }, 60_000)
 
   test('a body with own __proto__ keys is stored as plain data', async () => {
     const res = await server.fetch('/write', {
@@ -92,11 +92,11 @@ describe('state paths from request input', () => {
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"ok":1}')
     await expectClean()
-  }, 30_000)
+  }, 60_000)
 
   test('the server is still up and counting', async () => {
     expect((await server.fetch('/__motia/health')).status).toBe(200)
     expect(await (await vote('yes')).json()).toEqual({ votes: { yes: 2 } })
     expect(server.output()).not.toMatch(/Internal Server Error|step "Vote" failed/)
-  }, 30_000)
+  }, 60_000)
 })

@@ -44,7 +44,7 @@ describe('trace memory', () => {
       await Bun.sleep(50)
     }
     token = (JSON.parse(await Bun.file(`${project.root}/.motia/server.lock`).text()) as { token: string }).token
-  }, 30_000)
+  }, 60_000)
 
   afterAll(async () => {
     server?.kill('SIGKILL')

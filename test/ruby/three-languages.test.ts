@@ -125,7 +125,7 @@ describe.each(modes)('TypeScript → Python → Ruby → TypeScript on the %s', 
     close = mode.close
     project = makeProject(files)
     cli = await startCli([...mode.args, '--port', String(freePort())], project.root, { ...mode.env, MOTIA_TOKEN: token })
-  }, 30_000)
+  }, 60_000)
 
   afterAll(async () => {
     await cli?.stop()

@@ -82,7 +82,7 @@ describe('hostile topic and step names on a real redis-server', () => {
       expect((await queue.deadLetters({ topic, step })).map((letter) => letter.error)).toEqual([`failed in ${JSON.stringify([topic, step])}`])
       expect(await queue.depth(topic, step)).toBe(0)
     }
-  }, 30_000)
+  }, 60_000)
 
   test('groups and publish ids with separators stay apart, and every key starts with the prefix', async () => {
     const prefix = `hostile${++projects}:`
@@ -114,5 +114,5 @@ describe('hostile topic and step names on a real redis-server', () => {
     } finally {
       client.disconnect()
     }
-  }, 30_000)
+  }, 60_000)
 })

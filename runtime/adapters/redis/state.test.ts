@@ -52,5 +52,5 @@ describe('redis state', () => {
     }
     expect(back).toEqual({ oldValue: undefined, newValue: 2 })
     await state.close()
-  }, 30_000)
+  }, 60_000)
 })
