@@ -320,7 +320,7 @@ export function testQueueAdapter(options: QueueContractOptions): void {
         seen.set(n, (seen.get(n) ?? 0) + 1)
       })
       await Promise.all(Array.from({ length: 2000 }, (_, n) => queue.publish(topic, ['a'], n, { traceId: 't' })))
-      await waitFor(() => seen.size === 2000, 10_000)
+      await waitFor(() => seen.size === 2000, 60_000)
       await Bun.sleep(20)
       expect([...seen.values()].every((count) => count === 1)).toBe(true)
     })
