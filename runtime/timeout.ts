@@ -8,12 +8,23 @@ import { TimeoutError } from './errors.ts'
 /**
  * Calls `work` and then `done` exactly once: with `undefined` when it succeeds, its error when it
  * throws or rejects, or a `TimeoutError` once `timeoutMs` pass first. Callback-shaped so that the
- * queue's hot path pays for one timer and no extra promise.
+ * queue's hot path pays for one timer and no extra promise; work that has finished when `work()`
+ * returns (a value, or a fulfilled promise) calls `done` before `runWithTimeout` returns, with no
+ * deadline kept at all.
  *
  * @example
  * runWithTimeout(() => handler(message), 30_000, (error) => (error ? retry(error) : ack()))
  */
 export function runWithTimeout(work: () => unknown, timeoutMs: number, done: (error: unknown) => void): void {
+  const startedAt = performance.now()
+  let result: unknown
+  try {
+    result = work()
+  } catch (error) {
+    return done(error ?? new Error('handler threw undefined'))
+  }
+  // Finished already (a value, or a promise fulfilled before it was returned): no deadline to keep.
+  if (!isThenable(result) || (result instanceof Promise && Bun.peek.status(result) === 'fulfilled')) return done(undefined)
   let finished = false
   const finish = (error: unknown) => {
     if (finished) return
@@ -21,15 +32,9 @@ export function runWithTimeout(work: () => unknown, timeoutMs: number, done: (er
     if (deadline) deadlinesOf(timeoutMs).finish(deadline)
     done(error)
   }
+  // Counted from the start of the work: its synchronous part spent some of the time already.
   // setTimeout fires at once for delays past its 32-bit range: such a timeout means "never".
-  const deadline = timeoutMs <= maxTimerMs ? deadlinesOf(timeoutMs).add(() => finish(new TimeoutError(timeoutMs))) : undefined
-  let result: unknown
-  try {
-    result = work()
-  } catch (error) {
-    return finish(error ?? new Error('handler threw undefined'))
-  }
-  if (!isThenable(result)) return finish(undefined)
+  const deadline = timeoutMs <= maxTimerMs ? deadlinesOf(timeoutMs).add(() => finish(new TimeoutError(timeoutMs)), startedAt) : undefined
   result.then(
     () => finish(undefined),
     (error: unknown) => finish(error ?? new Error('handler rejected with undefined')),
@@ -78,14 +83,15 @@ class DeadlineList {
 
   constructor(private readonly ms: number) {}
 
-  add(expire: () => void): Deadline {
-    const entry: Deadline = { at: performance.now() + this.ms, expire }
+  /** Adds work that started at `startedAt` (`performance.now()`). */
+  add(expire: () => void, startedAt: number): Deadline {
+    const entry: Deadline = { at: startedAt + this.ms, expire }
     this.entries.push(entry)
     this.live++
     // A timer left armed while nothing ran is taken up again: cheaper than a new one per run
     // when runs come one at a time.
     if (this.timer) this.timer.ref()
-    else if (!this.firing) this.timer = setTimeout(this.fire, this.ms)
+    else if (!this.firing) this.timer = setTimeout(this.fire, Math.max(1, Math.ceil(entry.at - performance.now())))
     return entry
   }
 

@@ -97,16 +97,28 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       )
     }
 
+    /**
+     * Reads and checks the request, runs the step and answers, in one async function: each await
+     * of a function of its own, and each promise handed back from one, costs the request a turn.
+     */
     const parseThenAnswer = async (request: Request, params: Record<string, string>, traceId: string): Promise<Response> => {
-      let parsed: HttpRequest | Response
+      let response: Response
       try {
-        parsed = await readRequest(request, params, bodyPolicy, validateBody, validateQuery, mask)
+        const read = bodyless.has(request.method) ? noBody : await readBody(request, bodyPolicy)
+        let parsed = read instanceof Response ? read : checkRequest(request, read.body, params, validateBody, validateQuery, mask)
+        if (parsed instanceof Promise) parsed = await parsed
+        if (parsed instanceof Response) {
+          parsed.headers.set('x-trace-id', traceId)
+          response = parsed
+        } else {
+          const answered = answer(parsed, traceId)
+          response = answered instanceof Response ? answered : await answered
+        }
       } catch (error) {
-        return errorResponse(error, traceId, step.name, logger)
+        response = errorResponse(error, traceId, step.name, logger)
       }
-      if (!(parsed instanceof Response)) return answer(parsed, traceId)
-      parsed.headers.set('x-trace-id', traceId)
-      return parsed
+      traces.respond?.(traceId, response.status)
+      return response
     }
 
     return runtime.http.route({
@@ -115,7 +127,8 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
       handlesErrors: true,
       handler(request, params) {
         const traceId = runtime.startTrace(traceName, 'http')
-        const response = simple ? answer(new IncomingRequest(request, undefined, params, undefined, mask), traceId) : parseThenAnswer(request, params, traceId)
+        if (!simple) return parseThenAnswer(request, params, traceId)
+        const response = answer(new IncomingRequest(request, undefined, params, undefined, mask), traceId)
         return traces.respond ? withStatusRecorded(response, traceId, traces) : response
       },
     })
@@ -198,35 +211,40 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 const bodyless = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-/** The handler's request object, or the 400 response explaining what is wrong with it. */
-async function readRequest(
+const noBody = { body: undefined }
+
+/**
+ * The handler's request object, or the 400 response explaining what is wrong with it; a promise
+ * only when a schema checks asynchronously (zod checks synchronously: awaiting a plain result
+ * would cost the request a turn).
+ */
+function checkRequest(
   request: Request,
+  body: unknown,
   params: Record<string, string>,
-  bodyPolicy: BodyPolicy,
   validateBody: Validate | undefined,
   validateQuery: Validate | undefined,
   mask: Masker,
-): Promise<HttpRequest | Response> {
-  let body: unknown
-  if (!bodyless.has(request.method)) {
-    const read = await readBody(request, bodyPolicy)
-    if (read instanceof Response) return read
-    body = read.body
-  }
+): HttpRequest | Response | Promise<HttpRequest | Response> {
   if (validateBody) {
-    // zod checks synchronously: awaiting a plain result would cost the request a turn.
     const checked = validateBody(body)
-    const result = checked instanceof Promise ? await checked : checked
-    if (!result.ok) return json({ error: 'Invalid request body', issues: result.issues }, 400)
-    body = result.value
+    if (checked instanceof Promise) return checked.then((result) => (result.ok ? checkQuery(request, result.value, params, validateQuery, mask) : invalidBody(result.issues)))
+    if (!checked.ok) return invalidBody(checked.issues)
+    body = checked.value
   }
-  let query: HttpRequest['query'] | undefined
-  if (validateQuery) {
-    const result = await validateQuery(queryOf(request.url))
-    if (!result.ok) return json({ error: 'Invalid query parameters', issues: result.issues }, 400)
-    query = result.value as HttpRequest['query']
-  }
-  return new IncomingRequest(request, body, params, query, mask)
+  return checkQuery(request, body, params, validateQuery, mask)
+}
+
+function checkQuery(request: Request, body: unknown, params: Record<string, string>, validateQuery: Validate | undefined, mask: Masker): HttpRequest | Response | Promise<HttpRequest | Response> {
+  if (!validateQuery) return new IncomingRequest(request, body, params, undefined, mask)
+  const withQuery = (result: Awaited<ReturnType<Validate>>) =>
+    result.ok ? new IncomingRequest(request, body, params, result.value as HttpRequest['query'], mask) : json({ error: 'Invalid query parameters', issues: result.issues }, 400)
+  const checked = validateQuery(queryOf(request.url))
+  return checked instanceof Promise ? checked.then(withQuery) : withQuery(checked)
+}
+
+function invalidBody(issues: unknown): Response {
+  return json({ error: 'Invalid request body', issues }, 400)
 }
 
 /**

@@ -7,9 +7,9 @@
  * message logs one warning.
  */
 import { ConfigError, NonRetriableError, errorMessage, isNonRetriable, toError } from '../errors.ts'
-import { queueDefaults, type QueueMessage } from '../adapters/queue/types.ts'
+import { queueDefaults, type AttemptControl, type QueueMessage } from '../adapters/queue/types.ts'
 import { defineTrigger } from '../plugin.ts'
-import type { PendingRun } from '../types/runtime.ts'
+import type { PendingRun, RunOptions } from '../types/runtime.ts'
 import { maxTimerMs } from '../timeout.ts'
 import { nextAttempt } from './queue-retry.ts'
 import { compileSchema, formatIssues, isSchema } from '../step/schema.ts'
@@ -62,6 +62,67 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
       if (isNonRetriable(error)) logger.error(`[motia] step "${step.name}" refused a message on "${topic}": ${errorMessage(error)}; ${next.text}`, fields)
       else logger.error(`[motia] step "${step.name}" failed on "${topic}" (attempt ${message.attempt}): ${errorMessage(error)}; ${next.text}`, { ...fields, error: error as Error })
     }
+
+    /** The slow way in: an asynchronous check of the data (`check`, when started), or the trigger's condition. */
+    async function admitThenRun(message: QueueMessage, attempt: AttemptControl, check = validate?.(message.data)): Promise<void> {
+      let data = message.data
+      if (check) {
+        const result = await check
+        if (!result.ok) throw unfit(result.issues)
+        data = result.value
+      }
+      // A message the trigger's condition turns down is acknowledged: it was handled by skipping it.
+      const runOptions = trigger.condition
+        ? await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
+        : { traceId: message.traceId, attempt: message.attempt }
+      if (runOptions) await execute(data, runOptions, message, attempt)
+    }
+
+    /**
+     * One run of the step on a delivered message. A handler that already finished (an async
+     * handler that awaited nothing) is settled at once, without a promise of its own.
+     */
+    function execute(data: unknown, runOptions: RunOptions, message: QueueMessage, attempt: AttemptControl): Promise<void> {
+      let run: PendingRun
+      try {
+        run = runtime.begin(step, trigger, data, runOptions)
+      } catch (thrown) {
+        // Handlers may throw null, strings or plain objects: the dead letter gets a readable message.
+        const error = toError(thrown)
+        failed(message, error)
+        return Promise.reject(error)
+      }
+      const result = run.result
+      if (!isThenable(result)) {
+        run.succeed(result)
+        return settled
+      }
+      if (result instanceof Promise && Bun.peek.status(result) === 'fulfilled') {
+        run.succeed(Bun.peek(result))
+        return settled
+      }
+      let abandoned = false
+      // Cut off by the adapter: the span ends now, the run's own outcome no longer counts.
+      attempt.onAbandon = (reason) => {
+        abandoned = true
+        run.fail(reason)
+        failed(message, reason)
+      }
+      return Promise.resolve(result).then(
+        (output) => run.succeed(output),
+        (thrown: unknown) => {
+          const error = toError(thrown)
+          run.fail(error)
+          if (!abandoned) failed(message, error)
+          throw error
+        },
+      )
+    }
+
+    function unfit(issues: Parameters<typeof formatIssues>[0]): NonRetriableError {
+      return new NonRetriableError(`message on "${topic}" does not match the input schema of "${step.name}": ${formatIssues(issues)}`)
+    }
+
     return runtime.queue.consume(
       {
         topic,
@@ -77,41 +138,28 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
             { traceId: letter.traceId, step: step.name, topic, attempts: letter.attempts, error: letter.error, messageId: letter.id },
           ),
       },
-      async (message, attempt) => {
+      (message, attempt) => {
+        // A condition, or a schema that checks asynchronously, needs awaits; the common case none.
+        if (trigger.condition) return admitThenRun(message, attempt)
         let data = message.data
         if (validate) {
-          // A synchronous check (zod without async refinements) is not awaited: no extra turn per message.
           const checked = validate(data)
-          const result = checked instanceof Promise ? await checked : checked
-          if (!result.ok) throw new NonRetriableError(`message on "${topic}" does not match the input schema of "${step.name}": ${formatIssues(result.issues)}`)
-          data = result.value
+          if (checked instanceof Promise) return admitThenRun(message, attempt, checked)
+          if (!checked.ok) return Promise.reject(unfit(checked.issues))
+          data = checked.value
         }
-        // A message the trigger's condition turns down is acknowledged: it was handled by skipping it.
-        // Without a condition there is nothing to admit, and no promise to wait for.
-        const runOptions = trigger.condition
-          ? await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
-          : { traceId: message.traceId, attempt: message.attempt }
-        if (!runOptions) return
-        let run: PendingRun | undefined
-        let abandoned = false
-        try {
-          run = runtime.begin(step, trigger, data, runOptions)
-          const current = run
-          // Cut off by the adapter: the span ends now, the run's own outcome no longer counts.
-          attempt.onAbandon = (reason) => {
-            abandoned = true
-            current.fail(reason)
-            failed(message, reason)
-          }
-          run.succeed(await run.result)
-        } catch (thrown) {
-          // Handlers may throw null, strings or plain objects: the dead letter gets a readable message.
-          const error = toError(thrown)
-          run?.fail(error)
-          if (!abandoned) failed(message, error)
-          throw error
-        }
+        return execute(data, { traceId: message.traceId, attempt: message.attempt }, message, attempt)
       },
     )
   },
 })
+
+// --- internal ---
+
+/** What a delivery that finished at once resolves with: one promise for all of them. */
+const settled = Promise.resolve()
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value instanceof Promise || (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
+}
+
