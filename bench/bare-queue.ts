@@ -25,7 +25,7 @@ export function createBareChain(store: string, dir: string, concurrency: number)
   let samples: number[] = []
   let last = 0
   let arrived = 0
-  const queue = store === 'sqlite' ? sqliteQueue(dir, concurrency) : memoryQueue(concurrency)
+  const queue = createBareQueue(store, dir, concurrency)
   queue.consume('hop-one', (data) => queue.publish('hop-two', data))
   queue.consume('hop-two', (data) => {
     const at = now()
@@ -72,6 +72,11 @@ if (import.meta.main) {
       '/chain': { POST: (request) => bare.chain(request) },
     },
   })
+}
+
+/** The bare queue alone: one `bun:sqlite` table in `dir` ('sqlite'), or plain arrays ('memory'). */
+export function createBareQueue(store: string, dir: string, concurrency: number): BareQueue {
+  return store === 'sqlite' ? sqliteQueue(dir, concurrency) : memoryQueue(concurrency)
 }
 
 // --- internal ---
