@@ -7,10 +7,10 @@
  * message logs one warning.
  */
 import { ConfigError, NonRetriableError, errorMessage, isNonRetriable, toError } from '../errors.ts'
-import { queueDefaults, type QueueMessage } from '../adapters/queue/types.ts'
+import { queueDefaults, type AttemptControl, type QueueMessage } from '../adapters/queue/types.ts'
 import { defineTrigger } from '../plugin.ts'
-import type { PendingRun } from '../types/runtime.ts'
-import { maxTimerMs } from '../timeout.ts'
+import type { PendingRun, RunOptions } from '../types/runtime.ts'
+import { isThenable, maxTimerMs } from '../timeout.ts'
 import { nextAttempt } from './queue-retry.ts'
 import { compileSchema, formatIssues, isSchema } from '../step/schema.ts'
 import type { QueueTriggerConfig } from '../types/context.ts'
@@ -77,41 +77,66 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
             { traceId: letter.traceId, step: step.name, topic, attempts: letter.attempts, error: letter.error, messageId: letter.id },
           ),
       },
-      async (message, attempt) => {
-        let data = message.data
-        if (validate) {
-          // A synchronous check (zod without async refinements) is not awaited: no extra turn per message.
-          const checked = validate(data)
-          const result = checked instanceof Promise ? await checked : checked
-          if (!result.ok) throw new NonRetriableError(`message on "${topic}" does not match the input schema of "${step.name}": ${formatIssues(result.issues)}`)
-          data = result.value
-        }
-        // A message the trigger's condition turns down is acknowledged: it was handled by skipping it.
-        // Without a condition there is nothing to admit, and no promise to wait for.
-        const runOptions = trigger.condition
-          ? await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
-          : { traceId: message.traceId, attempt: message.attempt }
-        if (!runOptions) return
-        let run: PendingRun | undefined
-        let abandoned = false
-        try {
-          run = runtime.begin(step, trigger, data, runOptions)
-          const current = run
-          // Cut off by the adapter: the span ends now, the run's own outcome no longer counts.
-          attempt.onAbandon = (reason) => {
-            abandoned = true
-            current.fail(reason)
-            failed(message, reason)
-          }
-          run.succeed(await run.result)
-        } catch (thrown) {
-          // Handlers may throw null, strings or plain objects: the dead letter gets a readable message.
-          const error = toError(thrown)
-          run?.fail(error)
-          if (!abandoned) failed(message, error)
-          throw error
-        }
+      (message, attempt) => {
+        // Without a schema or a condition there is nothing to await before the run starts.
+        if (!validate && !trigger.condition) return deliver(message, message.data, { traceId: message.traceId, attempt: message.attempt }, attempt)
+        return checkThenDeliver(message, attempt)
       },
     )
+
+    async function checkThenDeliver(message: QueueMessage, attempt: AttemptControl): Promise<void> {
+      let data = message.data
+      if (validate) {
+        // A synchronous check (zod without async refinements) is not awaited: no extra turn per message.
+        const checked = validate(data)
+        const result = checked instanceof Promise ? await checked : checked
+        if (!result.ok) throw new NonRetriableError(`message on "${topic}" does not match the input schema of "${step.name}": ${formatIssues(result.issues)}`)
+        data = result.value
+      }
+      // A message the trigger's condition turns down is acknowledged: it was handled by skipping it.
+      const runOptions = trigger.condition
+        ? await runtime.admit(step, trigger, data, { traceId: message.traceId, attempt: message.attempt })
+        : { traceId: message.traceId, attempt: message.attempt }
+      if (!runOptions) return
+      return deliver(message, data, runOptions, attempt)
+    }
+
+    /** One run of the step for the message; rejects with the run's error (as an Error). */
+    function deliver(message: QueueMessage, data: unknown, runOptions: RunOptions, attempt: AttemptControl): Promise<void> {
+      let run: PendingRun
+      try {
+        run = runtime.begin(step, trigger, data, runOptions)
+      } catch (thrown) {
+        return Promise.reject(refused(message, thrown, undefined, false))
+      }
+      let abandoned = false
+      // Cut off by the adapter: the span ends now, the run's own outcome no longer counts.
+      attempt.onAbandon = (reason) => {
+        abandoned = true
+        run.fail(reason)
+        failed(message, reason)
+      }
+      const result = run.result
+      const pending = result instanceof Promise ? result : isThenable(result) ? Promise.resolve(result) : undefined
+      if (!pending) {
+        run.succeed(result)
+        return Promise.resolve()
+      }
+      return pending.then(
+        (output) => run.succeed(output),
+        (thrown: unknown) => {
+          throw refused(message, thrown, run, abandoned)
+        },
+      )
+    }
+
+    /** The run failed: its span ends with the error, which is logged unless the run was already abandoned. */
+    function refused(message: QueueMessage, thrown: unknown, run: PendingRun | undefined, abandoned: boolean): Error {
+      // Handlers may throw null, strings or plain objects: the dead letter gets a readable message.
+      const error = toError(thrown)
+      run?.fail(error)
+      if (!abandoned) failed(message, error)
+      return error
+    }
   },
 })
