@@ -95,7 +95,8 @@ CREATE TABLE IF NOT EXISTS motia_queue_ids (
 CREATE INDEX IF NOT EXISTS motia_queue_ids_expiry ON motia_queue_ids (expires_at);
 `
 
-const leaseColumns = 'RETURNING seq, topic, step, group_id, data, trace_id, attempt, enqueued_at'
+// A lease is for one (topic, step): the consumer knows both, so they are not read back (sqlite-consumers.ts sets them).
+const leaseColumns = 'RETURNING seq, group_id, data, trace_id, attempt, enqueued_at'
 
 /** Creates the tables if needed and prepares every statement the queue runs. */
 export function prepare(db: Database) {
