@@ -14,55 +14,74 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 type Handler = (data: string) => Promise<void> | void
-interface BareQueue {
+export interface BareQueue {
   publish(topic: string, data: string): Promise<void>
   consume(topic: string, handler: Handler): void
 }
 
-const concurrency = Number(process.env.CONCURRENCY ?? 100)
-const now = () => performance.timeOrigin + performance.now()
-let samples: number[] = []
-let last = 0
-
-const queue = process.env.STORE === 'sqlite' ? sqliteQueue(process.env.DIR ?? '.') : memoryQueue()
-queue.consume('hop-one', (data) => queue.publish('hop-two', data))
-queue.consume('hop-two', (data) => {
-  const at = now()
-  samples.push(at - (JSON.parse(data) as { sentAt: number }).sentAt)
-  last = at
-})
-
-Bun.serve({
-  port: Number(process.env.PORT),
-  hostname: '127.0.0.1',
-  routes: {
-    '/__motia/health': () => new Response('ok'),
-    '/stats': () => {
+/** The bare chain on `store` ('sqlite' in `dir`, or 'memory'): POST /chain and the latency records (also used in process by bench/queue-cpu.ts). */
+export function createBareChain(store: string, dir: string, concurrency: number) {
+  const now = () => performance.timeOrigin + performance.now()
+  let samples: number[] = []
+  let last = 0
+  let arrived = 0
+  const queue = createBareQueue(store, dir, concurrency)
+  queue.consume('hop-one', (data) => queue.publish('hop-two', data))
+  queue.consume('hop-two', (data) => {
+    const at = now()
+    samples.push(at - (JSON.parse(data) as { sentAt: number }).sentAt)
+    last = at
+    arrived++
+  })
+  return {
+    stats() {
       const sorted = [...samples].sort((a, b) => a - b)
       const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
-      return Response.json({ count: sorted.length, last, p50: pick(0.5), p99: pick(0.99) })
+      return { count: sorted.length, last, p50: pick(0.5), p99: pick(0.99) }
     },
-    '/reset': () => {
+    /** How many messages reached the chain's end since the last reset (cheap, unlike `stats`). */
+    count: () => arrived,
+    reset() {
       samples = []
       last = 0
-      return new Response(null, { status: 204 })
+      arrived = 0
     },
-    '/chain': {
-      async POST(request) {
-        const body = (await request.json()) as { sentAt: number; batch: number }
-        const data = JSON.stringify({ sentAt: body.sentAt })
-        const sends: Promise<void>[] = []
-        for (let i = 0; i < body.batch; i++) sends.push(queue.publish('hop-one', data))
-        await Promise.all(sends)
-        return new Response(null, { status: 202 })
+    async chain(request: Request): Promise<Response> {
+      const body = (await request.json()) as { sentAt: number; batch: number }
+      const data = JSON.stringify({ sentAt: body.sentAt })
+      const sends: Promise<void>[] = []
+      for (let i = 0; i < body.batch; i++) sends.push(queue.publish('hop-one', data))
+      await Promise.all(sends)
+      return new Response(null, { status: 202 })
+    },
+  }
+}
+
+if (import.meta.main) {
+  const bare = createBareChain(process.env.STORE ?? 'memory', process.env.DIR ?? '.', Number(process.env.CONCURRENCY ?? 100))
+  Bun.serve({
+    port: Number(process.env.PORT),
+    hostname: '127.0.0.1',
+    routes: {
+      '/__motia/health': () => new Response('ok'),
+      '/stats': () => Response.json(bare.stats()),
+      '/reset': () => {
+        bare.reset()
+        return new Response(null, { status: 204 })
       },
+      '/chain': { POST: (request) => bare.chain(request) },
     },
-  },
-})
+  })
+}
+
+/** The bare queue alone: one `bun:sqlite` table in `dir` ('sqlite'), or plain arrays ('memory'). */
+export function createBareQueue(store: string, dir: string, concurrency: number): BareQueue {
+  return store === 'sqlite' ? sqliteQueue(dir, concurrency) : memoryQueue(concurrency)
+}
 
 // --- internal ---
 
-function memoryQueue(): BareQueue {
+function memoryQueue(concurrency: number): BareQueue {
   const topics = new Map<string, { items: string[]; head: number; running: number; handler?: Handler }>()
   const topic = (name: string) => topics.get(name) ?? topics.set(name, { items: [], head: 0, running: 0 }).get(name)!
   const pump = (t: ReturnType<typeof topic>) => {
@@ -89,7 +108,7 @@ function memoryQueue(): BareQueue {
   }
 }
 
-function sqliteQueue(dir: string): BareQueue {
+function sqliteQueue(dir: string, concurrency: number): BareQueue {
   mkdirSync(dir, { recursive: true })
   const db = new Database(join(dir, 'bare-queue.sqlite'), { create: true })
   db.run('PRAGMA journal_mode = WAL')

@@ -59,6 +59,11 @@ export function withTimeout<T>(work: () => T | Promise<T>, timeoutMs: number): P
 /** The longest delay `setTimeout` keeps (about 24.8 days). */
 export const maxTimerMs = 2 ** 31 - 1
 
+/** True for a promise or any object with a `then` method (what `await` adopts). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
+}
+
 // --- internal ---
 
 interface Deadline {
@@ -149,8 +154,4 @@ function deadlinesOf(ms: number): DeadlineList {
   let list = deadlines.get(ms)
   if (!list) deadlines.set(ms, (list = new DeadlineList(ms)))
   return list
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 }

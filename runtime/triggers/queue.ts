@@ -10,7 +10,7 @@ import { ConfigError, NonRetriableError, errorMessage, isNonRetriable, toError }
 import { queueDefaults, type AttemptControl, type QueueMessage } from '../adapters/queue/types.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun, RunOptions } from '../types/runtime.ts'
-import { maxTimerMs } from '../timeout.ts'
+import { isThenable, maxTimerMs } from '../timeout.ts'
 import { nextAttempt } from './queue-retry.ts'
 import { compileSchema, formatIssues, isSchema } from '../step/schema.ts'
 import type { QueueTriggerConfig } from '../types/context.ts'
@@ -158,8 +158,3 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
 
 /** What a delivery that finished at once resolves with: one promise for all of them. */
 const settled = Promise.resolve()
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value instanceof Promise || (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
-}
-

@@ -35,7 +35,12 @@ export function createConsumerPool(options: ConsumerPoolOptions) {
   const query = (consumer: Consumer, room: number): Row[] => {
     const now = Date.now()
     const { topic, step, visibilityTimeoutMs, fifo } = consumer.options
-    return (fifo ? sql.leaseFifo : sql.lease).all({ topic, step, now, until: now + visibilityTimeoutMs, owner, limit: room }) as Row[]
+    const rows = (fifo ? sql.leaseFifo : sql.lease).all({ topic, step, now, until: now + visibilityTimeoutMs, owner, limit: room }) as Row[]
+    for (const row of rows) {
+      row.topic = topic
+      row.step = step
+    }
+    return rows
   }
 
   const lease = (consumer: Consumer) => {

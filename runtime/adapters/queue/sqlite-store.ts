@@ -51,6 +51,12 @@ export type Write =
 
 export type Statements = ReturnType<typeof prepare>
 
+// Two indexes: \`motia_queue_due\` orders a queue's copies by when they are due (standard leases,
+// stats) and carries the group so that a fifo lease finds the head of the copies without a group
+// from it alone; \`motia_queue_grouped\` holds only copies with a group, so a standard message (the
+// usual one) pays for one index, not two, on insert and delete. Stores written before these
+// (\`motia_queue_ready\` and a full \`motia_queue_groups\`) are upgraded when opened: the old indexes
+// are dropped and the new ones built from the rows (sqlite-migration.test.ts).
 const schema = `
 CREATE TABLE IF NOT EXISTS motia_queue (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -64,8 +70,10 @@ CREATE TABLE IF NOT EXISTS motia_queue (
   visible_at INTEGER NOT NULL,
   lease TEXT
 );
-CREATE INDEX IF NOT EXISTS motia_queue_ready ON motia_queue (topic, step, visible_at, seq);
-CREATE INDEX IF NOT EXISTS motia_queue_groups ON motia_queue (topic, step, group_id, seq);
+DROP INDEX IF EXISTS motia_queue_ready;
+DROP INDEX IF EXISTS motia_queue_groups;
+CREATE INDEX IF NOT EXISTS motia_queue_due ON motia_queue (topic, step, visible_at, seq, group_id);
+CREATE INDEX IF NOT EXISTS motia_queue_grouped ON motia_queue (topic, step, group_id, seq) WHERE group_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS motia_dead_letters (
   id TEXT PRIMARY KEY,
   topic TEXT NOT NULL,
@@ -87,7 +95,8 @@ CREATE TABLE IF NOT EXISTS motia_queue_ids (
 CREATE INDEX IF NOT EXISTS motia_queue_ids_expiry ON motia_queue_ids (expires_at);
 `
 
-const leaseColumns = 'RETURNING seq, topic, step, group_id, data, trace_id, attempt, enqueued_at'
+// A lease is for one (topic, step): the consumer knows both, so they are not read back (sqlite-consumers.ts sets them).
+const leaseColumns = 'RETURNING seq, group_id, data, trace_id, attempt, enqueued_at'
 
 /** Creates the tables if needed and prepares every statement the queue runs. */
 export function prepare(db: Database) {
@@ -101,10 +110,13 @@ export function prepare(db: Database) {
       WHERE seq IN (SELECT seq FROM motia_queue WHERE topic = :topic AND step = :step AND visible_at <= :now ORDER BY visible_at, seq LIMIT :limit)
       ${leaseColumns}`),
     // A fifo copy is leasable only at the head of its group: a running or retrying head holds the group.
+    // The copies without a group form one group of their own (the second head).
     leaseFifo: statement(`UPDATE motia_queue SET visible_at = :until, lease = :owner, attempt = attempt + 1
       WHERE seq IN (
         SELECT seq FROM motia_queue WHERE visible_at <= :now AND seq IN (
-          SELECT MIN(seq) FROM motia_queue WHERE topic = :topic AND step = :step GROUP BY group_id
+          SELECT MIN(seq) FROM motia_queue WHERE topic = :topic AND step = :step AND group_id IS NOT NULL GROUP BY group_id
+          UNION ALL
+          SELECT MIN(seq) FROM motia_queue WHERE topic = :topic AND step = :step AND group_id IS NULL
         ) ORDER BY seq LIMIT :limit)
       ${leaseColumns}`),
     retry: statement('UPDATE motia_queue SET visible_at = :visible, lease = NULL WHERE seq = :seq AND attempt = :attempt'),
