@@ -98,9 +98,11 @@ function connect(file: string): Database {
   try {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
     db = new Database(file, { create: true, strict: true })
+    // First: other processes may be opening (and creating or upgrading) the same store right now,
+    // and switching to WAL waits for their lock only once a busy timeout is set.
+    db.run('PRAGMA busy_timeout = 5000')
     db.run('PRAGMA journal_mode = WAL')
     db.run('PRAGMA synchronous = NORMAL')
-    db.run('PRAGMA busy_timeout = 5000')
     db.run('PRAGMA foreign_keys = OFF')
     db.query('SELECT count(*) FROM sqlite_master').get()
     return db
