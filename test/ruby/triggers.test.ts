@@ -300,6 +300,8 @@ describe('Motia 1.0 Ruby steps (symbol keys, trigger helpers)', () => {
     await untilState('status-log', 'o-book', (value) => value?.reserved === 'update')
     expect(await state('status-log', 'o-book')).toEqual({ received: 'create', reserved: 'update' })
     expect(await state('reservations', 'o-book')).toEqual({ item: 'book', quantity: 2, attempt: 1 })
+    // MarkReserved records what its stream write returned after the write, so OnStatus may finish first.
+    await untilState('set-results', 'o-book', (value) => value !== null && value !== undefined)
     expect(await state('set-results', 'o-book')).toEqual({ new_value: { id: 'o-book', status: 'reserved' }, old_value: { id: 'o-book', status: 'received' } })
     await cli.until(`/__motia/traces/${traceId}`, (trace) => (trace as { spans: unknown[] }).spans.length >= 5, 20_000)
     const trace = (await cli.json(`/__motia/traces/${traceId}`)) as { spans: Array<{ step: string; error?: string }> }
