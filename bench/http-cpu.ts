@@ -19,6 +19,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { adaptersEntry } from './chain.ts'
+import { httpProjectFiles } from './http-project.ts'
 import { loadAverage } from './report.ts'
 
 const requests = Number(process.env.REQUESTS ?? 30_000)
@@ -87,23 +88,8 @@ interface App {
 }
 
 async function rawApp(): Promise<App> {
-  const { Elysia } = await import('elysia')
-  const { z } = await import('zod')
-  const order = z.object({ item: z.string().min(1), quantity: z.number().int().positive() })
-  const queued: unknown[] = []
-  const app = new Elysia()
-    .get('/hello', () => ({ message: 'hello' }))
-    .post('/orders', ({ body, set }) => {
-      const result = order.safeParse(body)
-      if (!result.success) {
-        set.status = 400
-        return { error: 'Invalid request body', issues: result.error.issues }
-      }
-      queued.push(result.data)
-      if (queued.length > 10_000) queued.length = 0
-      set.status = 202
-      return { ok: true }
-    })
+  const { rawElysia } = await import('./raw-elysia.ts')
+  const app = rawElysia()
   app.compile()
   return { fetch: (request) => app.handle(request), drained: async () => {}, stop: async () => {} }
 }
@@ -115,19 +101,7 @@ async function motiaApp(checkout: string): Promise<App> {
   const counter = globalThis as unknown as Record<string, number>
   counter[counterKey] = 0
   const files: Record<string, string> = {
-    'steps/http/hello.get.step.ts': `export const handler = async () => ({ status: 200, body: { message: 'hello' } })\n`,
-    'steps/http/orders.post.step.ts': `
-      import { z } from 'zod'
-      export const config = {
-        triggers: [{ type: 'http', bodySchema: z.object({ item: z.string().min(1), quantity: z.number().int().positive() }) }],
-        enqueues: ['order-placed'],
-      }
-      export const handler = async (req, { enqueue }) => {
-        await enqueue({ topic: 'order-placed', data: req.body })
-        return { status: 202, body: { ok: true } }
-      }
-    `,
-    'steps/queue/order-placed/consume.step.ts': `export const handler = async () => { globalThis[${JSON.stringify(counterKey)}]++ }\n`,
+    ...httpProjectFiles(`globalThis[${JSON.stringify(counterKey)}]++`),
     'motia.config.ts': `import { createMemoryQueue, createMemoryState } from '${adaptersEntry(checkout)}'\nexport default { adapters: { queue: createMemoryQueue, state: createMemoryState } }\n`,
   }
   for (const [path, content] of Object.entries(files)) {

@@ -19,6 +19,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { adaptersEntry, cpuMs, freePort } from './chain.ts'
+import { httpProjectFiles } from './http-project.ts'
 import { loadAverage, report } from './report.ts'
 import { dirname, join, resolve } from 'node:path'
 
@@ -39,21 +40,7 @@ const checkouts = before ? [repo, before] : [repo]
 // The project lives in each checkout, so that `motia` resolves to that checkout's runtime.
 const projectIn = (checkout: string) => join(checkout, '.tmp', `bench-http-${process.pid}`)
 const project = projectIn(repo)
-const files: Record<string, string> = {
-  'steps/http/hello.get.step.ts': `export const handler = async () => ({ status: 200, body: { message: 'hello' } })\n`,
-  'steps/http/orders.post.step.ts': `
-    import { z } from 'zod'
-    export const config = {
-      triggers: [{ type: 'http', bodySchema: z.object({ item: z.string().min(1), quantity: z.number().int().positive() }) }],
-      enqueues: ['order-placed'],
-    }
-    export const handler = async (req, { enqueue }) => {
-      await enqueue({ topic: 'order-placed', data: req.body })
-      return { status: 202, body: { ok: true } }
-    }
-  `,
-  'steps/queue/order-placed/consume.step.ts': `export const handler = async () => {}\n`,
-}
+const files = httpProjectFiles()
 for (const checkout of checkouts) {
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(projectIn(checkout), path)), { recursive: true })
