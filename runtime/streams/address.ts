@@ -13,6 +13,11 @@ export function roomOf(streamName: string, groupId: string, id?: string): string
   return JSON.stringify(id === undefined ? [streamName, groupId] : [streamName, groupId, id])
 }
 
+/** Whether `value` is an address part `addressProblem` accepts: non-empty, well-formed text. */
+export function isAddressPart(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.isWellFormed()
+}
+
 /**
  * What is wrong with an address, in one line, or undefined when it is fine. The fields are named
  * as the caller sees them (`data.groupId` on the wire, `groupId` in `ctx.streams`); those listed
