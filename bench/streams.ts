@@ -7,7 +7,7 @@
  *   SUBSCRIBERS=300 SECONDS=2 BURST=300 ROUNDS=3 bun bench/streams.ts
  *   BEFORE=../main-checkout bun bench/streams.ts     # that checkout's Motia too, in the rotation
  *   CALIBRATE=0 bun bench/streams.ts                 # without the second raw server
- *   PROFILE_DIR=/tmp/prof bun bench/streams.ts       # also writes each server's CPU profile (markdown)
+ *   PROFILE_DIR=/tmp/prof bun bench/streams.ts       # also writes each server's CPU profile (markdown; PROFILE_JSON=1: .cpuprofile)
  *
  * Each measurement is two fresh processes: the server (bench/streams-server.ts) pinned to core 0,
  * and the subscribers (bench/streams-subscribers.ts: plain TCP, frames counted from their headers)
