@@ -36,7 +36,7 @@ const benches: Bench[] = [
   { name: 'tsc', quick: { ROUNDS: '3' } },
   { name: 'queue', quick: { N: '5000', PACED_SECONDS: '1', ROUNDS: '1' } },
   { name: 'queue-redis', quick: { N: '3000' }, missing: async () => (['/usr/bin/redis-server', '/usr/local/bin/redis-server'].some(existsSync) || Bun.which('redis-server') ? undefined : 'needs redis-server') },
-  { name: 'streams', quick: { SUBSCRIBERS: '300', SECONDS: '2', BURST: '300', ROUNDS: '3' } },
+  { name: 'streams', quick: { SUBSCRIBERS: '300', SECONDS: '1', BURST: '300', ROUNDS: '3' } },
   // Python and Ruby beside TypeScript; the languages whose interpreter is missing are left out.
   { name: 'languages', quick: { DURATION: '1', ROUNDS: '3', N: '2000', LANGUAGES: presentLanguages() }, missing: async () => (await needs('wrk', 'apt-get install -y wrk')()) ?? (presentLanguages() ? undefined : 'needs python3 or ruby') },
   { name: 'console', quick: { PAIRS: '2', ROUNDS: '2', DURATION: '1' }, missing: needs('wrk', 'apt-get install -y wrk') },

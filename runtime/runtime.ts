@@ -107,7 +107,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   contextDeps.streams = streaming.hub
   // Motia's `new Stream(config)` objects, called outside a run, use the project's streams.
   const unbindStreams = bindIdleStreams(createStreamsContext(streaming.hub, () => {}))
-  streaming.hub.onChange((change) => events.emit('stream:change', change, { traceId: change.traceId }))
+  // Heard only when a step or plugin listens: a write then costs no emit (and its origin object).
+  streaming.hub.onChange((change) => events.heard('stream:change') && events.emit('stream:change', change, { traceId: change.traceId }))
   server.websocket(streaming.sockets)
   let setupDone = false
 

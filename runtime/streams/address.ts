@@ -10,7 +10,19 @@
 
 /** The key of a group's or an item's room: distinct for every distinct address. */
 export function roomOf(streamName: string, groupId: string, id?: string): string {
-  return JSON.stringify(id === undefined ? [streamName, groupId] : [streamName, groupId, id])
+  // A write asks for the same rooms several times in a row (its lock, then the fan-out's topics):
+  // the last group and the last item are remembered, so a repeat builds no array and no string.
+  const last = id === undefined ? lastGroup : lastItem
+  if (last.room !== '' && last.streamName === streamName && last.groupId === groupId && last.id === id) return last.room
+  last.streamName = streamName
+  last.groupId = groupId
+  last.id = id
+  return (last.room = JSON.stringify(id === undefined ? [streamName, groupId] : [streamName, groupId, id]))
+}
+
+/** Whether `value` is an address part `addressProblem` accepts: non-empty, well-formed text. */
+export function isAddressPart(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.isWellFormed()
 }
 
 /**
@@ -28,6 +40,9 @@ export function addressProblem(fields: Record<string, unknown>, optional: readon
 }
 
 // --- internal ---
+
+const lastGroup: { streamName: string; groupId: string; id?: string; room: string } = { streamName: '', groupId: '', room: '' }
+const lastItem: { streamName: string; groupId: string; id?: string; room: string } = { streamName: '', groupId: '', room: '' }
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing'

@@ -4,9 +4,9 @@
  */
 import { MotiaError, ValidationError } from '../errors.ts'
 import { applyUpdateOps } from '../adapters/state/ops.ts'
-import { formatIssues } from '../step/schema.ts'
+import { formatIssues, type ValidationResult } from '../step/schema.ts'
 import type { LoadedStream } from './definitions.ts'
-import { addressProblem } from './address.ts'
+import { addressProblem, isAddressPart } from './address.ts'
 import { withId, type StreamHub } from './hub.ts'
 import type { StreamHandle, StreamsContext } from './types.ts'
 
@@ -44,16 +44,13 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
   const check = (value: unknown, groupId: string, id: string): unknown => {
     const stream: LoadedStream = hub.definition(name)
     const checked = stream.validate(value)
-    const accept = (result: Awaited<typeof checked>) => {
-      if (!result.ok) {
-        throw new ValidationError(`[motia] stream "${name}" (${stream.relativePath}): item ${groupId}/${id} does not match the schema: ${formatIssues(result.issues)}`, result.issues)
-      }
-      return result.value
-    }
-    return checked instanceof Promise ? checked.then(accept) : accept(checked)
+    if (checked instanceof Promise) return checked.then((result) => accepted(result, stream, groupId, id))
+    return accepted(checked, stream, groupId, id)
   }
   /** Refuses an address the way the WebSocket protocol does (see address.ts). */
   const key = (groupId: unknown, id?: unknown, idOptional = false) => {
+    // The usual case, checked without building the problem's fields.
+    if (isAddressPart(groupId) && (isAddressPart(id) || (idOptional && id === undefined))) return
     const problem = addressProblem({ groupId, id }, idOptional ? ['id'] : [])
     if (problem) throw new MotiaError(`[motia] stream "${name}": ${problem}`, { code: 'STREAM_KEY_INVALID', status: 400 })
   }
@@ -68,7 +65,8 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
     async set(groupId, id, data) {
       key(groupId, id)
       record('set', name, groupId, id)
-      const value = await check(data, groupId, id)
+      const checked = check(data, groupId, id)
+      const value = checked instanceof Promise ? await checked : checked
       return result(await hub.put(name, groupId, id, value, traceId))
     },
     async update(groupId, id, ops) {
@@ -100,4 +98,12 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
       hub.send(name, channel.groupId, channel.id, { type: event.type, data: event.data }, traceId)
     },
   }
+}
+
+/** A validation's value, or the error naming the stream, the item and the issues. */
+function accepted(result: ValidationResult, stream: LoadedStream, groupId: string, id: string): unknown {
+  if (!result.ok) {
+    throw new ValidationError(`[motia] stream "${stream.name}" (${stream.relativePath}): item ${groupId}/${id} does not match the schema: ${formatIssues(result.issues)}`, result.issues)
+  }
+  return result.value
 }

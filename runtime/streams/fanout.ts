@@ -51,6 +51,11 @@ export function createFanout(options: { hub: StreamHub; logger: Logger; maxBuffe
     if (conn.queuedBytes > maxBufferedBytes) drop(ws, `slow consumer: more than ${maxBufferedBytes} bytes waiting`)
   }
 
+  /** Queues `text` for the connections reading a snapshot that are on neither topic. */
+  const queueAll = (waiting: Set<ServerWebSocket<Connection>>, group: string, item: string | undefined, text: string) => {
+    for (const ws of waiting) if (!ws.isSubscribed(group) && !(item && ws.isSubscribed(item))) queue(ws, text)
+  }
+
   const drop = (ws: ServerWebSocket<Connection>, reason: string) => {
     if (ws.data.done) return
     ws.data.done = true
@@ -79,9 +84,8 @@ export function createFanout(options: { hub: StreamHub; logger: Logger; maxBuffe
     if (toGroup) server.publish(group, text)
     if (toItem) server.publish(item!, text)
     // A connection reads one snapshot at a time, so it is in at most one of the two sets.
-    for (const waiting of [groupWaiting, itemWaiting]) {
-      for (const ws of waiting ?? []) if (!ws.isSubscribed(group) && !(item && ws.isSubscribed(item))) queue(ws, text)
-    }
+    if (groupWaiting) queueAll(groupWaiting, group, item, text)
+    if (itemWaiting) queueAll(itemWaiting, group, item, text)
   })
 
   return {
