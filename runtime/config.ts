@@ -87,6 +87,8 @@ export async function loadConfig(
     const list = problems.map((problem, i) => `  ${i + 1}. ${problem.message.replace(/^\[motia\] /, '')}`).join('\n')
     throw new ConfigError(`[motia] the configuration has ${problems.length} problems:\n${list}`, { file })
   }
+  const envOrFlagFormat = flags.logFormat ?? envFormat
+  let terminalFormat: 'json' | 'pretty' | undefined
   return {
     plugins: plugins!,
     adapters: config.adapters ?? {},
@@ -101,7 +103,11 @@ export async function loadConfig(
       public: publicFiles,
     },
     logLevel,
-    logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    // Whether stdout is a terminal is asked at the first read, which the runtime's log sink makes at
+    // its first line: process.stdout builds Node's stream machinery (~15 ms and ~1.3 MiB at start).
+    get logFormat() {
+      return envOrFlagFormat ?? (terminalFormat ??= process.stdout.isTTY ? 'pretty' : 'json')
+    },
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
     streams: streams!,

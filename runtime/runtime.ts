@@ -65,7 +65,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const read = await readProject({ ...options, mode })
   const { root, config, plugins } = read
   const events = createEventBus(() => logger)
-  const output = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
+  const output = transformLogSink(plugins, options.logSink ?? configuredSink(config))
   // Log lines reach `on('log')` listeners only while there are some: a lookup per line otherwise.
   const logSink: LogSink = (entry) => {
     output(entry)
@@ -173,6 +173,12 @@ function publicFilesOf(root: string, config: ResolvedConfig, mode: MotiaRuntime[
   const dir = bundle ? `/$bunfs/root/${options.dir.replace(/^\.\//, '').replace(/\/$/, '')}` : resolve(root, options.dir)
   if (bundle ? !bundle.files?.some((file) => file.startsWith(`${dir}/`)) && !Object.keys(bundle.scripts ?? {}).length : !existsSync(dir)) return undefined
   return createPublicFiles({ dir, dev: mode === 'dev', maxAge: options.maxAge, scripts: bundle?.scripts, onError: (message) => logger.error(message) })
+}
+
+/** The sink `config.logFormat` names, chosen at the first entry: reading the format may build process.stdout (see config.ts). */
+function configuredSink(config: ResolvedConfig): LogSink {
+  let sink: LogSink | undefined
+  return (entry) => (sink ??= config.logFormat === 'json' ? jsonSink() : prettySink())(entry)
 }
 
 /**
