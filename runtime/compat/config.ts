@@ -11,7 +11,6 @@
  *   `app`) and returns one notice per mapped or dropped part, so nothing is dropped silently.
  */
 import { plugin as bunPlugin, type BunPlugin } from 'bun'
-import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../errors.ts'
 import type { MotiaConfig } from '../types/runtime.ts'
 import { packageName, resolves } from '../discovery/missing-imports.ts'
@@ -59,7 +58,8 @@ let registered = false
 export function registerMotiaModules(): void {
   if (registered) return
   registered = true
-  const entry = JSON.stringify(fileURLToPath(new URL('../index.ts', import.meta.url)))
+  // Bun's own fileURLToPath: node:url costs ~4 ms and ~0.3 MiB to load at every start.
+  const entry = JSON.stringify(Bun.fileURLToPath(new URL('../index.ts', import.meta.url)))
   bunPlugin({
     name: 'motia:compat-modules',
     setup(build) {
@@ -79,7 +79,7 @@ export function registerMotiaModules(): void {
  * one copy of the runtime), and each of Motia's plugin packages the stand-in `motia dev` gives it.
  */
 export function motiaModulesForBuild(): BunPlugin {
-  const standIns = JSON.stringify(fileURLToPath(import.meta.url))
+  const standIns = JSON.stringify(Bun.fileURLToPath(import.meta.url))
   return {
     name: 'motia:compat-modules',
     setup(build) {

@@ -130,7 +130,7 @@ describe('what a server loads', () => {
     expect([loaded(/\/runtime\/adapters\/streams\/sqlite\.ts$/), loaded(/\/runtime\/streams\/socket\.ts$/), loaded(/\/runtime\/streams\/client-script\.ts$/)]).toEqual([true, true, true])
   }, 60_000)
 
-  test('the motia command loads the command file it runs and no other (motia start: start.ts alone)', async () => {
+  test('the motia command loads the command file it runs and no other (motia start: start.ts alone), and plain options skip commander', async () => {
     project = makeProject()
     cpSync(join(repoRoot, 'templates/starter'), project.root, { recursive: true, filter: (src) => !src.includes('node_modules') })
     // Preloaded into the real CLI: lists the loaded modules on stderr when the process exits.
@@ -158,6 +158,7 @@ describe('what a server loads', () => {
     const modules = (JSON.parse(line!.slice('##modules '.length)) as string[]).map((path) => path.replaceAll('\\', '/'))
     const commandFiles = modules.filter((path) => path.includes('/cli/commands/')).map((path) => path.slice(path.lastIndexOf('/') + 1))
     expect(commandFiles).toEqual(['start.ts'])
+    expect(modules.filter((path) => path.includes('/node_modules/commander/'))).toEqual([])
   }, 60_000)
 
   test('motia dev on the same project loads the console, which is on by default there', async () => {
