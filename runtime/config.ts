@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
-import { describeAt, locateError } from './discovery/code-frame.ts'
 import type { LogLevel } from './observability/logger.ts'
 import { checkCors } from './http/cors.ts'
 import { checkPlugins } from './plugin-host.ts'
@@ -185,6 +184,7 @@ async function importConfig(file: string): Promise<MotiaConfig> {
   } catch (error) {
     const message = importFailure(error)
     const root = dirname(file)
+    const { describeAt, locateError } = await import('./discovery/code-frame.ts')
     const location = locateError(error, root)
     const where = location ? describeAt(location, message, root) : `${basename(file)}: ${message}`
     throw new ConfigError(`[motia] ${basename(file)} failed to load: ${where}`, { file, location: location && { ...location, file: relative(root, location.file) }, cause: error })

@@ -13,7 +13,6 @@
 import { plugin as bunPlugin, type BunPlugin } from 'bun'
 import { ConfigError } from '../errors.ts'
 import type { MotiaConfig } from '../types/runtime.ts'
-import { packageName, resolves } from '../discovery/missing-imports.ts'
 
 /** One line for the log when the project starts. */
 export interface ConfigNotice {
@@ -84,8 +83,10 @@ export function motiaModulesForBuild(): BunPlugin {
     name: 'motia:compat-modules',
     setup(build) {
       build.onResolve({ filter: /^@motiadev\/core$/ }, (args) => ({ path: Bun.resolveSync('motia', args.resolveDir || process.cwd()) }))
-      build.onResolve({ filter: /^@motiadev\// }, (args) => {
+      build.onResolve({ filter: /^@motiadev\// }, async (args) => {
         if (isProvidedMotiaModule(args.path)) return { path: args.path.replace(/\/plugin$/, ''), namespace: 'motia-plugin' }
+        // Imported here, at build time: a server's start does not load it.
+        const { packageName, resolves } = await import('../discovery/missing-imports.ts')
         if (resolves(args.path, args.resolveDir || process.cwd())) return undefined
         throw new Error(`${args.importer || 'a file'} imports ${args.path}: ${unknownMotiaPackage(packageName(args.path))}`)
       })

@@ -4,7 +4,8 @@
  * compatibility builders and the public entry that only plugins and user code import, nor, in a
  * project without streams, the stream store, the WebSocket endpoint or the client script (they load
  * at first use), nor, in a project without a workflow step, the workflow engine, replay and the
- * workflow store, whose tables it does not create. `motia dev` on the same project loads the console (it is on by default there),
+ * workflow store, whose tables it does not create, nor what only a step file that fails to load or a
+ * `public/` folder needs. `motia dev` on the same project loads the console (it is on by default there),
  * and a stream operation or a socket loads theirs, so each check can fail.
  */
 import { afterEach, describe, expect, test } from 'bun:test'
@@ -50,6 +51,8 @@ const notForStart = [
   { what: 'the workflow engine', pattern: /\/runtime\/workflows\/(engine|execution|match|duration)\.ts$/ },
   { what: 'workflow replay', pattern: /\/runtime\/workflows\/replay\.ts$/ },
   { what: 'the workflow store', pattern: /\/runtime\/adapters\/workflows\/(sqlite|memory)\.ts$/ },
+  { what: 'the load-failure helpers', pattern: /\/runtime\/discovery\/(code-frame|missing-imports)\.ts$/ },
+  { what: 'the public/ file server', pattern: /\/runtime\/http\/public-(files|scripts)\.ts$/ },
 ]
 
 /** The workflow tables in the project's embedded store. */
