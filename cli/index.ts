@@ -5,10 +5,9 @@
  * the compiled executable's entry uses too): a user mistake (`UsageError`, or any `MotiaError`)
  * prints one line and exits 1, the stack shows only with --debug.
  */
-import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { MotiaError } from '../runtime/errors.ts'
-import { addCommand, type CommandDefinition, type CommandGroup } from './command.ts'
+import { addCommand, runPlain, type CommandDefinition, type CommandGroup } from './command.ts'
 
 type Definition = CommandDefinition | CommandGroup
 
@@ -59,15 +58,19 @@ export async function finish(main: () => Promise<number | void>, debug: boolean)
 
 if (import.meta.main) {
   await finish(async () => {
+    // A built-in command named first is the only one loaded; help and any other name see them all.
+    const first = process.argv[2]
+    const only = first !== undefined && Object.hasOwn(builtins, first) ? [first] : undefined
+    // With nothing but its own options (`motia start --port 3000`), it runs without commander.
+    const plain = only && runPlain((await loadCommands(only))[0]!, process.argv.slice(3))
+    if (plain) return plain
+    const { Command } = await import('commander')
     let exitCode: number | undefined
     const program = new Command('motia')
       .description('Backend framework where APIs, jobs, queues, cron and state are all Steps')
       .version(pkg.version, '-v, --version')
       .option('--debug', 'print stack traces of internal errors')
       .showHelpAfterError('(run with --help for usage)')
-    // A built-in command named first is the only one loaded; help and any other name see them all.
-    const first = process.argv[2]
-    const only = first !== undefined && Object.hasOwn(builtins, first) ? [first] : undefined
     for (const definition of await loadCommands(only)) addCommand(program, definition, (code) => (exitCode = code))
     // A first argument that is no built-in command may be one a configured plugin adds.
     if (first && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first)) {

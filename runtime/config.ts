@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { ConfigError } from './errors.ts'
-import { describeAt, locateError } from './discovery/code-frame.ts'
 import type { LogLevel } from './observability/logger.ts'
 import { checkCors } from './http/cors.ts'
 import { checkPlugins } from './plugin-host.ts'
@@ -87,6 +86,8 @@ export async function loadConfig(
     const list = problems.map((problem, i) => `  ${i + 1}. ${problem.message.replace(/^\[motia\] /, '')}`).join('\n')
     throw new ConfigError(`[motia] the configuration has ${problems.length} problems:\n${list}`, { file })
   }
+  const envOrFlagFormat = flags.logFormat ?? envFormat
+  let terminalFormat: 'json' | 'pretty' | undefined
   return {
     plugins: plugins!,
     adapters: config.adapters ?? {},
@@ -101,7 +102,11 @@ export async function loadConfig(
       public: publicFiles,
     },
     logLevel,
-    logFormat: flags.logFormat ?? envFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    // Whether stdout is a terminal is asked at the first read, which the runtime's log sink makes at
+    // its first line: process.stdout builds Node's stream machinery (~15 ms and ~1.3 MiB at start).
+    get logFormat() {
+      return envOrFlagFormat ?? (terminalFormat ??= process.stdout.isTTY ? 'pretty' : 'json')
+    },
     shutdownTimeoutMs: config.shutdownTimeoutMs ?? 10_000,
     authenticateStream: config.authenticateStream,
     streams: streams!,
@@ -179,6 +184,7 @@ async function importConfig(file: string): Promise<MotiaConfig> {
   } catch (error) {
     const message = importFailure(error)
     const root = dirname(file)
+    const { describeAt, locateError } = await import('./discovery/code-frame.ts')
     const location = locateError(error, root)
     const where = location ? describeAt(location, message, root) : `${basename(file)}: ${message}`
     throw new ConfigError(`[motia] ${basename(file)} failed to load: ${where}`, { file, location: location && { ...location, file: relative(root, location.file) }, cause: error })

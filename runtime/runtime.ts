@@ -11,7 +11,6 @@ import type { LoadResult } from './discovery/load-steps.ts'
 import { forgetProjectModules } from './discovery/module-loader.ts'
 import { registerCoreRoutes } from './http/core-routes.ts'
 import { createHttpServer, type HttpServer } from './http/server.ts'
-import { createPublicFiles } from './http/public-files.ts'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createLogger, jsonSink, prettySink, type Logger, type LogSink } from './observability/logger.ts'
@@ -65,7 +64,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const read = await readProject({ ...options, mode })
   const { root, config, plugins } = read
   const events = createEventBus(() => logger)
-  const output = transformLogSink(plugins, options.logSink ?? (config.logFormat === 'json' ? jsonSink() : prettySink()))
+  const output = transformLogSink(plugins, options.logSink ?? configuredSink(config))
   // Log lines reach `on('log')` listeners only while there are some: a lookup per line otherwise.
   const logSink: LogSink = (entry) => {
     output(entry)
@@ -78,7 +77,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { adapters, lock } = await openServerAdapters(root, config, { ...config.adapters, ...options.adapters }, mode, logger)
   const { queue, state, cronLock } = adapters
   const traces = transformTraces(plugins, adapters.traces)
-  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger, statics: publicFilesOf(root, config, mode, options.bundle, logger) })
+  const server = createHttpServer({ bodyLimit: config.http.bodyLimit, cors: config.http.cors, logger, statics: await publicFilesOf(root, config, mode, options.bundle, logger) })
   const registry = createRegistry({ triggerTypes: project.triggerTypes, queue, logger, plugins, events })
   const publish = (message: EnqueueMessage, traceId: string) => publishTo(registry.topics(), queue, message, traceId, logger)
   const contextDeps: ContextDeps = { state, traces, logSink, logLevel: config.logLevel, publish, topics: () => registry.topics().keys(), onStateChange: (change, traceId) => events.emit('state:change', change, { traceId }) }
@@ -167,13 +166,23 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 // --- internal ---
 
-/** The `public/` folder's server (from the executable's embedded copy when bundled), or undefined when there is none. */
-function publicFilesOf(root: string, config: ResolvedConfig, mode: MotiaRuntime['mode'], bundle: RuntimeOptions['bundle'], logger: Logger) {
+/**
+ * The `public/` folder's server (from the executable's embedded copy when bundled), or undefined
+ * when there is none; its modules load only then.
+ */
+async function publicFilesOf(root: string, config: ResolvedConfig, mode: MotiaRuntime['mode'], bundle: RuntimeOptions['bundle'], logger: Logger) {
   const options = config.http.public
   if (!options) return undefined
   const dir = bundle ? `/$bunfs/root/${options.dir.replace(/^\.\//, '').replace(/\/$/, '')}` : resolve(root, options.dir)
   if (bundle ? !bundle.files?.some((file) => file.startsWith(`${dir}/`)) && !Object.keys(bundle.scripts ?? {}).length : !existsSync(dir)) return undefined
+  const { createPublicFiles } = await import('./http/public-files.ts')
   return createPublicFiles({ dir, dev: mode === 'dev', maxAge: options.maxAge, scripts: bundle?.scripts, onError: (message) => logger.error(message) })
+}
+
+/** The sink `config.logFormat` names, chosen at the first entry: reading the format may build process.stdout (see config.ts). */
+function configuredSink(config: ResolvedConfig): LogSink {
+  let sink: LogSink | undefined
+  return (entry) => (sink ??= config.logFormat === 'json' ? jsonSink() : prettySink())(entry)
 }
 
 /**

@@ -17,8 +17,6 @@ import { adaptStepModule } from '../compat/step-module.ts'
 import { isProvidedMotiaModule, unknownMotiaPackage } from '../compat/config.ts'
 import { validateCondition } from '../triggers/conditions.ts'
 import { workflowLimits } from '../workflows/options.ts'
-import { describeLoadFailure } from './missing-imports.ts'
-import { describeAt, locateError } from './code-frame.ts'
 import { languageExtensions, stepLanguageOf } from '../languages/registry.ts'
 import { closest } from '../suggest.ts'
 
@@ -88,7 +86,7 @@ export async function loadSteps(options: {
     } catch (error) {
       // A language that cannot run here (no interpreter) is one warning, not an error per file.
       if ((error as { code?: unknown })?.code === 'LANGUAGE_UNAVAILABLE') unavailable.set((error as Error).message, [...(unavailable.get((error as Error).message) ?? []), relative(options.root, file)])
-      else result.errors.push(asConfigError(describeLoadFailure(error, file, options.root, motiaModules), relative(options.root, file), options.root))
+      else result.errors.push(await asConfigError(error, relative(options.root, file), options.root, file))
     }
   }
   for (const [message, files] of unavailable) {
@@ -283,7 +281,10 @@ function warnUnsubscribedTopics(result: LoadResult): void {
   }
 }
 
-function asConfigError(error: unknown, relativePath: string, root: string): ConfigError {
+/** The failure of loading `file` as a `ConfigError`; the helpers that describe it load only when a file fails. */
+async function asConfigError(failure: unknown, relativePath: string, root: string, file: string): Promise<ConfigError> {
+  const [{ describeLoadFailure }, { describeAt, locateError }] = await Promise.all([import('./missing-imports.ts'), import('./code-frame.ts')])
+  const error = describeLoadFailure(failure, file, root, motiaModules)
   if (error instanceof ConfigError) return error
   const message = error instanceof Error ? error.message : String(error)
   const location = locateError(error, root)

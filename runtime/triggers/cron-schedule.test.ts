@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { Cron } from 'croner'
 import { ConfigError } from '../errors.ts'
 import type { CronTriggerConfig } from '../types/context.ts'
-import { checkCronTrigger, cronNicknames, cronOptions } from './cron-schedule.ts'
+import { checkCronTrigger, cronNicknames, cronOptions, zoneFree } from './cron-schedule.ts'
 
 const check = (fields: Partial<CronTriggerConfig>) => checkCronTrigger({ type: 'cron', expression: '* * * * *', ...fields } as CronTriggerConfig, 'step "Job" (steps/cron/job.step.ts)', 'steps/cron/job.step.ts')
 const refusal = (fields: Partial<CronTriggerConfig>): string => {
@@ -40,6 +40,27 @@ describe('cron expressions', () => {
     expect(runs('@monthly', 1)).toEqual(['2030-02-01T00:00:00.000Z'])
     expect(runs('@yearly', 1)).toEqual(['2031-01-01T00:00:00.000Z'])
     expect(runs('@annually', 1)).toEqual(runs('@yearly', 1))
+  })
+
+  test('a schedule that fires alike in every zone is computed in UTC, with the ticks it has in any zone', () => {
+    const alike = ['* * * * *', '*/5 * * * *', '0/15 * * * *', '*/3 * * * ?', '*/30 * * * * *', '0 */15 * * * *', '* * * * * *', '* * * * * * *']
+    // Quarter-hour offsets (Kathmandu +5:45, St John's -3:30), a half-hour daylight-saving change (Lord Howe), Paris' change on 2030-03-31.
+    const zones = ['Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe', 'Europe/Paris']
+    const ticks = (expression: string, options: object, from: Date) => new Cron(expression, { ...options, paused: true }).nextRuns(100, from).map((d) => d.toISOString())
+    for (const expression of alike) {
+      expect(zoneFree(expression)).toBe(true)
+      expect(cronOptions({ expression })).toEqual({ utcOffset: 0, sloppyRanges: true })
+      for (const timezone of zones) {
+        for (const from of [new Date('2030-03-31T00:55:00Z'), new Date('2030-04-06T15:01:30Z')]) {
+          expect(ticks(expression, cronOptions({ expression }), from)).toEqual(ticks(expression, cronOptions({ expression, timezone }), from))
+        }
+      }
+    }
+    for (const expression of ['0 * * * *', '*/10 * * * *', '5/15 * * * *', '30 * * * *', '* 3 * * *', '* * 1 * *', '* * * 6 *', '* * * * 1', '0 * * * * * 2031', '@hourly', '* * *']) {
+      expect(zoneFree(expression)).toBe(false)
+    }
+    expect(cronOptions({ expression: '0 3 * * *' })).toEqual({ timezone: undefined, sloppyRanges: true })
+    expect(cronOptions({ expression: '* * * * *', timezone: 'Europe/Paris' })).toEqual({ timezone: 'Europe/Paris', sloppyRanges: true })
   })
 
   test('other nicknames are refused with the list of known ones', () => {

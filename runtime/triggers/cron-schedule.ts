@@ -15,9 +15,31 @@ export const defaultCronTimeoutMs = 30_000
 /**
  * croner options every cron trigger uses. `sloppyRanges` accepts Quartz-style steps (`0/30`,
  * `5/15`) as Motia does; `?` is always read as `*`.
+ *
+ * Without a `timezone` the schedule is the machine's local time, and the first local-time date
+ * operation of the process loads the time zone data (~15 ms and ~3.5 MiB in Bun). A schedule that
+ * fires at the same instants in every zone (`zoneFree`: every minute, every 5 minutes, every
+ * 30 seconds) is computed in UTC instead, which gives the same ticks without that cost.
  */
-export function cronOptions(trigger: Pick<CronTriggerConfig, 'timezone'>): { timezone?: string; sloppyRanges: true } {
+export function cronOptions(trigger: { timezone?: string; expression?: unknown }): { timezone?: string; utcOffset?: number; sloppyRanges: true } {
+  if (trigger.timezone === undefined && zoneFree(trigger.expression)) return { utcOffset: 0, sloppyRanges: true }
   return { timezone: trigger.timezone, sloppyRanges: true }
+}
+
+/**
+ * True when `expression` fires at the same instants whatever the time zone: every field above the
+ * minutes is `*` (or `?`), and the minutes are `*` or a step that divides 15 (`*\/5`, `0/15`).
+ * Every zone's offset today is a whole number of quarter hours, so shifting such a minute set by
+ * any offset (or a daylight-saving change) gives the same set; seconds are never shifted.
+ */
+export function zoneFree(expression: unknown): boolean {
+  if (typeof expression !== 'string') return false
+  const fields = expression.trim().split(/\s+/)
+  if (fields.length < 5 || fields.length > 7) return false
+  const [minute, ...above] = fields.length === 5 ? fields : fields.slice(1)
+  if (!above.every((field) => field === '*' || field === '?')) return false
+  const step = /^(?:\*|0)\/(\d+)$/.exec(minute!)
+  return minute === '*' || (step !== null && Number(step[1]) > 0 && 15 % Number(step[1]) === 0)
 }
 
 /**

@@ -4,7 +4,8 @@
  * compatibility builders and the public entry that only plugins and user code import, nor, in a
  * project without streams, the stream store, the WebSocket endpoint or the client script (they load
  * at first use), nor, in a project without a workflow step, the workflow engine, replay and the
- * workflow store, whose tables it does not create. `motia dev` on the same project loads the console (it is on by default there),
+ * workflow store, whose tables it does not create, nor what only a step file that fails to load or a
+ * `public/` folder needs. `motia dev` on the same project loads the console (it is on by default there),
  * and a stream operation or a socket loads theirs, so each check can fail.
  */
 import { afterEach, describe, expect, test } from 'bun:test'
@@ -50,6 +51,8 @@ const notForStart = [
   { what: 'the workflow engine', pattern: /\/runtime\/workflows\/(engine|execution|match|duration)\.ts$/ },
   { what: 'workflow replay', pattern: /\/runtime\/workflows\/replay\.ts$/ },
   { what: 'the workflow store', pattern: /\/runtime\/adapters\/workflows\/(sqlite|memory)\.ts$/ },
+  { what: 'the load-failure helpers', pattern: /\/runtime\/discovery\/(code-frame|missing-imports)\.ts$/ },
+  { what: 'the public/ file server', pattern: /\/runtime\/http\/public-(files|scripts)\.ts$/ },
 ]
 
 /** The workflow tables in the project's embedded store. */
@@ -130,7 +133,7 @@ describe('what a server loads', () => {
     expect([loaded(/\/runtime\/adapters\/streams\/sqlite\.ts$/), loaded(/\/runtime\/streams\/socket\.ts$/), loaded(/\/runtime\/streams\/client-script\.ts$/)]).toEqual([true, true, true])
   }, 60_000)
 
-  test('the motia command loads the command file it runs and no other (motia start: start.ts alone)', async () => {
+  test('the motia command loads the command file it runs and no other (motia start: start.ts alone), and plain options skip commander', async () => {
     project = makeProject()
     cpSync(join(repoRoot, 'templates/starter'), project.root, { recursive: true, filter: (src) => !src.includes('node_modules') })
     // Preloaded into the real CLI: lists the loaded modules on stderr when the process exits.
@@ -158,6 +161,7 @@ describe('what a server loads', () => {
     const modules = (JSON.parse(line!.slice('##modules '.length)) as string[]).map((path) => path.replaceAll('\\', '/'))
     const commandFiles = modules.filter((path) => path.includes('/cli/commands/')).map((path) => path.slice(path.lastIndexOf('/') + 1))
     expect(commandFiles).toEqual(['start.ts'])
+    expect(modules.filter((path) => path.includes('/node_modules/commander/'))).toEqual([])
   }, 60_000)
 
   test('motia dev on the same project loads the console, which is on by default there', async () => {
