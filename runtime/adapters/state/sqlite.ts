@@ -19,20 +19,27 @@ export interface SqliteStateOptions {
  */
 export function createSqliteState(options: SqliteStateOptions): StateAdapter {
   const shared = openDatabase(options.path)
-  const sql = prepare(shared.db)
+  createTable(shared.db)
+  // The statements and the write transaction are built at the first state operation, not at every
+  // start (~1 ms and a few hundred KiB for a project that may never use state).
+  let statements: Statements | undefined
+  let transaction: ReturnType<typeof writer> | undefined
+  const sql = () => (statements ??= prepare(shared.db))
   let closed = false
 
   const read = (group: string, key: string): unknown => {
-    const row = sql.get.get({ group, key }) as { value: string } | null
+    const row = sql().get.get({ group, key }) as { value: string } | null
     return row ? JSON.parse(row.value) : undefined
   }
-  const write = shared.db.transaction((group: string, key: string, next: (old: unknown) => unknown): StateWrite => {
-    const oldValue = read(group, key)
-    const newValue = next(oldValue)
-    if (newValue === undefined) sql.delete.run({ group, key })
-    else sql.put.run({ group, key, value: JSON.stringify(newValue) })
-    return { oldValue, newValue: newValue === undefined ? undefined : JSON.parse(JSON.stringify(newValue)) }
-  })
+  const writer = () =>
+    shared.db.transaction((group: string, key: string, next: (old: unknown) => unknown): StateWrite => {
+      const oldValue = read(group, key)
+      const newValue = next(oldValue)
+      if (newValue === undefined) sql().delete.run({ group, key })
+      else sql().put.run({ group, key, value: JSON.stringify(newValue) })
+      return { oldValue, newValue: newValue === undefined ? undefined : JSON.parse(JSON.stringify(newValue)) }
+    })
+  const write = { immediate: (group: string, key: string, next: (old: unknown) => unknown): StateWrite => (transaction ??= writer()).immediate(group, key, next) }
   const guarded = <T>(action: () => T): Promise<T> => settled(() => closed, 'state', action)
   const at = <T>(group: string, key: string | undefined, action: () => T): Promise<T> =>
     guarded(() => {
@@ -46,14 +53,14 @@ export function createSqliteState(options: SqliteStateOptions): StateAdapter {
     update: (group, key, ops) => at(group, key, () => write.immediate(group, key, (old) => applyUpdateOps(old, ops)) as never),
     delete: (group, key) => at(group, key, () => write.immediate(group, key, () => undefined) as never),
     list: (group) =>
-      at(group, undefined, () => (sql.list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))),
-    listGroups: () => guarded(() => (sql.groups.all() as Array<{ name: string }>).map((row) => row.name)),
+      at(group, undefined, () => (sql().list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))),
+    listGroups: () => guarded(() => (sql().groups.all() as Array<{ name: string }>).map((row) => row.name)),
     clear: (group) =>
       at(group, undefined, () =>
         shared.db
           .transaction(() => {
-            const removed = (sql.list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }))
-            sql.clear.run({ group })
+            const removed = (sql().list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }))
+            sql().clear.run({ group })
             return removed
           })
           .immediate(),
@@ -68,13 +75,18 @@ export function createSqliteState(options: SqliteStateOptions): StateAdapter {
 
 // --- internal ---
 
-function prepare(db: Database) {
+function createTable(db: Database): void {
   db.run(`CREATE TABLE IF NOT EXISTS motia_state (
     group_name TEXT NOT NULL,
     key TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (group_name, key)
   ) WITHOUT ROWID`)
+}
+
+type Statements = ReturnType<typeof prepare>
+
+function prepare(db: Database) {
   return {
     get: db.prepare('SELECT value FROM motia_state WHERE group_name = :group AND key = :key'),
     put: db.prepare(
