@@ -2,7 +2,7 @@
 // how it is split), each batch's output printed whole when it ends, then the totals in bun's own
 // words (` N pass` / ` N fail`), last, for .ci/run.
 //
-//   bun scripts/test.ts                        every test file, MOTIA_TEST_WORKERS processes at once (3)
+//   bun scripts/test.ts                        every test file, MOTIA_TEST_WORKERS processes at once (4)
 //   bun scripts/test.ts test/e2e runtime/x     only files whose path contains one of these
 //   bun scripts/test.ts --record               also write the files' times to test/timings.json
 //   bun scripts/test.ts --root <dir>           the suite of another folder (the runner's own test)
@@ -22,7 +22,7 @@ const batchSeconds = 25
 /** A batch still running after this long is stopped and counted as failed (a hang, not a slow test). */
 const hangMinutes = 20
 
-const workers = Math.max(1, Number(process.env.MOTIA_TEST_WORKERS ?? 3) || 3)
+const workers = Math.max(1, Number(process.env.MOTIA_TEST_WORKERS ?? 4) || 4)
 const files = findTestFiles(root, filters)
 const batches = planBatches(files, readTimings(timingsFile(root)), batchSeconds)
 const children = new Set<ReturnType<typeof Bun.spawn>>()
