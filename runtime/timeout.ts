@@ -24,7 +24,7 @@ export function runWithTimeout(work: () => unknown, timeoutMs: number, done: (er
     return done(error ?? new Error('handler threw undefined'))
   }
   // Finished already (a value, or a promise fulfilled before it was returned): no deadline to keep.
-  if (!isThenable(result) || (result instanceof Promise && Bun.peek.status(result) === 'fulfilled')) return done(undefined)
+  if (finishedNow(result)) return done(undefined)
   let finished = false
   const finish = (error: unknown) => {
     if (finished) return
@@ -35,7 +35,8 @@ export function runWithTimeout(work: () => unknown, timeoutMs: number, done: (er
   // Counted from the start of the work: its synchronous part spent some of the time already.
   // setTimeout fires at once for delays past its 32-bit range: such a timeout means "never".
   const deadline = timeoutMs <= maxTimerMs ? deadlinesOf(timeoutMs).add(() => finish(new TimeoutError(timeoutMs)), startedAt) : undefined
-  result.then(
+  const pending = result as PromiseLike<unknown> // not finished now, so a thenable
+  pending.then(
     () => finish(undefined),
     (error: unknown) => finish(error ?? new Error('handler rejected with undefined')),
   )
@@ -62,6 +63,14 @@ export const maxTimerMs = 2 ** 31 - 1
 /** True for a promise or any object with a `then` method (what `await` adopts). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
+}
+
+/**
+ * True when what a handler returned needs no waiting: a plain value, or a promise fulfilled before
+ * it was returned (an async handler that awaited nothing). `Bun.peek(value)` is then its value.
+ */
+export function finishedNow(value: unknown): boolean {
+  return !isThenable(value) || (value instanceof Promise && Bun.peek.status(value) === 'fulfilled')
 }
 
 // --- internal ---

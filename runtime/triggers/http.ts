@@ -20,6 +20,7 @@ import type { FlowContext, HttpRequest, HttpResponse, HttpTriggerConfig, Middlew
 import { missedMatch } from '../step/multi-trigger.ts'
 import { answerWhenWritten, motiaRequest, responseWriter, writtenResponse } from '../http/response-writer.ts'
 import { httpCondition } from './conditions.ts'
+import { finishedNow } from '../timeout.ts'
 import type { Masker } from '../observability/mask.ts'
 import type { TraceStore } from '../adapters/traces/types.ts'
 
@@ -81,10 +82,9 @@ export const httpTrigger = defineTrigger<HttpTriggerConfig>({
         return errorResponse(error, traceId, step.name, logger)
       }
       const result = current.result
-      if (!isThenable(result)) return respond(current, result, traceId, req)
-      // An async handler that awaited nothing has fulfilled its promise already: answer now,
-      // without handing the server a promise to wait on.
-      if (result instanceof Promise && Bun.peek.status(result) === 'fulfilled') return respond(current, Bun.peek(result), traceId, req)
+      // A plain value, or an async handler that awaited nothing (its promise fulfilled already):
+      // answer now, without handing the server a promise to wait on.
+      if (finishedNow(result)) return respond(current, Bun.peek(result), traceId, req)
       // Still running: a handler writing through `response` is answered at its first write.
       return answerWhenWritten(
         req,
@@ -203,10 +203,6 @@ function withStatusRecorded(response: Response | Promise<Response>, traceId: str
     traces.respond!(traceId, answered.status)
     return answered
   })
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value instanceof Promise || (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function')
 }
 
 const bodyless = new Set(['GET', 'HEAD', 'OPTIONS'])

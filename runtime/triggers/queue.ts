@@ -10,7 +10,7 @@ import { ConfigError, NonRetriableError, errorMessage, isNonRetriable, toError }
 import { queueDefaults, type AttemptControl, type QueueMessage } from '../adapters/queue/types.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { PendingRun, RunOptions } from '../types/runtime.ts'
-import { isThenable, maxTimerMs } from '../timeout.ts'
+import { finishedNow, maxTimerMs } from '../timeout.ts'
 import { nextAttempt } from './queue-retry.ts'
 import { compileSchema, formatIssues, isSchema } from '../step/schema.ts'
 import type { QueueTriggerConfig } from '../types/context.ts'
@@ -93,11 +93,7 @@ export const queueTrigger = defineTrigger<QueueTriggerConfig>({
         return Promise.reject(error)
       }
       const result = run.result
-      if (!isThenable(result)) {
-        run.succeed(result)
-        return settled
-      }
-      if (result instanceof Promise && Bun.peek.status(result) === 'fulfilled') {
+      if (finishedNow(result)) {
         run.succeed(Bun.peek(result))
         return settled
       }
