@@ -61,8 +61,9 @@ if (import.meta.main) {
     // A built-in command named first is the only one loaded; help and any other name see them all.
     const first = process.argv[2]
     const only = first !== undefined && Object.hasOwn(builtins, first) ? [first] : undefined
+    const commands = await loadCommands(only)
     // With nothing but its own options (`motia start --port 3000`), it runs without commander.
-    const plain = only && runPlain((await loadCommands(only))[0]!, process.argv.slice(3))
+    const plain = only && runPlain(commands[0]!, process.argv.slice(3))
     if (plain) return plain
     const { Command } = await import('commander')
     let exitCode: number | undefined
@@ -71,7 +72,7 @@ if (import.meta.main) {
       .version(pkg.version, '-v, --version')
       .option('--debug', 'print stack traces of internal errors')
       .showHelpAfterError('(run with --help for usage)')
-    for (const definition of await loadCommands(only)) addCommand(program, definition, (code) => (exitCode = code))
+    for (const definition of commands) addCommand(program, definition, (code) => (exitCode = code))
     // A first argument that is no built-in command may be one a configured plugin adds.
     if (first && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first)) {
       await (await import('./plugins/commands.ts')).addPluginCommands(program, process.cwd())

@@ -39,7 +39,7 @@ export function createSqliteState(options: SqliteStateOptions): StateAdapter {
       else sql().put.run({ group, key, value: JSON.stringify(newValue) })
       return { oldValue, newValue: newValue === undefined ? undefined : JSON.parse(JSON.stringify(newValue)) }
     })
-  const write = { immediate: (group: string, key: string, next: (old: unknown) => unknown): StateWrite => (transaction ??= writer()).immediate(group, key, next) }
+  const write = (group: string, key: string, next: (old: unknown) => unknown): StateWrite => (transaction ??= writer()).immediate(group, key, next)
   const guarded = <T>(action: () => T): Promise<T> => settled(() => closed, 'state', action)
   const at = <T>(group: string, key: string | undefined, action: () => T): Promise<T> =>
     guarded(() => {
@@ -49,9 +49,9 @@ export function createSqliteState(options: SqliteStateOptions): StateAdapter {
 
   return {
     get: (group, key) => at(group, key, () => read(group, key) as never),
-    set: (group, key, value) => at(group, key, () => write.immediate(group, key, () => value) as never),
-    update: (group, key, ops) => at(group, key, () => write.immediate(group, key, (old) => applyUpdateOps(old, ops)) as never),
-    delete: (group, key) => at(group, key, () => write.immediate(group, key, () => undefined) as never),
+    set: (group, key, value) => at(group, key, () => write(group, key, () => value) as never),
+    update: (group, key, ops) => at(group, key, () => write(group, key, (old) => applyUpdateOps(old, ops)) as never),
+    delete: (group, key) => at(group, key, () => write(group, key, () => undefined) as never),
     list: (group) =>
       at(group, undefined, () => (sql().list.all({ group }) as Array<{ key: string; value: string }>).map((row) => ({ key: row.key, value: JSON.parse(row.value) }))),
     listGroups: () => guarded(() => (sql().groups.all() as Array<{ name: string }>).map((row) => row.name)),
