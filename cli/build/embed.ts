@@ -1,11 +1,12 @@
 /**
  * The files a built executable must carry besides code: what steps list in `includeFiles`, what
- * the project's modules read through `new URL('…', import.meta.url)`, and the `public/` folder.
+ * the project's modules read through `new URL('…', import.meta.url)`, and the folder `http.public`
+ * names (`public/` unless the config says otherwise; none when it is `false`).
  * They are embedded at their place relative to the project (`/$bunfs/root/<path>` inside the
  * executable), and `import.meta.url` / `import.meta.dir` of the project's modules are rewritten to
  * the same virtual folder, so code that reads a file next to it reads the embedded copy, from any
  * working directory. A file named but missing fails the build with one line. TypeScript and JSX
- * scripts of `public/` are not embedded as they are but bundled (`bundlePublicScripts`).
+ * scripts of that folder are not embedded as they are but bundled (`bundlePublicScripts`).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
@@ -17,8 +18,11 @@ import { UsageError } from '../errors.ts'
 /** Where the executable's embedded files live: Bun's virtual folder. */
 export const embeddedRoot = '/$bunfs/root'
 
-/** Files to embed, relative to the project root, sorted; throws a `UsageError` for a file named but missing. */
-export function filesToEmbed(root: string, steps: readonly LoadedStep[], sources: readonly string[]): string[] {
+/**
+ * Files to embed, relative to the project root, sorted; throws a `UsageError` for a file named but
+ * missing. `publicDir` is `http.public`'s folder relative to the root, undefined when it is off.
+ */
+export function filesToEmbed(root: string, steps: readonly LoadedStep[], sources: readonly string[], publicDir: string | undefined): string[] {
   const found = new Set<string>()
   const add = (path: string) => found.add(relative(root, path).replace(/\\/g, '/'))
   for (const step of steps) {
@@ -34,22 +38,23 @@ export function filesToEmbed(root: string, steps: readonly LoadedStep[], sources
       for (const file of expand(dirname(source), spec, root, `${relative(root, source)} reads new URL('${spec}', import.meta.url)`)) add(file)
     }
   }
-  const publicDir = join(root, 'public')
-  if (isDirectory(publicDir)) for (const file of new Bun.Glob('**/*').scanSync({ cwd: publicDir, absolute: true, onlyFiles: true, dot: false })) if (!scriptPattern.test(file)) add(file)
+  const folder = publicDir === undefined ? undefined : join(root, publicDir)
+  if (folder && isDirectory(folder)) for (const file of new Bun.Glob('**/*').scanSync({ cwd: folder, absolute: true, onlyFiles: true, dot: false })) if (!scriptPattern.test(file)) add(file)
   return [...found].sort()
 }
 
 /**
- * The TypeScript and JSX scripts of `public/`, bundled for browsers as `motia start` would serve
- * them (path under the folder → code); throws a `UsageError` naming a script that does not bundle.
+ * The TypeScript and JSX scripts of the public folder (`publicDir`, relative to the root, as in
+ * `filesToEmbed`), bundled for browsers as `motia start` would serve them (path under the folder →
+ * code); throws a `UsageError` naming a script that does not bundle.
  */
-export async function bundlePublicScripts(root: string): Promise<Record<string, string>> {
-  const publicDir = join(root, 'public')
-  if (!isDirectory(publicDir)) return {}
+export async function bundlePublicScripts(root: string, publicDir: string | undefined): Promise<Record<string, string>> {
+  const folder = publicDir === undefined ? undefined : join(root, publicDir)
+  if (!folder || !isDirectory(folder)) return {}
   const scripts: Record<string, string> = {}
-  for (const path of [...new Bun.Glob('**/*').scanSync({ cwd: publicDir, onlyFiles: true, dot: false })].sort()) {
+  for (const path of [...new Bun.Glob('**/*').scanSync({ cwd: folder, onlyFiles: true, dot: false })].sort()) {
     if (!scriptPattern.test(path)) continue
-    const built = await bundleScript(join(publicDir, path), { dev: false, root })
+    const built = await bundleScript(join(folder, path), { dev: false, root })
     if ('error' in built) throw new UsageError(`${built.error} — fix it (or install what it imports) and build again`)
     scripts[path.replace(/\\/g, '/')] = built.code
   }

@@ -59,9 +59,10 @@ async function build(opts: BuildOptions): Promise<void> {
 
   const [{ bundlePublicScripts, filesToEmbed, projectMetaPlugin }, { motiaModulesForBuild }] = await Promise.all([import('../build/embed.ts'), import('../../runtime/config.ts')])
   const sources = [...scanStepRoots(root, ['ts', 'tsx', 'mts', 'js', 'mjs'], () => true), ...(loaded.project.config.file ? [loaded.project.config.file] : [])]
-  const files = filesToEmbed(root, loaded.steps, sources)
+  const publicDir = loaded.project.config.http.public?.dir
+  const files = filesToEmbed(root, loaded.steps, sources, publicDir)
   // The page scripts are bundled now: the executable has no node_modules to bundle them from.
-  const scripts = await bundlePublicScripts(root)
+  const scripts = await bundlePublicScripts(root, publicDir)
   const entry = join(root, '.motia', 'build', 'entry.ts')
   mkdirSync(dirname(entry), { recursive: true })
   const about = projectAbout(root)

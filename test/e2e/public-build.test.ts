@@ -94,6 +94,44 @@ describe('the public/ folder', () => {
 })
 
 describe('motia build keeps what dev served', () => {
+  test('the executable serves the folder http.public names, not public/', async () => {
+    const web = makeProject({
+      'package.json': JSON.stringify({ name: 'web', private: true }),
+      'motia.config.ts': `export default { http: { public: { dir: 'site', maxAge: 30 } } }\n`,
+      'site/index.html': '<p>site</p>',
+      'site/app.ts': 'const answer: number = 42\nconsole.log(answer)\n',
+      'public/stray.html': '<p>not served</p>',
+      'steps/http/ping.get.step.ts': `export const config = { name: 'Ping', triggers: [{ type: 'http', method: 'GET', path: '/ping' }] }\nexport const handler = async () => ({ status: 200, body: 'pong' })\n`,
+    })
+    const elsewhere = mkdtempSync(join(tmpdir(), 'motia-site-'))
+    const port = freePort()
+    let exe: ReturnType<typeof Bun.spawn> | undefined
+    try {
+      const built = await runCli(['build', '--outfile', 'dist/web'], web.root)
+      expect(built.code).toBe(0)
+      exe = Bun.spawn([join(web.root, 'dist/web')], { cwd: elsewhere, env: { ...process.env, PORT: String(port), MOTIA_LOG_FORMAT: 'json' }, stdout: 'ignore', stderr: 'pipe' })
+      const base = `http://127.0.0.1:${port}`
+      const deadline = Date.now() + 30_000
+      while ((await fetch(`${base}/__motia/health`).catch(() => undefined))?.ok !== true) {
+        if (Date.now() > deadline || exe.exitCode !== null) throw new Error(`the executable did not start: ${await new Response(exe.stderr as ReadableStream).text()}`)
+        await Bun.sleep(50)
+      }
+      rmSync(join(web.root, 'site'), { recursive: true })
+      const home = await fetch(`${base}/`)
+      expect(await home.text()).toBe('<p>site</p>')
+      expect(home.headers.get('cache-control')).toBe('public, max-age=30, must-revalidate')
+      const script = await (await fetch(`${base}/app.ts`)).text()
+      expect(script).toContain('42')
+      expect(script).not.toContain(': number')
+      expect((await fetch(`${base}/stray.html`)).status).toBe(404)
+    } finally {
+      exe?.kill('SIGKILL')
+      await exe?.exited
+      rmSync(elsewhere, { recursive: true, force: true })
+      web.cleanup()
+    }
+  }, 90_000)
+
   test('the executable, run in another folder, serves public/ and the files its steps read', async () => {
     const built = await runCli(['build', '--outfile', 'dist/pages'], project.root)
     expect(built.code).toBe(0)
