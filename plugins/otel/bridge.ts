@@ -2,7 +2,7 @@
  * The bridge from Motia's trace store and log sink to the OpenTelemetry SDK. Until `start` has
  * loaded the SDK (in the plugin's `setup`) it only forwards.
  */
-import type { LogSink, MotiaRuntime, SpanEvent, StepRun, TraceStore } from 'motia'
+import type { LogSink, MotiaRuntime, SharedTraceStore, SpanEvent, StepRun, TraceStore } from 'motia'
 import type { Context, Span, SpanContext, Tracer } from '@opentelemetry/api'
 import type { Logger as OtelLogger } from '@opentelemetry/api-logs'
 import { createOutageWatch, type OutageWatch } from './outage.ts'
@@ -121,6 +121,8 @@ export function createOtelBridge(): OtelBridge {
         respond: store.respond && ((traceId, status) => store.respond!(traceId, status)),
         get: (id) => store.get(id),
         list: (options) => store.list(options),
+        // A shared store (Redis) reads every instance's traces through these; `/__motia/traces` looks for them.
+        ...sharedReads(store),
         close: () => store.close(),
       }
     },
@@ -263,4 +265,11 @@ function safeJson(value: unknown): string {
   } catch {
     return String(value)
   }
+}
+
+/** The store's `fetch` and `fetchList` when it has them (a `SharedTraceStore`), else nothing. */
+function sharedReads(store: TraceStore): Partial<Pick<SharedTraceStore, 'fetch' | 'fetchList'>> {
+  const shared = store as Partial<SharedTraceStore>
+  if (!shared.fetch || !shared.fetchList) return {}
+  return { fetch: (id) => shared.fetch!(id), fetchList: (options) => shared.fetchList!(options) }
 }
