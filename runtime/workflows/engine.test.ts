@@ -134,6 +134,13 @@ describe('workflow runs', () => {
     expect(await app.runtime.state.get('count', 'charge')).toBe(3)
     const points = await app.runtime.workflows.store.checkpoints(run!.id)
     expect(points[0]).toMatchObject({ id: 'charge', error: { message: 'card declined' } })
+    // Each failed try is a warning that says whether another follows.
+    const tries = app.logs.filter((entry) => entry.level === 'warn' && entry.msg.includes('checkpoint "charge"')).map((entry) => entry.msg.replace(/^.*checkpoint "charge" /, ''))
+    expect(tries).toEqual([
+      'try 1 of 3 failed: card declined; trying again now, 2 tries left',
+      'try 2 of 3 failed: card declined; trying again now, 1 try left',
+      'try 3 of 3 failed: card declined; no tries left: the error is recorded and thrown to the handler',
+    ])
   })
 })
 

@@ -70,7 +70,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
     if (!run) return
     const recorded = await store.checkpoints(runId)
     const trigger = step.triggers[run.trigger] ?? step.triggers[0]!
-    const execution = new Execution({ store, traces, step, run, recorded, limits })
+    const execution = new Execution({ store, traces, step, run, recorded, limits, logger })
     let active: ActiveRun
     let outcome: { output: unknown } | { error: unknown } | { parked: true }
     try {

@@ -10,6 +10,7 @@ import { MotiaError, errorMessage } from '../errors.ts'
 import type { Checkpoint, WorkflowRun, WorkflowStore } from '../adapters/workflows/types.ts'
 import type { SpanEvent, TraceStore } from '../adapters/traces/types.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
+import type { Logger } from '../observability/logger.ts'
 import type { CheckpointOptions, DurableRun, WaitOptions, WaitResult } from '../types/context.ts'
 import { deadline } from './duration.ts'
 import { checkMatch } from './match.ts'
@@ -30,6 +31,7 @@ export interface ExecutionDeps {
   run: WorkflowRun
   recorded: readonly Checkpoint[]
   limits: WorkflowLimits
+  logger: Logger
 }
 
 export class Execution implements DurableRun {
@@ -78,6 +80,7 @@ export class Execution implements DurableRun {
           throw error
         }
         failure = error
+        this.#attemptFailed(id, attempt, retries, error)
       }
     }
     const checkpoint: Checkpoint = { id, seq, kind: 'run', done: true, at: Date.now() }
@@ -151,6 +154,21 @@ export class Execution implements DurableRun {
   }
 
   // --- internal ---
+
+  /** The log line of a failed try of `ctx.run`: what failed, and whether another try follows. */
+  #attemptFailed(id: string, attempt: number, retries: number, error: unknown): void {
+    const { run, step, logger } = this.#deps
+    const left = retries - attempt
+    const next = left > 0 ? `trying again now, ${left} ${left === 1 ? 'try' : 'tries'} left` : retries > 0 ? 'no tries left: the error is recorded and thrown to the handler' : 'the error is recorded and thrown to the handler (retries: 0)'
+    logger.warn(`[motia] workflow run ${run.id} of step "${step.name}": checkpoint "${id}" try ${attempt + 1} of ${retries + 1} failed: ${errorMessage(error)}; ${next}`, {
+      traceId: run.traceId,
+      step: step.name,
+      runId: run.id,
+      checkpoint: id,
+      attempt: attempt + 1,
+      attemptsLeft: left,
+    })
+  }
 
   #claim(id: string, kind: Checkpoint['kind']): { seq: number; recorded?: Checkpoint } {
     if (typeof id !== 'string' || id.length === 0 || id.length > 256 || /[\u0000-\u001f\u007f]/.test(id) || !id.isWellFormed()) {
