@@ -92,7 +92,9 @@ interface Result {
   /** Redis commands per message: sent by clients (a script call is one) and run (with scripts' own). */
   sent: number
   run: number
-  /** The commands run most, per message. */
+  /** µs per message Redis spent running scripts (their inner commands included). */
+  scriptUs: number
+  /** The commands run most, per message, with their µs. */
   top: string
 }
 
@@ -126,10 +128,10 @@ try {
 
 const results = sides.map((side) => medianOf(byName.get(side.name)!))
 console.log(`\nHTTP → queue → queue on one local redis-server, N = ${total} messages, ${batch} per request, ${inFlight} requests in flight, concurrency ${concurrency} per step; ${rounds} round(s), medians; load ${load} → ${loadAverage()}\n`)
-console.log(['run', 'msg/s through the chain', 'p50 ms', 'p99 ms', 'vs raw BullMQ', 'server CPU ms/msg', 'redis CPU ms/msg', 'Redis commands/msg sent | run'].join(' | '))
+console.log(['run', 'msg/s through the chain', 'p50 ms', 'p99 ms', 'vs raw BullMQ', 'server CPU ms/msg', 'redis CPU ms/msg', 'Redis commands/msg sent | run', 'µs/msg in scripts'].join(' | '))
 const baseline = results[0]!.throughput
 for (const r of results) {
-  console.log([r.name, r.throughput.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), `${(r.throughput / baseline).toFixed(2)}×`, r.serverCpu.toFixed(3), r.redisCpu.toFixed(3), `${r.sent.toFixed(1)} | ${r.run.toFixed(1)}`].join(' | '))
+  console.log([r.name, r.throughput.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), `${(r.throughput / baseline).toFixed(2)}×`, r.serverCpu.toFixed(3), r.redisCpu.toFixed(3), `${r.sent.toFixed(1)} | ${r.run.toFixed(1)}`, r.scriptUs.toFixed(0)].join(' | '))
 }
 console.log('\nCommands Redis ran per message, most first:')
 for (const r of results) console.log(`${r.name}: ${r.top}`)
@@ -195,16 +197,22 @@ async function measure(side: Side): Promise<Result> {
 
 /** Per figure, the median over the rounds (the `top` of the first round). */
 function medianOf(runs: Result[]): Result {
-  const pick = (key: 'throughput' | 'p50' | 'p99' | 'serverCpu' | 'redisCpu' | 'sent' | 'run') => median(runs.map((r) => r[key]))
-  return { ...runs[0]!, throughput: pick('throughput'), p50: pick('p50'), p99: pick('p99'), serverCpu: pick('serverCpu'), redisCpu: pick('redisCpu'), sent: pick('sent'), run: pick('run') }
+  const pick = (key: 'throughput' | 'p50' | 'p99' | 'serverCpu' | 'redisCpu' | 'sent' | 'run' | 'scriptUs') => median(runs.map((r) => r[key]))
+  return { ...runs[0]!, throughput: pick('throughput'), p50: pick('p50'), p99: pick('p99'), serverCpu: pick('serverCpu'), redisCpu: pick('redisCpu'), sent: pick('sent'), run: pick('run'), scriptUs: pick('scriptUs') }
 }
 
-/** Commands Redis ran since RESETSTAT, per message (`INFO commandstats` counts a script's inner commands too). */
-async function commandsRun(): Promise<{ run: number; top: string }> {
+/**
+ * Commands Redis ran since RESETSTAT, per message (`INFO commandstats` counts a script's inner
+ * commands too), with the time Redis spent in each (a script's includes its inner commands').
+ */
+async function commandsRun(): Promise<{ run: number; scriptUs: number; top: string }> {
   const info = await redisCall((client) => client.info('commandstats'))
-  const calls = [...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2]) / total] as const).filter(([name]) => name !== 'info' && name !== 'config|resetstat')
+  const calls = [...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+),usec=(\d+)/gm)]
+    .map((m) => [m[1]!, Number(m[2]) / total, Number(m[3]) / total] as const)
+    .filter(([name]) => name !== 'info' && name !== 'config|resetstat')
   calls.sort((a, b) => b[1] - a[1])
-  return { run: calls.reduce((sum, [, n]) => sum + n, 0), top: calls.map(([name, n]) => `${name} ${n.toFixed(2)}`).join(', ') }
+  const top = calls.map(([name, n, usec]) => `${name} ${n.toFixed(2)} (${usec.toFixed(1)} µs)`).join(', ')
+  return { run: calls.reduce((sum, [, n]) => sum + n, 0), scriptUs: calls.reduce((sum, [name, , usec]) => sum + (name === 'evalsha' || name === 'eval' ? usec : 0), 0), top }
 }
 
 /**
