@@ -94,6 +94,10 @@ interface Result {
   run: number
   /** µs per message Redis spent running scripts (their inner commands included). */
   scriptUs: number
+  /** Per message: socket reads and writes Redis made (each serves every command one client sent at once), bytes in. */
+  reads: number
+  writes: number
+  bytesIn: number
   /** The commands run most, per message, with their µs. */
   top: string
 }
@@ -128,10 +132,10 @@ try {
 
 const results = sides.map((side) => medianOf(byName.get(side.name)!))
 console.log(`\nHTTP → queue → queue on one local redis-server, N = ${total} messages, ${batch} per request, ${inFlight} requests in flight, concurrency ${concurrency} per step; ${rounds} round(s), medians; load ${load} → ${loadAverage()}\n`)
-console.log(['run', 'msg/s through the chain', 'p50 ms', 'p99 ms', 'vs raw BullMQ', 'server CPU ms/msg', 'redis CPU ms/msg', 'Redis commands/msg sent | run', 'µs/msg in scripts'].join(' | '))
+console.log(['run', 'msg/s through the chain', 'p50 ms', 'p99 ms', 'vs raw BullMQ', 'server CPU ms/msg', 'redis CPU ms/msg', 'Redis commands/msg sent | run', 'µs/msg in scripts', 'Redis reads | writes/msg', 'bytes in/msg'].join(' | '))
 const baseline = results[0]!.throughput
 for (const r of results) {
-  console.log([r.name, r.throughput.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), `${(r.throughput / baseline).toFixed(2)}×`, r.serverCpu.toFixed(3), r.redisCpu.toFixed(3), `${r.sent.toFixed(1)} | ${r.run.toFixed(1)}`, r.scriptUs.toFixed(0)].join(' | '))
+  console.log([r.name, r.throughput.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), `${(r.throughput / baseline).toFixed(2)}×`, r.serverCpu.toFixed(3), r.redisCpu.toFixed(3), `${r.sent.toFixed(1)} | ${r.run.toFixed(1)}`, r.scriptUs.toFixed(0), `${r.reads.toFixed(2)} | ${r.writes.toFixed(2)}`, r.bytesIn.toFixed(0)].join(' | '))
 }
 console.log('\nCommands Redis ran per message, most first:')
 for (const r of results) console.log(`${r.name}: ${r.top}`)
@@ -197,22 +201,24 @@ async function measure(side: Side): Promise<Result> {
 
 /** Per figure, the median over the rounds (the `top` of the first round). */
 function medianOf(runs: Result[]): Result {
-  const pick = (key: 'throughput' | 'p50' | 'p99' | 'serverCpu' | 'redisCpu' | 'sent' | 'run' | 'scriptUs') => median(runs.map((r) => r[key]))
-  return { ...runs[0]!, throughput: pick('throughput'), p50: pick('p50'), p99: pick('p99'), serverCpu: pick('serverCpu'), redisCpu: pick('redisCpu'), sent: pick('sent'), run: pick('run'), scriptUs: pick('scriptUs') }
+  const figures = ['throughput', 'p50', 'p99', 'serverCpu', 'redisCpu', 'sent', 'run', 'scriptUs', 'reads', 'writes', 'bytesIn'] as const
+  return { ...runs[0]!, ...Object.fromEntries(figures.map((key) => [key, median(runs.map((r) => r[key]))])) }
 }
 
 /**
  * Commands Redis ran since RESETSTAT, per message (`INFO commandstats` counts a script's inner
  * commands too), with the time Redis spent in each (a script's includes its inner commands').
  */
-async function commandsRun(): Promise<{ run: number; scriptUs: number; top: string }> {
-  const info = await redisCall((client) => client.info('commandstats'))
+async function commandsRun(): Promise<Pick<Result, 'run' | 'scriptUs' | 'reads' | 'writes' | 'bytesIn' | 'top'>> {
+  const [info, stats] = await redisCall((client) => Promise.all([client.info('commandstats'), client.info('stats')]))
+  const stat = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(stats)?.[1] ?? Number.NaN) / total
   const calls = [...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+),usec=(\d+)/gm)]
     .map((m) => [m[1]!, Number(m[2]) / total, Number(m[3]) / total] as const)
     .filter(([name]) => name !== 'info' && name !== 'config|resetstat')
   calls.sort((a, b) => b[1] - a[1])
   const top = calls.map(([name, n, usec]) => `${name} ${n.toFixed(2)} (${usec.toFixed(1)} µs)`).join(', ')
-  return { run: calls.reduce((sum, [, n]) => sum + n, 0), scriptUs: calls.reduce((sum, [name, , usec]) => sum + (name === 'evalsha' || name === 'eval' ? usec : 0), 0), top }
+  const io = { reads: stat('total_reads_processed'), writes: stat('total_writes_processed'), bytesIn: stat('total_net_input_bytes') }
+  return { ...io, run: calls.reduce((sum, [, n]) => sum + n, 0), scriptUs: calls.reduce((sum, [name, , usec]) => sum + (name === 'evalsha' || name === 'eval' ? usec : 0), 0), top }
 }
 
 /**
