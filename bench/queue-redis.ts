@@ -18,7 +18,7 @@
  * counted with MONITOR over COUNTED messages after the timed phase) and those Redis ran, scripts'
  * inner commands included (`INFO commandstats` over the timed phase).
  */
-import { rmSync } from 'node:fs'
+import { appendFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chainSteps, cpuMs, freePort, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
 import { startRedisServer } from '../test/helpers/redis-server.ts'
@@ -32,6 +32,8 @@ const inFlight = 64
 const rounds = Number(process.env.ROUNDS ?? 1)
 const counted = Number(process.env.COUNTED ?? 300)
 const before = process.env.BEFORE ? resolve(process.env.BEFORE) : undefined
+/** MONITOR_FILE=path appends what MONITOR saw while commands were counted, each line after its side's name. */
+const monitorFile = process.env.MONITOR_FILE
 /** ONE=1 leaves out the three-instance runs (a quicker before/after of one instance). */
 const three = !process.env.ONE
 
@@ -187,7 +189,7 @@ async function measure(side: Side): Promise<Result> {
     const serverCpu = (servers.reduce((sum, s) => sum + cpuMs(s.pid), 0) - cpuBefore) / total
     const redisCpu = ((await redisCpuMs()) - redisBefore) / total
     const ran = await commandsRun()
-    const sent = await commandsSent(() => sendAll({ total: counted, batch, inFlight, name: side.name, post }).then(() => waitUntil(async () => (await stats()).count >= total + counted, 60_000, 20)))
+    const sent = await commandsSent(side.name, () => sendAll({ total: counted, batch, inFlight, name: side.name, post }).then(() => waitUntil(async () => (await stats()).count >= total + counted, 60_000, 20)))
     const seconds = (done.last - started) / 1000
     const sorted = done.samples.sort((a, b) => a - b)
     const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
@@ -225,7 +227,7 @@ async function commandsRun(): Promise<Pick<Result, 'run' | 'scriptUs' | 'reads' 
  * Commands clients sent per message while `work` runs, seen by MONITOR, whose lines name each
  * command's source: a client's address, or `lua` for a script's own commands.
  */
-async function commandsSent(work: () => Promise<void>): Promise<number> {
+async function commandsSent(side: string, work: () => Promise<void>): Promise<number> {
   let sent = 0
   let rest = ''
   const socket = await Bun.connect({
@@ -236,6 +238,7 @@ async function commandsSent(work: () => Promise<void>): Promise<number> {
         const lines = (rest + chunk.toString()).split('\r\n')
         rest = lines.pop()!
         for (const line of lines) if (line.startsWith('+') && line !== '+OK' && !line.includes(' lua] ')) sent++
+        if (monitorFile) appendFileSync(monitorFile, lines.map((line) => `${side}\t${line}\n`).join(''))
       },
     },
   })
