@@ -14,9 +14,12 @@
  * is per message from its POST to the end of the second step, under that full load.
  *
  * Beside each figure: the CPU time per message of the servers and of redis-server (the steadier
- * figure on a shared machine), and the Redis commands per message: those clients sent (round trips,
- * counted with MONITOR over COUNTED messages after the timed phase) and those Redis ran, scripts'
- * inner commands included (`INFO commandstats` over the timed phase).
+ * figure on a shared machine), and the Redis commands per message: those clients sent (counted with
+ * MONITOR over COUNTED messages after the timed phase) and those Redis ran, scripts' inner commands
+ * included (`INFO commandstats` over the timed phase), with the µs Redis spent in scripts; then
+ * Redis's socket reads and writes per message (`INFO stats`: one read serves every command a
+ * client sent at once, so this counts round trips as Redis sees them) and the bytes it received.
+ * MONITOR_FILE=path keeps what MONITOR saw.
  */
 import { appendFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
