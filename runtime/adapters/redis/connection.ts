@@ -113,9 +113,12 @@ export function isConnectionError(error: unknown): boolean {
  * per command: the first write of a turn corks the socket and a `process.nextTick` (which runs
  * once the turn's promise callbacks are done) uncorks it. ioredis writes every command as soon as
  * it is called, and BullMQ's adds and completions come in bursts (a request's enqueues, the jobs a
- * reply completes), so a burst of N commands cost N socket writes here and N reads in Redis.
+ * reply completes), so a burst of N commands used to cost N socket writes here and up to N reads in Redis.
  * Unlike ioredis' `enableAutoPipelining` nothing waits for an earlier batch's replies and every
  * command is written exactly as before, in the same order; only the syscalls are merged.
+ *
+ * @example
+ * client.on('connect', () => coalesceWrites(client.stream)) // every new socket of `client`
  */
 export function coalesceWrites(socket: Redis['stream']): void {
   if (coalesced.has(socket)) return
