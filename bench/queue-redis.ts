@@ -14,11 +14,14 @@
  * is per message from its POST to the end of the second step, under that full load.
  *
  * Beside each figure: the CPU time per message of the servers and of redis-server (the steadier
- * figure on a shared machine), and the Redis commands per message: those clients sent (round trips,
- * counted with MONITOR over COUNTED messages after the timed phase) and those Redis ran, scripts'
- * inner commands included (`INFO commandstats` over the timed phase).
+ * figure on a shared machine), and the Redis commands per message: those clients sent (counted with
+ * MONITOR over COUNTED messages after the timed phase) and those Redis ran, scripts' inner commands
+ * included (`INFO commandstats` over the timed phase), with the µs Redis spent in scripts; then
+ * Redis's socket reads and writes per message (`INFO stats`: one read serves every command a
+ * client sent at once, so this counts round trips as Redis sees them) and the bytes it received.
+ * MONITOR_FILE=path keeps what MONITOR saw.
  */
-import { rmSync } from 'node:fs'
+import { appendFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chainSteps, cpuMs, freePort, postChain, sendAll, waitUntil, writeProject } from './chain.ts'
 import { startRedisServer } from '../test/helpers/redis-server.ts'
@@ -32,6 +35,8 @@ const inFlight = 64
 const rounds = Number(process.env.ROUNDS ?? 1)
 const counted = Number(process.env.COUNTED ?? 300)
 const before = process.env.BEFORE ? resolve(process.env.BEFORE) : undefined
+/** MONITOR_FILE=path appends what MONITOR saw while commands were counted, each line after its side's name. */
+const monitorFile = process.env.MONITOR_FILE
 /** ONE=1 leaves out the three-instance runs (a quicker before/after of one instance). */
 const three = !process.env.ONE
 
@@ -92,7 +97,13 @@ interface Result {
   /** Redis commands per message: sent by clients (a script call is one) and run (with scripts' own). */
   sent: number
   run: number
-  /** The commands run most, per message. */
+  /** µs per message Redis spent running scripts (their inner commands included). */
+  scriptUs: number
+  /** Per message: socket reads and writes Redis made (each serves every command one client sent at once), bytes in. */
+  reads: number
+  writes: number
+  bytesIn: number
+  /** The commands run most, per message, with their µs. */
   top: string
 }
 
@@ -126,10 +137,10 @@ try {
 
 const results = sides.map((side) => medianOf(byName.get(side.name)!))
 console.log(`\nHTTP → queue → queue on one local redis-server, N = ${total} messages, ${batch} per request, ${inFlight} requests in flight, concurrency ${concurrency} per step; ${rounds} round(s), medians; load ${load} → ${loadAverage()}\n`)
-console.log(['run', 'msg/s through the chain', 'p50 ms', 'p99 ms', 'vs raw BullMQ', 'server CPU ms/msg', 'redis CPU ms/msg', 'Redis commands/msg sent | run'].join(' | '))
+console.log(['run', 'msg/s through the chain', 'p50 ms', 'p99 ms', 'vs raw BullMQ', 'server CPU ms/msg', 'redis CPU ms/msg', 'Redis commands/msg sent | run', 'µs/msg in scripts', 'Redis reads | writes/msg', 'bytes in/msg'].join(' | '))
 const baseline = results[0]!.throughput
 for (const r of results) {
-  console.log([r.name, r.throughput.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), `${(r.throughput / baseline).toFixed(2)}×`, r.serverCpu.toFixed(3), r.redisCpu.toFixed(3), `${r.sent.toFixed(1)} | ${r.run.toFixed(1)}`].join(' | '))
+  console.log([r.name, r.throughput.toFixed(0), r.p50.toFixed(1), r.p99.toFixed(1), `${(r.throughput / baseline).toFixed(2)}×`, r.serverCpu.toFixed(3), r.redisCpu.toFixed(3), `${r.sent.toFixed(1)} | ${r.run.toFixed(1)}`, r.scriptUs.toFixed(0), `${r.reads.toFixed(2)} | ${r.writes.toFixed(2)}`, r.bytesIn.toFixed(0)].join(' | '))
 }
 console.log('\nCommands Redis ran per message, most first:')
 for (const r of results) console.log(`${r.name}: ${r.top}`)
@@ -181,7 +192,7 @@ async function measure(side: Side): Promise<Result> {
     const serverCpu = (servers.reduce((sum, s) => sum + cpuMs(s.pid), 0) - cpuBefore) / total
     const redisCpu = ((await redisCpuMs()) - redisBefore) / total
     const ran = await commandsRun()
-    const sent = await commandsSent(() => sendAll({ total: counted, batch, inFlight, name: side.name, post }).then(() => waitUntil(async () => (await stats()).count >= total + counted, 60_000, 20)))
+    const sent = await commandsSent(side.name, () => sendAll({ total: counted, batch, inFlight, name: side.name, post }).then(() => waitUntil(async () => (await stats()).count >= total + counted, 60_000, 20)))
     const seconds = (done.last - started) / 1000
     const sorted = done.samples.sort((a, b) => a - b)
     const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0
@@ -195,23 +206,31 @@ async function measure(side: Side): Promise<Result> {
 
 /** Per figure, the median over the rounds (the `top` of the first round). */
 function medianOf(runs: Result[]): Result {
-  const pick = (key: 'throughput' | 'p50' | 'p99' | 'serverCpu' | 'redisCpu' | 'sent' | 'run') => median(runs.map((r) => r[key]))
-  return { ...runs[0]!, throughput: pick('throughput'), p50: pick('p50'), p99: pick('p99'), serverCpu: pick('serverCpu'), redisCpu: pick('redisCpu'), sent: pick('sent'), run: pick('run') }
+  const figures = ['throughput', 'p50', 'p99', 'serverCpu', 'redisCpu', 'sent', 'run', 'scriptUs', 'reads', 'writes', 'bytesIn'] as const
+  return { ...runs[0]!, ...Object.fromEntries(figures.map((key) => [key, median(runs.map((r) => r[key]))])) }
 }
 
-/** Commands Redis ran since RESETSTAT, per message (`INFO commandstats` counts a script's inner commands too). */
-async function commandsRun(): Promise<{ run: number; top: string }> {
-  const info = await redisCall((client) => client.info('commandstats'))
-  const calls = [...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2]) / total] as const).filter(([name]) => name !== 'info' && name !== 'config|resetstat')
+/**
+ * Commands Redis ran since RESETSTAT, per message (`INFO commandstats` counts a script's inner
+ * commands too), with the time Redis spent in each (a script's includes its inner commands').
+ */
+async function commandsRun(): Promise<Pick<Result, 'run' | 'scriptUs' | 'reads' | 'writes' | 'bytesIn' | 'top'>> {
+  const [info, stats] = await redisCall((client) => Promise.all([client.info('commandstats'), client.info('stats')]))
+  const stat = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(stats)?.[1] ?? Number.NaN) / total
+  const calls = [...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+),usec=(\d+)/gm)]
+    .map((m) => [m[1]!, Number(m[2]) / total, Number(m[3]) / total] as const)
+    .filter(([name]) => name !== 'info' && name !== 'config|resetstat')
   calls.sort((a, b) => b[1] - a[1])
-  return { run: calls.reduce((sum, [, n]) => sum + n, 0), top: calls.map(([name, n]) => `${name} ${n.toFixed(2)}`).join(', ') }
+  const top = calls.map(([name, n, usec]) => `${name} ${n.toFixed(2)} (${usec.toFixed(1)} µs)`).join(', ')
+  const io = { reads: stat('total_reads_processed'), writes: stat('total_writes_processed'), bytesIn: stat('total_net_input_bytes') }
+  return { ...io, run: calls.reduce((sum, [, n]) => sum + n, 0), scriptUs: calls.reduce((sum, [name, , usec]) => sum + (name === 'evalsha' || name === 'eval' ? usec : 0), 0), top }
 }
 
 /**
  * Commands clients sent per message while `work` runs, seen by MONITOR, whose lines name each
  * command's source: a client's address, or `lua` for a script's own commands.
  */
-async function commandsSent(work: () => Promise<void>): Promise<number> {
+async function commandsSent(side: string, work: () => Promise<void>): Promise<number> {
   let sent = 0
   let rest = ''
   const socket = await Bun.connect({
@@ -222,6 +241,7 @@ async function commandsSent(work: () => Promise<void>): Promise<number> {
         const lines = (rest + chunk.toString()).split('\r\n')
         rest = lines.pop()!
         for (const line of lines) if (line.startsWith('+') && line !== '+OK' && !line.includes(' lua] ')) sent++
+        if (monitorFile) appendFileSync(monitorFile, lines.map((line) => `${side}\t${line}\n`).join(''))
       },
     },
   })
