@@ -16,7 +16,7 @@ test('a copy taken as it is stored is stored leased: running, not waiting, and g
   const release = deferred()
   const seen: Array<{ n: number; attempt: number; waiting: number; inFlight: number }> = []
   await queue.consume(consumeOptions('orders', 'a'), async (message) => {
-    const { waiting, inFlight } = await queue.stats('orders', 'a')
+    const { waiting, inFlight } = await queue.stats!('orders', 'a')
     const n = (message.data as { n: number }).n
     seen.push({ n, attempt: message.attempt, waiting, inFlight })
     if (n === 2) await release.promise
