@@ -5,6 +5,7 @@
  *   N=5000 RATE=500 BATCH=1 bun bench/queue.ts
  *   BEFORE=../main-checkout ROUNDS=3 bun bench/queue.ts   # that checkout's Motia too, alternating
  *   ONLY=sqlite bun bench/queue.ts   # one adapter
+ *   WARMUP=20000 bun bench/queue.ts  # the steady state: 20,000 messages before the measured phase (default 500)
  *
  * Each adapter runs in its own `motia start` child process; this process is the load generator.
  * Throughput: N messages enter through POSTs (BATCH messages per request, default 10, so that the
@@ -31,6 +32,9 @@ const batch = Number(process.env.BATCH ?? 10)
 const inFlight = 64
 const before = process.env.BEFORE ? resolve(process.env.BEFORE) : undefined
 const rounds = Number(process.env.ROUNDS ?? 1)
+// Messages through the chain before the full-load phase (one per request). The default leaves most
+// of the JIT's warm-up in the measured phase; a larger one measures the steady state.
+const warmup = Number(process.env.WARMUP ?? 500)
 
 const steps: Record<string, string> = {
   ...chainSteps('lib/latency.ts', 100),
@@ -136,8 +140,8 @@ async function measure(adapter: string, config: string | undefined, checkout: st
     const stats = async () => (await (await fetch(`${base}/stats`)).json()) as { count: number; last: number; p50: number; p99: number }
 
     // Warm-up, then the full-load phase.
-    await Promise.all(Array.from({ length: 500 }, () => post()))
-    await waitUntil(async () => (await stats()).count >= 500, 30_000)
+    for (let sent = 0; sent < warmup; sent += 500) await Promise.all(Array.from({ length: Math.min(500, warmup - sent) }, () => post()))
+    await waitUntil(async () => (await stats()).count >= warmup, 60_000)
     await fetch(`${base}/reset`, { method: 'POST' })
     const started = performance.timeOrigin + performance.now()
     const cpuBefore = cpuMs(server.pid)

@@ -62,19 +62,17 @@ export function queueOf(subscriber: Subscriber): string {
  * when one refuses it. Resolves the subscribers' names; with none, a warning is logged and nothing
  * is sent.
  */
-export async function publishTo(topics: TopicIndex, queue: QueueAdapter, message: EnqueueMessage, traceId: string, logger: Logger): Promise<string[]> {
+export function publishTo(topics: TopicIndex, queue: QueueAdapter, message: EnqueueMessage, traceId: string, logger: Logger): Promise<string[]> {
   const subscribers = topics.get(message.topic) ?? []
   if (subscribers.length === 0) {
     const near = closest(message.topic, topics.keys())
     const fix = near ? `did you mean "${near}" (subscribed by ${subscriberNames(topics, near)})? Enqueue { topic: '${near}' }` : `add a queue step for "${message.topic}"`
     logger.warn(`enqueue to "${message.topic}" reached no subscriber: ${fix}`, { traceId, topic: message.topic })
-    return []
+    return Promise.resolve([])
   }
-  // Most topics have no input schema: no check, and no await for one.
-  if (subscribers.some((s) => s.validate)) await checkMessage(message.topic, subscribers, message.data)
-  const names = subscribers.map(queueOf)
-  await queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id })
-  return names
+  // Most topics have no input schema: no check, and no await (nor async frame) for one.
+  if (subscribers.some((s) => s.validate)) return checkMessage(message.topic, subscribers, message.data).then(() => send(queue, subscribers, message, traceId))
+  return send(queue, subscribers, message, traceId)
 }
 
 /** The refusal of an enqueue from outside a step (runtime, CLI) to a topic no step subscribes to. */
@@ -130,4 +128,16 @@ export function checkEnqueueMessage(message: unknown): asserts message is Enqueu
     })
   }
   checkPublishOptions(topic, message)
+}
+
+// --- internal ---
+
+/** One copy of `message` per subscriber; resolves their names once the queue accepted them. */
+function send(queue: QueueAdapter, subscribers: readonly Subscriber[], message: EnqueueMessage, traceId: string): Promise<string[]> {
+  const names = subscribers.map(queueOf)
+  try {
+    return queue.publish(message.topic, names, message.data, { traceId, messageGroupId: message.messageGroupId, delayMs: message.delayMs, id: message.id }).then(() => names)
+  } catch (error) {
+    return Promise.reject(error)
+  }
 }

@@ -92,14 +92,20 @@ class StepContext implements Omit<FlowContext, keyof PluginContext> {
   get enqueue(): FlowContext['enqueue'] {
     if (!this.#enqueue) {
       const { deps, definition, span, traceId } = this
-      this.#enqueue = async (message) => {
-        checkEnqueueMessage(message)
-        if (!definition.enqueues.includes(message.topic)) throw undeclaredTopic(definition, message.topic, deps.topics?.() ?? [])
+      // Not async: one promise (the publish's) per enqueue, and its refusals as rejections.
+      this.#enqueue = (message) => {
+        try {
+          checkEnqueueMessage(message)
+          if (!definition.enqueues.includes(message.topic)) throw undeclaredTopic(definition, message.topic, deps.topics?.() ?? [])
+        } catch (error) {
+          return Promise.reject(error)
+        }
         // Stamped before the publish: a subscriber may start before the publish resolves, and its
         // wait in the queue is measured from this moment.
         const at = Date.now()
-        const subscribers = await deps.publish(message, traceId)
-        deps.traces.addEvent(span, { type: 'enqueue', topic: message.topic, subscribers: subscribers.length, at })
+        return deps.publish(message, traceId).then((subscribers) => {
+          deps.traces.addEvent(span, { type: 'enqueue', topic: message.topic, subscribers: subscribers.length, at })
+        })
       }
     }
     return this.#enqueue

@@ -19,7 +19,7 @@ import type { Logger } from '../observability/logger.ts'
 import { conditionOf, recordSkip } from '../triggers/conditions.ts'
 import type { FiredTrigger, FlowContext } from '../types/context.ts'
 import type { MotiaPlugin, MotiaRuntime, PluginHooks, RunOptions } from '../types/runtime.ts'
-import { ActiveRun, type RunBook } from './active-run.ts'
+import { ActiveRun, RunList, type RunBook } from './active-run.ts'
 import type { RunFacts } from './context.ts'
 
 export interface RunnerOptions {
@@ -40,18 +40,18 @@ export interface RunnerOptions {
 
 export interface Runner extends Pick<MotiaRuntime, 'run' | 'begin' | 'admit' | 'startTrace'> {
   /** Runs in progress, so that shutdown can wait for them and name the ones that never end. */
-  readonly active: ReadonlySet<ActiveRun>
+  readonly active: Iterable<ActiveRun> & { readonly size: number }
   /** Resolves once no run is in progress. */
   idle(): Promise<void>
 }
 
-// One closure of ~80 lines, on purpose: run, begin and admit share the active set, the book and
+// One closure of ~80 lines, on purpose: run, begin and admit share the active runs, the book and
 // the wrappers, and the hot path reads them as locals rather than through an object.
 export function createRunner(options: RunnerOptions): Runner {
   const { traces, logger, context, extendContext, startWorkflow } = options
   const wrappers = options.plugins.flatMap((p) => (p.hooks?.wrapHandler ? [p.hooks.wrapHandler] : []))
   const observers = options.plugins.flatMap((p) => (p.hooks?.onStepRun ? [p.hooks.onStepRun] : []))
-  const active = new Set<ActiveRun>()
+  const active = new RunList()
   let idle: (() => void) | undefined
 
   const startTrace = (name: string, entry: string): string => {

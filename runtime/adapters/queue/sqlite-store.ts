@@ -106,6 +106,10 @@ export function prepare(db: Database) {
     insert: statement(
       'INSERT INTO motia_queue (topic, step, group_id, data, trace_id, enqueued_at, visible_at) VALUES (:topic, :step, :group, :data, :trace, :now, :visible)',
     ),
+    // A copy that a consumer of this process takes as it is stored: written as a lease would leave it.
+    insertLeased: statement(
+      'INSERT INTO motia_queue (topic, step, group_id, data, trace_id, enqueued_at, visible_at, attempt, lease) VALUES (:topic, :step, :group, :data, :trace, :now, :until, 1, :owner)',
+    ),
     lease: statement(`UPDATE motia_queue SET visible_at = :until, lease = :owner, attempt = attempt + 1
       WHERE seq IN (SELECT seq FROM motia_queue WHERE topic = :topic AND step = :step AND visible_at <= :now ORDER BY visible_at, seq LIMIT :limit)
       ${leaseColumns}`),
@@ -153,22 +157,48 @@ export function prepare(db: Database) {
 }
 
 /**
- * Writes `writes` in one transaction: all of them or, when it throws, none. A publish with an id
- * stores a copy only for the subscribers that have not stored it within `dedupWindowMs`; `prune`
- * drops the ids whose window ran out.
+ * A consumer of this process with room for a new copy of its (topic, step) and nothing due in the
+ * table before it: the copy is stored already leased to it (attempt 1, visible again after
+ * `leaseMs`), so no lease has to find it, and `take` gets its row.
  */
-/** Commits `writes` in one transaction; `alsoInside` runs last within it (the consumers' leases). */
-export function commit(sql: Statements, db: Database, writes: readonly Write[], options: { dedupWindowMs: number; prune?: boolean }, alsoInside?: () => void): void {
+export interface Taker {
+  readonly owner: string
+  readonly leaseMs: number
+  take(row: Row): void
+}
+
+/**
+ * Where a new copy of (topic, step) goes: to a taker, or (undefined) to the table, to be leased.
+ * `due` is false for a delayed copy, which always goes to the table.
+ */
+export type Route = (topic: string, step: string, due: boolean) => Taker | undefined
+
+/**
+ * Commits `writes` in one transaction: all of them or, when it throws, none. A publish with an id
+ * stores a copy only for the subscribers that have not stored it within `dedupWindowMs`; `prune`
+ * drops the ids whose window ran out. `inside.route` may give a copy that is due now to a taker;
+ * `inside.after` runs last within the transaction (the consumers' leases).
+ */
+export function commit(sql: Statements, db: Database, writes: readonly Write[], options: { dedupWindowMs: number; prune?: boolean }, inside?: { route?: Route; after?: () => void }): void {
   const now = Date.now()
   const { dedupWindowMs } = options
+  const route = inside?.route
   db.transaction(() => {
     if (options.prune) sql.pruneIds.run({ now })
     for (const write of writes) {
       if (write.kind === 'publish') {
         const { traceId, messageGroupId, delayMs, id } = write.options
+        const { topic, data } = write
+        const group = messageGroupId ?? null
         for (const step of write.subscribers) {
-          if (id !== undefined && sql.claimId.run({ topic: write.topic, step, id, now, expires: now + dedupWindowMs }).changes === 0) continue
-          sql.insert.run({ topic: write.topic, step, group: messageGroupId ?? null, data: write.data, trace: traceId, now, visible: now + (delayMs ?? 0) })
+          if (id !== undefined && sql.claimId.run({ topic, step, id, now, expires: now + dedupWindowMs }).changes === 0) continue
+          const taker = route?.(topic, step, !delayMs)
+          if (!taker) {
+            sql.insert.run({ topic, step, group, data, trace: traceId, now, visible: now + (delayMs ?? 0) })
+            continue
+          }
+          const seq = Number(sql.insertLeased.run({ topic, step, group, data, trace: traceId, now, until: now + taker.leaseMs, owner: taker.owner }).lastInsertRowid)
+          taker.take({ seq, topic, step, group_id: group, data, trace_id: traceId, attempt: 1, enqueued_at: now })
         }
         continue
       }
@@ -181,7 +211,7 @@ export function commit(sql: Statements, db: Database, writes: readonly Write[], 
         sql.remove.run({ seq, attempt })
       }
     }
-    alsoInside?.()
+    inside?.after?.()
   }).immediate()
 }
 

@@ -10,7 +10,7 @@ import type { Database } from 'bun:sqlite'
 import { errorMessage } from '../../errors.ts'
 import { isStoreFailure, storeUnavailable } from '../sqlite/database.ts'
 import { tell } from './attempt.ts'
-import { commit, letterOf, type Statements, type Write } from './sqlite-store.ts'
+import { commit, letterOf, type Route, type Statements, type Write } from './sqlite-store.ts'
 
 export interface WriteQueueOptions {
   sql: Statements
@@ -35,10 +35,10 @@ export function createWriteQueue(options: WriteQueueOptions) {
   let prunedAt = 0
   let stopped = false
 
-  const commitNow = (writes: readonly Write[], alsoInside?: () => void) => {
+  const commitNow = (writes: readonly Write[], inside?: Inside) => {
     // Expired idempotency ids are dropped at most once a minute, in the same transaction.
     const prune = Date.now() - prunedAt > 60_000
-    commit(sql, db, writes, { dedupWindowMs: options.dedupWindowMs, prune }, alsoInside)
+    commit(sql, db, writes, { dedupWindowMs: options.dedupWindowMs, prune }, inside)
     if (prune) prunedAt = Date.now()
   }
 
@@ -70,20 +70,23 @@ export function createWriteQueue(options: WriteQueueOptions) {
     },
 
     /**
-     * Commits what was gathered since the last tick; called once per tick. `alsoInside` (the
-     * consumers' leases) runs within the same transaction when there are writes: true when it
-     * ran and committed with them, false when the caller must do that work on its own.
+     * Commits what was gathered since the last tick; called once per tick. `inside` (the
+     * consumers' takes and leases) runs within the same transaction when there are writes: true
+     * when it ran and committed with them, false when the caller must do that work on its own. A
+     * batch that failed is undone for `inside` too (`rollback`) before its writes are tried one
+     * by one, without it.
      */
-    flush(alsoInside?: () => void): boolean {
+    flush(inside?: Inside): boolean {
       const writes = pending
       pending = []
       let together = false
       if (writes.length > 0) {
         try {
-          commitNow(writes, alsoInside)
-          together = alsoInside !== undefined
+          commitNow(writes, inside)
+          together = inside !== undefined
           settled(writes, true, outage)
         } catch {
+          inside?.rollback()
           // Written again one by one, so that only what cannot be stored fails.
           writeOneByOne(writes)
         }
@@ -106,6 +109,16 @@ export function createWriteQueue(options: WriteQueueOptions) {
       clearTimeout(retryTimer)
     },
   }
+}
+
+/** What the consumers do within a tick's transaction (sqlite-consumers.ts). */
+export interface Inside {
+  /** Gives a new copy to a consumer of this process that runs it at once. */
+  route: Route
+  /** Runs last: the leases. */
+  after(): void
+  /** The transaction failed: what `route` and `after` took is forgotten. */
+  rollback(): void
 }
 
 /** After a commit: publishes resolve, dead letters are announced; a whole batch proves the store writable. */

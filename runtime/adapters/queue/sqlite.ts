@@ -11,7 +11,7 @@
  * This file wires them to one tick (writes first, then leases) and answers the CLI's tools.
  */
 import { openDatabase, unusableStore, type SharedDatabase } from '../sqlite/database.ts'
-import { createConsumerPool, type Leased } from './sqlite-consumers.ts'
+import { createConsumerPool } from './sqlite-consumers.ts'
 import { prepareDeadLetters } from './sqlite-dead-letters.ts'
 import { encode, prepare } from './sqlite-store.ts'
 import { createStoreTools } from './sqlite-tools.ts'
@@ -56,10 +56,9 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
   const consumers = createConsumerPool({ sql, owner, pollIntervalMs: options.pollIntervalMs ?? 200, outage, writes, schedule })
   const tick = () => {
     tickQueued = false
-    // The tick's writes and the consumers' leases commit in one transaction (one WAL commit per
-    // tick, not one per hungry consumer more); the leased copies start once it committed.
-    let taken: Leased[] = []
-    if (writes.flush(() => (taken = consumers.take()))) consumers.start(taken)
+    // The tick's writes and the consumers' takes and leases commit in one transaction (one WAL
+    // commit per tick, not one per hungry consumer more); the copies start once it committed.
+    if (writes.flush(consumers.inside)) consumers.started()
     else consumers.feed()
   }
 
@@ -97,8 +96,8 @@ export function createSqliteQueue(options: SqliteQueueOptions): QueueAdapter {
       }
       if (subscribers.length === 0) return Promise.resolve()
       return new Promise<void>((resolve, reject) => {
+        // Its consumers hear of the copies when they are stored (sqlite-consumers.ts `route`).
         writes.push({ kind: 'publish', topic, subscribers, data: encode(data), options: publishOptions, resolve, reject })
-        consumers.wake(topic, subscribers)
       })
     },
 

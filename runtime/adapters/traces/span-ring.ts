@@ -25,7 +25,8 @@ export class SpanRing {
   readonly #trigger: string[]
   readonly #error: Array<string | undefined>
   readonly #attempt: Uint32Array
-  readonly #events: Array<SpanEvent[] | undefined>
+  // A span's only event is held as it is; an array is made for the second (most spans have one or none).
+  readonly #events: Array<SpanEvent | SpanEvent[] | undefined>
   readonly #bytes: Float64Array
   readonly #dropped: Uint32Array
   readonly #options: SpanRingOptions
@@ -71,14 +72,16 @@ export class SpanRing {
   addEvent(handle: SpanHandle, event: SpanEvent): void {
     const slot = this.#slot(handle)
     if (slot < 0) return
-    const events = (this.#events[slot] ??= [])
-    const kept = events.length < this.#options.maxEvents ? clipEvent(event, this.#options.maxStringLength) : undefined
+    const held = this.#events[slot]
+    const kept = countOf(held) < this.#options.maxEvents ? clipEvent(event, this.#options.maxStringLength) : undefined
     const cost = kept === undefined ? 0 : eventBytes(kept)
     if (kept === undefined || this.#bytes[slot]! + cost > this.#options.maxBytes / 2) {
       this.#dropped[slot]!++
       return
     }
-    events.push(kept)
+    if (held === undefined) this.#events[slot] = kept
+    else if (Array.isArray(held)) held.push(kept)
+    else this.#events[slot] = [held, kept]
     this.#account(slot, cost)
   }
 
@@ -139,7 +142,7 @@ export class SpanRing {
       trigger: this.#trigger[slot]!,
       startedAt: this.#start[slot]!,
       status: end === 0 ? 'running' : error === undefined ? 'ok' : 'error',
-      events: [...(this.#events[slot] ?? [])],
+      events: listOf(this.#events[slot]),
     }
     if (end !== 0) {
       span.endedAt = end
@@ -167,7 +170,7 @@ export class SpanRing {
       if (this.#number[slot] !== handle || this.#bytes[slot] === 0) continue
       this.#held -= this.#bytes[slot]!
       this.#bytes[slot] = 0
-      this.#dropped[slot]! += this.#events[slot]?.length ?? 0
+      this.#dropped[slot]! += countOf(this.#events[slot])
       this.#events[slot] = undefined
       if (this.#error[slot] !== undefined) this.#error[slot] = DROPPED_ERROR
     }
@@ -175,6 +178,16 @@ export class SpanRing {
 }
 
 // --- internal ---
+
+/** How many events a span holds: none, one held as it is, or an array of them. */
+function countOf(held: SpanEvent | SpanEvent[] | undefined): number {
+  return held === undefined ? 0 : Array.isArray(held) ? held.length : 1
+}
+
+/** A span's events as a new array (readers may keep it). */
+function listOf(held: SpanEvent | SpanEvent[] | undefined): SpanEvent[] {
+  return held === undefined ? [] : Array.isArray(held) ? [...held] : [held]
+}
 
 /** What a failed span's error reads once its events were dropped to stay within the byte budget. */
 const DROPPED_ERROR = '[error message dropped: the trace store reached maxBytes]'
