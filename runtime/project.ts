@@ -9,10 +9,10 @@
  * that accepts their files is tried before the TypeScript/JavaScript one.
  */
 import { existsSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { dirname, relative, resolve } from 'node:path'
 import { ConfigError, MotiaError } from './errors.ts'
 import { resolveAdapters, usesEmbeddedStore, type ResolvedAdapters } from './adapters/resolve.ts'
-import { defaultDatabasePath } from './adapters/sqlite/database.ts'
+import { defaultDatabasePath } from './adapters/sqlite/path.ts'
 import { loadConfig } from './config.ts'
 import { findStepFiles, isStepFile, loadSteps, unsupportedStepFiles, type LoadResult } from './discovery/load-steps.ts'
 import { lookAlikeHints } from './discovery/look-alikes.ts'
@@ -159,13 +159,14 @@ export function loadFailure(errors: readonly ConfigError[]): ConfigError {
 /**
  * Opens the project's adapters for a command that does not serve it (state, dlq, enqueue): the
  * same choice as a server's (config, `REDIS_URL`, else the embedded store), without the server's
- * lock (a server may be running) and without reclaiming its leases. An embedded store that does
- * not exist yet is refused rather than created empty, unless `create` (an enqueue that the next
+ * lock (a server may be running) and without reclaiming its leases. A project no server ran in
+ * (no `.motia/`) is refused rather than given an empty store, unless `create` (an enqueue that the next
  * server delivers).
  */
 export async function openProjectAdapters(project: Pick<Project, 'root' | 'config'>, options: { create?: boolean } = {}): Promise<ResolvedAdapters> {
   const { root, config } = project
-  if (!options.create && usesEmbeddedStore(config, config.adapters) && !existsSync(defaultDatabasePath(root))) {
+  // A server that wrote nothing yet leaves no store file (it opens at the first write), but its `.motia/` folder.
+  if (!options.create && usesEmbeddedStore(config, config.adapters) && !existsSync(dirname(defaultDatabasePath(root)))) {
     throw new MotiaError(`[motia] no store yet in ${root}/.motia: run \`motia dev\` or \`motia start\` in the project first (or pass --dir <project>)`)
   }
   return resolveAdapters(root, config, config.adapters)
