@@ -5,9 +5,10 @@
  * project without streams, the stream store, the WebSocket endpoint or the client script (they load
  * at first use), nor, in a project without a workflow step, the workflow engine, replay and the
  * workflow store, whose tables it does not create, nor what only a step file that fails to load or a
- * `public/` folder needs, nor, before anything is written, SQLite and the embedded queue and state store
- * (a project with no `.motia/motia.db` yet). `motia dev` on the same project loads the console (it is on by default there),
- * and a stream operation or a socket loads theirs, so each check can fail.
+ * `public/` folder needs, nor, before anything is written, SQLite and the embedded queue and state
+ * store (a project with no `.motia/motia.db` yet), nor croner for a schedule that is a plain period.
+ * `motia dev` on the same project loads the console (it is on by default there), and a stream
+ * operation or a socket loads theirs, so each check can fail.
  */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
@@ -54,6 +55,7 @@ const notForStart = [
   { what: 'the workflow store', pattern: /\/runtime\/adapters\/workflows\/(sqlite|memory)\.ts$/ },
   { what: 'the load-failure helpers', pattern: /\/runtime\/discovery\/(code-frame|missing-imports)\.ts$/ },
   { what: 'the public/ file server', pattern: /\/runtime\/http\/public-(files|scripts)\.ts$/ },
+  { what: 'croner (the starter schedules every minute: a plain period)', pattern: /\/node_modules\/croner\// },
   { what: 'the embedded queue and state, and SQLite (no store file yet)', pattern: /\/runtime\/adapters\/(queue\/sqlite|state\/sqlite|sqlite\/database)\.ts$/ },
 ]
 
