@@ -9,12 +9,18 @@
  *   ROUNDS=9 IDLE_MS=2000 bun bench/startup.ts
  *   NO_BUILD=1 bun bench/startup.ts    # skip the executable (its build takes a few seconds)
  *   BEFORE=../other-checkout bun bench/startup.ts   # that checkout's `motia start` too, in the rotation
+ *   WITH_STORE=1 bun bench/startup.ts  # the project has its embedded store already (a project that ran before)
+ *
+ * By default the project is a fresh copy of the template: it has no `.motia/motia.db`, and the
+ * embedded store opens at its first write (nothing writes during the rounds). With WITH_STORE the
+ * store file exists before the first round, so every start opens SQLite, as a project that has
+ * enqueued or stored something once does.
  *
  * Each round starts every side once, in an order that rotates, pinned to core 0 when taskset is
  * there (this process polls from the other core, every 2 ms). The median of the rounds is shown.
  * Targets: cold start ≤ 1.3× and idle RSS ≤ 1.2× raw Elysia.
  */
-import { cpSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { freePort } from './chain.ts'
 import { loadAverage, median, report } from './report.ts'
@@ -38,6 +44,8 @@ rmSync(project, { recursive: true, force: true })
 // Inside the checkout, so that the project's `motia` resolves to this checkout's runtime.
 cpSync(join(repo, 'templates/starter'), project, { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('.motia') })
 const cli = join(repo, 'cli/index.ts')
+// An empty file is an empty SQLite database: the first start creates the tables in it.
+if (process.env.WITH_STORE) mkdirSync(join(project, '.motia'), { recursive: true }), writeFileSync(join(project, '.motia/motia.db'), '')
 const sides: Side[] = [
   { name: 'raw Elysia', path: '/hello', command: () => [process.execPath, join(repo, 'bench/raw-elysia.ts')] },
   { name: 'motia start', path: '/default', command: (port) => [process.execPath, cli, 'start', '--port', String(port), '--host', '127.0.0.1'] },

@@ -2,6 +2,7 @@
  * Which adapters a project runs on: the ones named in `motia.config.ts` (or passed by a test),
  * else the Redis ones when `REDIS_URL` is set, else the embedded store in `.motia/` (queue, state,
  * streams) and memory traces. The Redis modules are imported only when Redis is chosen, the
+ * embedded queue and state (and SQLite) only once their file exists or is first written, the
  * embedded stream store only on a project's first stream operation, the default workflow store
  * (and its tables) only at the first operation on a durable run.
  */
@@ -11,13 +12,13 @@ import { resolveFactory } from '../config.ts'
 import { type AdapterContext, type ResolvedConfig } from '../types/runtime.ts'
 import { createMemoryTraceStore } from './traces/memory.ts'
 import type { TraceStore } from './traces/types.ts'
-import { createSqliteQueue } from './queue/sqlite.ts'
 import type { QueueAdapter } from './queue/types.ts'
+import type { SqliteQueueOptions } from './queue/sqlite.ts'
 import type { CronLock } from './cron-lock/types.ts'
-import { defaultDatabasePath } from './sqlite/database.ts'
+import { defaultDatabasePath } from './sqlite/path.ts'
 import { acquireProjectLock, type ProjectLock } from '../project-lock.ts'
 import type { Logger } from '../observability/logger.ts'
-import { createSqliteState } from './state/sqlite.ts'
+import { queueOnFirstWrite, stateOnFirstWrite, storeExists } from './embedded-on-first-write.ts'
 import type { StateAdapter } from './state/types.ts'
 import { createLazyStreamStore } from './streams/lazy.ts'
 import type { StreamStore } from './streams/types.ts'
@@ -72,9 +73,9 @@ export async function resolveAdapters(
   try {
     // One after the other: a Redis that cannot be reached fails the first, with one message.
     const queue = await open(
-      resolveFactory(adapters.queue, viaRedis((r) => r.createRedisQueue({ ...context, onError: options.onError })) ?? (() => createSqliteQueue({ path: database, reclaimLeases: options.reclaimLeases, onWarning: options.onWarning })), context),
+      resolveFactory(adapters.queue, viaRedis((r) => r.createRedisQueue({ ...context, onError: options.onError })) ?? (() => embeddedQueue({ path: database, reclaimLeases: options.reclaimLeases, onWarning: options.onWarning })), context),
     )
-    const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.createRedisState(context)) ?? (() => createSqliteState({ path: database })), context))
+    const state = await open(resolveFactory(adapters.state, viaRedis((r) => r.createRedisState(context)) ?? (() => embeddedState(database)), context))
     const traces = await open(resolveFactory(adapters.traces, viaRedis((r) => r.createRedisTraceStore(context)) ?? (() => createMemoryTraceStore()), context))
     const streams = await open(resolveFactory(adapters.streams, viaRedis((r) => r.createRedisStreams(context)) ?? (() => embeddedStreams(database)), context))
     const embedded = usesEmbeddedStore(config, adapters)
@@ -135,6 +136,16 @@ export function redisErrorLogger(logger: { warn(message: string, fields?: Record
 }
 
 // --- internal ---
+
+/** The embedded queue: opened now when its file exists (it may hold copies to deliver), else at the first write (embedded-on-first-write.ts). */
+async function embeddedQueue(options: SqliteQueueOptions): Promise<QueueAdapter> {
+  return storeExists(options.path) ? (await import('./queue/sqlite.ts')).createSqliteQueue(options) : queueOnFirstWrite(options)
+}
+
+/** The embedded state store, opened as the queue is. */
+async function embeddedState(path: string): Promise<StateAdapter> {
+  return storeExists(path) ? (await import('./state/sqlite.ts')).createSqliteState({ path }) : stateOnFirstWrite({ path })
+}
 
 /** The embedded stream store, loaded and opened on first use: most projects have no streams. */
 function embeddedStreams(path: string): StreamStore {

@@ -12,6 +12,7 @@ import type { StepConfig } from '../step/types.ts'
 import type { TriggerType } from '../types/runtime.ts'
 import { inferFromPath, stepRoots } from './conventions.ts'
 import { mergeTriggers } from './merge.ts'
+import { stepRootFiles } from './project-files.ts'
 import type { AnyTrigger, LoadedStep, StepLoader } from './loaded-step.ts'
 import { adaptStepModule } from '../compat/step-module.ts'
 import { isProvidedMotiaModule, unknownMotiaPackage } from '../compat/config.ts'
@@ -38,26 +39,21 @@ export function findStepFiles(root: string, loaders: readonly StepLoader[]): str
   return scanStepFiles(root).filter((path) => loaders.some((l) => l.accepts(path)))
 }
 
-/** Step files no loader handles (a language's steps when its loader is left out). */
-export function unsupportedStepFiles(root: string, loaders: readonly StepLoader[]): string[] {
-  return scanStepFiles(root).filter((path) => !loaders.some((l) => l.accepts(path)))
-}
-
 /** Files under the project's step roots (not in node_modules) with one of `extensions` that `keep` accepts, sorted, absolute. */
 export function scanStepRoots(root: string, extensions: readonly string[], keep: (path: string) => boolean): string[] {
-  const glob = new Bun.Glob(`**/*.{${extensions.join(',')}}`)
+  const suffixes = extensions.map((extension) => `.${extension}`)
+  const named = (name: string) => suffixes.some((suffix) => name.endsWith(suffix) && name.length > suffix.length)
   const files: string[] = []
   for (const dir of stepRoots) {
     const base = resolve(root, dir)
     if (!isDirectory(base)) continue
-    for (const path of glob.scanSync({ cwd: base, absolute: true, onlyFiles: true })) {
-      if (!path.includes('/node_modules/') && keep(path)) files.push(path)
-    }
+    for (const path of stepRootFiles(base, named)) if (keep(path)) files.push(path)
   }
   return files.sort()
 }
 
-function scanStepFiles(root: string): string[] {
+/** The step files under the project's step roots, of every language, whether a loader handles them or not. */
+export function scanStepFiles(root: string): string[] {
   return scanStepRoots(root, ['ts', 'js', 'mjs', ...languageExtensions], isStepFile)
 }
 

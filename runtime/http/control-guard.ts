@@ -77,11 +77,12 @@ export function tokenCheck(token: string | undefined, why: string): TokenCheck {
     const error = `the /__motia/ control routes are closed ${why}: this server has no control token (.motia/server.lock is written only with the embedded store; set MOTIA_TOKEN otherwise)`
     return () => refuse('TOKEN_REQUIRED', error)
   }
-  const expected = digest(token)
+  // Hashed at the first check, not at start: the first SHA-256 sets up the hashing code (~1 ms, ~0.7 MiB).
+  let expected: Buffer | undefined
   const error = `missing or wrong x-motia-token header: the /__motia/ control routes need it ${why}; send the token from .motia/server.lock`
   return (request) => {
     const given = request.headers.get('x-motia-token')
-    return given !== null && crypto.timingSafeEqual(digest(given), expected) ? undefined : refuse('TOKEN_REQUIRED', error)
+    return given !== null && crypto.timingSafeEqual(digest(given), (expected ??= digest(token))) ? undefined : refuse('TOKEN_REQUIRED', error)
   }
 }
 

@@ -99,30 +99,36 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     return json({ error: 'Internal Server Error' }, 500)
   }
 
+  /** Runs the route that owns `key` now (guarded when a control route), or answers as unrouted. */
+  const dispatchTo = (key: string, control: boolean): Handle => (request, params) => {
+    const owner = table.owner(key)
+    if (!owner) return unrouted(request)
+    const { route } = owner
+    if (control && guard && !route.open) {
+      const denied = guard(request)
+      if (denied) return denied
+    }
+    try {
+      const response = route.handler(request, owner.names.length ? renameParams(params, owner.names) : params)
+      return !route.handlesErrors && response instanceof Promise ? response.catch(failed) : response
+    } catch (error) {
+      return failed(error)
+    }
+  }
+  // Control routes (`/__motia/…`) are not Elysia's: each route Elysia holds costs the start-up its
+  // own handler and memory (~0.6 MiB and ~7 ms for the dozen of them), and none of them is hot.
+  // The catch-all hands them to `controls`, which matches them itself.
+  const controls = createControlRoutes((key) => dispatchTo(key, true), unrouted)
+
   const mount = (key: string, method: string, shape: string) => {
-    const control = isControlPath(shape)
-    const run = layered(shape, method, { cors, unrouted }, (request, params) => {
-      const owner = table.owner(key)
-      if (!owner) return unrouted(request)
-      const { route } = owner
-      if (control && guard && !route.open) {
-        const denied = guard(request)
-        if (denied) return denied
-      }
-      try {
-        const response = route.handler(request, owner.names.length ? renameParams(params, owner.names) : params)
-        return !route.handlesErrors && response instanceof Promise ? response.catch(failed) : response
-      } catch (error) {
-        return failed(error)
-      }
-    })
+    const run = layered(shape, method, { cors, unrouted }, dispatchTo(key, isControlPath(shape)))
     const dispatch: Handle = (request, params) => run(request, params)
     const handle = sockets && method === 'GET' && websocketPaths.includes(shape) ? upgrading(sockets, () => app.server as Server<any>, dispatch) : dispatch
     // `parse: 'none'`: the http trigger reads the body itself (request.ts), within the body limit.
     app.route(method, shape, (c: { request: Request; params: Record<string, string> }) => handle(c.request, c.params), { parse: 'none' })
   }
 
-  app.all('/*', (c: { request: Request }) => unrouted(c.request), { parse: 'none' })
+  app.all('/*', (c: { request: Request }) => controls.answer(c.request) ?? unrouted(c.request), { parse: 'none' })
 
   return {
     websocket(endpoint) {
@@ -133,9 +139,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       const { shape, names } = shapeOf(route.path)
       const key = `${route.method} ${shape}`
       if (table.claim(key)) {
-        mount(key, route.method, shape)
-        // Elysia composes its handler once; a route added later needs a fresh one.
-        if (app.server) app.compile()
+        // A shape with a trailing slash stays Elysia's: its router takes `/x/` and `/x` as one.
+        if (isControlPath(shape) && !shape.endsWith('/')) controls.add(key, route.method, shape)
+        else {
+          mount(key, route.method, shape)
+          // Elysia composes its handler once; a route added later needs a fresh one.
+          if (app.server) app.compile()
+        }
       }
       return table.own(key, { route, names, shape })
     },
@@ -229,6 +239,42 @@ function layered(shape: string, method: string, { cors, unrouted }: { cors?: Cor
       : (request, params) => decorate(request, bare(request, params))
   }
   return handle
+}
+
+/**
+ * The control routes, matched here rather than by Elysia (see `controls` above): by method (a
+ * HEAD by its GET) and shape, in the order they were added, with their parameters decoded as
+ * Elysia decodes them. `answer` is undefined for a request none of them takes.
+ */
+function createControlRoutes(dispatchTo: (key: string) => Handle, unrouted: (request: Request) => Response | Promise<Response>) {
+  const routes: Array<{ method: string; pattern: RegExp; handle: Handle }> = []
+  return {
+    add(key: string, method: string, shape: string) {
+      routes.push({ method, pattern: capturingPattern(shape), handle: dispatchTo(key) })
+    },
+    answer(request: Request): Response | Promise<Response> | undefined {
+      const path = pathOf(request.url)
+      if (!isControlPath(path)) return undefined
+      const { method } = request
+      for (const route of routes) {
+        if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue
+        const match = route.pattern.exec(path)
+        if (!match) continue
+        // A parameter that does not decode is refused as Bun's router would refuse the path.
+        if (!isWellEncoded(path)) return unrouted(request)
+        const params: Record<string, string> = {}
+        for (let i = 1; i < match.length; i++) params[`p${i - 1}`] = decodeURIComponent(match[i]!)
+        return route.handle(request, params)
+      }
+      return undefined
+    },
+  }
+}
+
+/** `shapePattern` (unrouted.ts) with a capture per parameter (`:p0`, `:p1`, … in order). */
+function capturingPattern(shape: string): RegExp {
+  const parts = shape.split('/').map((segment) => (segment === '*' ? '.*' : segment.startsWith(':') ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+  return new RegExp(`^${parts.join('/')}/*$`)
 }
 
 /** Only the WebSocket paths pay for the upgrade check, decided when they are mounted. */

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { Cron } from 'croner'
 import { ConfigError } from '../errors.ts'
 import type { CronTriggerConfig } from '../types/context.ts'
-import { checkCronTrigger, cronNicknames, cronOptions, zoneFree } from './cron-schedule.ts'
+import { checkCronTrigger, cronNicknames, cronOptions, nextTick, simplePeriod, zoneFree } from './cron-schedule.ts'
 
 const check = (fields: Partial<CronTriggerConfig>) => checkCronTrigger({ type: 'cron', expression: '* * * * *', ...fields } as CronTriggerConfig, 'step "Job" (steps/cron/job.step.ts)', 'steps/cron/job.step.ts')
 const refusal = (fields: Partial<CronTriggerConfig>): string => {
@@ -61,6 +61,31 @@ describe('cron expressions', () => {
     }
     expect(cronOptions({ expression: '0 3 * * *' })).toEqual({ timezone: undefined, sloppyRanges: true })
     expect(cronOptions({ expression: '* * * * *', timezone: 'Europe/Paris' })).toEqual({ timezone: 'Europe/Paris', sloppyRanges: true })
+  })
+
+  test('a plain period gives the ticks croner gives, from any moment', () => {
+    const periods: Record<string, number> = {
+      '* * * * *': 60_000,
+      '*/5 * * * *': 300_000,
+      '0/15 * * * *': 900_000,
+      '*/3 * * * ?': 180_000,
+      '*/30 * * * * *': 30_000,
+      '0 */15 * * * *': 900_000,
+      '* * * * * *': 1000,
+      '* * * * * * *': 1000,
+      '0/20 * * * * *': 20_000,
+    }
+    for (const [expression, period] of Object.entries(periods)) {
+      expect(simplePeriod({ expression })).toBe(period)
+      for (const from of [new Date('2030-03-31T00:55:00Z'), new Date('2030-04-06T15:01:30.250Z'), new Date('2030-04-06T15:15:00Z')]) {
+        const ours: string[] = []
+        for (let at = from.getTime(); ours.length < 50; ) ours.push(new Date((at = nextTick(at, period))).toISOString())
+        expect(ours).toEqual(new Cron(expression, { ...cronOptions({ expression }), paused: true }).nextRuns(50, from).map((d) => d.toISOString()))
+      }
+    }
+    // Croner's: other minutes or seconds, a zone, or seconds finer than a minute within a wider period.
+    for (const expression of ['0 * * * *', '*/10 * * * *', '15 * * * * *', '*/30 */5 * * * *', '*/7 * * * * *', '@hourly', '0 3 * * *']) expect(simplePeriod({ expression })).toBeUndefined()
+    expect(simplePeriod({ expression: '* * * * *', timezone: 'UTC' })).toBeUndefined()
   })
 
   test('other nicknames are refused with the list of known ones', () => {

@@ -1,8 +1,11 @@
 /**
  * Cron expressions as the `cron` trigger reads them: checked once at load (fields, nicknames,
- * time zone, whether the schedule can ever fire) and turned into croner options.
+ * time zone, whether the schedule can ever fire) and turned into croner options, or, for a plain
+ * period (every minute, every 5 minutes, every 30 s: `simplePeriod`), into that period. croner is
+ * loaded only for the other expressions: importing it and computing its first run cost a server's
+ * start ~12 ms and ~2.5 MiB (docs/performance-startup.md), for schedules a division gives.
  */
-import { Cron } from 'croner'
+import type { Cron } from 'croner'
 import { ConfigError, errorMessage } from '../errors.ts'
 import type { CronTriggerConfig } from '../types/context.ts'
 
@@ -43,6 +46,36 @@ export function zoneFree(expression: unknown): boolean {
 }
 
 /**
+ * The period in ms of a schedule without a `timezone` that fires at every multiple of it counted
+ * from the epoch, or undefined: every minute (`* * * * *`), every n minutes where n divides 15
+ * (`*\/5 * * * *`, `0/15 * * * *`), at second 0 of those (`0 *\/5 * * * *`), or every s seconds
+ * where s divides 60 (`*\/30 * * * * *`, `* * * * * *`). Every field above the minutes is `*` or
+ * `?` (a `zoneFree` schedule), so these are the ticks croner gives in UTC and in any zone.
+ */
+export function simplePeriod(trigger: { timezone?: string; expression?: unknown }): number | undefined {
+  if (trigger.timezone !== undefined || !zoneFree(trigger.expression)) return undefined
+  const fields = (trigger.expression as string).trim().split(/\s+/)
+  const seconds = fields.length === 5 ? '0' : fields[0]!
+  const minute = fields.length === 5 ? fields[0]! : fields[1]!
+  const minutes = minute === '*' ? 1 : Number(stepOf(minute))
+  if (seconds === '0') return minutes * 60_000
+  const everySeconds = seconds === '*' ? 1 : stepOf(seconds)
+  // Seconds finer than a minute, within every minute only: `*\/30 *\/5 …` is no single period.
+  if (everySeconds === undefined || minutes !== 1 || 60 % everySeconds !== 0) return undefined
+  return everySeconds * 1000
+}
+
+/** The first multiple of `periodMs` after `afterMs`: the next tick of a `simplePeriod` schedule. */
+export function nextTick(afterMs: number, periodMs: number): number {
+  return (Math.floor(afterMs / periodMs) + 1) * periodMs
+}
+
+/** croner's Cron class, loaded at the first schedule that needs it (see above). */
+export function loadCron(): typeof Cron {
+  return (require('croner') as typeof import('croner')).Cron
+}
+
+/**
  * Throws a `ConfigError` naming the step, the field and the fix when the expression, time zone or
  * timeout is wrong. Returns a warning when the schedule is valid but can never fire.
  */
@@ -72,8 +105,11 @@ export function checkCronTrigger(trigger: CronTriggerConfig, where: string, file
   if (trigger.allowOverlap !== undefined && typeof trigger.allowOverlap !== 'boolean') {
     throw refuse(`cron allowOverlap must be true or false, got ${JSON.stringify(trigger.allowOverlap)}`)
   }
+  // A plain period is a valid schedule that fires.
+  if (simplePeriod(trigger) !== undefined) return undefined
   let next: Date | null
   try {
+    const Cron = loadCron()
     const job = new Cron(expression, { ...cronOptions(trigger), paused: true })
     next = job.nextRun()
     job.stop()
@@ -87,6 +123,12 @@ export function checkCronTrigger(trigger: CronTriggerConfig, where: string, file
 }
 
 // --- internal ---
+
+/** `*\/n` or `0/n` (n > 0) → n; undefined for anything else. */
+function stepOf(field: string): number | undefined {
+  const step = /^(?:\*|0)\/(\d+)$/.exec(field)
+  return step && Number(step[1]) > 0 ? Number(step[1]) : undefined
+}
 
 function isTimeZone(zone: unknown): boolean {
   if (typeof zone !== 'string' || zone === '') return false

@@ -1,16 +1,17 @@
 /**
- * The `cron` trigger, scheduled by croner: 5 fields, 6 with seconds, 7 with a year, or a nickname
+ * The `cron` trigger, scheduled by croner (or, for a plain period such as every minute, by a timer
+ * of its own: cron-schedule.ts `simplePeriod`): 5 fields, 6 with seconds, 7 with a year, or a nickname
  * (`@daily`, …). A tick that finds the previous run of the same step still going is skipped (and
  * logged) unless `allowOverlap` is set. A run is cut off after `timeoutMs` (default 30 s): it is
  * traced as failed and the step is free for its next tick, so one hung run never stops a schedule.
  */
-import { Cron } from 'croner'
+import type { Cron } from 'croner'
 import { MotiaError, toError } from '../errors.ts'
 import { defineTrigger } from '../plugin.ts'
 import type { LoadedStep } from '../discovery/loaded-step.ts'
 import type { MotiaRuntime, PendingRun } from '../types/runtime.ts'
 import type { CronTriggerConfig, FiredTrigger } from '../types/context.ts'
-import { checkCronTrigger, cronOptions, defaultCronTimeoutMs } from './cron-schedule.ts'
+import { checkCronTrigger, cronOptions, defaultCronTimeoutMs, loadCron, nextTick, simplePeriod } from './cron-schedule.ts'
 
 export const cronTrigger = defineTrigger<CronTriggerConfig>({
   type: 'cron',
@@ -23,9 +24,7 @@ export const cronTrigger = defineTrigger<CronTriggerConfig>({
     const timeoutMs = trigger.timeoutMs ?? defaultCronTimeoutMs
     // The tick whose run is still going, when overlap is not allowed.
     let busy: Date | undefined
-    const job = new Cron(trigger.expression, cronOptions(trigger), (self: Cron) => {
-      // Ticks fall on whole seconds; croner reports the moment the callback started (with ms) when no zone is set.
-      const scheduledAt = new Date(Math.floor((self.currentRun() ?? new Date()).getTime() / 1000) * 1000)
+    const tick = (scheduledAt: Date) => {
       if (busy && !trigger.allowOverlap) {
         runtime.logger.warn(
           `[motia] cron step "${step.name}" skipped its tick of ${scheduledAt.toISOString()}: the run of ${busy.toISOString()} is still going (set allowOverlap: true to run ticks side by side, or a lower timeoutMs)`,
@@ -38,12 +37,42 @@ export const cronTrigger = defineTrigger<CronTriggerConfig>({
       void runTick(step, trigger, runtime, scheduledAt, timeoutMs).finally(() => {
         if (busy === mine) busy = undefined
       })
+    }
+    const period = simplePeriod(trigger)
+    if (period !== undefined) return every(period, tick)
+    const Cron = loadCron()
+    const job = new Cron(trigger.expression, cronOptions(trigger), (self: Cron) => {
+      // Ticks fall on whole seconds; croner reports the moment the callback started (with ms) when no zone is set.
+      tick(new Date(Math.floor((self.currentRun() ?? new Date()).getTime() / 1000) * 1000))
     })
     return () => job.stop()
   },
 })
 
 // --- internal ---
+
+/**
+ * Calls `tick` at every multiple of `periodMs` (a `simplePeriod` schedule), as croner would: a
+ * timer that fires early waits for its moment, and ticks missed while the process was busy are
+ * skipped, not caught up. Returns the function that stops it.
+ */
+function every(periodMs: number, tick: (scheduledAt: Date) => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
+  const schedule = (at: number) => {
+    timer = setTimeout(() => {
+      if (stopped) return
+      if (Date.now() < at) return schedule(at)
+      tick(new Date(at))
+      schedule(nextTick(Math.max(at, Date.now()), periodMs))
+    }, at - Date.now())
+  }
+  schedule(nextTick(Date.now(), periodMs))
+  return () => {
+    stopped = true
+    clearTimeout(timer)
+  }
+}
 
 type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown } | 'timeout'
 

@@ -5,12 +5,14 @@
  * project without streams, the stream store, the WebSocket endpoint or the client script (they load
  * at first use), nor, in a project without a workflow step, the workflow engine, replay and the
  * workflow store, whose tables it does not create, nor what only a step file that fails to load or a
- * `public/` folder needs. `motia dev` on the same project loads the console (it is on by default there),
- * and a stream operation or a socket loads theirs, so each check can fail.
+ * `public/` folder needs, nor, before anything is written, SQLite and the embedded queue and state
+ * store (a project with no `.motia/motia.db` yet), nor croner for a schedule that is a plain period.
+ * `motia dev` on the same project loads the console (it is on by default there), and a stream
+ * operation or a socket loads theirs, so each check can fail.
  */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { Database } from 'bun:sqlite'
-import { cpSync } from 'node:fs'
+import { cpSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, makeProject, repoRoot, type TempProject } from '../helpers/project.ts'
 
@@ -53,6 +55,8 @@ const notForStart = [
   { what: 'the workflow store', pattern: /\/runtime\/adapters\/workflows\/(sqlite|memory)\.ts$/ },
   { what: 'the load-failure helpers', pattern: /\/runtime\/discovery\/(code-frame|missing-imports)\.ts$/ },
   { what: 'the public/ file server', pattern: /\/runtime\/http\/public-(files|scripts)\.ts$/ },
+  { what: 'croner (the starter schedules every minute: a plain period)', pattern: /\/node_modules\/croner\// },
+  { what: 'the embedded queue and state, and SQLite (no store file yet)', pattern: /\/runtime\/adapters\/(queue\/sqlite|state\/sqlite|sqlite\/database)\.ts$/ },
 ]
 
 /** The workflow tables in the project's embedded store. */
@@ -66,15 +70,15 @@ function workflowTables(root: string): string[] {
 }
 
 describe('what a server loads', () => {
-  test('motia start on the starter template loads no console, Redis, BullMQ, compat builders, stream store, stream sockets or workflow engine', async () => {
+  test('motia start on the starter template loads no console, Redis, BullMQ, compat builders, stream store, stream sockets, workflow engine, or SQLite before a write', async () => {
     project = makeProject()
     cpSync(join(repoRoot, 'templates/starter'), project.root, { recursive: true, filter: (src) => !src.includes('node_modules') })
     const modules = await loadedModules(project.root, 'start')
     expect(modules.some((path) => path.endsWith('/runtime/runtime.ts'))).toBe(true)
     const loaded = notForStart.filter(({ pattern }) => modules.some((path) => pattern.test(path))).map(({ what }) => what)
     expect(loaded).toEqual([])
-    // The embedded store was opened (the queue and state live there), but without workflow tables.
-    expect(workflowTables(project.root)).toEqual([])
+    // Nothing was written: the embedded store (queue, state) was not opened, nor its file created.
+    expect(existsSync(join(project.root, '.motia/motia.db'))).toBe(false)
   }, 60_000)
 
   test('a project with a workflow step loads the engine and the workflow store at start, creates their tables, and runs', async () => {

@@ -18,10 +18,7 @@ export interface SharedDatabase {
   release(): void
 }
 
-/** Where the embedded adapters keep a project's data. */
-export function defaultDatabasePath(root: string): string {
-  return resolve(root, '.motia', 'motia.db')
-}
+export { defaultDatabasePath } from './path.ts'
 
 /**
  * Opens (or shares) the database at `path`, creating its folder. `:memory:` gives a private one.
