@@ -41,3 +41,22 @@ test('a control route given up answers as unknown', async () => {
   off()
   expect((await ask('/__motia/gone')).status).toBe(404)
 })
+
+test('a step route that could match a control path leaves it to the control route, as Elysia did', async () => {
+  const shadowing = createHttpServer({ bodyLimit: 1024, logger })
+  shadowing.route({ method: 'GET', path: '/__motia/health', open: true, handler: () => new Response('control') })
+  shadowing.route({ method: 'GET', path: '/__motia/things/:id', handler: () => new Response('guarded control') })
+  shadowing.guardControl(() => new Response('no', { status: 403 }))
+  shadowing.route({ method: 'GET', path: '/:tenant/health', handler: () => new Response('tenant') })
+  shadowing.route({ method: 'GET', path: '/*', handler: () => new Response('page') })
+  const get = async (path: string) => {
+    const response = await shadowing.handle(new Request(`http://localhost${path}`))
+    return `${response.status} ${await response.text()}`
+  }
+  expect(await get('/__motia/health')).toBe('200 control')
+  expect(await get('/__motia/things/1')).toBe('403 no')
+  expect(await get('/acme/health')).toBe('200 tenant')
+  expect(await get('/about')).toBe('200 page')
+  // A control path no control route takes is the step's, as it was.
+  expect(await get('/__motia/elsewhere')).toBe('200 page')
+})

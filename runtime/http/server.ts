@@ -122,7 +122,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const mount = (key: string, method: string, shape: string) => {
     const run = layered(shape, method, { cors, unrouted }, dispatchTo(key, isControlPath(shape)))
-    const dispatch: Handle = (request, params) => run(request, params)
+    // Elysia gives a static segment precedence, so `/__motia/…` once beat a step's `/:tenant/…` or
+    // `/*`; now that the control routes sit behind the catch-all, a route that can match such a
+    // path asks them first. Routes that start with a static segment (nearly all) pay nothing.
+    const dispatch: Handle = mayTakeControlPaths(shape) ? (request, params) => controls.answer(request) ?? run(request, params) : (request, params) => run(request, params)
     const handle = sockets && method === 'GET' && websocketPaths.includes(shape) ? upgrading(sockets, () => app.server as Server<any>, dispatch) : dispatch
     // `parse: 'none'`: the http trigger reads the body itself (request.ts), within the body limit.
     app.route(method, shape, (c: { request: Request; params: Record<string, string> }) => handle(c.request, c.params), { parse: 'none' })
@@ -269,6 +272,11 @@ function createControlRoutes(dispatchTo: (key: string) => Handle, unrouted: (req
       return undefined
     },
   }
+}
+
+/** True when a route of `shape` can match a control path: its first segment is a parameter or a wildcard. */
+function mayTakeControlPaths(shape: string): boolean {
+  return shape.startsWith('/:') || shape.startsWith('/*')
 }
 
 /** `shapePattern` (unrouted.ts) with a capture per parameter (`:p0`, `:p1`, … in order). */
