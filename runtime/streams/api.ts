@@ -7,7 +7,7 @@ import { applyUpdateOps } from '../adapters/state/ops.ts'
 import { formatIssues, type ValidationResult } from '../step/schema.ts'
 import type { LoadedStream } from './definitions.ts'
 import { addressProblem, isAddressPart } from './address.ts'
-import { withId, type StreamHub } from './hub.ts'
+import { withId, type ItemWrite, type StreamHub } from './hub.ts'
 import type { StreamHandle, StreamsContext } from './types.ts'
 
 /** Called for every operation, to put it on the span. */
@@ -54,7 +54,7 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
     const problem = addressProblem({ groupId, id }, idOptional ? ['id'] : [])
     if (problem) throw new MotiaError(`[motia] stream "${name}": ${problem}`, { code: 'STREAM_KEY_INVALID', status: 400 })
   }
-  const result = (write: { oldItem: unknown; newItem: unknown }) => ({ new_value: write.newItem, old_value: write.oldItem }) as never
+  const result = (write: ItemWrite) => ({ new_value: write.newItem, old_value: write.oldItem }) as never
 
   return {
     async get(groupId, id) {
@@ -65,19 +65,23 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
     async set(groupId, id, data) {
       key(groupId, id)
       record('set', name, groupId, id)
+      // Each `await` only when there is something to wait for: with a store that answers at
+      // once (memory, SQLite) a write costs no turn of its own.
       const checked = check(data, groupId, id)
-      const value = checked instanceof Promise ? await checked : checked
-      return result(await hub.put(name, groupId, id, value, traceId))
+      const written = hub.put(name, groupId, id, checked instanceof Promise ? await checked : checked, traceId)
+      return result(written instanceof Promise ? await written : written)
     },
     async update(groupId, id, ops) {
       key(groupId, id)
       record('update', name, groupId, id)
-      return result(await hub.write(name, groupId, id, (current) => check(applyUpdateOps(current, ops), groupId, id), traceId))
+      const written = hub.write(name, groupId, id, (current) => check(applyUpdateOps(current, ops), groupId, id), traceId)
+      return result(written instanceof Promise ? await written : written)
     },
     async delete(groupId, id) {
       key(groupId, id)
       record('delete', name, groupId, id)
-      return (await hub.put(name, groupId, id, undefined, traceId)).oldItem as never
+      const written = hub.put(name, groupId, id, undefined, traceId)
+      return (written instanceof Promise ? await written : written).oldItem as never
     },
     async getGroup(groupId) {
       key(groupId, undefined, true)

@@ -79,8 +79,8 @@ export function createFanout(options: { hub: StreamHub; logger: Logger; maxBuffe
     const toGroup = server.subscriberCount(group) > 0
     const toItem = item !== undefined && server.subscriberCount(item) > 0
     if (!toGroup && !toItem && !groupWaiting && !itemWaiting) return
-    // Serialized once for every topic and every queue.
-    const text = JSON.stringify({ streamName: change.streamName, groupId: change.groupId, id: change.id, timestamp: change.timestamp, event: change.event })
+    // Serialized once for every topic and every queue; a change is the wire message as it is.
+    const text = JSON.stringify(change)
     if (toGroup) server.publish(group, text)
     if (toItem) server.publish(item!, text)
     // A connection reads one snapshot at a time, so it is in at most one of the two sets.
