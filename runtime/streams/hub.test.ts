@@ -31,7 +31,7 @@ test('a set waits for an update already running on the item, and the feed shows 
   await Bun.sleep(5)
   release()
   const [updated, replaced] = await Promise.all([slow, set])
-  expect(updated.newItem).toEqual({ n: 11, id: 'a' })
+  expect(updated.new_value).toEqual({ n: 11, id: 'a' })
   expect(replaced).toEqual({ old_value: { n: 11, id: 'a' }, new_value: { n: 100, id: 'a' } } as never)
   expect(await streams.counter!.get('g', 'a')).toEqual({ n: 100, id: 'a' } as never)
   expect(changes).toEqual(['create:1', 'update:11', 'update:100'])
@@ -59,7 +59,7 @@ test('with a store that answers at once, a write is over (subscribers told) when
   const { hub, changes } = fresh()
   const written = hub.put('counter', 'g', 'a', { n: 1 })
   expect(written).not.toBeInstanceOf(Promise)
-  expect(written).toEqual({ oldItem: null, newItem: { n: 1, id: 'a' } })
+  expect(written).toEqual({ old_value: null, new_value: { n: 1, id: 'a' } })
   expect(changes).toEqual(['create:1'])
 })
 

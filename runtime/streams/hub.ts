@@ -31,10 +31,10 @@ export interface StreamChange {
 /** Hears a change, with the trace of the step that made it (undefined when no step did). */
 export type ChangeListener = (change: StreamChange, traceId?: string) => void
 
+/** The items before and after a write, with their ids (null when absent), under Motia's names: what `set` answers. */
 export interface ItemWrite {
-  /** The items before and after, with their ids (null when absent). */
-  oldItem: unknown
-  newItem: unknown
+  new_value: unknown
+  old_value: unknown
 }
 
 export interface StreamHub {
@@ -136,7 +136,7 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
     } else if (written.oldValue !== undefined) {
       publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type: 'delete', data: oldItem } }, traceId)
     }
-    return { oldItem, newItem }
+    return { new_value: newItem, old_value: oldItem }
   }
 
   return {
