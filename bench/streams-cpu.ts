@@ -5,9 +5,11 @@
  *   bun bench/streams-cpu.ts                         # raw stringify + publish against this checkout's ctx.streams.<name>.set
  *   BEFORE=../main bun bench/streams-cpu.ts          # and another checkout's, in the same rotation
  *   UPDATES=50000 ROUNDS=7 SUBSCRIBERS=10 bun bench/streams-cpu.ts
+ *   STORE=sqlite bun bench/streams-cpu.ts           # Motia on the embedded SQLite stream store (the default) instead of memory
  *
  * Every server runs in this one process (a raw `Bun.serve` publishing each update as
- * bench/streams-server.ts does, and each checkout's runtime over the memory stream store), with
+ * bench/streams-server.ts does, and each checkout's runtime over the memory stream store, or the
+ * embedded SQLite one with `STORE=sqlite`), with
  * `SUBSCRIBERS` (default 1) WebSocket subscribers each, in a child process: every update is
  * serialized and published as in the real bench. The sides take turns in short slices, so that a
  * change in the machine's load reaches every side alike; each round sums a side's slices, and the
@@ -125,7 +127,8 @@ async function motiaSide(checkout: string): Promise<Side> {
   const { createRuntime } = await import(join(checkout, 'runtime/runtime.ts'))
   const { createMemoryStreams } = await import(join(checkout, 'runtime/adapters/streams/memory.ts'))
   const { createStreamsContext } = await import(join(checkout, 'runtime/streams/api.ts'))
-  const runtime = await createRuntime({ root, mode: 'test', env: { MOTIA_LOG_LEVEL: 'warn' }, flags: { port: 0, host: '127.0.0.1' }, adapters: { streams: createMemoryStreams } })
+  const adapters = process.env.STORE === 'sqlite' ? {} : { streams: createMemoryStreams }
+  const runtime = await createRuntime({ root, mode: 'test', env: { MOTIA_LOG_LEVEL: 'warn' }, flags: { port: 0, host: '127.0.0.1' }, adapters })
   await runtime.load()
   await runtime.listen()
   const streams = createStreamsContext(runtime.streaming.hub, () => {})
