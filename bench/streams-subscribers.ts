@@ -33,6 +33,8 @@ export interface Measured {
   burstSystemUs: number
   /** The part of the burst's CPU spent in the server's loop of writes (and their `publish` calls). */
   burstLoopUs: number
+  /** Of `burstUserUs + burstSystemUs`, the JIT compiler threads' part (Linux). */
+  burstCompileUs: number
   /** This process's CPU time in each phase, µs. */
   clientSteadyCpuUs: number
   clientBurstCpuUs: number
@@ -134,7 +136,7 @@ const receive = (socket: Socket<Peer>, chunk: Uint8Array) => {
 }
 
 const server = `http://127.0.0.1:${port}`
-const cpu = async () => (await (await fetch(`${server}/cpu`, { method: 'POST' })).json()) as { user: number; system: number; burstLoopUs: number }
+const cpu = async () => (await (await fetch(`${server}/cpu`, { method: 'POST' })).json()) as { user: number; system: number; burstLoopUs: number; compileUs: number }
 const ownCpu = () => {
   const { user, system } = process.cpuUsage()
   return user + system
@@ -186,6 +188,7 @@ const measured: Measured = {
   burstUserUs: cpu2.user - cpu1.user,
   burstSystemUs: cpu2.system - cpu1.system,
   burstLoopUs: cpu2.burstLoopUs,
+  burstCompileUs: cpu2.compileUs - cpu1.compileUs,
   clientSteadyCpuUs: own1 - own0,
   clientBurstCpuUs: own2 - own1,
   delivered: received,

@@ -7,6 +7,7 @@
  *   SUBSCRIBERS=300 SECONDS=2 BURST=300 ROUNDS=3 bun bench/streams.ts
  *   BEFORE=../main-checkout bun bench/streams.ts     # that checkout's Motia too, in the rotation
  *   CALIBRATE=0 bun bench/streams.ts                 # without the second raw server
+ *   WARMUP=0 bun bench/streams.ts                    # servers not warmed up: the burst includes the JIT's compiling
  *   PROFILE_DIR=/tmp/prof bun bench/streams.ts       # also writes each server's CPU profile (markdown; PROFILE_JSON=1: .cpuprofile)
  *
  * Each measurement is two fresh processes: the server (bench/streams-server.ts) pinned to core 0,
@@ -16,6 +17,9 @@
  * message sent to every subscriber), read in the server with `process.cpuUsage`: the figure the
  * machine's load moves least. A second raw server ("raw B") measured the same way in every round
  * is the bench's self-check: raw B / raw says how far two identical servers disagree here.
+ * Every server makes `WARMUP` updates (default 20,000) before anyone subscribes, so that the
+ * figures are those of a server whose JIT has compiled its code (streams-server.ts says why);
+ * the JIT threads' part of the burst's CPU is shown apart ("JIT").
  * Targets: nothing lost, burst throughput ≥ 0.9× raw, steady p99 ≤ 1.2× raw.
  */
 import { resolve } from 'node:path'
@@ -52,12 +56,14 @@ interface Sample extends Measured {
   burstUserUs: number
   /** Of `burstUs`, the server's loop of writes and `publish` calls (the rest is the event loop sending). */
   burstLoopUs: number
+  /** Of `burstUs`, the JIT compiler threads' part. */
+  burstJitUs: number
   /** Burst throughput, messages delivered per second. */
   burstRate: number
 }
 const samples = new Map<string, Sample[]>(sides.map((s) => [s.name, []]))
 const load = loadAverage()
-console.log(`streams: ${subscribers} subscribers, ${rate} updates/s for ${seconds} s, then a burst of ${burst}; ${rounds} round(s) of ${sides.map((s) => s.name).join(', ')}; load ${load}`)
+console.log(`streams: ${subscribers} subscribers, ${rate} updates/s for ${seconds} s, then a burst of ${burst}; servers warmed up with ${process.env.WARMUP ?? 20_000} updates; ${rounds} round(s) of ${sides.map((s) => s.name).join(', ')}; load ${load}`)
 
 for (let round = 0; round < rounds; round++) {
   // The order rotates, so that no side always follows the same one.
@@ -69,7 +75,7 @@ for (let round = 0; round < rounds; round++) {
     const lost = sample.expected - sample.delivered + sample.burstExpected - sample.burstDelivered
     console.log(
       `${side.name.padEnd(6)} steady: p50 ${sample.p50.toFixed(1)} ms p99 ${sample.p99.toFixed(1)} ms, server ${sample.steadyUs.toFixed(0)} µs/update (user ${sample.steadyUserUs.toFixed(0)})` +
-        `   burst: ${Math.round(sample.burstRate).toLocaleString()} msg/s, server ${sample.burstUs.toFixed(0)} µs/update (user ${sample.burstUserUs.toFixed(0)}, writes ${sample.burstLoopUs.toFixed(0)})` +
+        `   burst: ${Math.round(sample.burstRate).toLocaleString()} msg/s, server ${sample.burstUs.toFixed(0)} µs/update (user ${sample.burstUserUs.toFixed(0)}, writes ${sample.burstLoopUs.toFixed(0)}, JIT ${sample.burstJitUs.toFixed(0)})` +
         `   subscribers' CPU ${(sample.clientSteadyCpuUs / 1000).toFixed(0)} + ${(sample.clientBurstCpuUs / 1000).toFixed(0)} ms` +
         (side.kind === 'motia' ? `   snapshots ${sample.synced}/${subscribers} in ${sample.syncMs.toFixed(0)} ms` : '') +
         (lost ? `   LOST ${lost}` : ''),
@@ -104,7 +110,7 @@ if (calibrate) {
   console.log(`self-check, two identical raw servers (raw B / raw): server CPU per update ${spread(burstUs)} (burst; user ${spread(burstUserUs)}) ${spread(steadyUs)} (steady; user ${spread(steadyUserUs)}), burst throughput ${spread(burstRate)}`)
 }
 
-const detail = `${subscribers} subscribers, burst ${burst}, ${rounds} round(s), median; load ${load}`
+const detail = `${subscribers} subscribers, burst ${burst}, warm-up ${process.env.WARMUP ?? 20_000}, ${rounds} round(s), median; load ${load}`
 report({ bench: 'streams', metric: 'burst throughput / raw Bun WebSocket', value: ratio('motia', 'raw', burstRate), target: { min: 0.9 }, unit: '×', detail })
 report({ bench: 'streams', metric: 'steady p99 / raw Bun WebSocket', value: ratio('motia', 'raw', p99), target: { max: 1.2 }, unit: '×', detail })
 report({ bench: 'streams', metric: "burst: raw's server CPU per update / Motia's", value: 1 / ratio('motia', 'raw', burstUs), unit: '×', detail: `${median(samples.get('raw')!.map(burstUs)).toFixed(0)} vs ${median(samples.get('motia')!.map(burstUs)).toFixed(0)} µs` })
@@ -132,6 +138,7 @@ async function measure(side: Side): Promise<Sample> {
       burstUs: (measured.burstUserUs + measured.burstSystemUs) / burst,
       burstUserUs: measured.burstUserUs / burst,
       burstLoopUs: measured.burstLoopUs / burst,
+      burstJitUs: measured.burstCompileUs / burst,
       burstRate: measured.burstDelivered / (measured.burstMs / 1000) }
   } finally {
     server.kill()

@@ -107,7 +107,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Motia's `new Stream(config)` objects, called outside a run, use the project's streams.
   const unbindStreams = bindIdleStreams(createStreamsContext(streaming.hub, () => {}))
   // Heard only when a step or plugin listens: a write then costs no emit (and its origin object).
-  streaming.hub.onChange((change) => events.heard('stream:change') && events.emit('stream:change', change, { traceId: change.traceId }))
+  streaming.hub.onChange((change, traceId) => events.heard('stream:change') && events.emit('stream:change', change, { traceId }))
   server.websocket(streaming.sockets)
   let setupDone = false
 

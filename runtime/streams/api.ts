@@ -54,7 +54,6 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
     const problem = addressProblem({ groupId, id }, idOptional ? ['id'] : [])
     if (problem) throw new MotiaError(`[motia] stream "${name}": ${problem}`, { code: 'STREAM_KEY_INVALID', status: 400 })
   }
-  const result = (write: { oldItem: unknown; newItem: unknown }) => ({ new_value: write.newItem, old_value: write.oldItem }) as never
 
   return {
     async get(groupId, id) {
@@ -62,22 +61,30 @@ function createHandle(hub: StreamHub, name: string, record: RecordStreamOp, trac
       record('get', name, groupId, id)
       return withId(await hub.store.get(name, groupId, id), id) as never
     },
-    async set(groupId, id, data) {
-      key(groupId, id)
-      record('set', name, groupId, id)
-      const checked = check(data, groupId, id)
-      const value = checked instanceof Promise ? await checked : checked
-      return result(await hub.put(name, groupId, id, value, traceId))
+    set(groupId, id, data) {
+      // Not an async function: with a synchronous schema and a store that answers at once (memory,
+      // SQLite) a write is done when the call returns, and its promise is made already resolved.
+      try {
+        key(groupId, id)
+        record('set', name, groupId, id)
+        const checked = check(data, groupId, id)
+        if (checked instanceof Promise) return checked.then((value) => hub.put(name, groupId, id, value, traceId)) as never
+        return Promise.resolve(hub.put(name, groupId, id, checked, traceId)) as never
+      } catch (error) {
+        return Promise.reject(error)
+      }
     },
     async update(groupId, id, ops) {
       key(groupId, id)
       record('update', name, groupId, id)
-      return result(await hub.write(name, groupId, id, (current) => check(applyUpdateOps(current, ops), groupId, id), traceId))
+      const written = hub.write(name, groupId, id, (current) => check(applyUpdateOps(current, ops), groupId, id), traceId)
+      return (written instanceof Promise ? await written : written) as never
     },
     async delete(groupId, id) {
       key(groupId, id)
       record('delete', name, groupId, id)
-      return (await hub.put(name, groupId, id, undefined, traceId)).oldItem as never
+      const written = hub.put(name, groupId, id, undefined, traceId)
+      return (written instanceof Promise ? await written : written).old_value as never
     },
     async getGroup(groupId) {
       key(groupId, undefined, true)

@@ -21,6 +21,8 @@ import type { StreamChange, StreamHub } from './hub.ts'
 export interface Fanout {
   /** The server to publish on (known at the first upgrade). */
   attach(server: Server<Connection>): void
+  /** A connection joins an item of `streamName`: from now on its changes go to item topics too. */
+  itemJoined(streamName: string): void
   /** Queues `room`'s changes for `ws` until `release`. */
   hold(room: string, ws: ServerWebSocket<Connection>): void
   /** Stops queuing; sends what was queued when `flush`, else drops it. */
@@ -40,6 +42,12 @@ export function createFanout(options: { hub: StreamHub; logger: Logger; maxBuffe
   /** Rooms whose snapshot a connection is reading: their changes are queued for it. */
   const pending = new Map<string, Set<ServerWebSocket<Connection>>>()
   const open = new Set<ServerWebSocket<Connection>>()
+  /**
+   * Streams an item of which has ever been joined. Only an item join puts a connection on an item's
+   * topic (or queues an item room's changes), so the changes of other streams skip building their
+   * item's room and asking Bun about it: a group-only stream pays for one topic per change, not two.
+   */
+  const itemStreams = new Set<string>()
   let server: Server<Connection> | undefined
   let sweeper: ReturnType<typeof setInterval> | undefined
 
@@ -73,14 +81,14 @@ export function createFanout(options: { hub: StreamHub; logger: Logger; maxBuffe
   const unsubscribe = options.hub.onBroadcast((change: StreamChange) => {
     if (!server) return
     const group = roomOf(change.streamName, change.groupId)
-    const item = change.id === undefined ? undefined : roomOf(change.streamName, change.groupId, change.id)
+    const item = change.id !== undefined && itemStreams.has(change.streamName) ? roomOf(change.streamName, change.groupId, change.id) : undefined
     const groupWaiting = pending.get(group)
     const itemWaiting = item === undefined ? undefined : pending.get(item)
     const toGroup = server.subscriberCount(group) > 0
     const toItem = item !== undefined && server.subscriberCount(item) > 0
     if (!toGroup && !toItem && !groupWaiting && !itemWaiting) return
-    // Serialized once for every topic and every queue.
-    const text = JSON.stringify({ streamName: change.streamName, groupId: change.groupId, id: change.id, timestamp: change.timestamp, event: change.event })
+    // Serialized once for every topic and every queue; a change is the wire message as it is.
+    const text = JSON.stringify(change)
     if (toGroup) server.publish(group, text)
     if (toItem) server.publish(item!, text)
     // A connection reads one snapshot at a time, so it is in at most one of the two sets.
@@ -90,6 +98,7 @@ export function createFanout(options: { hub: StreamHub; logger: Logger; maxBuffe
 
   return {
     attach: (bun) => void (server = bun),
+    itemJoined: (streamName) => void itemStreams.add(streamName),
     hold(room, ws) {
       let waiting = pending.get(room)
       if (!waiting) pending.set(room, (waiting = new Set()))

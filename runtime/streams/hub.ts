@@ -14,26 +14,27 @@
  * a change whose timestamp is not newer than the last one they applied.
  */
 import { MotiaError } from '../errors.ts'
-import type { BroadcastStore, StreamStore } from '../adapters/streams/types.ts'
+import type { BroadcastStore, StreamStore, StreamWrite } from '../adapters/streams/types.ts'
 import { roomOf } from './address.ts'
 import type { LoadedStream } from './definitions.ts'
 import type { StreamEvent } from './types.ts'
 
-/** A change as it goes on the wire (Motia's message), with the trace of the writer beside it. */
+/** A change as it goes on the wire (Motia's message): the fan-out serializes it as it is. */
 export interface StreamChange {
   streamName: string
   groupId: string
   id?: string
   timestamp: number
   event: { type: 'create' | 'update' | 'delete'; data: unknown } | { type: 'event'; event: StreamEvent }
-  /** The trace of the step that made the change; not sent to clients. */
-  traceId?: string
 }
 
+/** Hears a change, with the trace of the step that made it (undefined when no step did). */
+export type ChangeListener = (change: StreamChange, traceId?: string) => void
+
+/** The items before and after a write, with their ids (null when absent), under Motia's names: what `set` answers. */
 export interface ItemWrite {
-  /** The items before and after, with their ids (null when absent). */
-  oldItem: unknown
-  newItem: unknown
+  new_value: unknown
+  old_value: unknown
 }
 
 export interface StreamHub {
@@ -44,12 +45,15 @@ export interface StreamHub {
   names(): string[]
   /** Replaces the definitions (hot reload); subscriptions stay. */
   swap(streams: readonly LoadedStream[]): void
-  /** Writes `next(current)` (undefined deletes) as one step per item; tells the listeners. */
-  write(stream: string, groupId: string, id: string, next: (current: unknown) => unknown, traceId?: string): Promise<ItemWrite>
+  /**
+   * Writes `next(current)` (undefined deletes) as one step per item; tells the listeners. Answers
+   * at once (no promise) when the store did (`StreamStore.immediate`); a failure is a rejection.
+   */
+  write(stream: string, groupId: string, id: string, next: (current: unknown) => unknown, traceId?: string): ItemWrite | Promise<ItemWrite>
   /** Writes `value` (undefined deletes) whatever the item was: `write` without the read. */
-  put(stream: string, groupId: string, id: string, value: unknown, traceId?: string): Promise<ItemWrite>
+  put(stream: string, groupId: string, id: string, value: unknown, traceId?: string): ItemWrite | Promise<ItemWrite>
   send(stream: string, groupId: string, id: string | undefined, event: StreamEvent, traceId?: string): void
-  onChange(listener: (change: StreamChange) => void): () => void
+  onChange(listener: ChangeListener): () => void
   /** Changes clients must hear of (every instance's, with a broadcasting store). */
   onBroadcast(listener: (change: StreamChange) => void): () => void
   /** Resolves once a broadcasting store's feed is subscribed (at once otherwise): serve clients after it. */
@@ -60,29 +64,34 @@ export interface StreamHub {
   tick(): number
 }
 
-// One closure of ~110 lines, on purpose: every write path (set, update, delete, send) goes through
-// the same per-item locks, the clock and the two listener sets, which must not be reachable apart.
+// One closure of ~130 lines, on purpose: every write path (set, update, delete, send) goes through
+// the same per-item locks, the clock and the two listener lists, which must not be reachable apart.
 export function createStreamHub(store: StreamStore, onListenerError: (error: unknown) => void): StreamHub {
   let definitions = new Map<string, LoadedStream>()
-  const listeners = new Set<(change: StreamChange) => void>()
-  const broadcastListeners = new Set<(change: StreamChange) => void>()
+  // Replaced, never changed in place, so that a listener may unsubscribe while they are told.
+  let listeners: ChangeListener[] = []
+  let broadcastListeners: Array<(change: StreamChange) => void> = []
   const shared = typeof (store as Partial<BroadcastStore>).onChange === 'function' ? (store as StreamStore & BroadcastStore) : undefined
+  /** Items with a write in flight (waiting for the store), by room: later writes on one queue behind it. */
   const locks = new Map<string, Promise<unknown>>()
+  /** A write is running synchronously (see `immediate`): a write it sets off (a listener's) waits a turn. */
+  let writing = false
   let last = 0
 
   const tick = () => (last = Math.max(Date.now(), last + 1))
-  const tell = (targets: Set<(change: StreamChange) => void>, change: StreamChange) => {
+  const tell = (targets: readonly ChangeListener[], change: StreamChange, traceId?: string) => {
     for (const listener of targets) {
       try {
-        listener(change)
+        listener(change, traceId)
       } catch (error) {
         onListenerError(error)
       }
     }
   }
-  const publish = (change: StreamChange) => {
-    tell(listeners, change)
+  const publish = (change: StreamChange, traceId: string | undefined) => {
+    // Clients first: the fan-out serializes the change before any listener could touch it.
     if (!shared) tell(broadcastListeners, change)
+    tell(listeners, change, traceId)
   }
   const unshare = shared?.onChange((change) => {
     if (change.type === 'event') {
@@ -96,12 +105,14 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
   unshare?.catch(onListenerError)
 
   /**
-   * Runs `action` after every earlier action on the same item. An item nobody is writing starts
-   * at once (no extra turn); the lock is released when the last action queued on it settles.
+   * The store's synchronous half, when a write may use it now: nothing is in flight (so no earlier
+   * write on the item can be waiting) and no write is running. Such a write takes no lock, promise
+   * or turn: it is over, subscribers told, before anything else can run.
    */
-  const serialized = <T>(key: string, action: () => Promise<T>): Promise<T> => {
-    const before = locks.get(key)
-    const run = before ? before.then(action, action) : action()
+  const immediate = () => (shared || writing || locks.size > 0 ? undefined : store.immediate)
+
+  /** Keeps the item `key` held until `run` settles: writes on it meanwhile wait for it. */
+  const hold = <T>(key: string, run: Promise<T>): Promise<T> => {
     const release = () => {
       if (locks.get(key) === settled) locks.delete(key)
     }
@@ -110,17 +121,22 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
     return run
   }
 
+  /** Runs `action` after every earlier write on the item; at once when there is none, unless inside a running write. */
+  const serialized = <T>(key: string, action: () => Promise<T>): Promise<T> => {
+    const before = locks.get(key)
+    return hold(key, before ? before.then(action, action) : writing ? Promise.resolve().then(action) : action())
+  }
+
   /** Tells the listeners what a write did; answers the items before and after. */
-  const announce = (stream: string, groupId: string, id: string, written: { oldValue?: unknown; newValue?: unknown }, traceId?: string): ItemWrite => {
+  const announce = (stream: string, groupId: string, id: string, written: StreamWrite, traceId: string | undefined): ItemWrite => {
     const oldItem = withId(written.oldValue, id)
     const newItem = withId(written.newValue, id)
     if (written.newValue !== undefined) {
-      const type = written.oldValue === undefined ? 'create' : 'update'
-      publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type, data: newItem }, traceId })
+      publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type: written.oldValue === undefined ? 'create' : 'update', data: newItem } }, traceId)
     } else if (written.oldValue !== undefined) {
-      publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type: 'delete', data: oldItem }, traceId })
+      publish({ streamName: stream, groupId, id, timestamp: tick(), event: { type: 'delete', data: oldItem } }, traceId)
     }
-    return { oldItem, newItem }
+    return { new_value: newItem, old_value: oldItem }
   }
 
   return {
@@ -139,30 +155,52 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
       definitions = new Map(streams.map((s) => [s.name, s]))
     },
     write(stream, groupId, id, next, traceId) {
-      return serialized(roomOf(stream, groupId, id), async () => {
-        const written = shared?.update ? await shared.update(stream, groupId, id, next) : await readThenWrite(store, stream, groupId, id, next)
-        return announce(stream, groupId, id, written, traceId)
-      })
+      const now = immediate()
+      if (!now) {
+        return serialized(roomOf(stream, groupId, id), async () => {
+          const written = shared?.update ? await shared.update(stream, groupId, id, next) : await readThenWrite(store, stream, groupId, id, next)
+          return announce(stream, groupId, id, written, traceId)
+        })
+      }
+      writing = true
+      try {
+        const value = next(now.get(stream, groupId, id))
+        if (value instanceof Promise) {
+          // An asynchronous check (an async schema): the item is held until its value is written.
+          return hold(roomOf(stream, groupId, id), value.then(async (checked) => announce(stream, groupId, id, await storeValue(store, stream, groupId, id, checked), traceId)))
+        }
+        return announce(stream, groupId, id, value === undefined ? now.delete(stream, groupId, id) : now.set(stream, groupId, id, value), traceId)
+      } catch (error) {
+        return Promise.reject(error)
+      } finally {
+        writing = false
+      }
     },
     put(stream, groupId, id, value, traceId) {
       // Needs no read first (the store reports the item it replaced), and no compare-and-set
       // across instances: a store's own set and delete are atomic, in order behind the lock.
-      return serialized(roomOf(stream, groupId, id), async () => {
-        const written = value === undefined ? await store.delete(stream, groupId, id) : await store.set(stream, groupId, id, value)
-        return announce(stream, groupId, id, written, traceId)
-      })
+      const now = immediate()
+      if (!now) return serialized(roomOf(stream, groupId, id), async () => announce(stream, groupId, id, await storeValue(store, stream, groupId, id, value), traceId))
+      writing = true
+      try {
+        return announce(stream, groupId, id, value === undefined ? now.delete(stream, groupId, id) : now.set(stream, groupId, id, value), traceId)
+      } catch (error) {
+        return Promise.reject(error)
+      } finally {
+        writing = false
+      }
     },
     send(stream, groupId, id, event, traceId) {
       if (shared) void shared.send(stream, groupId, event, id).catch(onListenerError)
-      publish({ streamName: stream, groupId, ...(id === undefined ? {} : { id }), timestamp: tick(), event: { type: 'event', event }, traceId })
+      publish({ streamName: stream, groupId, ...(id === undefined ? {} : { id }), timestamp: tick(), event: { type: 'event', event } }, traceId)
     },
     onChange(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
+      listeners = [...listeners, listener]
+      return () => void (listeners = listeners.filter((l) => l !== listener))
     },
     onBroadcast(listener) {
-      broadcastListeners.add(listener)
-      return () => broadcastListeners.delete(listener)
+      broadcastListeners = [...broadcastListeners, listener]
+      return () => void (broadcastListeners = broadcastListeners.filter((l) => l !== listener))
     },
     ready: async () => void (await unshare?.catch(() => undefined)),
     async close() {
@@ -182,7 +220,10 @@ export function withId(data: unknown, id: string): unknown {
 // --- internal ---
 
 /** One instance's write: the per-item lock in `write` makes it atomic. */
-async function readThenWrite(store: StreamStore, stream: string, groupId: string, id: string, next: (current: unknown) => unknown) {
-  const value = await next(await store.get(stream, groupId, id))
+async function readThenWrite(store: StreamStore, stream: string, groupId: string, id: string, next: (current: unknown) => unknown): Promise<StreamWrite> {
+  return storeValue(store, stream, groupId, id, await next(await store.get(stream, groupId, id)))
+}
+
+function storeValue(store: StreamStore, stream: string, groupId: string, id: string, value: unknown): Promise<StreamWrite> {
   return value === undefined ? store.delete(stream, groupId, id) : store.set(stream, groupId, id, value)
 }

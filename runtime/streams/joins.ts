@@ -53,6 +53,7 @@ export function createJoins(options: JoinsOptions): Joins {
       const held = conn.subs.size >= limits.maxSubscriptions ? `${limits.maxSubscriptions} subscriptions (streams.maxSubscriptions)` : `more than ${MAX_SUBSCRIPTION_CHARS} characters of names`
       return strike(ws, errorFrame('too_many_subscriptions', `this connection holds ${held}; leave some before joining more`, named))
     }
+    if (itemId !== undefined) fanout.itemJoined(streamName)
     const sub: Subscription = { id, address, room, group: roomOf(streamName, groupId), state: 'waiting', admitted: false, size }
     track(conn, sub)
     conn.waiting.set(id, sub)

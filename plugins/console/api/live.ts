@@ -42,7 +42,7 @@ export function createLiveFeed(runtime: MotiaRuntime, stats: RunStats, options: 
   /** One subscription to stream changes while some channel wants them; each change clipped and serialized once. */
   const followStreams = () => {
     if (stopStreams || !runtime.streams) return
-    stopStreams = runtime.streams.onBroadcast(({ traceId: _, ...change }) => {
+    stopStreams = runtime.streams.onBroadcast((change) => {
       let event: string | undefined
       for (const channel of streamChannels) {
         if (!channel.wantsChange(change.streamName, change.groupId)) continue

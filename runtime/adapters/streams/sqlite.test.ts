@@ -16,3 +16,11 @@ test('stream items survive reopening the file', async () => {
   expect(await second.list('chat', 'room')).toEqual([{ id: 'm1', data: { text: 'kept' } }])
   await second.close()
 })
+
+test('the synchronous half writes what the store reads, and refuses once the store is closed', async () => {
+  const store = createSqliteStreams({ path: tempDb() })
+  expect(store.immediate!.set('chat', 'room', 'm1', { text: 'now' })).toEqual({ oldValue: undefined, newValue: { text: 'now' } })
+  expect(await store.get('chat', 'room', 'm1')).toEqual({ text: 'now' })
+  await store.close()
+  expect(() => store.immediate!.get('chat', 'room', 'm1')).toThrow(/closed/)
+})

@@ -4,7 +4,7 @@
  */
 import type { Database } from 'bun:sqlite'
 import { openDatabase, settled } from '../sqlite/database.ts'
-import type { StreamStore, StreamWrite } from './types.ts'
+import { withImmediate, type ImmediateStreamStore, type StreamStore, type StreamWrite } from './types.ts'
 
 export function createSqliteStreams(options: { path: string }): StreamStore {
   const shared = openDatabase(options.path)
@@ -27,8 +27,17 @@ export function createSqliteStreams(options: { path: string }): StreamStore {
     return { oldValue, newValue: JSON.parse(data) }
   })
   const guarded = <T>(action: () => T): Promise<T> => settled(() => closed, 'stream store', action)
+  const open = () => {
+    if (closed) throw new Error('[motia] the sqlite stream store is closed')
+  }
+  // bun:sqlite never waits: the hub writes through these without a turn (types.ts).
+  const immediate: ImmediateStreamStore = {
+    get: (stream, groupId, id) => (open(), read(stream, groupId, id)),
+    set: (stream, groupId, id, data) => (open(), write.immediate(stream, groupId, id, data)),
+    delete: (stream, groupId, id) => (open(), write.immediate(stream, groupId, id, undefined)),
+  }
 
-  return {
+  return withImmediate({
     get: (stream, groupId, id) => guarded(() => read(stream, groupId, id) as never),
     set: (stream, groupId, id, data) => guarded(() => write.immediate(stream, groupId, id, data) as never),
     delete: (stream, groupId, id) => guarded(() => write.immediate(stream, groupId, id, undefined) as never),
@@ -40,7 +49,7 @@ export function createSqliteStreams(options: { path: string }): StreamStore {
       closed = true
       shared.release()
     },
-  }
+  }, () => immediate)
 }
 
 // --- internal ---

@@ -31,6 +31,27 @@ export interface StreamStore {
   list<T = unknown>(stream: string, groupId: string): Promise<Array<StreamItem<T>>>
   listGroups(stream: string): Promise<string[]>
   close(): Promise<void>
+  /**
+   * Optional: the same reads and writes answered synchronously, for a store that never waits
+   * (memory, bun:sqlite). The hub then writes an item and tells its subscribers within the
+   * caller's turn: no promise, lock or turn of the event loop per write. A store may answer
+   * undefined until it can (the lazy store, until it is open); a failure is thrown. Define it
+   * non-enumerable (`withImmediate`), so that a wrapper made by spreading a store (`{ ...store,
+   * set }`) does not inherit a synchronous half that would go around its own methods.
+   */
+  readonly immediate?: ImmediateStreamStore
+}
+
+/** The synchronous half of a `StreamStore` (see `StreamStore.immediate`). */
+export interface ImmediateStreamStore {
+  get(stream: string, groupId: string, id: string): unknown
+  set(stream: string, groupId: string, id: string, data: unknown): StreamWrite
+  delete(stream: string, groupId: string, id: string): StreamWrite
+}
+
+/** Gives `store` its synchronous half, as a property a spread does not copy (see `StreamStore.immediate`). */
+export function withImmediate(store: StreamStore, immediate: () => ImmediateStreamStore | undefined): StreamStore {
+  return Object.defineProperty(store, 'immediate', { get: immediate, enumerable: false })
 }
 
 /** A change made on any instance of a broadcasting store, as its `onChange` delivers it. */
