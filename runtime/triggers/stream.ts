@@ -37,7 +37,9 @@ export const streamTrigger = defineTrigger<StreamTriggerConfig>({
         streamName: change.streamName,
         groupId: change.groupId,
         id: change.id,
-        event: { type: change.event.type, data: change.event.data },
+        // The step's own copy: the change holds the writer's object (the store keeps a copy of its
+        // own), which the writer may change after its set returned, and other listeners see it too.
+        event: { type: change.event.type, data: structuredClone(change.event.data) },
       }
       const condition = trigger.condition
       const when = condition ? (ctx: FlowContext) => condition(input, ctx) : undefined

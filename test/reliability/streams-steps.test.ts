@@ -4,6 +4,8 @@
  */
 import { afterEach, describe, expect, test } from 'bun:test'
 import { waitFor } from '../../runtime/testing/wait.ts'
+import { createTestRuntime } from '../../runtime/testing/index.ts'
+import { makeProject } from '../helpers/project.ts'
 import { call, openSocket, serveProject, todoStream, todoSteps, type ServedProject, type TestSocket } from '../helpers/streams.ts'
 
 let served: ServedProject | undefined
@@ -68,6 +70,37 @@ export const handler = async (input, { state, traceId }) => { await state.set('s
     expect(created.input).toEqual({ type: 'stream', timestamp: created.input.timestamp, streamName: 'todo', groupId: 'g', id: 'a', event: { type: 'create', data: { text: 'x', done: false, id: 'a' } } })
     const trace = served.runtime.traces.get(created.traceId)!
     expect(trace.spans.map((s) => s.step)).toEqual(['TodoSet', 'Count'])
+  })
+
+  test('the data a stream trigger gets is its own: the writer changing its object after set reaches neither it nor the store', async () => {
+    // motia/testing's memory store keeps a copy and hands the written object on; nothing else copies it on the way.
+    const project = makeProject({
+      // A Standard Schema that answers with the value it was given.
+      'steps/notes.stream.ts': `export const config = { name: 'notes', schema: { '~standard': { version: 1, vendor: 'test', validate: (value) => ({ value }) } } }\n`,
+      'steps/write-note.step.ts': `export const config = { triggers: [{ type: 'http', method: 'POST', path: '/notes/:id' }] }
+export const handler = async (req, { streams }) => {
+  const note = { text: 'first', tags: ['a'] }
+  const written = await streams.notes.set('g', req.params.id, note)
+  note.text = 'changed'
+  note.tags.push('b')
+  return { status: 200, body: written }
+}`,
+      'steps/stream/notes/seen.step.ts': `export const config = { triggers: [{ type: 'stream' }] }
+export const handler = async (input, { state }) => {
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  await state.set('seen', input.id, input.event.data)
+}`,
+    })
+    const app = await createTestRuntime({ root: project.root })
+    try {
+      expect((await app.request('POST', '/notes/n1')).status).toBe(200)
+      await waitFor(async () => (await app.runtime.state.get('seen', 'n1')) !== undefined, 30_000)
+      expect(await app.runtime.state.get('seen', 'n1')).toEqual({ id: 'n1', text: 'first', tags: ['a'] })
+      expect(await app.runtime.streams!.store.get('notes', 'g', 'n1')).toEqual({ text: 'first', tags: ['a'] })
+    } finally {
+      await app.stop()
+      project.cleanup()
+    }
   })
 
   test('a stream trigger without a stream name is refused with the fix', async () => {
