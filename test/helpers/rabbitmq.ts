@@ -21,6 +21,23 @@ export interface RabbitMq {
 }
 
 export async function startRabbitMq(): Promise<RabbitMq> {
+  // The ports are free when chosen, not reserved: during the seconds the broker takes to boot,
+  // another test's server may take one (the broker then fails to bind and exits; its log, not its
+  // stderr, says why). A broker that exited before it spoke AMQP is started again on new ports.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await startOnFreePorts()
+    } catch (error) {
+      if (tries === 3 || !(error instanceof ExitedEarly)) throw error
+    }
+  }
+}
+
+// --- internal ---
+
+class ExitedEarly extends Error {}
+
+async function startOnFreePorts(): Promise<RabbitMq> {
   const server = requireBinary('rabbitmq-server')
   const ctlBinary = join(dirname(server), 'rabbitmqctl')
   const dir = mkdtempSync(join(tmpdir(), 'motia-rabbitmq-'))
@@ -62,11 +79,11 @@ export async function startRabbitMq(): Promise<RabbitMq> {
   }
   // An Erlang VM and RabbitMQ's boot take seconds even on a quiet machine; under load, many more.
   const deadline = Date.now() + 120_000
-  while (!(await answers(port))) {
+  while (!(await speaksAmqp(port))) {
     if (proc.exitCode !== null) {
       const stderr = await new Response(proc.stderr as ReadableStream).text()
       await stop()
-      throw new Error(`rabbitmq-server exited with ${proc.exitCode} before listening on ${port}: ${stderr.trim().split('\n').slice(-3).join(' ')}`)
+      throw new ExitedEarly(`rabbitmq-server exited with ${proc.exitCode} before listening on ${port}: ${stderr.trim().split('\n').slice(-3).join(' ')}`)
     }
     if (Date.now() > deadline) {
       await stop()
@@ -77,12 +94,23 @@ export async function startRabbitMq(): Promise<RabbitMq> {
   return { port, url: `amqp://127.0.0.1:${port}`, ctl, stop }
 }
 
-// --- internal ---
-
-function answers(port: number): Promise<boolean> {
+/**
+ * True when what listens on `port` is an AMQP broker: it answers the AMQP 0-9-1 protocol header
+ * with a method frame (Connection.Start). Anything else listening there (another test's server
+ * that took the port) answers otherwise, or not at all.
+ */
+function speaksAmqp(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' })
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
+    const done = (amqp: boolean) => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(amqp)
+    }
+    const timer = setTimeout(() => done(false), 5_000)
+    socket.once('connect', () => socket.write(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1')))
+    socket.once('data', (data: Buffer) => done(data[0] === 1))
+    socket.once('error', () => done(false))
+    socket.once('close', () => done(false))
   })
 }
