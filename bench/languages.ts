@@ -10,9 +10,12 @@
  *   DURATION=5 ROUNDS=5 N=10000 bun bench/languages.ts
  *   LANGUAGES=ruby bun bench/languages.ts        # only some languages (default: python,ruby)
  *   WORKER_CORES=0,1 bun bench/languages.ts      # the workers may use both cores (default: the server's)
+ *   BEFORE=/path/to/other/checkout bun bench/languages.ts   # serves with that checkout's runtime
  *
  * The server is pinned to core 0 and wrk to core 1 when taskset exists. Rounds alternate the
  * TypeScript side and each language and the median is shown, so the machine's drift hits all.
+ * CPU columns: the server's and the worker's CPU time per request (message), from /proc, which
+ * the machine's other load does not inflate the way it does the rates.
  * Targets: a language's HTTP step ≥ 0.3× the TypeScript one; the TS → language → TS chain ≥ 0.5×
  * the all-TypeScript chain.
  */
@@ -22,6 +25,8 @@ import { freePort, sendAll, waitUntil, writeProject } from './chain.ts'
 import { loadAverage, report } from './report.ts'
 
 const repo = resolve(import.meta.dir, '..')
+/** The checkout whose runtime serves: this one, or BEFORE's for a before/after comparison. */
+const served = process.env.BEFORE ? resolve(process.env.BEFORE) : repo
 const duration = Number(process.env.DURATION ?? 5)
 const rounds = Number(process.env.ROUNDS ?? 3)
 const total = Number(process.env.N ?? 5000)
@@ -117,6 +122,9 @@ interface Sample {
   rate: number
   p50: number
   p99: number
+  /** CPU µs per request (message) of the server and of the worker measured. */
+  serverCpu: number
+  workerCpu: number
 }
 
 const root = join(repo, '.tmp', `bench-languages-${process.pid}`)
@@ -124,7 +132,7 @@ rmSync(root, { recursive: true, force: true })
 writeProject(root, files)
 const port = freePort()
 const base = `http://127.0.0.1:${port}`
-const server = Bun.spawn([...pin(0), process.execPath, join(repo, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
+const server = Bun.spawn([...pin(0), process.execPath, join(served, 'cli/index.ts'), 'start', '--port', String(port), '--host', '127.0.0.1'], {
   cwd: root,
   env: { ...process.env, MOTIA_LOG_LEVEL: 'warn', MOTIA_LOG_FORMAT: 'json' },
   stdout: 'ignore',
@@ -148,15 +156,15 @@ try {
   const http: Record<string, Sample[]> = Object.fromEntries(sides.map((side) => [side, []]))
   const chains: Record<string, Sample[]> = Object.fromEntries(sides.map((side) => [side, []]))
   for (let round = 0; round < rounds; round++) {
-    for (const side of sides) http[side]!.push(await wrk(`/${side}-hello`, duration))
-    for (const side of sides) chains[side]!.push(await chainRun(side, total))
+    for (const side of sides) http[side]!.push(await withCpu(workers[side], () => wrk(`/${side}-hello`, duration)))
+    for (const side of sides) chains[side]!.push(await withCpu(workers[side], () => chainRun(side, total)))
   }
   const loadedRss = Object.fromEntries(Object.entries(workers).map(([side, pid]) => [side, rssMiB(pid)]))
 
   const placement = pin(0).length ? `server pinned to core 0 (workers on ${process.env.WORKER_CORES ? `cores ${process.env.WORKER_CORES}` : 'core 0 too'}), wrk -t1 on core 1` : 'wrk -t2 sharing the cores'
   console.log(`\nmotia start on the embedded store; ${rounds} round(s) alternating, median shown; ${placement}`)
   console.log(`HTTP: wrk -c${connections} -d${duration}s. Chain: HTTP → queue → queue, N = ${total} messages, ${batch} per request, 64 requests in flight\n`)
-  console.log(['scenario', 'side', 'rate', 'p50 ms', 'p99 ms', 'ratio', 'target'].join(' | '))
+  console.log(['scenario', 'side', 'rate', 'p50 ms', 'p99 ms', 'server CPU µs/op', 'worker CPU µs/op', 'ratio', 'target'].join(' | '))
   row('GET step', 'TypeScript', median(http.ts!), 'req/s')
   for (const { side, label } of measured) row('GET step', label, median(http[side]!), 'req/s', median(http.ts!), 0.3)
   row('chain', 'TS → TS → TS', median(chains.ts!), 'msg/s')
@@ -179,11 +187,28 @@ function row(scenario: string, side: string, sample: Sample, unit: string, basel
     const detail = `${sample.rate.toFixed(0)} vs ${baseline.rate.toFixed(0)} ${unit}; ${rounds} rounds; load ${loadAverage()}`
     report({ bench: 'languages', metric: `${scenario} ${side} / TypeScript`, value: ratio, target: { min: target }, unit: '×', detail })
   }
-  console.log([scenario, side, `${sample.rate.toFixed(0)} ${unit}`, sample.p50.toFixed(2), sample.p99.toFixed(2), ratio.toFixed(2), verdict].join(' | '))
+  const cpu = [sample.serverCpu.toFixed(1), sample.workerCpu ? sample.workerCpu.toFixed(1) : '-']
+  console.log([scenario, side, `${sample.rate.toFixed(0)} ${unit}`, sample.p50.toFixed(2), sample.p99.toFixed(2), ...cpu, ratio.toFixed(2), verdict].join(' | '))
+}
+
+type Run = Omit<Sample, 'serverCpu' | 'workerCpu'> & { count: number }
+
+/** Runs `measure` and adds the CPU time the server and `worker` (if any) spent per operation. */
+async function withCpu(worker: number | undefined, measure: () => Promise<Run>): Promise<Sample> {
+  const before = [cpuSeconds(server.pid), worker ? cpuSeconds(worker) : 0]
+  const { count, ...sample } = await measure()
+  const perOp = (seconds: number) => (seconds * 1e6) / count
+  return { ...sample, serverCpu: perOp(cpuSeconds(server.pid) - before[0]!), workerCpu: worker ? perOp(cpuSeconds(worker) - before[1]!) : 0 }
+}
+
+/** A process's user + system CPU time so far, in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
 /** Sends `count` messages into chain `name`; throughput from the first send to the last arrival. */
-async function chainRun(name: string, count: number): Promise<Sample> {
+async function chainRun(name: string, count: number): Promise<Run> {
   await fetch(`${base}/reset`, { method: 'POST' })
   const started = performance.timeOrigin + performance.now()
   const post = (messages: number) =>
@@ -191,17 +216,18 @@ async function chainRun(name: string, count: number): Promise<Sample> {
   await sendAll({ total: count, batch, inFlight: 64, name, post })
   let stats = { count: 0, last: 0, p50: 0, p99: 0 }
   await waitUntil(async () => (stats = (await (await fetch(`${base}/stats/${name}`)).json()) as typeof stats).count >= count, 120_000)
-  return { rate: count / ((stats.last - started) / 1000), p50: stats.p50, p99: stats.p99 }
+  return { rate: count / ((stats.last - started) / 1000), p50: stats.p50, p99: stats.p99, count }
 }
 
-async function wrk(path: string, seconds: number): Promise<Sample> {
+async function wrk(path: string, seconds: number): Promise<Run> {
   const threads = pin(1).length ? '-t1' : '-t2'
   const proc = Bun.spawn([...pin(1), 'wrk', threads, `-c${connections}`, `-d${seconds}s`, '--latency', `${base}${path}`], { stdout: 'pipe', stderr: 'pipe' })
   const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited])
   if (code !== 0) throw new Error(`wrk failed:\n${out}`)
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)
   if (non2xx) throw new Error(`${path} answered ${non2xx[1]} errors during the run:\n${out}`)
-  return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: millis(/\s50%\s+([\d.]+\w+)/.exec(out)?.[1]), p99: millis(/\s99%\s+([\d.]+\w+)/.exec(out)?.[1]) }
+  const count = Number(/(\d+) requests in/.exec(out)?.[1])
+  return { rate: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), count, p50: millis(/\s50%\s+([\d.]+\w+)/.exec(out)?.[1]), p99: millis(/\s99%\s+([\d.]+\w+)/.exec(out)?.[1]) }
 }
 
 /** The worker the server started for a language (its child running `script`). */
@@ -221,7 +247,7 @@ function rssMiB(pid: number): number {
 
 function median(samples: Sample[]): Sample {
   const at = (key: keyof Sample) => [...samples].map((s) => s[key]).sort((a, b) => a - b)[Math.floor(samples.length / 2)]!
-  return { rate: at('rate'), p50: at('p50'), p99: at('p99') }
+  return { rate: at('rate'), p50: at('p50'), p99: at('p99'), serverCpu: at('serverCpu'), workerCpu: at('workerCpu') }
 }
 
 function list(samples: Sample[]): string {

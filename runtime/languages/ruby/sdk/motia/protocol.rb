@@ -2,7 +2,7 @@
 # one per line, read from stdin and written to the descriptor that was stdout when the worker
 # started (fd 1 now points at stderr, so nothing a step prints can break a frame).
 #
-# Any thread may send: a frame is written whole under a lock, with interrupts deferred, so a run
+# Any thread may send: a frame is queued and written whole, with interrupts deferred, so a run
 # killed by a cancel never leaves half a frame on the pipe. Requests the worker sends (`call`)
 # block their thread until the reader thread hands over the matching `result`.
 require 'json'
@@ -23,6 +23,8 @@ module Motia
       @input = input
       @output = output
       @write_lock = Mutex.new
+      @outbox = []
+      @writing = false
       @pending = {}
       @pending_lock = Mutex.new
       @next_id = 0
@@ -36,7 +38,13 @@ module Motia
         raise ProtocolError, "a #{frame['type']} frame of #{line.bytesize} bytes is over the protocol's limit of #{@max_frame_bytes} bytes"
       end
 
-      Thread.handle_interrupt(Object => :never) { @write_lock.synchronize { @output.write(line) } }
+      Thread.handle_interrupt(Object => :never) do
+        leader = @write_lock.synchronize do
+          @outbox << line
+          @writing ? false : (@writing = true)
+        end
+        drain if leader
+      end
     end
 
     # Sends a request and waits for its result's value; a refused call raises `Motia::Error`.
@@ -76,6 +84,31 @@ module Motia
     # --- internal ---
 
     private
+
+    # Writes the outbox until it is empty. Only one thread writes at a time; frames other threads
+    # send meanwhile (a write lets them run) go out together in its next write, so a burst of
+    # results costs one system call (and one wake-up of the runtime), not one each.
+    def drain
+      loop do
+        chunk = @write_lock.synchronize do
+          if @outbox.empty?
+            @writing = false
+            nil
+          else
+            @outbox.join.tap { @outbox.clear }
+          end
+        end
+        return unless chunk
+
+        @output.write(chunk)
+      end
+    rescue StandardError
+      @write_lock.synchronize do
+        @writing = false
+        @outbox.clear
+      end
+      raise
+    end
 
     def encode(frame)
       "#{JSON.generate(frame)}\n"
