@@ -82,7 +82,8 @@ export function spawnWorker(options: WorkerProcessOptions): WorkerProcess {
       // A pipe's sink writes at once and keeps what the pipe could not take for when it drains;
       // flush (a second system call, ~5 µs a turn) is only needed when the write left a rest.
       const written = proc.stdin.write(text)
-      if (typeof written !== 'number' || written < text.length) proc.stdin.flush()
+      // (`write` counts bytes: a frame with non-ASCII text has more bytes than characters.)
+      if (typeof written !== 'number' || written < Buffer.byteLength(text)) proc.stdin.flush()
     } catch {
       // The worker is gone: its exit rejects what was in flight.
     }
