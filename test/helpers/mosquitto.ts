@@ -29,7 +29,7 @@ export async function startMosquitto(): Promise<Broker> {
   const start = async () => {
     proc = Bun.spawn([binary, '-c', conf], { stdout: 'ignore', stderr: 'pipe' })
     const deadline = Date.now() + 10_000
-    while (!(await answers(port))) {
+    while (!(await speaksMqtt(port))) {
       if (proc.exitCode !== null) throw new Error(`mosquitto exited with ${proc.exitCode}: ${await new Response(proc.stderr as ReadableStream).text()}`)
       if (Date.now() > deadline) throw new Error(`mosquitto did not listen on ${port}`)
       await Bun.sleep(20)
@@ -54,10 +54,24 @@ export async function startMosquitto(): Promise<Broker> {
   }
 }
 
-function answers(port: number): Promise<boolean> {
+/**
+ * True when what listens on `port` is an MQTT broker: it answers an MQTT 3.1.1 CONNECT with a
+ * CONNACK. Another test's server that took the port meanwhile answers otherwise, or not at all.
+ */
+function speaksMqtt(port: number): Promise<boolean> {
+  // CONNECT: protocol "MQTT" level 4, clean session, keep-alive 60 s, an empty client id.
+  const connectPacket = Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00])
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' })
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
+    const done = (mqtt: boolean) => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(mqtt)
+    }
+    const timer = setTimeout(() => done(false), 5_000)
+    socket.once('connect', () => socket.write(connectPacket))
+    socket.once('data', (data: Buffer) => done(data[0] === 0x20))
+    socket.once('error', () => done(false))
+    socket.once('close', () => done(false))
   })
 }
