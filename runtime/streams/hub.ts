@@ -121,6 +121,18 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
     return run
   }
 
+  /** Runs a write on the store's synchronous half: a write a listener sets off meanwhile waits a turn; a throw is a rejection. */
+  const writeNow = (action: () => ItemWrite | Promise<ItemWrite>): ItemWrite | Promise<ItemWrite> => {
+    writing = true
+    try {
+      return action()
+    } catch (error) {
+      return Promise.reject(error)
+    } finally {
+      writing = false
+    }
+  }
+
   /** Runs `action` after every earlier write on the item; at once when there is none, unless inside a running write. */
   const serialized = <T>(key: string, action: () => Promise<T>): Promise<T> => {
     const before = locks.get(key)
@@ -162,33 +174,21 @@ export function createStreamHub(store: StreamStore, onListenerError: (error: unk
           return announce(stream, groupId, id, written, traceId)
         })
       }
-      writing = true
-      try {
+      return writeNow(() => {
         const value = next(now.get(stream, groupId, id))
         if (value instanceof Promise) {
           // An asynchronous check (an async schema): the item is held until its value is written.
           return hold(roomOf(stream, groupId, id), value.then(async (checked) => announce(stream, groupId, id, await storeValue(store, stream, groupId, id, checked), traceId)))
         }
-        return announce(stream, groupId, id, value === undefined ? now.delete(stream, groupId, id) : now.set(stream, groupId, id, value), traceId)
-      } catch (error) {
-        return Promise.reject(error)
-      } finally {
-        writing = false
-      }
+        return announce(stream, groupId, id, storeValue(now, stream, groupId, id, value), traceId)
+      })
     },
     put(stream, groupId, id, value, traceId) {
       // Needs no read first (the store reports the item it replaced), and no compare-and-set
       // across instances: a store's own set and delete are atomic, in order behind the lock.
       const now = immediate()
       if (!now) return serialized(roomOf(stream, groupId, id), async () => announce(stream, groupId, id, await storeValue(store, stream, groupId, id, value), traceId))
-      writing = true
-      try {
-        return announce(stream, groupId, id, value === undefined ? now.delete(stream, groupId, id) : now.set(stream, groupId, id, value), traceId)
-      } catch (error) {
-        return Promise.reject(error)
-      } finally {
-        writing = false
-      }
+      return writeNow(() => announce(stream, groupId, id, storeValue(now, stream, groupId, id, value), traceId))
     },
     send(stream, groupId, id, event, traceId) {
       if (shared) void shared.send(stream, groupId, event, id).catch(onListenerError)
@@ -224,6 +224,7 @@ async function readThenWrite(store: StreamStore, stream: string, groupId: string
   return storeValue(store, stream, groupId, id, await next(await store.get(stream, groupId, id)))
 }
 
-function storeValue(store: StreamStore, stream: string, groupId: string, id: string, value: unknown): Promise<StreamWrite> {
+/** Writes `value` (undefined deletes) on a store, or on its synchronous half (`immediate`). */
+function storeValue<W>(store: { set(stream: string, groupId: string, id: string, data: unknown): W; delete(stream: string, groupId: string, id: string): W }, stream: string, groupId: string, id: string, value: unknown): W {
   return value === undefined ? store.delete(stream, groupId, id) : store.set(stream, groupId, id, value)
 }
