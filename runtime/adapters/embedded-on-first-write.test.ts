@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { queueOnFirstWrite, stateOnFirstWrite } from './embedded-on-first-write.ts'
@@ -114,5 +114,18 @@ describe('stateOnFirstWrite', () => {
     expect(await state.get('orders', 'b')).toEqual({ by: 'the CLI' })
     expect(await state.update('stats', 'orders', [{ type: 'increment', path: 'count', by: 2 }])).toEqual({ oldValue: undefined, newValue: { count: 2 } })
     expect(await state.listGroups()).toEqual(['orders', 'stats'])
+  })
+
+  test('a store that failed to open is tried again at the next write', async () => {
+    fresh()
+    // The store's folder is a file: opening fails until that is fixed.
+    writeFileSync(join(dir, '.motia'), 'not a folder')
+    const state = stateOnFirstWrite({ path: join(dir, '.motia', 'motia.db') })
+    closers.push(() => state.close())
+    await expect(state.set('orders', 'a', { n: 1 })).rejects.toThrow()
+    rmSync(join(dir, '.motia'))
+    mkdirSync(join(dir, '.motia'))
+    await state.set('orders', 'a', { n: 2 })
+    expect(await state.get('orders', 'a')).toEqual({ n: 2 })
   })
 })

@@ -15,6 +15,7 @@
  * - The CLI's tools (depth, dead letters, replay, purge) open the store, as at start.
  */
 import { existsSync } from 'node:fs'
+import { openOnFirstUse } from './open-on-first-use.ts'
 import type { ConsumeOptions, MessageHandler, QueueAdapter } from './queue/types.ts'
 import type { SqliteQueueOptions } from './queue/sqlite.ts'
 import { checkStateAddress } from './state/ops.ts'
@@ -31,39 +32,35 @@ export function storeExists(path: string): boolean {
  */
 export function queueOnFirstWrite(options: SqliteQueueOptions): QueueAdapter {
   const waiting = new Set<Subscription>()
-  let real: QueueAdapter | undefined
-  let opening: Promise<QueueAdapter> | undefined
-  let closed = false
-
-  const open = (): Promise<QueueAdapter> =>
-    (opening ??= import('./queue/sqlite.ts').then(async ({ createSqliteQueue }) => {
-      if (closed) throw new Error('[motia] the sqlite queue is closed')
+  const lazy = openOnFirstUse(
+    'sqlite queue',
+    async () => {
+      const { createSqliteQueue } = await import('./queue/sqlite.ts')
       clearInterval(watch)
       const queue = createSqliteQueue(options)
-      real = queue
       for (const subscription of waiting) subscription.stop = await queue.consume(subscription.options, subscription.handler)
       return queue
-    }, retryLater))
-  // A store that failed to open (the disk, say) is tried again at the next use, as a server would at its next start.
-  const retryLater = (error: unknown): never => {
-    opening = undefined
-    throw error
+    },
+    { retry: true },
+  )
+  const use = <T>(action: (queue: QueueAdapter) => Promise<T>): Promise<T> => {
+    const queue = lazy.opened()
+    return queue ? action(queue) : lazy.use().then(action)
   }
-  const use = <T>(action: (queue: QueueAdapter) => Promise<T>): Promise<T> => (real ? action(real) : open().then(action))
   // Another process may create the file (`motia enqueue`): its copies are delivered once it is there.
-  const watch = setInterval(() => waiting.size && existsSync(options.path) && void open().catch(() => undefined), options.pollIntervalMs ?? 200)
+  const watch = setInterval(() => waiting.size && existsSync(options.path) && void lazy.use().catch(() => undefined), options.pollIntervalMs ?? 200)
   watch.unref?.()
 
   return {
     publish: (topic, subscribers, data, publishOptions) => use((queue) => queue.publish(topic, subscribers, data, publishOptions)),
     async consume(consumeOptions, handler) {
-      if (real || opening) return use((queue) => queue.consume(consumeOptions, handler))
+      if (lazy.started()) return use((queue) => queue.consume(consumeOptions, handler))
       const subscription: Subscription = { options: consumeOptions, handler }
       waiting.add(subscription)
       return async () => {
         waiting.delete(subscription)
         // Opened meanwhile: its consumer runs now, so it is stopped the way the queue stops one.
-        await opening?.catch(() => undefined)
+        if (lazy.started()) await lazy.use().catch(() => undefined)
         await subscription.stop?.()
       }
     },
@@ -74,12 +71,9 @@ export function queueOnFirstWrite(options: SqliteQueueOptions): QueueAdapter {
     purge: (filter) => use((queue) => queue.purge(filter)),
     deadLetterPage: (pageOptions) => use((queue) => queue.deadLetterPage!(pageOptions)),
     deadLetterCounts: () => use((queue) => queue.deadLetterCounts!()),
-    async close() {
-      if (closed) return
-      closed = true
+    close() {
       clearInterval(watch)
-      const opened = await opening?.catch(() => undefined)
-      await opened?.close()
+      return lazy.close()
     },
   }
 }
@@ -89,23 +83,16 @@ export function queueOnFirstWrite(options: SqliteQueueOptions): QueueAdapter {
  * const state = storeExists(path) ? createSqliteState({ path }) : stateOnFirstWrite({ path })
  */
 export function stateOnFirstWrite(options: { path: string }): StateAdapter {
-  let real: StateAdapter | undefined
-  let opening: Promise<StateAdapter> | undefined
+  // Kept here too: a read before any opening answers from no store, and must refuse once closed.
   let closed = false
-
-  const open = (): Promise<StateAdapter> =>
-    (opening ??= import('./state/sqlite.ts').then(({ createSqliteState }) => {
-      if (closed) throw new Error('[motia] the state store is closed')
-      return (real = createSqliteState(options))
-    }, retryLater))
-  const retryLater = (error: unknown): never => {
-    opening = undefined
-    throw error
+  const lazy = openOnFirstUse('state store', async () => (await import('./state/sqlite.ts')).createSqliteState(options), { retry: true })
+  const write = <T>(action: (state: StateAdapter) => Promise<T>): Promise<T> => {
+    const state = lazy.opened()
+    return state ? action(state) : lazy.use().then(action)
   }
-  const write = <T>(action: (state: StateAdapter) => Promise<T>): Promise<T> => (real ? action(real) : open().then(action))
   // No file, and none opened: the store is empty. Another process may have created it since.
   const read = <T>(group: string, key: string | undefined, empty: () => T, action: (state: StateAdapter) => Promise<T>): Promise<T> => {
-    if (real || opening || storeExists(options.path)) return write(action)
+    if (lazy.started() || storeExists(options.path)) return write(action)
     if (closed) return Promise.reject(new Error('[motia] the state store is closed'))
     try {
       checkStateAddress(group, key)
@@ -123,11 +110,9 @@ export function stateOnFirstWrite(options: { path: string }): StateAdapter {
     list: <T>(group: string) => read(group, undefined, () => [], (state) => state.list<T>(group)),
     listGroups: () => read('', undefined, () => [], (state) => state.listGroups()),
     clear: (group) => write((state) => state.clear(group)),
-    async close() {
-      if (closed) return
+    close() {
       closed = true
-      const opened = await opening?.catch(() => undefined)
-      await opened?.close()
+      return lazy.close()
     },
   }
 }

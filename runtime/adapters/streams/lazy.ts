@@ -6,17 +6,11 @@
  * open. Once open, the store's synchronous half (`immediate`) is this one's too. Not a
  * `BroadcastStore`: it wraps only stores that share nothing across instances.
  */
-import { withImmediate, type ImmediateStreamStore, type StreamStore } from './types.ts'
+import { withImmediate, type StreamStore } from './types.ts'
 import { openOnFirstUse } from '../open-on-first-use.ts'
 
 export function createLazyStreamStore(open: () => StreamStore | Promise<StreamStore>): StreamStore {
-  let immediate: ImmediateStreamStore | undefined
-  let closed = false
-  const lazy = openOnFirstUse('stream store', async () => {
-    const opened = await open()
-    if (!closed) immediate = opened.immediate
-    return opened
-  })
+  const lazy = openOnFirstUse('stream store', open)
   const store = lazy.use
   return withImmediate({
     get: (stream, groupId, id) => store().then((s) => s.get(stream, groupId, id)),
@@ -24,10 +18,6 @@ export function createLazyStreamStore(open: () => StreamStore | Promise<StreamSt
     delete: (stream, groupId, id) => store().then((s) => s.delete(stream, groupId, id)),
     list: (stream, groupId) => store().then((s) => s.list(stream, groupId)),
     listGroups: (stream) => store().then((s) => s.listGroups(stream)),
-    close() {
-      closed = true
-      immediate = undefined
-      return lazy.close()
-    },
-  }, () => immediate)
+    close: lazy.close,
+  }, () => lazy.opened()?.immediate)
 }
